@@ -1,0 +1,34 @@
+"""The /api/v1 application: one NinjaAPI, each module's router mounted on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import NinjaAPI
+
+from minato.accounts.api import router as accounts_router
+from minato.core.api.errors import install as install_error_handlers
+from minato.core.api.errors import mark_problem_content_types
+from minato.notifications.api import router as notifications_router
+
+
+class MinatoAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return mark_problem_content_types(super().get_openapi_schema(*args, **kwargs))
+
+
+api = MinatoAPI(
+    title="Minato City digital services API",
+    version="1.0.0",
+    description=(
+        "Open API of the Minato City (港区) digital-services platform. Errors are RFC 9457 "
+        "problem+json documents. Lists are paginated with `limit` and `offset`. Creating "
+        "POSTs accept an `Idempotency-Key` header. Times are ISO 8601 with an offset."
+    ),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("", notifications_router)

@@ -1,0 +1,25 @@
+"""Production: everything in base, plus TLS-only cookies, HSTS and a mandatory secret."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env, envbool, envint
+from config.settings.base import *  # noqa: F403
+from config.settings.base import SECRET_KEY
+
+if not env("SECRET_KEY") or SECRET_KEY.startswith("insecure-"):
+    raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set in production")
+
+DEBUG = False
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+DEMO_DATA_ALLOWED = False

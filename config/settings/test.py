@@ -1,0 +1,21 @@
+"""Test settings: fast hashing, in-memory mail and cache, tasks run in-process."""
+
+from __future__ import annotations
+
+from config.settings.base import *  # noqa: F403
+
+SECRET_KEY = "test-secret-key-not-for-production-0123456789"  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The immediate backend runs each task as soon as the surrounding transaction commits, so
+# tests see the same effects a worker would produce.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+LOGIN_RATE = "1000/m"
+ANONYMOUS_POST_RATE = "1000/m"

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+from config.api import api
+from minato.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("api/v1/", api.urls),
+]
+
+if settings.BENCHMARK_ENDPOINTS:
+    urlpatterns.append(path("bench/bare", core_views.bare, name="bench-bare"))
+
+# Japanese at /, English at /en/, やさしい日本語 at /ja-easy/ (docs/decisions/0002).
+urlpatterns += i18n_patterns(
+    path("", include("minato.portal.urls")),
+    path("accounts/", include("minato.accounts.urls.portal")),
+    path("staff/", include("minato.accounts.urls.staff")),
+    prefix_default_language=False,
+)
+
+handler400 = "minato.core.views.bad_request"
+handler403 = "minato.core.views.permission_denied"
+handler404 = "minato.core.views.page_not_found"
+handler500 = "minato.core.views.server_error"

@@ -1,0 +1,267 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from minato.accounts.adapters.postal import normalise_postal_code
+from minato.accounts.models import Channel, User
+from minato.accounts.validators import (
+    normalise_kana,
+    normalise_phone,
+    validate_kana,
+    validate_phone,
+)
+from minato.core.forms import AccessibleForm, AccessibleFormMixin
+from minato.notifications.services import notify
+
+LANGUAGE_CHOICES = settings.LANGUAGES
+
+
+class SignUpForm(AccessibleForm):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        help_text=_("At least 10 characters. Avoid common words and your email address."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language for messages"), choices=LANGUAGE_CHOICES, initial="ja"
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                _("This email address already has an account. Sign in or reset your password."),
+                code="duplicate",
+            )
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password, email = cleaned.get("password"), cleaned.get("email")
+        if password:
+            try:
+                password_validation.validate_password(password, User(email=email or ""))
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class LoginForm(AccessibleForm):
+    email = forms.EmailField(
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "username"})
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        self.request = request
+        self.user: User | None = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        email, password = cleaned.get("email"), cleaned.get("password")
+        if email and password:
+            user = authenticate(self.request, username=email.lower(), password=password)
+            if user is None:
+                raise forms.ValidationError(
+                    _("The email address or password is not correct."), code="invalid_login"
+                )
+            self.user = user  # type: ignore[assignment]
+        return cleaned
+
+
+class StaffLoginForm(LoginForm):
+    otp_token = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        required=False,
+        min_length=6,
+        max_length=6,
+        help_text=_("Leave empty only the first time you sign in: you will then set up the app."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class OtpCodeForm(AccessibleForm):
+    otp_token = forms.RegexField(
+        label=_("Six-digit code from your authenticator app"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": _("Enter the six digits shown in the app.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ProfileForm(AccessibleForm):
+    family_name = forms.CharField(
+        label=_("Family name"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    given_name = forms.CharField(
+        label=_("Given name"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    family_name_kana = forms.CharField(
+        label=_("Family name (furigana)"), max_length=50, required=False, validators=[validate_kana]
+    )
+    given_name_kana = forms.CharField(
+        label=_("Given name (furigana)"), max_length=50, required=False, validators=[validate_kana]
+    )
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        help_text=_("For example 1985-04-01."),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        max_length=10,
+        required=False,
+        help_text=_(
+            "Seven digits, for example 105-8511. Use “Find address” to fill in the address."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+    )
+    prefecture = forms.CharField(
+        label=_("Prefecture"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level1"}),
+    )
+    city = forms.CharField(
+        label=_("City, ward, town or village"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    address_line = forms.CharField(
+        label=_("Rest of the address"),
+        max_length=200,
+        required=False,
+        help_text=_("Town, block and building, for example 芝公園1-5-25."),
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=20,
+        required=False,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language for messages"), choices=LANGUAGE_CHOICES
+    )
+    preferred_channels = forms.MultipleChoiceField(
+        label=_("How we contact you"),
+        choices=Channel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Email is used until the other channels are available."),
+    )
+
+    def clean_postal_code(self) -> str:
+        raw = self.cleaned_data.get("postal_code", "")
+        if not raw:
+            return ""
+        code = normalise_postal_code(raw)
+        if not code:
+            raise forms.ValidationError(
+                _("Enter a seven-digit postal code, such as 105-8511."), code="invalid_postal_code"
+            )
+        return code
+
+    def clean_phone(self) -> str:
+        return normalise_phone(self.cleaned_data.get("phone", ""))
+
+    def clean_family_name_kana(self) -> str:
+        return normalise_kana(self.cleaned_data.get("family_name_kana", ""))
+
+    def clean_given_name_kana(self) -> str:
+        return normalise_kana(self.cleaned_data.get("given_name_kana", ""))
+
+
+class DeleteAccountForm(AccessibleForm):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(label=_("I understand that my account cannot be restored."))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."), code="wrong_password")
+        return password
+
+
+class ResidentPasswordResetForm(AccessibleFormMixin, PasswordResetForm):
+    """Django's reset flow, with the email sent through the notifications service."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        from django.urls import reverse
+
+        from minato.accounts.services import absolute_url
+
+        path = reverse("accounts:password_reset_confirm", args=[context["uid"], context["token"]])
+        notify(
+            recipient=context["user"],
+            template_key="accounts/password_reset",
+            context={"reset_url": absolute_url(path)},
+            reference="accounts.password_reset",
+        )
+
+
+class ResidentSetPasswordForm(AccessibleFormMixin, SetPasswordForm):  # type: ignore[type-arg]
+    pass
+
+
+class ResidentSearchForm(AccessibleForm):
+    q = forms.CharField(label=_("Email address or name"), max_length=100, min_length=2)
+
+
+class AuditFilterForm(AccessibleForm):
+    action = forms.CharField(
+        label=_("Action"),
+        required=False,
+        max_length=100,
+        help_text=_("For example accounts. or accounts.profile_updated"),
+    )
+    object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
+    actor_id = forms.IntegerField(label=_("Actor id"), required=False, min_value=1, max_value=2**62)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

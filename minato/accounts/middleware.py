@@ -1,0 +1,40 @@
+"""The staff console is only for staff who have passed two-factor authentication."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import urlencode
+
+# Console pages reachable before the second factor is done.
+OPEN_VIEWS = {"staff:login", "staff:otp_setup", "staff:logout"}
+
+
+class StaffConsoleMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is None or match.namespace != "staff" or match.view_name in OPEN_VIEWS:
+            return None
+        user = request.user
+        if user.is_authenticated and user.is_staff and user.is_verified():  # type: ignore[union-attr]
+            return None
+        if user.is_authenticated and user.is_staff:
+            return redirect("staff:otp_setup")
+        return redirect(f"{_login_url()}?{urlencode({'next': request.get_full_path()})}")
+
+
+def _login_url() -> str:
+    from django.urls import reverse
+
+    return reverse("staff:login")

@@ -1,0 +1,66 @@
+"""Who may see what. Object-level checks live here so views, APIs and selectors agree.
+
+Rules:
+- a clerk or supervisor works on their own department's (section's) work;
+- a department admin also sees the sections under their department;
+- a system admin sees everything;
+- resident records are visible only to staff of sections that handle them (区民課 etc.)
+  and to system admins, and every such read is audited.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+
+from minato.accounts.models import Department, Role, StaffProfile, User
+
+AnyUser = User | AnonymousUser
+
+
+def staff_profile_of(user: AnyUser) -> StaffProfile | None:
+    if not user.is_authenticated or not isinstance(user, User) or not user.is_staff:
+        return None
+    try:
+        return user.staff_profile
+    except StaffProfile.DoesNotExist:
+        return None
+
+
+def has_role(user: AnyUser, minimum: str) -> bool:
+    profile = staff_profile_of(user)
+    return profile is not None and profile.has_role(minimum)
+
+
+def visible_department_ids(user: AnyUser) -> set[int] | None:
+    """The departments whose work this staff member may see; ``None`` means all of them."""
+    profile = staff_profile_of(user)
+    if profile is None:
+        return set()
+    if profile.role == Role.SYSTEM_ADMIN:
+        return None
+    ids = {profile.department_id}
+    if profile.role == Role.DEPARTMENT_ADMIN:
+        frontier = [profile.department_id]
+        while frontier:
+            children = list(
+                Department.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
+            )
+            ids.update(children)
+            frontier = children
+    return ids
+
+
+def can_see_department(user: AnyUser, department_id: int | None) -> bool:
+    visible = visible_department_ids(user)
+    return visible is None or (department_id is not None and department_id in visible)
+
+
+def can_browse_audit(user: AnyUser) -> bool:
+    return has_role(user, Role.DEPARTMENT_ADMIN)
+
+
+def can_view_resident_records(user: AnyUser) -> bool:
+    profile = staff_profile_of(user)
+    if profile is None:
+        return False
+    return profile.role == Role.SYSTEM_ADMIN or profile.department.handles_resident_records

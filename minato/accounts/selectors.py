@@ -1,0 +1,52 @@
+"""Reads about people and the organisation that span relations or need permission scoping."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from minato.accounts.models import Department, User
+from minato.core.models import AuditEvent
+
+# What a resident sees in "who accessed my records": staff and system actions on their data.
+RESIDENT_VISIBLE_ACCESS_PREFIXES = ("accounts.resident_record_viewed",)
+
+
+def record_accesses_for_resident(*, resident_id: int) -> QuerySet[AuditEvent]:
+    """Events about this resident's data done by someone other than the resident."""
+    return (
+        AuditEvent.objects.filter(subject_id=resident_id)
+        .exclude(actor_id=resident_id)
+        .order_by("-sequence")
+    )
+
+
+def staff_names(actor_ids: set[int]) -> dict[int, str]:
+    """Department names for staff actors, for showing "who" without exposing their email."""
+    rows = User.objects.filter(pk__in=actor_ids, kind=User.Kind.STAFF).select_related(
+        "staff_profile__department"
+    )
+    return {
+        user.pk: user.staff_profile.department.full_name_ja
+        if hasattr(user, "staff_profile")
+        else ""
+        for user in rows
+    }
+
+
+def residents_search(*, query: str) -> QuerySet[User]:
+    query = query.strip()
+    return (
+        User.objects.filter(kind=User.Kind.RESIDENT)
+        .filter(
+            Q(email__icontains=query)
+            | Q(profile__family_name__icontains=query)
+            | Q(profile__given_name__icontains=query)
+            | Q(profile__family_name_kana__icontains=query)
+        )
+        .select_related("profile")
+        .order_by("email")[:50]
+    )
+
+
+def department_tree() -> QuerySet[Department]:
+    return Department.objects.select_related("parent").order_by("code")

@@ -1,0 +1,345 @@
+"""Writes for accounts: sign-up, verification, profiles, deletion, staff and API tokens.
+
+Every function here changes state inside one transaction and records an audit event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from minato.accounts.models import (
+    ApiToken,
+    AssuranceLevel,
+    Department,
+    Identity,
+    ResidentProfile,
+    Role,
+    StaffProfile,
+    User,
+)
+from minato.core import audit
+from minato.notifications.services import notify
+
+EMAIL_VERIFICATION_SALT = "minato.accounts.email-verification"
+PROFILE_FIELDS = [
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "birth_date",
+    "postal_code",
+    "prefecture",
+    "city",
+    "address_line",
+    "phone",
+    "preferred_language",
+    "preferred_channels",
+]
+
+
+class InvalidVerificationLink(Exception):
+    pass
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+# --- Residents -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def resident_sign_up(*, email: str, password: str, preferred_language: str = "ja") -> User:
+    """Create a resident account (not yet verified) and send the verification email."""
+    user = User.objects.create_user(email=email, password=password, kind=User.Kind.RESIDENT)
+    ResidentProfile.objects.create(
+        user=user, preferred_language=preferred_language, preferred_channels=["email"]
+    )
+    Identity.objects.create(
+        user=user,
+        provider=Identity.Provider.EMAIL,
+        subject=user.email,
+        assurance_level=AssuranceLevel.NONE,
+    )
+    audit.record(
+        action="accounts.resident_signed_up",
+        obj=user,
+        subject_id=user.pk,
+        actor_id=user.pk,
+        actor_label=f"resident:{user.pk}",
+        changes={"kind": [None, user.kind], "preferred_language": [None, preferred_language]},
+    )
+    email_verification_send(user=user)
+    return user
+
+
+def email_verification_token(user: User) -> str:
+    return signing.TimestampSigner(salt=EMAIL_VERIFICATION_SALT).sign_object(
+        {"user": user.pk, "email": user.email}
+    )
+
+
+def email_verification_send(*, user: User) -> None:
+    url = absolute_url(reverse("accounts:verify_email", args=[email_verification_token(user)]))
+    notify(
+        recipient=user,
+        template_key="accounts/verify_email",
+        context={"verify_url": url},
+        reference=f"accounts.user:{user.pk}",
+    )
+
+
+@transaction.atomic
+def resident_email_verify(*, token: str) -> User:
+    """Confirm the address in a verification link; raises InvalidVerificationLink."""
+    try:
+        payload = signing.TimestampSigner(salt=EMAIL_VERIFICATION_SALT).unsign_object(
+            token, max_age=settings.EMAIL_VERIFICATION_MAX_AGE
+        )
+    except signing.BadSignature:
+        raise InvalidVerificationLink from None
+    user = User.objects.select_for_update().filter(pk=payload.get("user")).first()
+    if user is None or user.email != payload.get("email"):
+        raise InvalidVerificationLink
+    if user.email_verified_at is None:
+        now = timezone.now()
+        user.email_verified_at = now
+        user.save(update_fields=["email_verified_at", "updated_at"])
+        Identity.objects.update_or_create(
+            provider=Identity.Provider.EMAIL,
+            subject=user.email,
+            defaults={
+                "user": user,
+                "assurance_level": AssuranceLevel.EMAIL_VERIFIED,
+                "verified_at": now,
+            },
+        )
+        audit.record(
+            action="accounts.email_verified",
+            obj=user,
+            subject_id=user.pk,
+            actor_id=user.pk,
+            actor_label=f"{user.kind}:{user.pk}",
+            changes={"assurance_level": [AssuranceLevel.NONE, AssuranceLevel.EMAIL_VERIFIED]},
+        )
+    return user
+
+
+@transaction.atomic
+def resident_profile_update(*, user: User, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """Update profile fields; returns (and audits) the fields that changed, old → new."""
+    profile, _ = ResidentProfile.objects.select_for_update().get_or_create(user=user)
+    fields = [name for name in PROFILE_FIELDS if name in data]
+    before = audit.snapshot(profile, fields)
+    for name in fields:
+        setattr(profile, name, data[name])
+    profile.full_clean(exclude=["user"])
+    changes = audit.diff(before, audit.snapshot(profile, fields), fields=fields)
+    if changes:
+        profile.save(update_fields=[*changes.keys(), "updated_at"])
+        audit.record(
+            action="accounts.profile_updated", obj=profile, subject_id=user.pk, changes=changes
+        )
+    return changes
+
+
+@transaction.atomic
+def user_password_changed(*, user: User, reason: str) -> None:
+    """Audit a password change made through Django's forms (they do the saving)."""
+    audit.record(
+        action="accounts.password_changed",
+        obj=user,
+        subject_id=user.pk,
+        changes={"password": [audit.REDACTED, audit.REDACTED], "reason": [None, reason]},
+    )
+
+
+@transaction.atomic
+def resident_delete(*, user: User) -> None:
+    """Delete a resident's account, profile, identities and messages (right to erasure).
+
+    The farewell email is rendered before deletion and sent to the address only, so no
+    row linked to the deleted account remains.
+    """
+    if not user.is_resident:
+        raise ValueError("Only resident accounts can be deleted by their owner")
+    language = getattr(getattr(user, "profile", None), "preferred_language", "ja")
+    email, user_id = user.email, user.pk
+    audit.record(
+        action="accounts.resident_deleted",
+        obj=user,
+        subject_id=user_id,
+        changes={"is_active": [True, None]},
+    )
+    user.delete()
+    notify(
+        address=email,
+        language=language,
+        template_key="accounts/account_deleted",
+        context={},
+        reference=f"accounts.user:{user_id}",
+    )
+
+
+def resident_record_viewed(*, viewer: User, resident: User, purpose: str) -> None:
+    """Audit a staff member's read of a resident's record; the resident can see it."""
+    audit.record(
+        action="accounts.resident_record_viewed",
+        obj=resident,
+        subject_id=resident.pk,
+        changes={"purpose": [None, purpose]},
+    )
+
+
+# --- Organisation and staff --------------------------------------------------------------
+
+
+@transaction.atomic
+def department_upsert(
+    *,
+    code: str,
+    name_ja: str,
+    name_en: str,
+    kind: str,
+    parent: Department | None,
+    handles_resident_records: bool,
+) -> Department:
+    fields = {
+        "name_ja": name_ja,
+        "name_en": name_en,
+        "kind": kind,
+        "parent": parent,
+        "handles_resident_records": handles_resident_records,
+    }
+    department = Department.objects.filter(code=code).first()
+    if department is None:
+        department = Department.objects.create(code=code, **fields)
+        audit.record(
+            action="accounts.department_created",
+            obj=department,
+            changes={"code": [None, code], "name_ja": [None, name_ja]},
+        )
+        return department
+    watched = ["name_ja", "name_en", "kind", "parent_id", "handles_resident_records"]
+    before = audit.snapshot(department, watched)
+    for name, value in fields.items():
+        setattr(department, name, value)
+    changes = audit.diff(before, audit.snapshot(department, watched), fields=watched)
+    if changes:
+        department.save()
+        audit.record(action="accounts.department_updated", obj=department, changes=changes)
+    return department
+
+
+@transaction.atomic
+def staff_create(
+    *, email: str, password: str, display_name: str, department: Department, role: str
+) -> User:
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        kind=User.Kind.STAFF,
+        display_name=display_name,
+        email_verified_at=timezone.now(),
+    )
+    StaffProfile.objects.create(user=user, department=department, role=role)
+    audit.record(
+        action="accounts.staff_created",
+        obj=user,
+        department_id=department.pk,
+        changes={"department": [None, department.code], "role": [None, role]},
+    )
+    return user
+
+
+@transaction.atomic
+def staff_role_change(*, staff: User, role: str, department: Department | None = None) -> None:
+    profile = StaffProfile.objects.select_for_update().get(user=staff)
+    before = {"role": profile.role, "department": profile.department.code}
+    profile.role = Role(role)
+    if department is not None:
+        profile.department = department
+    after = {"role": profile.role, "department": profile.department.code}
+    changes = audit.diff(before, after)
+    if changes:
+        profile.save(update_fields=["role", "department", "updated_at"])
+        audit.record(
+            action="accounts.staff_role_changed",
+            obj=staff,
+            department_id=profile.department_id,
+            changes=changes,
+        )
+
+
+# --- Service accounts and API tokens --------------------------------------------------------
+
+TOKEN_PREFIX = "mnt_"  # noqa: S105 - a public prefix, not a secret
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(
+    *,
+    user: User,
+    name: str,
+    scopes: list[str],
+    department: Department | None = None,
+    token: str | None = None,
+) -> tuple[ApiToken, str]:
+    """Issue a bearer token; returns the row and the token itself (shown only once)."""
+    unknown = set(scopes) - set(ApiToken.Scope.values)
+    if unknown:
+        raise ValueError(f"Unknown scopes: {sorted(unknown)}")
+    plaintext = token or TOKEN_PREFIX + secrets.token_urlsafe(32)
+    api_token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        scopes=sorted(scopes),
+        department=department,
+        prefix=plaintext[:12],
+        token_hash=hash_token(plaintext),
+    )
+    audit.record(
+        action="accounts.api_token_created",
+        obj=api_token,
+        changes={"name": [None, name], "scopes": [None, sorted(scopes)]},
+    )
+    return api_token, plaintext
+
+
+@transaction.atomic
+def api_token_revoke(*, api_token: ApiToken) -> None:
+    if api_token.revoked_at is None:
+        api_token.revoked_at = timezone.now()
+        api_token.save(update_fields=["revoked_at", "updated_at"])
+        audit.record(
+            action="accounts.api_token_revoked",
+            obj=api_token,
+            changes={"revoked_at": [None, api_token.revoked_at.isoformat()]},
+        )
+
+
+def service_account_get_or_create(*, email: str, display_name: str) -> User:
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"kind": User.Kind.SERVICE, "display_name": display_name}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        audit.record(
+            action="accounts.service_account_created",
+            obj=user,
+            changes={"kind": [None, User.Kind.SERVICE]},
+        )
+    return user

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from minato.accounts.views import staff
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", staff.home, name="home"),
+    path("login/", staff.login_view, name="login"),
+    path("logout/", staff.logout_view, name="logout"),
+    path("2fa/setup/", staff.otp_setup, name="otp_setup"),
+    path("audit/", staff.audit_log, name="audit_log"),
+    path("residents/", staff.residents, name="residents"),
+    path("residents/<uuid:public_id>/", staff.resident_detail, name="resident_detail"),
+    path("departments/", staff.departments, name="departments"),
+]

@@ -1,0 +1,235 @@
+"""Resident account pages: sign up, verify, sign in and out, profile, deletion, access log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from minato.accounts import selectors, services
+from minato.accounts.adapters.postal import lookup as postal_lookup
+from minato.accounts.forms import (
+    DeleteAccountForm,
+    LoginForm,
+    ProfileForm,
+    ResidentPasswordResetForm,
+    ResidentSetPasswordForm,
+    SignUpForm,
+)
+from minato.accounts.models import ResidentProfile, User
+from minato.notifications.selectors import notifications_for_recipient
+
+
+def _resident_required(view: Any) -> Any:
+    """Signed in as a resident; staff use the console, not the portal account pages."""
+
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_resident:  # type: ignore[union-attr]
+            messages.info(request, _("Staff accounts are managed in the staff console."))
+            return redirect("staff:home")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = SignUpForm(request.POST or None, initial={"preferred_language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        user = services.resident_sign_up(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password"],
+            preferred_language=form.cleaned_data["preferred_language"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("accounts:signup_done")
+    return render(request, "accounts/portal/signup.html", {"form": form})
+
+
+@_resident_required
+def signup_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/portal/signup_done.html")
+
+
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        services.resident_email_verify(token=token)
+    except services.InvalidVerificationLink:
+        return render(request, "accounts/portal/verify_failed.html", status=400)
+    messages.success(request, _("Your email address is confirmed."))
+    return redirect("accounts:profile" if request.user.is_authenticated else "accounts:login")
+
+
+@require_POST
+@_resident_required
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if user.email_verified_at is None:
+        services.email_verification_send(user=user)
+    messages.success(request, _("We have sent the confirmation email again."))
+    return redirect("accounts:profile")
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=settings.LOGIN_RATE, method="POST", block=True)
+@ratelimit(key="post:email", rate=settings.LOGIN_RATE, method="POST", block=True)
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        user = form.user
+        assert user is not None
+        if user.is_staff:
+            form.add_error(None, _("Staff members sign in at the staff console."))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return HttpResponseRedirect(_safe_next(request, str(reverse_lazy("accounts:profile"))))
+    return render(
+        request, "accounts/portal/login.html", {"form": form, "next": request.GET.get("next", "")}
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, _("You have signed out."))
+    return redirect("portal:home")
+
+
+@_resident_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    resident_profile, _created = ResidentProfile.objects.get_or_create(user=user)
+    return render(
+        request,
+        "accounts/portal/profile.html",
+        {"profile": resident_profile, "identities": user.identities.all()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_resident_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    resident_profile, _created = ResidentProfile.objects.get_or_create(user=user)
+    initial = {name: getattr(resident_profile, name) for name in services.PROFILE_FIELDS}
+    if request.method == "POST" and "find_address" in request.POST:
+        # Without JavaScript the "Find address" button posts the form: fill in the
+        # address from the postal code and show the form again, saving nothing.
+        data = request.POST.copy()
+        found = postal_lookup(data.get("postal_code", ""))
+        if found:
+            data["prefecture"], data["city"], data["address_line"] = (
+                found.prefecture,
+                found.city,
+                found.town,
+            )
+        form = ProfileForm(data)
+        form.is_valid()
+        if not found:
+            form.add_error("postal_code", _("No address was found for this postal code."))
+        return render(request, "accounts/portal/profile_edit.html", {"form": form})
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = services.resident_profile_update(user=user, data=form.cleaned_data)
+        messages.success(
+            request, _("Your details are saved.") if changes else _("Nothing was changed.")
+        )
+        return redirect("accounts:profile")
+    return render(request, "accounts/portal/profile_edit.html", {"form": form})
+
+
+def postal_lookup_fragment(request: HttpRequest) -> HttpResponse:
+    """htmx: the address fields, filled from the postal code typed so far."""
+    found = postal_lookup(request.GET.get("postal_code", ""))
+    data = request.GET.copy()
+    if found:
+        data["prefecture"], data["city"], data["address_line"] = (
+            found.prefecture,
+            found.city,
+            found.town,
+        )
+    form = ProfileForm(initial={k: data.get(k, "") for k in ("prefecture", "city", "address_line")})
+    return render(
+        request,
+        "accounts/portal/_address_fields.html",
+        {"form": form, "found": found, "searched": bool(request.GET.get("postal_code"))},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_resident_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = DeleteAccountForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        logout(request)
+        services.resident_delete(user=user)
+        messages.success(request, _("Your account has been deleted."))
+        return redirect("portal:home")
+    return render(request, "accounts/portal/delete.html", {"form": form})
+
+
+@_resident_required
+def access_log(request: HttpRequest) -> HttpResponse:
+    events = selectors.record_accesses_for_resident(resident_id=request.user.pk)
+    page = Paginator(events, 20).get_page(request.GET.get("page"))
+    return render(request, "accounts/portal/access_log.html", {"page": page})
+
+
+@_resident_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    page = Paginator(notifications_for_recipient(recipient_id=request.user.pk), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "accounts/portal/inbox.html", {"page": page})
+
+
+@method_decorator(
+    ratelimit(key="ip", rate=settings.LOGIN_RATE, method="POST", block=True), name="post"
+)
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ResidentPasswordResetForm
+    template_name = "accounts/portal/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = ResidentSetPasswordForm
+    template_name = "accounts/portal/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:login")
+    post_reset_login = False
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.user_password_changed(user=form.user, reason="reset")
+        messages.success(self.request, _("Your password has been changed. Please sign in."))
+        return response
+
+
+def password_reset_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/portal/password_reset_done.html")

@@ -1,0 +1,54 @@
+"""Accessible form rendering shared by every module.
+
+Fields render through ``templates/forms/field.html``: a label, the hint, the error and the
+control, with ``aria-describedby`` and ``aria-invalid`` wired so screen readers announce
+the hint and the error with the field. Pages show ``includes/error_summary.html`` above
+the form, linking each error to its field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.renderers import DjangoTemplates
+
+
+class FormRenderer(DjangoTemplates):
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+
+
+class AccessibleFormMixin:
+    """Adds hint and error ids to every widget's ``aria-describedby``."""
+
+    fields: dict[str, forms.Field]
+    errors: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for name, field in self.fields.items():
+            if field.help_text:
+                self._describe(name, field, f"{self.auto_id_for(name)}_hint")
+
+    def auto_id_for(self, name: str) -> str:
+        return self[name].auto_id  # type: ignore[index,no-any-return]
+
+    def _describe(self, name: str, field: forms.Field, element_id: str) -> None:
+        current = field.widget.attrs.get("aria-describedby", "")
+        ids = [part for part in current.split() if part]
+        if element_id not in ids:
+            ids.append(element_id)
+        field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:
+            if name in self.fields:
+                field = self.fields[name]
+                field.widget.attrs["aria-invalid"] = "true"
+                self._describe(name, field, f"{self.auto_id_for(name)}_error")
+
+
+class AccessibleForm(AccessibleFormMixin, forms.Form):
+    pass

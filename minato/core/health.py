@@ -1,0 +1,61 @@
+"""Readiness checks: the database answers, every migration is applied, a worker is alive."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from minato.core.models import WorkerHeartbeat
+
+
+def check_database() -> dict[str, Any]:
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "not ready", never a 500
+        return {"ok": False, "error": type(exc).__name__}
+    return {"ok": True, "vendor": connections[DEFAULT_DB_ALIAS].vendor}
+
+
+def check_migrations() -> dict[str, Any]:
+    try:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    return {"ok": not plan, "unapplied": len(plan)}
+
+
+def check_worker() -> dict[str, Any]:
+    try:
+        latest = WorkerHeartbeat.objects.order_by("-last_seen_at").first()
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    if latest is None:
+        return {"ok": False, "error": "no worker has reported"}
+    age = (timezone.now() - latest.last_seen_at).total_seconds()
+    fresh_after = timezone.now() - timedelta(seconds=settings.WORKER_STALE_SECONDS)
+    alive = WorkerHeartbeat.objects.filter(last_seen_at__gte=fresh_after).count()
+    return {
+        "ok": age <= settings.WORKER_STALE_SECONDS,
+        "last_heartbeat_age_seconds": round(age, 1),
+        "workers_alive": alive,
+    }
+
+
+def readiness() -> tuple[bool, dict[str, Any]]:
+    database = check_database()
+    checks = {"database": database}
+    if database["ok"]:
+        checks["migrations"] = check_migrations()
+        checks["worker"] = check_worker()
+    else:
+        checks["migrations"] = {"ok": False, "error": "database unreachable"}
+        checks["worker"] = {"ok": False, "error": "database unreachable"}
+    return all(check["ok"] for check in checks.values()), checks

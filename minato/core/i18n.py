@@ -1,0 +1,45 @@
+"""Language switching by URL prefix: / is Japanese, /en/ English, /ja-easy/ やさしい日本語.
+
+Templates get the current language, the value for ``<html lang>`` and, for the switcher, the
+same page's URL in every other language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils import translation
+
+# BCP 47 for やさしい日本語: Japanese with a private-use subtag. Screen readers and browsers
+# read it as Japanese (the primary subtag), and it still says which variant the page is in.
+HTML_LANG = {"ja": "ja", "en": "en", "ja-easy": "ja-x-easy"}
+
+
+def html_lang(language_code: str | None = None) -> str:
+    code = language_code or translation.get_language() or settings.LANGUAGE_CODE
+    return HTML_LANG.get(code, code)
+
+
+def language_context(request: HttpRequest) -> dict[str, Any]:
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    path = request.get_full_path()
+    switch = [
+        {
+            "code": code,
+            "name": name,
+            "html_lang": html_lang(code),
+            "url": translate_url(path, code),
+            "current": code == current,
+        }
+        for code, name in settings.LANGUAGES
+    ]
+    return {
+        "html_lang": html_lang(current),
+        "language_switch": switch,
+        "municipality_name": settings.MUNICIPALITY_NAME.get(
+            current, settings.MUNICIPALITY_NAME["ja"]
+        ),
+    }

@@ -1,0 +1,19 @@
+"""Logging helpers: every record carries the request id; no record carries personal data.
+
+Rule for the whole code base: log identifiers (user id, object id, route pattern), never
+names, addresses, email addresses, tokens or full paths.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from minato.core import context
+
+
+class RequestContextFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        ctx = context.current()
+        record.request_id = ctx.request_id or None
+        record.actor_id = ctx.actor_id
+        return True

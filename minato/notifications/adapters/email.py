@@ -1,0 +1,22 @@
+"""Email through Django's configured backend (SMTP in production, files in the demo)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+
+from minato.notifications.adapters import DeliveryError
+
+
+class EmailAdapter:
+    channel = "email"
+
+    def send(self, *, address: str, subject: str, body: str) -> None:
+        if "\n" in address or "@" not in address:
+            raise DeliveryError("Malformed email address", permanent=True)
+        message = EmailMessage(
+            subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[address]
+        )
+        sent = message.send(fail_silently=False)
+        if sent != 1:
+            raise DeliveryError("The mail backend accepted no message")

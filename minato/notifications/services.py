@@ -1,0 +1,219 @@
+"""Tell a person something. Every module calls ``notify``; nothing else sends messages.
+
+Messages are rendered when queued (so what was sent is kept exactly), delivered by a
+background task, retried with exponential backoff, and every status change is audited.
+The task is enqueued inside the caller's transaction: with the database task backend the
+message and its delivery job commit together or not at all (a transactional outbox).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.template import Context, Engine, TemplateDoesNotExist
+from django.utils import timezone
+
+from minato.core import audit
+from minato.core.context import current as current_context
+from minato.notifications.adapters import SUPPORTED_CHANNELS, DeliveryError, adapter_for
+from minato.notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+TEMPLATE_KEY_RE = re.compile(r"^[a-z0-9_]+/[a-z0-9_]+$")
+FALLBACK_LANGUAGE = "ja"
+RETRY_BASE_SECONDS = 30
+
+
+# Messages are plain text: a separate engine without HTML autoescaping, so "&" in a URL
+# arrives as "&" and not "&amp;".
+_TEXT_ENGINE = Engine(
+    dirs=[str(d) for d in settings.TEMPLATES[0]["DIRS"]], app_dirs=True, autoescape=False
+)
+
+
+class UnknownTemplate(ValueError):
+    pass
+
+
+def _template_language_chain(language: str) -> list[str]:
+    return [language] if language == FALLBACK_LANGUAGE else [language, FALLBACK_LANGUAGE]
+
+
+def render_message(
+    *, template_key: str, language: str, context: dict[str, Any]
+) -> tuple[str, str, str]:
+    """Render a message template: its first line is the subject, the rest the body.
+
+    Returns ``(language_used, subject, body)``; falls back to Japanese where a template has
+    no translation yet.
+    """
+    if not TEMPLATE_KEY_RE.match(template_key):
+        raise UnknownTemplate(f"Invalid template key {template_key!r}")
+    for candidate in _template_language_chain(language):
+        try:
+            template = _TEXT_ENGINE.get_template(
+                f"notifications/messages/{template_key}/{candidate}.txt"
+            )
+        except TemplateDoesNotExist:
+            continue
+        text = template.render(Context({**context, "site_url": settings.SITE_URL})).strip()
+        subject, _, body = text.partition("\n")
+        return candidate, subject.strip(), body.strip() + "\n"
+    raise UnknownTemplate(f"No template {template_key!r}")
+
+
+def template_exists(template_key: str) -> bool:
+    try:
+        render_message(template_key=template_key, language=FALLBACK_LANGUAGE, context={})
+    except UnknownTemplate:
+        return False
+    return True
+
+
+def context_actor_id() -> int | None:
+    return current_context().actor_id
+
+
+def _preferences(recipient: Any) -> tuple[str, list[str]]:
+    profile = getattr(recipient, "profile", None) if recipient is not None else None
+    language = getattr(profile, "preferred_language", "") or FALLBACK_LANGUAGE
+    channels = list(getattr(profile, "preferred_channels", None) or [])
+    return language, channels
+
+
+@transaction.atomic
+def notify(
+    *,
+    template_key: str,
+    context: dict[str, Any],
+    recipient: Any = None,
+    address: str = "",
+    language: str | None = None,
+    channel: str | None = None,
+    reference: str = "",
+) -> Notification:
+    """Queue one message to one person, in their language, on their preferred channel.
+
+    ``recipient`` is a user (preferences come from their profile); ``address`` alone sends
+    to someone without an account (a guest applicant).
+    """
+    preferred_language, preferred_channels = _preferences(recipient)
+    language = language or preferred_language
+    if channel is None:
+        channel = next((c for c in preferred_channels if c in SUPPORTED_CHANNELS), "email")
+    address = address or (recipient.email if recipient is not None else "")
+    if not address:
+        raise ValueError("A notification needs a recipient or an address")
+    language_used, subject, body = render_message(
+        template_key=template_key, language=language, context=context
+    )
+    notification = Notification.objects.create(
+        recipient=recipient,
+        address=address,
+        channel=channel,
+        template_key=template_key,
+        language=language_used,
+        subject=subject[:300],
+        body=body,
+        reference=reference[:100],
+        created_by_id=context_actor_id(),
+    )
+    audit.record(
+        action="notifications.queued",
+        obj=notification,
+        subject_id=recipient.pk if recipient is not None else None,
+        changes={"status": [None, notification.status], "template_key": [None, template_key]},
+    )
+    from minato.notifications.tasks import deliver_notification
+
+    deliver_notification.enqueue(notification.pk)
+    return notification
+
+
+def _set_status(notification: Notification, status: str, **fields: Any) -> None:
+    old = notification.status
+    notification.status = status
+    for name, value in fields.items():
+        setattr(notification, name, value)
+    notification.save(update_fields=["status", *fields.keys(), "updated_at"])
+    audit.record(
+        action=f"notifications.{status}",
+        obj=notification,
+        subject_id=notification.recipient_id,
+        changes={"status": [old, status], "attempts": [None, notification.attempts]},
+    )
+
+
+def notification_deliver(*, notification_id: int) -> str:
+    """Try to deliver one queued message once; schedule a retry on a temporary failure."""
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if notification is None or notification.status in {
+            Notification.Status.DELIVERED,
+            Notification.Status.FAILED,
+        }:
+            return "skipped"
+        notification.attempts += 1
+        try:
+            adapter_for(notification.channel).send(
+                address=notification.address, subject=notification.subject, body=notification.body
+            )
+        except DeliveryError as exc:
+            if exc.permanent or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+                _set_status(
+                    notification,
+                    Notification.Status.FAILED,
+                    attempts=notification.attempts,
+                    last_error=str(exc)[:300],
+                )
+                return "failed"
+            retry_at = _schedule_retry(notification, error=str(exc))
+            return f"retry at {retry_at.isoformat()}"
+        except Exception as exc:  # SMTP and network errors are temporary by default
+            logger.warning(
+                "Delivery attempt failed",
+                extra={"notification_id": notification.pk, "error": type(exc).__name__},
+            )
+            if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+                _set_status(
+                    notification,
+                    Notification.Status.FAILED,
+                    attempts=notification.attempts,
+                    last_error=type(exc).__name__,
+                )
+                return "failed"
+            retry_at = _schedule_retry(notification, error=type(exc).__name__)
+            return f"retry at {retry_at.isoformat()}"
+        _set_status(
+            notification,
+            Notification.Status.DELIVERED,
+            attempts=notification.attempts,
+            delivered_at=timezone.now(),
+            last_error="",
+        )
+        return "delivered"
+
+
+def _schedule_retry(notification: Notification, *, error: str) -> Any:
+    delay = timedelta(seconds=RETRY_BASE_SECONDS * 2 ** (notification.attempts - 1))
+    retry_at = timezone.now() + delay
+    _set_status(
+        notification,
+        Notification.Status.RETRYING,
+        attempts=notification.attempts,
+        last_error=error[:300],
+        next_attempt_at=retry_at,
+    )
+    from minato.notifications.tasks import deliver_notification
+
+    backend = deliver_notification.get_backend()
+    if backend.supports_defer:
+        deliver_notification.using(run_after=retry_at).enqueue(notification.pk)
+    # Backends that cannot defer (the in-process test backend) leave the retry to the
+    # next call; the row records when it is due.
+    return retry_at
