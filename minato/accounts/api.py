@@ -1,7 +1,5 @@
 """/api/v1 endpoints for accounts: the signed-in resident, postal codes, departments, audit."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import TemplatesSetting
 
 
-class FormRenderer(DjangoTemplates):
+class FormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
 

@@ -16,4 +16,9 @@ class RequestContextFilter(logging.Filter):
         ctx = context.current()
         record.request_id = ctx.request_id or None
         record.actor_id = ctx.actor_id
+        # Django attaches the request to some records; its repr holds the full path, which
+        # can carry tokens or personal data. Keep only the method.
+        request = getattr(record, "request", None)
+        if request is not None:
+            record.request = getattr(request, "method", None)
         return True

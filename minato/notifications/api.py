@@ -1,7 +1,5 @@
 """/api/v1/notifications: service accounts send a message to a resident (GOV.UK Notify-like)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 from uuid import UUID

@@ -25,32 +25,87 @@ DEMO_API_TOKEN = "mnt_demo_service_token_for_local_testing_only"  # noqa: S105
 
 # (email, display name, department code, role, TOTP key in hex)
 DEMO_STAFF = [
-    ("clerk@city.minato.example", "芝 区民課 職員", "shiba.kumin", Role.CLERK,
-     "3132333435363738393031323334353637383930"),
-    ("supervisor@city.minato.example", "芝 区民課 係長", "shiba.kumin", Role.SUPERVISOR,
-     "3232333435363738393031323334353637383930"),
-    ("dept-admin@city.minato.example", "芝地区総合支所 管理者", "shiba", Role.DEPARTMENT_ADMIN,
-     "3332333435363738393031323334353637383930"),
-    ("sysadmin@city.minato.example", "情報政策課 システム管理者", "kikaku-keiei.joho-seisaku",
-     Role.SYSTEM_ADMIN, "3432333435363738393031323334353637383930"),
+    (
+        "clerk@city.minato.example",
+        "芝 区民課 職員",
+        "shiba.kumin",
+        Role.CLERK,
+        "3132333435363738393031323334353637383930",
+    ),
+    (
+        "supervisor@city.minato.example",
+        "芝 区民課 係長",
+        "shiba.kumin",
+        Role.SUPERVISOR,
+        "3232333435363738393031323334353637383930",
+    ),
+    (
+        "dept-admin@city.minato.example",
+        "芝地区総合支所 管理者",
+        "shiba",
+        Role.DEPARTMENT_ADMIN,
+        "3332333435363738393031323334353637383930",
+    ),
+    (
+        "sysadmin@city.minato.example",
+        "情報政策課 システム管理者",
+        "kikaku-keiei.joho-seisaku",
+        Role.SYSTEM_ADMIN,
+        "3432333435363738393031323334353637383930",
+    ),
 ]
 
 DEMO_RESIDENTS = [
-    ("hanako@example.jp", {"family_name": "港", "given_name": "花子",
-     "family_name_kana": "みなと", "given_name_kana": "はなこ",
-     "birth_date": date(1985, 4, 1), "postal_code": "1058511", "prefecture": "東京都",
-     "city": "港区", "address_line": "芝公園1-5-25", "phone": "0335782111",
-     "preferred_language": "ja", "preferred_channels": ["email"]}),
-    ("john@example.com", {"family_name": "Smith", "given_name": "John",
-     "family_name_kana": "スミス", "given_name_kana": "ジョン",
-     "birth_date": date(1990, 7, 14), "postal_code": "1060032", "prefecture": "東京都",
-     "city": "港区", "address_line": "六本木6-10-1", "phone": "09012345678",
-     "preferred_language": "en", "preferred_channels": ["email"]}),
-    ("taro@example.jp", {"family_name": "芝", "given_name": "太郎",
-     "family_name_kana": "しば", "given_name_kana": "たろう",
-     "birth_date": date(1948, 11, 3), "postal_code": "1080074", "prefecture": "東京都",
-     "city": "港区", "address_line": "高輪3-1-1", "preferred_language": "ja-easy",
-     "preferred_channels": ["email"]}),
+    (
+        "hanako@example.jp",
+        {
+            "family_name": "港",
+            "given_name": "花子",
+            "family_name_kana": "みなと",
+            "given_name_kana": "はなこ",
+            "birth_date": date(1985, 4, 1),
+            "postal_code": "1058511",
+            "prefecture": "東京都",
+            "city": "港区",
+            "address_line": "芝公園1-5-25",
+            "phone": "0335782111",
+            "preferred_language": "ja",
+            "preferred_channels": ["email"],
+        },
+    ),
+    (
+        "john@example.com",
+        {
+            "family_name": "Smith",
+            "given_name": "John",
+            "family_name_kana": "スミス",
+            "given_name_kana": "ジョン",
+            "birth_date": date(1990, 7, 14),
+            "postal_code": "1060032",
+            "prefecture": "東京都",
+            "city": "港区",
+            "address_line": "六本木6-10-1",
+            "phone": "09012345678",
+            "preferred_language": "en",
+            "preferred_channels": ["email"],
+        },
+    ),
+    (
+        "taro@example.jp",
+        {
+            "family_name": "芝",
+            "given_name": "太郎",
+            "family_name_kana": "しば",
+            "given_name_kana": "たろう",
+            "birth_date": date(1948, 11, 3),
+            "postal_code": "1080074",
+            "prefecture": "東京都",
+            "city": "港区",
+            "address_line": "高輪3-1-1",
+            "preferred_language": "ja-easy",
+            "preferred_channels": ["email"],
+        },
+    ),
 ]
 
 
@@ -66,20 +121,26 @@ class Command(BaseCommand):
             resident_lines = self._residents()
             token_line = self._token()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(departments)} departments."))
-        self.stdout.write("\nStaff console http://127.0.0.1:8000/staff/ (password for all: "
-                          f"{DEMO_PASSWORD})")
+        self.stdout.write(
+            f"\nStaff console http://127.0.0.1:8000/staff/ (password for all: {DEMO_PASSWORD})"
+        )
         for line in staff_lines:
             self.stdout.write(f"  {line}")
         self.stdout.write(f"\nResident portal http://127.0.0.1:8000/ (password: {DEMO_PASSWORD})")
         for line in resident_lines:
             self.stdout.write(f"  {line}")
-        self.stdout.write(f"\nAPI bearer token (scopes notifications:send, audit:read): {token_line}")
+        self.stdout.write(
+            f"\nAPI bearer token (scopes notifications:send, audit:read): {token_line}"
+        )
 
     def _departments(self) -> dict[str, Department]:
         created: dict[str, Department] = {}
         for unit, parent in iter_units():
             created[unit.code] = services.department_upsert(
-                code=unit.code, name_ja=unit.name_ja, name_en=unit.name_en, kind=unit.kind,
+                code=unit.code,
+                name_ja=unit.name_ja,
+                name_en=unit.name_en,
+                kind=unit.kind,
                 parent=created[parent.code] if parent else None,
                 handles_resident_records=unit.handles_resident_records,
             )
@@ -90,11 +151,16 @@ class Command(BaseCommand):
         for email, name, code, role, key in DEMO_STAFF:
             user = User.objects.filter(email=email).first()
             if user is None:
-                user = services.staff_create(email=email, password=DEMO_PASSWORD,
-                                             display_name=name, department=departments[code],
-                                             role=role)
+                user = services.staff_create(
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    display_name=name,
+                    department=departments[code],
+                    role=role,
+                )
             device, _ = TOTPDevice.objects.get_or_create(
-                user=user, name="demo", defaults={"key": key, "confirmed": True})
+                user=user, name="demo", defaults={"key": key, "confirmed": True}
+            )
             import base64
 
             secret = base64.b32encode(bytes.fromhex(device.key)).decode().rstrip("=")
@@ -106,8 +172,11 @@ class Command(BaseCommand):
         for email, profile in DEMO_RESIDENTS:
             user = User.objects.filter(email=email).first()
             if user is None:
-                user = services.resident_sign_up(email=email, password=DEMO_PASSWORD,
-                                                 preferred_language=profile["preferred_language"])
+                user = services.resident_sign_up(
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    preferred_language=profile["preferred_language"],
+                )
                 services.resident_email_verify(token=services.email_verification_token(user))
                 services.resident_profile_update(user=user, data=profile)
             lines.append(email)
@@ -115,9 +184,13 @@ class Command(BaseCommand):
 
     def _token(self) -> str:
         service = services.service_account_get_or_create(
-            email="business-system@city.minato.example", display_name="Demo business system")
+            email="business-system@city.minato.example", display_name="Demo business system"
+        )
         if not ApiToken.objects.filter(token_hash=services.hash_token(DEMO_API_TOKEN)).exists():
             services.api_token_create(
-                user=service, name="demo", token=DEMO_API_TOKEN,
-                scopes=[ApiToken.Scope.NOTIFICATIONS_SEND, ApiToken.Scope.AUDIT_READ])
+                user=service,
+                name="demo",
+                token=DEMO_API_TOKEN,
+                scopes=[ApiToken.Scope.NOTIFICATIONS_SEND, ApiToken.Scope.AUDIT_READ],
+            )
         return DEMO_API_TOKEN
