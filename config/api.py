@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from minato.accounts.api import router as accounts_router
 from minato.core.api.errors import install as install_error_handlers
 from minato.core.api.errors import mark_problem_content_types
+from minato.core.api.rendering import OffsetJSONRenderer
 from minato.notifications.api import router as notifications_router
 
 
@@ -26,6 +27,7 @@ api = MinatoAPI(
         "POSTs accept an `Idempotency-Key` header. Times are ISO 8601 with an offset."
     ),
     urls_namespace="api-v1",
+    renderer=OffsetJSONRenderer(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

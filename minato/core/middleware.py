@@ -29,6 +29,11 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def ip_key(group: str, request: HttpRequest) -> str:
+    """Rate-limit key: the client's IP (or "unknown" when the server gives none)."""
+    return client_ip(request) or "unknown"
+
+
 class RequestContextMiddleware:
     """Give every request an id (or accept a well-formed X-Request-ID) and log its outcome."""
 
@@ -132,7 +137,7 @@ class AnonymousPostRateLimitMiddleware:
             and is_ratelimited(
                 request,
                 group="anonymous-post",
-                key="ip",
+                key=ip_key,
                 rate=settings.ANONYMOUS_POST_RATE,
                 increment=True,
             )

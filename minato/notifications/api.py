@@ -89,6 +89,7 @@ def notification_create(request: HttpRequest, payload: NotificationIn) -> tuple[
             )
         except services.UnknownTemplate:
             raise HttpError(422, "Unknown template_key") from None
+        notification.refresh_from_db()  # delivery may already have happened
         return 201, _out(notification)
 
     status, body = idempotent(request, scope="notifications.create", run=run)

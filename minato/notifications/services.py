@@ -61,7 +61,9 @@ def render_message(
             )
         except TemplateDoesNotExist:
             continue
-        text = template.render(Context({**context, "site_url": settings.SITE_URL})).strip()
+        text = template.render(
+            Context({**context, "site_url": settings.SITE_URL}, autoescape=False)
+        ).strip()
         subject, _, body = text.partition("\n")
         return candidate, subject.strip(), body.strip() + "\n"
     raise UnknownTemplate(f"No template {template_key!r}")

@@ -32,6 +32,8 @@ from minato.accounts.forms import (
 from minato.accounts.models import ResidentProfile, User
 from minato.notifications.selectors import notifications_for_recipient
 
+IP_KEY = "minato.core.middleware.ip_key"
+
 
 def _resident_required(view: Any) -> Any:
     """Signed in as a resident; staff use the console, not the portal account pages."""
@@ -96,7 +98,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=settings.LOGIN_RATE, method="POST", block=True)
+@ratelimit(key=IP_KEY, rate=settings.LOGIN_RATE, method="POST", block=True)
 @ratelimit(key="post:email", rate=settings.LOGIN_RATE, method="POST", block=True)
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None, request=request)
@@ -210,7 +212,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @method_decorator(
-    ratelimit(key="ip", rate=settings.LOGIN_RATE, method="POST", block=True), name="post"
+    ratelimit(key=IP_KEY, rate=settings.LOGIN_RATE, method="POST", block=True), name="post"
 )
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = ResidentPasswordResetForm

@@ -27,6 +27,8 @@ from minato.accounts.forms import AuditFilterForm, OtpCodeForm, ResidentSearchFo
 from minato.accounts.models import User
 from minato.core import selectors as core_selectors
 
+IP_KEY = "minato.core.middleware.ip_key"
+
 
 def _staff(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
@@ -40,7 +42,7 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=settings.LOGIN_RATE, method="POST", block=True)
+@ratelimit(key=IP_KEY, rate=settings.LOGIN_RATE, method="POST", block=True)
 @ratelimit(key="post:email", rate=settings.LOGIN_RATE, method="POST", block=True)
 def login_view(request: HttpRequest) -> HttpResponse:
     form = StaffLoginForm(request.POST or None, request=request)

@@ -9,6 +9,7 @@ the unique index until the first commits, then replays its response.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from ninja.errors import HttpError
 
+from minato.core.api.rendering import OffsetJSONEncoder
 from minato.core.models import IdempotencyRecord
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
@@ -75,6 +77,8 @@ def idempotent(
             request.idempotent_replay = True  # type: ignore[attr-defined]
             return previous.response_status, previous.response_body
         status, body = run()
+        # Store (and return) exactly what a replay will return: plain JSON values.
+        body = json.loads(json.dumps(body, cls=OffsetJSONEncoder))
         record.response_status = status
         record.response_body = body
         record.save(update_fields=["response_status", "response_body", "updated_at"])

@@ -1,0 +1,440 @@
+"""HTTP load generator for ./scripts/bench (see docs/benchmarks.md).
+
+Runs as its own process against a server that scripts/bench has started on loopback. Every
+scenario is measured in rounds interleaved with the bare baseline view, so slow drift on a
+shared machine hits all scenarios alike; each scenario reports the median over its runs and a
+ratio to the bare view measured in the same run.
+
+Two drivers produce the load:
+
+* ``wrk`` (Debian's wrk, C, one thread, epoll) -- the default when installed: it costs the
+  shared CPU far less per request than a Python client, so the server gets the cores.
+* ``httpx`` -- an asyncio/httpx client, the fallback when wrk is absent.
+
+Both are closed-loop: ``--concurrency`` connections, each sending its next request when the
+previous answer arrives. Bounded: at most ``--requests`` requests and ``--run-seconds``
+seconds per run, ``--max-seconds`` for the whole benchmark. Only ever targets 127.0.0.1.
+
+Output: one JSON object per scenario, then one summary line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+EMAIL = "hanako@example.jp"
+PASSWORD = "minato-demo-2026"
+
+# name -> (path, needs a signed-in resident)
+SCENARIOS: dict[str, tuple[str, bool]] = {
+    "bare": ("/bench/bare", False),
+    "healthz": ("/healthz", False),
+    "portal_home": ("/", False),
+    "portal_profile": ("/accounts/profile/", True),
+}
+BASELINE = "bare"
+# Targets from the issue: portal pages at >= 60% of the bare view's throughput, and a p95
+# under 50 ms at 32 concurrent clients on 2 cores.
+PORTAL_PAGES = ("portal_home", "portal_profile")
+TARGET_RATIO = 0.60
+TARGET_P95_MS = 50.0
+TARGET_CONCURRENCY = 32
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class RunResult:
+    requests: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    errors: int  # non-2xx responses, connection errors, timeouts
+    client_cpu_s: float
+    server_cpu_s: float
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+# --- CPU accounting ---------------------------------------------------------------------------
+
+
+def process_tree_cpu(root_pid: int | None) -> float:
+    """CPU seconds (user + system) of a process and its direct children, e.g. gunicorn's workers."""
+    if not root_pid:
+        return 0.0
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        pid, ppid = int(entry), int(fields[1])
+        if pid == root_pid or ppid == root_pid:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLK_TCK
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, round(q / 100 * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+# --- Sign-in ----------------------------------------------------------------------------------
+
+
+def sign_in(base_url: str) -> str:
+    """Sign in through the portal's login form; return the Cookie header for the session."""
+    with httpx.Client(base_url=base_url, timeout=30, trust_env=False) as client:
+        page = client.get("/accounts/login/")
+        page.raise_for_status()
+        match = re.search(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"', page.text)
+        if not match or "csrftoken" not in client.cookies:
+            raise SystemExit("login page has no CSRF token; cannot sign in")
+        answer = client.post(
+            "/accounts/login/",
+            data={"email": EMAIL, "password": PASSWORD, "csrfmiddlewaretoken": match.group(1)},
+            headers={"Referer": f"{base_url}/accounts/login/"},
+        )
+        session = client.cookies.get("sessionid")
+        if answer.status_code != 302 or not session:
+            raise SystemExit(
+                f"signing in as {EMAIL} failed (HTTP {answer.status_code}); "
+                "is the demo data loaded and LOGIN_RATE raised?"
+            )
+        return f"sessionid={session}; csrftoken={client.cookies['csrftoken']}"
+
+
+# --- Drivers ----------------------------------------------------------------------------------
+
+WRK_SCRIPT = """
+local limit = %(limit)d
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) count = 0; non2xx = 0 end
+function response(status, headers, body)
+  count = count + 1
+  if status < 200 or status > 299 then non2xx = non2xx + 1 end
+  if count >= limit then wrk.thread:stop() end
+end
+function done(summary, latency, requests)
+  local bad = 0
+  for _, t in ipairs(threads) do bad = bad + (t:get("non2xx") or 0) end
+  local e = summary.errors
+  io.write(string.format(
+    'BENCHJSON {"requests":%%d,"duration_us":%%d,"non2xx":%%d,"connect":%%d,"read":%%d,' ..
+    '"write":%%d,"timeout":%%d,"p50":%%d,"p95":%%d,"p99":%%d}\\n',
+    summary.requests, summary.duration, bad, e.connect, e.read, e.write, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def run_wrk(
+    url: str, n: int, concurrency: int, seconds: float, cookie: str | None, server_pid: int | None
+) -> RunResult:
+    threads = 1  # one epoll thread easily outpaces the server and leaves the CPU to it
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % {"limit": -(-n // threads)})
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{concurrency}",
+        f"-d{max(1, int(seconds))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        script.name,
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    command.append(url)
+    cpu_before, server_before = children_cpu(), process_tree_cpu(server_pid)
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=seconds + 30, check=False
+        )
+    finally:
+        os.unlink(script.name)
+    client_cpu, server_cpu = (
+        children_cpu() - cpu_before,
+        process_tree_cpu(server_pid) - server_before,
+    )
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("BENCHJSON ")), None)
+    if done.returncode != 0 or line is None:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
+    data = json.loads(line.removeprefix("BENCHJSON "))
+    socket_errors = data["connect"] + data["read"] + data["write"] + data["timeout"]
+    notes = []
+    if data["requests"] < n:
+        notes.append(f"stopped by the time bound after {data['requests']} requests")
+    return RunResult(
+        requests=data["requests"],
+        seconds=data["duration_us"] / 1e6,
+        p50_ms=data["p50"] / 1000,
+        p95_ms=data["p95"] / 1000,
+        p99_ms=data["p99"] / 1000,
+        errors=data["non2xx"] + socket_errors,
+        client_cpu_s=client_cpu,
+        server_cpu_s=server_cpu,
+        notes=notes,
+    )
+
+
+async def _run_httpx(
+    url: str, n: int, concurrency: int, seconds: float, cookie: str | None
+) -> tuple[list[float], int, float]:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    headers = {"Cookie": cookie} if cookie else {}
+    latencies: list[float] = []
+    errors = 0
+    issued = 0
+    async with httpx.AsyncClient(limits=limits, timeout=10, trust_env=False) as client:
+        started = time.perf_counter()
+        deadline = started + seconds
+
+        async def worker() -> None:
+            nonlocal errors, issued
+            while issued < n and time.perf_counter() < deadline:
+                issued += 1
+                t0 = time.perf_counter()
+                try:
+                    response = await client.get(url, headers=headers)
+                except httpx.HTTPError:
+                    errors += 1
+                    continue
+                latencies.append(time.perf_counter() - t0)
+                if not 200 <= response.status_code < 300:
+                    errors += 1
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return latencies, errors, elapsed
+
+
+def run_httpx(
+    url: str, n: int, concurrency: int, seconds: float, cookie: str | None, server_pid: int | None
+) -> RunResult:
+    cpu_before, server_before = time.process_time(), process_tree_cpu(server_pid)
+    latencies, errors, elapsed = asyncio.run(_run_httpx(url, n, concurrency, seconds, cookie))
+    client_cpu, server_cpu = (
+        time.process_time() - cpu_before,
+        process_tree_cpu(server_pid) - server_before,
+    )
+    latencies.sort()
+    notes = []
+    if len(latencies) + errors < n:
+        notes.append(f"stopped by the time bound after {len(latencies) + errors} requests")
+    return RunResult(
+        requests=len(latencies),
+        seconds=elapsed,
+        p50_ms=percentile(latencies, 50) * 1000,
+        p95_ms=percentile(latencies, 95) * 1000,
+        p99_ms=percentile(latencies, 99) * 1000,
+        errors=errors,
+        client_cpu_s=client_cpu,
+        server_cpu_s=server_cpu,
+        notes=notes,
+    )
+
+
+DRIVERS = {"wrk": run_wrk, "httpx": run_httpx}
+
+
+# --- Main -------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base-url", default="http://127.0.0.1:8123")
+    parser.add_argument("--scenario", choices=sorted(SCENARIOS), help="run only this one (+ bare)")
+    parser.add_argument(
+        "--driver", choices=["auto", *DRIVERS], default=os.environ.get("BENCH_DRIVER", "auto")
+    )
+    parser.add_argument("--requests", type=int, default=int(os.environ.get("BENCH_REQUESTS", 2000)))
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", 5)))
+    parser.add_argument("--warmup", type=int, default=int(os.environ.get("BENCH_WARMUP", 200)))
+    parser.add_argument(
+        "--concurrency", type=int, default=int(os.environ.get("BENCH_CONCURRENCY", 32))
+    )
+    parser.add_argument(
+        "--run-seconds",
+        type=float,
+        default=float(os.environ.get("BENCH_RUN_SECONDS", 30)),
+        help="time bound of one run",
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=float(os.environ.get("BENCH_MAX_SECONDS", 900)),
+        help="time bound of the whole benchmark; later runs are skipped past it",
+    )
+    parser.add_argument("--server-pid", type=int, help="gunicorn master, for CPU accounting")
+    args = parser.parse_args()
+
+    target = urlsplit(args.base_url)
+    if target.scheme != "http" or target.hostname != "127.0.0.1":
+        parser.error("the benchmark only ever targets http://127.0.0.1")
+    if args.runs < 1 or args.requests < 1 or args.concurrency < 1:
+        parser.error("--runs, --requests and --concurrency must be positive")
+    base_url = args.base_url.rstrip("/")
+
+    driver_name = args.driver
+    if driver_name == "auto":
+        driver_name = "wrk" if shutil.which("wrk") else "httpx"
+    elif driver_name == "wrk" and not shutil.which("wrk"):
+        parser.error("wrk is not installed (apt-get install wrk), or use --driver httpx")
+    driver = DRIVERS[driver_name]
+
+    if args.scenario:  # the baseline always runs: ratios come from the same run
+        names = [BASELINE] + ([args.scenario] if args.scenario != BASELINE else [])
+    else:
+        names = list(SCENARIOS)
+    cookie = sign_in(base_url) if any(SCENARIOS[s][1] for s in names) else None
+
+    def url_of(name: str) -> str:
+        return base_url + SCENARIOS[name][0]
+
+    # Pre-flight: every page must answer 200 as served (no redirect to the login page etc.).
+    with httpx.Client(timeout=30, trust_env=False) as client:
+        for name in names:
+            answer = client.get(
+                url_of(name), headers={"Cookie": cookie} if SCENARIOS[name][1] and cookie else {}
+            )
+            if answer.status_code != 200:
+                print(f"{name}: {url_of(name)} answered HTTP {answer.status_code}", file=sys.stderr)
+                return 2
+
+    started = time.monotonic()
+
+    def measure(name: str, n: int) -> RunResult:
+        return driver(
+            url_of(name),
+            n,
+            args.concurrency,
+            args.run_seconds,
+            cookie if SCENARIOS[name][1] else None,
+            args.server_pid,
+        )
+
+    for name in names:  # warm-up: imports, template caches, connections, the DB's buffers
+        measure(name, args.warmup)
+
+    runs: dict[str, list[RunResult]] = {name: [] for name in names}
+    skipped = 0
+    for round_no in range(args.runs):
+        # Rotate the order each round so no scenario always runs first or last.
+        order = names[round_no % len(names) :] + names[: round_no % len(names)]
+        for name in order:
+            if time.monotonic() - started > args.max_seconds:
+                skipped += 1
+                continue
+            runs[name].append(measure(name, args.requests))
+
+    baseline = statistics.median(r.throughput for r in runs[BASELINE])
+    base_lat = {
+        q: statistics.median(getattr(r, f"{q}_ms") for r in runs[BASELINE])
+        for q in ("p50", "p95", "p99")
+    }
+    results: dict[str, dict[str, Any]] = {}
+    for name in names:
+        rs = runs[name]
+        if not rs:
+            continue
+        throughput = statistics.median(r.throughput for r in rs)
+        p50 = statistics.median(r.p50_ms for r in rs)
+        p95 = statistics.median(r.p95_ms for r in rs)
+        p99 = statistics.median(r.p99_ms for r in rs)
+        errors = sum(r.errors for r in rs)
+        client_cpu = sum(r.client_cpu_s for r in rs)
+        server_cpu = sum(r.server_cpu_s for r in rs)
+        result = {
+            "name": name,
+            "path": SCENARIOS[name][0],
+            "n": args.requests,
+            "runs": len(rs),
+            "concurrency": args.concurrency,
+            "driver": driver_name,
+            "median": round(p50, 2),
+            "p95": round(p95, 2),
+            "p99": round(p99, 2),
+            "throughput": round(throughput, 1),
+            "baseline": round(baseline, 1),
+            "ratio": round(throughput / baseline, 3) if baseline else None,
+            "latency_ratio": {
+                q: round(v / base_lat[q], 2) if base_lat[q] else None
+                for q, v in (("p50", p50), ("p95", p95), ("p99", p99))
+            },
+            "runs_throughput": [round(r.throughput, 1) for r in rs],
+            "runs_p95": [round(r.p95_ms, 2) for r in rs],
+            "errors": errors,
+            "flagged": errors > 0 or any(r.notes for r in rs),
+            # Share of the CPU time spent that went to the load generator, not the server.
+            "client_cpu_share": round(client_cpu / (client_cpu + server_cpu), 3)
+            if args.server_pid and client_cpu + server_cpu
+            else None,
+        }
+        notes = sorted({note for r in rs for note in r.notes})
+        if notes:
+            result["notes"] = notes
+        results[name] = result
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+
+    verdicts = []
+    for name in PORTAL_PAGES:
+        if name not in results:
+            continue
+        r = results[name]
+        ok = r["ratio"] is not None and r["ratio"] >= TARGET_RATIO
+        verdicts.append(
+            f"{name} {r['ratio']:.2f}x bare ({'met' if ok else 'MISSED'} >= {TARGET_RATIO:.2f})"
+        )
+        ok = r["p95"] < TARGET_P95_MS and args.concurrency >= TARGET_CONCURRENCY
+        verdicts.append(
+            f"{name} p95 {r['p95']:.1f} ms ({'met' if ok else 'MISSED'} < {TARGET_P95_MS:.0f} ms)"
+        )
+    flagged = [n for n, r in results.items() if r["flagged"]]
+    summary = (
+        f"summary: {driver_name}, c={args.concurrency}, {args.runs}x{args.requests} requests, "
+        f"bare {baseline:.0f} req/s; "
+        + ("; ".join(verdicts) if verdicts else "no portal scenario run")
+        + ("; FLAGGED (errors or cut short): " + ", ".join(flagged) if flagged else "; no errors")
+        + (f"; {skipped} runs skipped by the time bound" if skipped else "")
+    )
+    print(summary, flush=True)
+    return 1 if flagged else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

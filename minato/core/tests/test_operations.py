@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from minato.core.models import WorkerHeartbeat
+
+
+def _heartbeat(age_seconds: int) -> None:
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id="w1",
+        hostname="h",
+        pid=1,
+        started_at=now,
+        last_seen_at=now - timedelta(seconds=age_seconds),
+    )
+
+
+def test_healthz_answers_without_touching_the_database(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_is_unavailable_without_a_worker(client: Client) -> None:
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"]["database"]["ok"] is True
+    assert body["checks"]["migrations"] == {"ok": True, "unapplied": 0}
+    assert body["checks"]["worker"]["ok"] is False
+
+
+@pytest.mark.django_db
+def test_readyz_is_ready_with_a_fresh_worker_heartbeat(client: Client) -> None:
+    _heartbeat(age_seconds=5)
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["worker"]["workers_alive"] == 1
+
+
+@pytest.mark.django_db
+def test_readyz_treats_a_stale_heartbeat_as_not_ready(client: Client) -> None:
+    _heartbeat(age_seconds=3600)
+    assert client.get("/readyz").status_code == 503
+
+
+@pytest.mark.django_db
+def test_every_response_carries_a_request_id(client: Client) -> None:
+    response = client.get("/", HTTP_X_REQUEST_ID="abcdef0123456789")
+    assert response["X-Request-ID"] == "abcdef0123456789"
+    generated = client.get("/", HTTP_X_REQUEST_ID="bad id with spaces")["X-Request-ID"]
+    assert generated != "bad id with spaces" and len(generated) == 32
+
+
+@pytest.mark.django_db
+def test_pages_send_security_headers(client: Client) -> None:
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+@override_settings(MAX_REQUEST_BYTES=1000)
+def test_oversized_bodies_are_refused_before_parsing(client: Client) -> None:
+    response = client.post(
+        "/api/v1/notifications", data="x" * 2000, content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.django_db
+@override_settings(ANONYMOUS_POST_RATE="3/m")
+def test_anonymous_posts_are_rate_limited_per_ip(client: Client) -> None:
+    statuses = [
+        client.post(
+            "/accounts/login/", {"email": "x@example.jp", "password": "p"}, REMOTE_ADDR="10.9.9.9"
+        ).status_code
+        for _ in range(5)
+    ]
+    assert statuses[:3] == [200, 200, 200]
+    assert statuses[3:] == [429, 429]
+
+
+@pytest.mark.django_db
+def test_unknown_pages_get_a_page_in_the_current_language(client: Client) -> None:
+    response = client.get("/en/no-such-page/")
+    assert response.status_code == 404
+    assert b'<html lang="en">' in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "lang"), [("/", "ja"), ("/en/", "en"), ("/ja-easy/", "ja-x-easy")]
+)
+def test_html_lang_matches_the_language_of_the_url(client: Client, path: str, lang: str) -> None:
+    response = client.get(path)
+    assert f'<html lang="{lang}">'.encode() in response.content
+    assert f'<html lang="{lang}">'.encode() in client.get(f"{path}accounts/login/").content

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.core import mail
+
+from minato.accounts.models import User
+from minato.core.models import AuditEvent
+from minato.notifications import services
+from minato.notifications.adapters import DeliveryError
+from minato.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_notify_renders_in_the_recipients_language_and_delivers(bob: User) -> None:
+    bob.profile.preferred_language = "en"
+    bob.profile.save()
+    notification = services.notify(
+        recipient=bob,
+        template_key="general/message",
+        context={"title": "Road works", "message": "A & B"},
+    )
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.DELIVERED
+    assert notification.language == "en"
+    assert mail.outbox[-1].subject == "Minato City: Road works"
+    assert "A & B" in mail.outbox[-1].body  # plain text: no HTML escaping
+
+
+def test_easy_japanese_has_its_own_template(alice: User) -> None:
+    alice.profile.preferred_language = "ja-easy"
+    alice.profile.save()
+    services.notify(
+        recipient=alice,
+        template_key="general/message",
+        context={"title": "おしらせ", "message": "こんにちは"},
+    )
+    assert mail.outbox[-1].subject.startswith("【みなとく】")
+
+
+def test_unknown_templates_are_refused_and_nothing_is_queued(alice: User) -> None:
+    count = Notification.objects.count()
+    for key in ("general/nope", "../../etc/passwd", "general/message/../x"):
+        with pytest.raises(services.UnknownTemplate):
+            services.notify(recipient=alice, template_key=key, context={})
+    assert Notification.objects.count() == count
+
+
+def test_a_temporary_failure_is_retried_with_backoff(alice: User) -> None:
+    with mock.patch(
+        "minato.notifications.adapters.email.EmailAdapter.send",
+        side_effect=OSError("connection refused"),
+    ):
+        notification = services.notify(
+            recipient=alice, template_key="general/message", context={"title": "t", "message": "m"}
+        )
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.RETRYING
+    assert notification.attempts == 1
+    assert notification.next_attempt_at is not None
+    assert services.notification_deliver(notification_id=notification.pk) == "delivered"
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.DELIVERED
+    assert notification.attempts == 2
+
+
+def test_a_permanent_failure_stops_retrying(alice: User) -> None:
+    with mock.patch(
+        "minato.notifications.adapters.email.EmailAdapter.send",
+        side_effect=DeliveryError("bad address", permanent=True),
+    ):
+        notification = services.notify(
+            recipient=alice, template_key="general/message", context={"title": "t", "message": "m"}
+        )
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.FAILED
+    assert services.notification_deliver(notification_id=notification.pk) == "skipped"
+
+
+def test_every_status_change_is_audited(alice: User) -> None:
+    notification = services.notify(
+        recipient=alice, template_key="general/message", context={"title": "t", "message": "m"}
+    )
+    actions = list(
+        AuditEvent.objects.filter(
+            object_id=str(notification.pk), object_type="notifications.notification"
+        )
+        .order_by("sequence")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["notifications.queued", "notifications.delivered"]

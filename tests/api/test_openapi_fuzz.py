@@ -1,0 +1,60 @@
+"""Schemathesis fuzzes every operation in /api/v1/openapi.json: no 5xx, and every response
+must match the documented schema, status codes and content types."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from config.wsgi import application
+
+# Loading the schema needs no database: the OpenAPI view only describes the routes.
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
+
+
+@pytest.mark.slow
+@schema.parametrize()
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
+def test_api_as_a_service_account(
+    case: schemathesis.Case, service_token: str, alice: object
+) -> None:
+    case.call_and_validate(headers={"Authorization": f"Bearer {service_token}"}, checks=CHECKS)
+
+
+@pytest.mark.slow
+@schema.parametrize()
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
+def test_api_anonymously(case: schemathesis.Case, db: None) -> None:
+    case.call_and_validate(checks=CHECKS)
