@@ -27,7 +27,7 @@ class StaffConsoleMiddleware:
         if match is None or match.namespace != "staff" or match.view_name in OPEN_VIEWS:
             return None
         user = request.user
-        if user.is_authenticated and user.is_staff and user.is_verified():  # type: ignore[union-attr]
+        if user.is_authenticated and user.is_staff and user.is_verified():  # type: ignore[union-attr,attr-defined]
             return None
         if user.is_authenticated and user.is_staff:
             return redirect("staff:otp_setup")

@@ -32,7 +32,9 @@ RETRY_BASE_SECONDS = 30
 # Messages are plain text: a separate engine without HTML autoescaping, so "&" in a URL
 # arrives as "&" and not "&amp;".
 _TEXT_ENGINE = Engine(
-    dirs=[str(d) for d in settings.TEMPLATES[0]["DIRS"]], app_dirs=True, autoescape=False
+    dirs=[str(d) for d in settings.TEMPLATES[0]["DIRS"]],  # type: ignore[attr-defined]
+    app_dirs=True,
+    autoescape=False,
 )
 
 

@@ -88,6 +88,10 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:profile")
 
 
+def _resident(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
 def _safe_next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
@@ -198,14 +202,14 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 @_resident_required
 def access_log(request: HttpRequest) -> HttpResponse:
-    events = selectors.record_accesses_for_resident(resident_id=request.user.pk)
+    events = selectors.record_accesses_for_resident(resident_id=_resident(request).pk)
     page = Paginator(events, 20).get_page(request.GET.get("page"))
     return render(request, "accounts/portal/access_log.html", {"page": page})
 
 
 @_resident_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    page = Paginator(notifications_for_recipient(recipient_id=request.user.pk), 20).get_page(
+    page = Paginator(notifications_for_recipient(recipient_id=_resident(request).pk), 20).get_page(
         request.GET.get("page")
     )
     return render(request, "accounts/portal/inbox.html", {"page": page})

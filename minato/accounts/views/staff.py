@@ -79,7 +79,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated or not user.is_staff:  # type: ignore[union-attr]
         return redirect("staff:login")
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        if user.is_verified():  # type: ignore[union-attr]
+        if user.is_verified():  # type: ignore[union-attr,attr-defined]
             return redirect("staff:home")
         logout(request)
         return redirect("staff:login")

@@ -77,12 +77,12 @@ def install(api: NinjaAPI) -> None:
         logger.exception("Unhandled API error")
         return problem_response(request, status=500, title=_TITLES[500])
 
-    api.add_exception_handler(ValidationError, on_validation)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(AuthenticationError, on_auth)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(PermissionDenied, on_forbidden)
-    api.add_exception_handler(Exception, on_unexpected)
+    api.add_exception_handler(ValidationError, on_validation)  # type: ignore[arg-type]
+    api.add_exception_handler(HttpError, on_http_error)  # type: ignore[arg-type]
+    api.add_exception_handler(AuthenticationError, on_auth)  # type: ignore[arg-type]
+    api.add_exception_handler(Http404, on_not_found)  # type: ignore[arg-type]
+    api.add_exception_handler(PermissionDenied, on_forbidden)  # type: ignore[arg-type]
+    api.add_exception_handler(Exception, on_unexpected)  # type: ignore[arg-type]
 
 
 def mark_problem_content_types(schema: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ class LimitOffset(PaginationBase):
 
     items_attribute = "items"
 
-    def paginate_queryset(
+    def paginate_queryset(  # type: ignore[override]
         self, queryset: QuerySet[Any], pagination: Input, **params: Any
     ) -> dict[str, Any]:
         offset, limit = pagination.offset, pagination.limit

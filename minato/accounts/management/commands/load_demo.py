@@ -175,7 +175,7 @@ class Command(BaseCommand):
                 user = services.resident_sign_up(
                     email=email,
                     password=DEMO_PASSWORD,
-                    preferred_language=profile["preferred_language"],
+                    preferred_language=str(profile["preferred_language"]),
                 )
                 services.resident_email_verify(token=services.email_verification_token(user))
                 services.resident_profile_update(user=user, data=profile)
