@@ -27,6 +27,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -146,7 +147,11 @@ function init(args) count = 0; non2xx = 0 end
 function response(status, headers, body)
   count = count + 1
   if status < 200 or status > 299 then non2xx = non2xx + 1 end
-  if count >= limit then wrk.thread:stop() end
+  if count == limit then
+    -- wrk's main thread sleeps for the whole -d; the driver interrupts it on this line.
+    io.write("BENCHDONE\\n"); io.flush()
+    wrk.thread:stop()
+  end
 end
 function done(summary, latency, requests)
   local bad = 0
@@ -182,18 +187,30 @@ def run_wrk(
     command.append(url)
     cpu_before, server_before = children_cpu(), process_tree_cpu(server_pid)
     try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=seconds + 30, check=False
-        )
+        # wrk has no request-count limit: the Lua script stops its thread after n answers and
+        # says so; SIGINT then ends wrk's -d sleep early and it reports the elapsed time.
+        with subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        ) as proc:
+            assert proc.stdout is not None and proc.stderr is not None
+            out_lines = []
+            for out_line in proc.stdout:
+                out_lines.append(out_line)
+                if out_line.startswith("BENCHDONE"):
+                    proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=seconds + 30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                raise
+            stdout, stderr = "".join(out_lines), proc.stderr.read()
     finally:
         os.unlink(script.name)
-    client_cpu, server_cpu = (
-        children_cpu() - cpu_before,
-        process_tree_cpu(server_pid) - server_before,
-    )
-    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("BENCHJSON ")), None)
-    if done.returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
+    client_cpu = children_cpu() - cpu_before
+    server_cpu = process_tree_cpu(server_pid) - server_before
+    line = next((ln for ln in stdout.splitlines() if ln.startswith("BENCHJSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk failed ({proc.returncode}): {stderr or stdout}")
     data = json.loads(line.removeprefix("BENCHJSON "))
     socket_errors = data["connect"] + data["read"] + data["write"] + data["timeout"]
     notes = []

@@ -5,7 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from minato.accounts.api_auth import bearer, require_scope
@@ -65,7 +65,7 @@ def _out(notification: Notification) -> dict[str, Any]:
     description="Accepts an `Idempotency-Key` header: a retry with the same key and "
     "body returns the first response and sends nothing twice.",
 )
-def notification_create(request: HttpRequest, payload: NotificationIn) -> tuple[int, Any]:
+def notification_create(request: HttpRequest, payload: NotificationIn) -> Status:
     require_scope(request, ApiToken.Scope.NOTIFICATIONS_SEND)
     if any(len(value) > 2000 for value in payload.context.values()):
         raise HttpError(422, "Each context value must be at most 2000 characters")
@@ -93,7 +93,7 @@ def notification_create(request: HttpRequest, payload: NotificationIn) -> tuple[
         return 201, _out(notification)
 
     status, body = idempotent(request, scope="notifications.create", run=run)
-    return status, body
+    return Status(status, body)
 
 
 @router.get(

@@ -3,8 +3,12 @@ must match the documented schema, status codes and content types."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -15,6 +19,18 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Iterator[None]:
+    """Django closes "old" connections when a request starts and ends; inside a test that
+    would end the test's transaction on PostgreSQL. Django's test client does the same."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
 
 # Loading the schema needs no database: the OpenAPI view only describes the routes.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
