@@ -417,6 +417,12 @@ def main() -> int:
             "runs_p95": [round(r.p95_ms, 2) for r in rs],
             "errors": errors,
             "flagged": errors > 0 or any(r.notes for r in rs),
+            # gunicorn's CPU time (master + workers) per request; PostgreSQL's is not included.
+            "server_cpu_ms_per_request": round(
+                1000 * server_cpu / sum(r.requests for r in rs), 2
+            )
+            if args.server_pid and any(r.requests for r in rs)
+            else None,
             # Share of the CPU time spent that went to the load generator, not the server.
             "client_cpu_share": round(client_cpu / (client_cpu + server_cpu), 3)
             if args.server_pid and client_cpu + server_cpu

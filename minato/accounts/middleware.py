@@ -24,7 +24,8 @@ class StaffConsoleMiddleware:
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
         match = request.resolver_match
-        if match is None or match.namespace != "staff" or match.view_name in OPEN_VIEWS:
+        # Any console namespace ("staff", "staff:procedures", ...) needs the second factor.
+        if match is None or match.namespaces[:1] != ["staff"] or match.view_name in OPEN_VIEWS:
             return None
         user = request.user
         if user.is_authenticated and user.is_staff and user.is_verified():  # type: ignore[union-attr,attr-defined]

@@ -7,9 +7,6 @@ from django.db.models import Q, QuerySet
 from minato.accounts.models import Department, User
 from minato.core.models import AuditEvent
 
-# What a resident sees in "who accessed my records": staff and system actions on their data.
-RESIDENT_VISIBLE_ACCESS_PREFIXES = ("accounts.resident_record_viewed",)
-
 
 def record_accesses_for_resident(*, resident_id: int) -> QuerySet[AuditEvent]:
     """Events about this resident's data done by someone other than the resident."""

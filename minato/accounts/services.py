@@ -189,6 +189,7 @@ def resident_delete(*, user: User) -> None:
     )
 
 
+@transaction.atomic
 def resident_record_viewed(*, viewer: User, resident: User, purpose: str) -> None:
     """Audit a staff member's read of a resident's record; the resident can see it."""
     audit.record(
@@ -330,6 +331,7 @@ def api_token_revoke(*, api_token: ApiToken) -> None:
         )
 
 
+@transaction.atomic
 def service_account_get_or_create(*, email: str, display_name: str) -> User:
     user, created = User.objects.get_or_create(
         email=email, defaults={"kind": User.Kind.SERVICE, "display_name": display_name}

@@ -21,4 +21,7 @@ class RequestContextFilter(logging.Filter):
         request = getattr(record, "request", None)
         if request is not None:
             record.request = getattr(request, "method", None)
+        if record.name == "django.request" and isinstance(record.args, tuple) and record.args:
+            # "Internal Server Error: /path" -> keep the reason, drop the path.
+            record.args = (record.args[0], "[path withheld]", *record.args[2:])
         return True

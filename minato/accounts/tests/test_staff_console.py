@@ -109,3 +109,27 @@ def test_viewing_a_resident_record_is_audited(
     assert event.actor_id == charlie.pk
     assert event.subject_id == alice.pk
     assert event.department_id == charlie.staff_profile.department_id
+
+
+def test_every_console_namespace_needs_the_second_factor(charlie: User) -> None:
+    from django.urls import ResolverMatch
+
+    from minato.accounts.middleware import StaffConsoleMiddleware
+
+    class Request:
+        user = charlie
+        resolver_match = ResolverMatch(
+            lambda r: None,
+            (),
+            {},
+            url_name="queue",
+            app_names=["staff", "procedures"],
+            namespaces=["staff", "procedures"],
+        )
+
+        def get_full_path(self) -> str:
+            return "/staff/procedures/queue/"
+
+    charlie.is_verified = lambda: False  # type: ignore[attr-defined]
+    response = StaffConsoleMiddleware(lambda r: None).process_view(Request(), None, (), {})  # type: ignore[arg-type]
+    assert response is not None and response.status_code == 302

@@ -106,3 +106,37 @@ def test_html_lang_matches_the_language_of_the_url(client: Client, path: str, la
     response = client.get(path)
     assert f'<html lang="{lang}">'.encode() in response.content
     assert f'<html lang="{lang}">'.encode() in client.get(f"{path}accounts/login/").content
+
+
+@pytest.mark.django_db
+def test_housekeeping_purges_expired_idempotency_records_only() -> None:
+    from minato.core.housekeeping import run_housekeeping
+    from minato.core.models import IdempotencyRecord
+
+    old = IdempotencyRecord.objects.create(owner="o", key="old", scope="s", fingerprint="f")
+    IdempotencyRecord.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=2)
+    )
+    IdempotencyRecord.objects.create(owner="o", key="new", scope="s", fingerprint="f")
+    _heartbeat(age_seconds=2 * 86400)
+    assert run_housekeeping() == {"idempotency_records": 1, "worker_heartbeats": 1}
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+
+
+@pytest.mark.django_db
+def test_server_errors_are_logged_without_the_path(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from minato.core.logs import RequestContextFilter
+
+    record = logging.LogRecord(
+        "django.request",
+        logging.ERROR,
+        __file__,
+        1,
+        "%s: %s",
+        ("Internal Server Error", "/accounts/verify/secret/"),
+        None,
+    )
+    RequestContextFilter().filter(record)
+    assert "secret" not in record.getMessage()

@@ -122,11 +122,11 @@ class Command(BaseCommand):
             token_line = self._token()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(departments)} departments."))
         self.stdout.write(
-            f"\nStaff console http://127.0.0.1:8000/staff/ (password for all: {DEMO_PASSWORD})"
+            f"\nStaff console {settings.SITE_URL}/staff/ (password for all: {DEMO_PASSWORD})"
         )
         for line in staff_lines:
             self.stdout.write(f"  {line}")
-        self.stdout.write(f"\nResident portal http://127.0.0.1:8000/ (password: {DEMO_PASSWORD})")
+        self.stdout.write(f"\nResident portal {settings.SITE_URL}/ (password: {DEMO_PASSWORD})")
         for line in resident_lines:
             self.stdout.write(f"  {line}")
         self.stdout.write(

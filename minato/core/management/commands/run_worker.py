@@ -1,14 +1,17 @@
 """Run django-tasks-db's worker with a heartbeat that /readyz can see.
 
 The heartbeat comes from a small thread while the worker loop runs; the row also counts
-the tasks this process finished, so a stuck worker shows a heartbeat but no progress.
+the tasks this process finished, so a stuck worker shows a heartbeat but no progress. The
+same thread runs the hourly housekeeping (expired idempotency records, dead heartbeats).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +21,10 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
+from minato.core.housekeeping import run_housekeeping
 from minato.core.models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
 
 
 class HeartbeatWorker(Worker):
@@ -29,9 +35,19 @@ class HeartbeatWorker(Worker):
         )
 
 
+HOUSEKEEPING_EVERY_SECONDS = 3600
+
+
 def _beat(worker_id: str, stop: threading.Event) -> None:
     started = timezone.now()
+    last_housekeeping = 0.0
     while not stop.is_set():
+        if time.monotonic() - last_housekeeping > HOUSEKEEPING_EVERY_SECONDS:
+            try:
+                run_housekeeping()
+            except Exception:
+                logger.exception("Housekeeping failed")
+            last_housekeeping = time.monotonic()
         try:
             WorkerHeartbeat.objects.update_or_create(
                 worker_id=worker_id,
