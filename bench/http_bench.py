@@ -70,6 +70,7 @@ class RunResult:
     errors: int  # non-2xx responses, connection errors, timeouts
     client_cpu_s: float
     server_cpu_s: float
+    db_cpu_s: float
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -80,11 +81,15 @@ class RunResult:
 # --- CPU accounting ---------------------------------------------------------------------------
 
 
-def process_tree_cpu(root_pid: int | None) -> float:
-    """CPU seconds (user + system) of a process and its direct children, e.g. gunicorn's workers."""
-    if not root_pid:
-        return 0.0
-    total = 0
+def cpu_seconds(server_pid: int | None) -> tuple[float, float]:
+    """CPU seconds (user + system) of gunicorn (master and workers) and of PostgreSQL's processes.
+
+    PostgreSQL is counted when it runs on this machine and is visible in /proc; it shares the
+    cores with the server and the client, so its cost per request belongs in the picture.
+    """
+    server = database = 0
+    if not server_pid:
+        return 0.0, 0.0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -93,11 +98,14 @@ def process_tree_cpu(root_pid: int | None) -> float:
                 stat = fh.read()
         except OSError:
             continue
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
-        pid, ppid = int(entry), int(fields[1])
-        if pid == root_pid or ppid == root_pid:
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / CLK_TCK
+        pid, ppid, ticks = int(entry), int(fields[1]), int(fields[11]) + int(fields[12])
+        if pid == server_pid or ppid == server_pid:
+            server += ticks
+        elif comm == "postgres":
+            database += ticks
+    return server / CLK_TCK, database / CLK_TCK
 
 
 def children_cpu() -> float:
@@ -185,7 +193,7 @@ def run_wrk(
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     command.append(url)
-    cpu_before, server_before = children_cpu(), process_tree_cpu(server_pid)
+    cpu_before, (server_before, db_before) = children_cpu(), cpu_seconds(server_pid)
     try:
         # wrk has no request-count limit: the Lua script stops its thread after n answers and
         # says so; SIGINT then ends wrk's -d sleep early and it reports the elapsed time.
@@ -207,7 +215,7 @@ def run_wrk(
     finally:
         os.unlink(script.name)
     client_cpu = children_cpu() - cpu_before
-    server_cpu = process_tree_cpu(server_pid) - server_before
+    server_after, db_after = cpu_seconds(server_pid)
     line = next((ln for ln in stdout.splitlines() if ln.startswith("BENCHJSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk failed ({proc.returncode}): {stderr or stdout}")
@@ -224,7 +232,8 @@ def run_wrk(
         p99_ms=data["p99"] / 1000,
         errors=data["non2xx"] + socket_errors,
         client_cpu_s=client_cpu,
-        server_cpu_s=server_cpu,
+        server_cpu_s=server_after - server_before,
+        db_cpu_s=db_after - db_before,
         notes=notes,
     )
 
@@ -263,12 +272,10 @@ async def _run_httpx(
 def run_httpx(
     url: str, n: int, concurrency: int, seconds: float, cookie: str | None, server_pid: int | None
 ) -> RunResult:
-    cpu_before, server_before = time.process_time(), process_tree_cpu(server_pid)
+    cpu_before, (server_before, db_before) = time.process_time(), cpu_seconds(server_pid)
     latencies, errors, elapsed = asyncio.run(_run_httpx(url, n, concurrency, seconds, cookie))
-    client_cpu, server_cpu = (
-        time.process_time() - cpu_before,
-        process_tree_cpu(server_pid) - server_before,
-    )
+    client_cpu = time.process_time() - cpu_before
+    server_after, db_after = cpu_seconds(server_pid)
     latencies.sort()
     notes = []
     if len(latencies) + errors < n:
@@ -281,7 +288,8 @@ def run_httpx(
         p99_ms=percentile(latencies, 99) * 1000,
         errors=errors,
         client_cpu_s=client_cpu,
-        server_cpu_s=server_cpu,
+        server_cpu_s=server_after - server_before,
+        db_cpu_s=db_after - db_before,
         notes=notes,
     )
 
@@ -396,6 +404,8 @@ def main() -> int:
         errors = sum(r.errors for r in rs)
         client_cpu = sum(r.client_cpu_s for r in rs)
         server_cpu = sum(r.server_cpu_s for r in rs)
+        db_cpu = sum(r.db_cpu_s for r in rs)
+        total_requests = sum(r.requests for r in rs)
         result = {
             "name": name,
             "path": SCENARIOS[name][0],
@@ -417,15 +427,16 @@ def main() -> int:
             "runs_p95": [round(r.p95_ms, 2) for r in rs],
             "errors": errors,
             "flagged": errors > 0 or any(r.notes for r in rs),
-            # gunicorn's CPU time (master + workers) per request; PostgreSQL's is not included.
-            "server_cpu_ms_per_request": round(
-                1000 * server_cpu / sum(r.requests for r in rs), 2
-            )
-            if args.server_pid and any(r.requests for r in rs)
+            # CPU time per request of gunicorn (master + workers) and of PostgreSQL, in ms.
+            "cpu_ms_per_request": {
+                "server": round(1000 * server_cpu / total_requests, 2),
+                "postgres": round(1000 * db_cpu / total_requests, 2),
+            }
+            if args.server_pid and total_requests
             else None,
-            # Share of the CPU time spent that went to the load generator, not the server.
-            "client_cpu_share": round(client_cpu / (client_cpu + server_cpu), 3)
-            if args.server_pid and client_cpu + server_cpu
+            # Share of all CPU time spent that went to the load generator.
+            "client_cpu_share": round(client_cpu / (client_cpu + server_cpu + db_cpu), 3)
+            if args.server_pid and client_cpu + server_cpu + db_cpu
             else None,
         }
         notes = sorted({note for r in rs for note in r.notes})

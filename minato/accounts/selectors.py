@@ -17,16 +17,14 @@ def record_accesses_for_resident(*, resident_id: int) -> QuerySet[AuditEvent]:
     )
 
 
-def staff_names(actor_ids: set[int]) -> dict[int, str]:
-    """Department names for staff actors, for showing "who" without exposing their email."""
+def actor_departments(actor_ids: set[int]) -> dict[int, Department]:
+    """The department of each staff actor: residents see which office looked at their
+    records, not the employee's name or email."""
     rows = User.objects.filter(pk__in=actor_ids, kind=User.Kind.STAFF).select_related(
         "staff_profile__department"
     )
     return {
-        user.pk: user.staff_profile.department.full_name_ja
-        if hasattr(user, "staff_profile")
-        else ""
-        for user in rows
+        user.pk: user.staff_profile.department for user in rows if hasattr(user, "staff_profile")
     }
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -200,11 +201,41 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/portal/delete.html", {"form": form})
 
 
+# What residents read in "who has seen my records"; unknown actions show their code.
+ACCESS_LOG_LABELS = {
+    "accounts.resident_record_viewed": _lazy("Looked at your account details"),
+    "notifications.queued": _lazy("Prepared a message to you"),
+    "notifications.delivered": _lazy("Sent you a message"),
+    "notifications.retrying": _lazy("Will try again to send you a message"),
+    "notifications.failed": _lazy("Could not send you a message"),
+}
+
+
 @_resident_required
 def access_log(request: HttpRequest) -> HttpResponse:
     events = selectors.record_accesses_for_resident(resident_id=_resident(request).pk)
     page = Paginator(events, 20).get_page(request.GET.get("page"))
-    return render(request, "accounts/portal/access_log.html", {"page": page})
+    departments = selectors.actor_departments(
+        {event.actor_id for event in page.object_list if event.actor_id}
+    )
+    language = request.LANGUAGE_CODE
+    rows = []
+    for event in page.object_list:
+        department = departments.get(event.actor_id) if event.actor_id else None
+        if department is not None:
+            who = _("Staff of %(department)s") % {"department": department.name(language)}
+        elif event.actor_label.startswith("service:"):
+            who = _("A ward business system")
+        else:
+            who = _("The ward's system")
+        rows.append(
+            {
+                "when": event.occurred_at,
+                "who": who,
+                "what": ACCESS_LOG_LABELS.get(event.action, event.action),
+            }
+        )
+    return render(request, "accounts/portal/access_log.html", {"page": page, "rows": rows})
 
 
 @_resident_required
