@@ -25,49 +25,29 @@ from minato.accounts.models import ApiToken, Department, Role, User
 PASSWORD = "correct-horse-battery-9"  # noqa: S105
 
 
+# (key, code, name_ja, name_en, kind, parent key, handles resident records)
+TEST_DEPARTMENTS = [
+    ("shiba", "shiba", "芝地区総合支所", "Shiba Branch Office", "department", None, False),
+    ("kumin", "shiba.kumin", "区民課", "Residents Division", "section", "shiba", True),
+    ("kankyo_dept", "kankyo", "環境リサイクル支援部", "Environment", "department", None, False),
+    ("kankyo", "kankyo.kankyo", "環境課", "Environment Division", "section", "kankyo_dept", False),
+    ("joho", "kikaku.joho", "情報政策課", "Information Policy", "section", None, False),
+]
+
+
 @pytest.fixture
 def departments(db: None) -> dict[str, Department]:
-    shiba = services.department_upsert(
-        code="shiba",
-        name_ja="芝地区総合支所",
-        name_en="Shiba Branch Office",
-        kind="department",
-        parent=None,
-        handles_resident_records=False,
-    )
-    kumin = services.department_upsert(
-        code="shiba.kumin",
-        name_ja="区民課",
-        name_en="Residents Division",
-        kind="section",
-        parent=shiba,
-        handles_resident_records=True,
-    )
-    kankyo_dept = services.department_upsert(
-        code="kankyo",
-        name_ja="環境リサイクル支援部",
-        name_en="Environment",
-        kind="department",
-        parent=None,
-        handles_resident_records=False,
-    )
-    kankyo = services.department_upsert(
-        code="kankyo.kankyo",
-        name_ja="環境課",
-        name_en="Environment Division",
-        kind="section",
-        parent=kankyo_dept,
-        handles_resident_records=False,
-    )
-    joho = services.department_upsert(
-        code="kikaku.joho",
-        name_ja="情報政策課",
-        name_en="Information Policy",
-        kind="section",
-        parent=None,
-        handles_resident_records=False,
-    )
-    return {"shiba": shiba, "kumin": kumin, "kankyo": kankyo, "joho": joho}
+    created: dict[str, Department] = {}
+    for key, code, name_ja, name_en, kind, parent, handles_records in TEST_DEPARTMENTS:
+        created[key] = services.department_upsert(
+            code=code,
+            name_ja=name_ja,
+            name_en=name_en,
+            kind=kind,
+            parent=created[parent] if parent else None,
+            handles_resident_records=handles_records,
+        )
+    return created
 
 
 def _resident(email: str, **profile: object) -> User:

@@ -44,17 +44,22 @@ CHECKS = [
 ]
 
 
+def fuzz_settings(*, max_examples: int) -> settings:
+    # Examples share the test's database fixtures on purpose: the API sees real rows.
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+        ],
+    )
+
+
 @pytest.mark.slow
 @schema.parametrize()
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-    ],
-)
+@fuzz_settings(max_examples=40)
 def test_api_as_a_service_account(
     case: schemathesis.Case, service_token: str, alice: object
 ) -> None:
@@ -63,14 +68,6 @@ def test_api_as_a_service_account(
 
 @pytest.mark.slow
 @schema.parametrize()
-@settings(
-    max_examples=15,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-    ],
-)
+@fuzz_settings(max_examples=15)
 def test_api_anonymously(case: schemathesis.Case, db: None) -> None:
     case.call_and_validate(checks=CHECKS)
