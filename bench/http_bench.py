@@ -45,6 +45,9 @@ PASSWORD = "minato-demo-2026"
 # name -> (path, needs a signed-in resident)
 SCENARIOS: dict[str, tuple[str, bool]] = {
     "bare": ("/bench/bare", False),
+    # The same bare view with the resident's session cookie: the floor for signed-in pages
+    # (the middleware then loads the session and the user). Informational; targets use "bare".
+    "bare_signed_in": ("/bench/bare", True),
     "healthz": ("/healthz", False),
     "portal_home": ("/", False),
     "portal_profile": ("/accounts/profile/", True),
@@ -71,6 +74,7 @@ class RunResult:
     client_cpu_s: float
     server_cpu_s: float
     db_cpu_s: float
+    machine_cpu_s: float  # everything, including other people's processes
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -81,31 +85,50 @@ class RunResult:
 # --- CPU accounting ---------------------------------------------------------------------------
 
 
-def cpu_seconds(server_pid: int | None) -> tuple[float, float]:
-    """CPU seconds (user + system) of gunicorn (master and workers) and of PostgreSQL's processes.
+def cpu_snapshot(server_pid: int | None, database: str | None) -> dict[int, int]:
+    """CPU ticks (user + system) per process: gunicorn (master and workers, as positive pids)
+    and the PostgreSQL backends serving ``database`` (as negative pids).
 
-    PostgreSQL is counted when it runs on this machine and is visible in /proc; it shares the
-    cores with the server and the client, so its cost per request belongs in the picture.
+    PostgreSQL shares the cores with the server and the client when it runs on this machine,
+    so its cost per request belongs in the picture; other databases' backends are left out.
     """
-    server = database = 0
+    ticks: dict[int, int] = {}
     if not server_pid:
-        return 0.0, 0.0
+        return ticks
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as fh:
                 stat = fh.read()
-        except OSError:
+            comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+            fields = stat[stat.rindex(")") + 2 :].split()
+            pid, ppid, used = int(entry), int(fields[1]), int(fields[11]) + int(fields[12])
+            if pid == server_pid or ppid == server_pid:
+                ticks[pid] = used
+            elif database and comm == "postgres":
+                with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                    cmdline = fh.read().decode(errors="replace")
+                if f" {database} " in cmdline:
+                    ticks[-pid] = used
+        except (OSError, ValueError, IndexError):
             continue
-        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2 :].split()
-        pid, ppid, ticks = int(entry), int(fields[1]), int(fields[11]) + int(fields[12])
-        if pid == server_pid or ppid == server_pid:
-            server += ticks
-        elif comm == "postgres":
-            database += ticks
+    return ticks
+
+
+def cpu_used(before: dict[int, int], after: dict[int, int]) -> tuple[float, float]:
+    """Seconds of CPU used between two snapshots by (gunicorn, PostgreSQL)."""
+    server = sum(t - before.get(pid, 0) for pid, t in after.items() if pid > 0)
+    database = sum(t - before.get(pid, 0) for pid, t in after.items() if pid < 0)
     return server / CLK_TCK, database / CLK_TCK
+
+
+def machine_busy() -> float:
+    """Seconds of CPU that the whole machine has spent busy (all cores, all processes)."""
+    with open("/proc/stat") as fh:
+        values = [int(v) for v in fh.readline().split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = values
+    return (user + nice + system + irq + softirq + steal) / CLK_TCK
 
 
 def children_cpu() -> float:
@@ -175,7 +198,13 @@ end
 
 
 def run_wrk(
-    url: str, n: int, concurrency: int, seconds: float, cookie: str | None, server_pid: int | None
+    url: str,
+    n: int,
+    concurrency: int,
+    seconds: float,
+    cookie: str | None,
+    server_pid: int | None,
+    database: str | None,
 ) -> RunResult:
     threads = 1  # one epoll thread easily outpaces the server and leaves the CPU to it
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -193,7 +222,8 @@ def run_wrk(
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     command.append(url)
-    cpu_before, (server_before, db_before) = children_cpu(), cpu_seconds(server_pid)
+    cpu_before, procs_before = children_cpu(), cpu_snapshot(server_pid, database)
+    machine_before = machine_busy()
     try:
         # wrk has no request-count limit: the Lua script stops its thread after n answers and
         # says so; SIGINT then ends wrk's -d sleep early and it reports the elapsed time.
@@ -215,7 +245,8 @@ def run_wrk(
     finally:
         os.unlink(script.name)
     client_cpu = children_cpu() - cpu_before
-    server_after, db_after = cpu_seconds(server_pid)
+    server_cpu, db_cpu = cpu_used(procs_before, cpu_snapshot(server_pid, database))
+    machine_cpu = machine_busy() - machine_before
     line = next((ln for ln in stdout.splitlines() if ln.startswith("BENCHJSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk failed ({proc.returncode}): {stderr or stdout}")
@@ -232,8 +263,9 @@ def run_wrk(
         p99_ms=data["p99"] / 1000,
         errors=data["non2xx"] + socket_errors,
         client_cpu_s=client_cpu,
-        server_cpu_s=server_after - server_before,
-        db_cpu_s=db_after - db_before,
+        server_cpu_s=server_cpu,
+        db_cpu_s=db_cpu,
+        machine_cpu_s=machine_cpu,
         notes=notes,
     )
 
@@ -270,12 +302,20 @@ async def _run_httpx(
 
 
 def run_httpx(
-    url: str, n: int, concurrency: int, seconds: float, cookie: str | None, server_pid: int | None
+    url: str,
+    n: int,
+    concurrency: int,
+    seconds: float,
+    cookie: str | None,
+    server_pid: int | None,
+    database: str | None,
 ) -> RunResult:
-    cpu_before, (server_before, db_before) = time.process_time(), cpu_seconds(server_pid)
+    cpu_before, procs_before = time.process_time(), cpu_snapshot(server_pid, database)
+    machine_before = machine_busy()
     latencies, errors, elapsed = asyncio.run(_run_httpx(url, n, concurrency, seconds, cookie))
     client_cpu = time.process_time() - cpu_before
-    server_after, db_after = cpu_seconds(server_pid)
+    server_cpu, db_cpu = cpu_used(procs_before, cpu_snapshot(server_pid, database))
+    machine_cpu = machine_busy() - machine_before
     latencies.sort()
     notes = []
     if len(latencies) + errors < n:
@@ -288,8 +328,9 @@ def run_httpx(
         p99_ms=percentile(latencies, 99) * 1000,
         errors=errors,
         client_cpu_s=client_cpu,
-        server_cpu_s=server_after - server_before,
-        db_cpu_s=db_after - db_before,
+        server_cpu_s=server_cpu,
+        db_cpu_s=db_cpu,
+        machine_cpu_s=machine_cpu,
         notes=notes,
     )
 
@@ -322,10 +363,11 @@ def main() -> int:
     parser.add_argument(
         "--max-seconds",
         type=float,
-        default=float(os.environ.get("BENCH_MAX_SECONDS", 900)),
+        default=float(os.environ.get("BENCH_MAX_SECONDS", 240)),
         help="time bound of the whole benchmark; later runs are skipped past it",
     )
     parser.add_argument("--server-pid", type=int, help="gunicorn master, for CPU accounting")
+    parser.add_argument("--database", help="PostgreSQL database name, for CPU accounting")
     args = parser.parse_args()
 
     target = urlsplit(args.base_url)
@@ -371,6 +413,7 @@ def main() -> int:
             args.run_seconds,
             cookie if SCENARIOS[name][1] else None,
             args.server_pid,
+            args.database,
         )
 
     for name in names:  # warm-up: imports, template caches, connections, the DB's buffers
@@ -405,6 +448,8 @@ def main() -> int:
         client_cpu = sum(r.client_cpu_s for r in rs)
         server_cpu = sum(r.server_cpu_s for r in rs)
         db_cpu = sum(r.db_cpu_s for r in rs)
+        machine_cpu = sum(r.machine_cpu_s for r in rs)
+        wall = sum(r.seconds for r in rs)
         total_requests = sum(r.requests for r in rs)
         result = {
             "name": name,
@@ -424,6 +469,10 @@ def main() -> int:
                 for q, v in (("p50", p50), ("p95", p95), ("p99", p99))
             },
             "runs_throughput": [round(r.throughput, 1) for r in rs],
+            "runs_ratio": [
+                round(r.throughput / b.throughput, 3) if b.throughput else None
+                for r, b in zip(rs, runs[BASELINE], strict=False)
+            ],
             "runs_p95": [round(r.p95_ms, 2) for r in rs],
             "errors": errors,
             "flagged": errors > 0 or any(r.notes for r in rs),
@@ -437,6 +486,12 @@ def main() -> int:
             # Share of all CPU time spent that went to the load generator.
             "client_cpu_share": round(client_cpu / (client_cpu + server_cpu + db_cpu), 3)
             if args.server_pid and client_cpu + server_cpu + db_cpu
+            else None,
+            # Cores kept busy by anything else on the machine during the runs (noise).
+            "other_load_cores": round(
+                max(0.0, machine_cpu - client_cpu - server_cpu - db_cpu) / wall, 2
+            )
+            if args.server_pid and wall
             else None,
         }
         notes = sorted({note for r in rs for note in r.notes})
