@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "minato.core.i18n.language_context",
             ],
         },
@@ -118,6 +119,9 @@ RATELIMIT_VIEW = "minato.core.views.rate_limited"
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Sessions live in the cache (Redis in production) and in the database as a fallback, so
+# a signed-in page view usually reads no session row.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "portal:home"

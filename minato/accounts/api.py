@@ -10,10 +10,10 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from minato.accounts import permissions, services
+from minato.accounts import permissions, selectors, services
 from minato.accounts.adapters.postal import lookup as postal_lookup
 from minato.accounts.api_auth import AUTH, require_scope
-from minato.accounts.models import ApiToken, Channel, Department, ResidentProfile, User
+from minato.accounts.models import ApiToken, Channel, Department, User
 from minato.accounts.validators import normalise_phone, validate_kana, validate_phone
 from minato.core import selectors as core_selectors
 from minato.core.api.pagination import LimitOffset
@@ -59,7 +59,7 @@ class ProfilePatch(InputSchema):
 
 
 def _profile_out(user: User) -> dict[str, Any]:
-    profile, _ = ResidentProfile.objects.get_or_create(user=user)
+    profile = selectors.resident_profile_of(user)
     return {
         "id": user.public_id,
         "email": user.email,

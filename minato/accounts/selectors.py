@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from minato.accounts.models import Department, User
+from minato.accounts.models import Department, ResidentProfile, User
 from minato.core.models import AuditEvent
+
+
+def resident_profile_of(user: User) -> ResidentProfile:
+    """The resident's profile (created empty if an account somehow lacks one)."""
+    try:
+        return user.profile
+    except ResidentProfile.DoesNotExist:
+        # Accounts made before profiles existed, or by hand: give them an empty one.
+        profile, _ = ResidentProfile.objects.get_or_create(user=user)
+        return profile
 
 
 def record_accesses_for_resident(*, resident_id: int) -> QuerySet[AuditEvent]:

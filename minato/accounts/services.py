@@ -148,6 +148,8 @@ def resident_profile_update(*, user: User, data: dict[str, Any]) -> dict[str, li
         audit.record(
             action="accounts.profile_updated", obj=profile, subject_id=user.pk, changes=changes
         )
+    # Keep the caller's user object in step (its profile may be cached from sign-in).
+    user.profile = profile
     return changes
 
 

@@ -30,7 +30,7 @@ from minato.accounts.forms import (
     ResidentSetPasswordForm,
     SignUpForm,
 )
-from minato.accounts.models import ResidentProfile, User
+from minato.accounts.models import User
 from minato.notifications.selectors import notifications_for_recipient
 
 IP_KEY = "minato.core.middleware.ip_key"
@@ -60,7 +60,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             password=form.cleaned_data["password"],
             preferred_language=form.cleaned_data["preferred_language"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user)
         return redirect("accounts:signup_done")
     return render(request, "accounts/portal/signup.html", {"form": form})
 
@@ -113,7 +113,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if user.is_staff:
             form.add_error(None, _("Staff members sign in at the staff console."))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user)
             return HttpResponseRedirect(_safe_next(request, str(reverse_lazy("accounts:profile"))))
     return render(
         request, "accounts/portal/login.html", {"form": form, "next": request.GET.get("next", "")}
@@ -130,7 +130,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @_resident_required
 def profile(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    resident_profile, _created = ResidentProfile.objects.get_or_create(user=user)
+    resident_profile = selectors.resident_profile_of(user)
     return render(
         request,
         "accounts/portal/profile.html",
@@ -142,7 +142,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @_resident_required
 def profile_edit(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    resident_profile, _created = ResidentProfile.objects.get_or_create(user=user)
+    resident_profile = selectors.resident_profile_of(user)
     initial = {name: getattr(resident_profile, name) for name in services.PROFILE_FIELDS}
     if request.method == "POST" and "find_address" in request.POST:
         # Without JavaScript the "Find address" button posts the form: fill in the

@@ -61,11 +61,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     _("The code is not correct or has expired. Enter the current code."),
                 )
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user)
                 otp_login(request, device)
                 return HttpResponseRedirect(_next_url(request))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user)
             return redirect("staff:otp_setup")
     return render(
         request, "accounts/staff/login.html", {"form": form, "next": request.GET.get("next", "")}

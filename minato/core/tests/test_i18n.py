@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import translate_url
+from django.utils import translation
+
+from minato.core.i18n import url_in_language
+
+# (path, the language that path is in)
+PATHS = [
+    ("/", "ja"),
+    ("/accounts/login/?next=/accounts/profile/", "ja"),
+    ("/en/staff/audit/?page=2", "en"),
+    ("/ja-easy/accounts/profile/edit/", "ja-easy"),
+    ("/en/", "en"),
+    ("/ja-easy/", "ja-easy"),
+]
+
+
+@pytest.mark.parametrize(("path", "path_language"), PATHS)
+@pytest.mark.parametrize("language", ["ja", "en", "ja-easy"])
+def test_switching_language_matches_djangos_translate_url(
+    path: str, path_language: str, language: str
+) -> None:
+    # translate_url resolves the path in the active language, as a request would.
+    with translation.override(path_language):
+        expected = translate_url(path, language)
+    assert url_in_language(path, language) == expected
