@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "minato.core.i18n.language_context",
+                "minato.accounts.context_processors.staff_permissions",
             ],
         },
     },

@@ -5,11 +5,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from minato.accounts.adapters.postal import normalise_postal_code
-from minato.accounts.models import Channel, User
+from minato.accounts.models import ApiToken, Channel, Department, User
 from minato.accounts.validators import (
     normalise_kana,
     normalise_phone,
@@ -265,3 +265,39 @@ class AuditFilterForm(AccessibleForm):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class ApiTokenForm(AccessibleForm):
+    name = forms.CharField(
+        label=_("What the token is for"),
+        max_length=100,
+        help_text=_("For example: 住民記録システム連携 (resident records system link)."),
+    )
+    service_email = forms.EmailField(
+        label=_("Service account email"),
+        help_text=_("The system's account; it is created if it does not exist yet."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Permissions"),
+        choices=ApiToken.Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    department = forms.ModelChoiceField(
+        label=_("Limit to a department (optional)"),
+        required=False,
+        queryset=Department.objects.order_by("code"),
+        help_text=_("A token limited to a department reads only that department's audit events."),
+    )
+
+    def clean_service_email(self) -> str:
+        email = self.cleaned_data["service_email"].lower()
+        existing = User.objects.filter(email=email).first()
+        if existing is not None and existing.kind != User.Kind.SERVICE:
+            raise forms.ValidationError(
+                _("This address belongs to a person, not a service account."), code="not_service"
+            )
+        return email
+
+
+class ResidentPasswordChangeForm(AccessibleFormMixin, PasswordChangeForm):  # type: ignore[type-arg]
+    pass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from minato.accounts.models import Department, ResidentProfile, User
+from minato.accounts.models import ApiToken, Department, ResidentProfile, User
 from minato.core.models import AuditEvent
 
 
@@ -51,6 +51,10 @@ def residents_search(*, query: str) -> QuerySet[User]:
         .select_related("profile")
         .order_by("email")[:50]
     )
+
+
+def api_tokens() -> QuerySet[ApiToken]:
+    return ApiToken.objects.select_related("user", "department").order_by("-created_at")
 
 
 def department_tree() -> QuerySet[Department]:

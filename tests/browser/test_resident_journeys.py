@@ -60,6 +60,7 @@ def test_a_resident_signs_up_verifies_and_edits_their_profile(axe_page: AxePage)
     axe_page.visit("/en/accounts/access-log/")
     axe_page.visit("/en/accounts/messages/")
     axe_page.visit("/en/accounts/delete/")
+    axe_page.visit("/en/accounts/password/")
 
 
 def test_staff_sign_in_with_totp_and_browse_the_audit_log(
@@ -78,3 +79,24 @@ def test_staff_sign_in_with_totp_and_browse_the_audit_log(
     axe_page.visit("/staff/departments/")
     axe_page.visit("/en/staff/")
     axe_page.visit("/ja-easy/staff/audit/")
+
+
+def test_a_system_admin_issues_an_api_token_and_looks_up_a_resident(
+    axe_page: AxePage, sam: User, alice: User
+) -> None:
+    page = axe_page.visit("/en/staff/login/")
+    page.get_by_label("Email address").fill(sam.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("#id_otp_token").fill(current_totp(sam))
+    page.get_by_role("button", name="Sign in").click()
+    page = axe_page.visit("/en/staff/api-tokens/")
+    page.get_by_label("What the token is for").fill("Resident records link")
+    page.get_by_label("Service account email").fill("link@city.minato.example")
+    page.get_by_label("Read the audit log").check()
+    page.get_by_role("button", name="Issue token").click()
+    assert page.locator("#token").inner_text().startswith("mnt_")
+    axe_page.check()
+    page = axe_page.visit(f"/en/staff/residents/?q={alice.email}")
+    page.get_by_role("link", name=alice.email).click()
+    assert alice.email in page.content()
+    axe_page.check()

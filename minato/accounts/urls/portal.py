@@ -15,6 +15,7 @@ urlpatterns = [
     path("profile/edit/", portal.profile_edit, name="profile_edit"),
     path("profile/address/", portal.postal_lookup_fragment, name="postal_lookup"),
     path("delete/", portal.delete_account, name="delete"),
+    path("password/", portal.password_change, name="password_change"),
     path("access-log/", portal.access_log, name="access_log"),
     path("messages/", portal.inbox, name="inbox"),
     path("password-reset/", portal.PasswordResetView.as_view(), name="password_reset"),

@@ -13,4 +13,6 @@ urlpatterns = [
     path("residents/", staff.residents, name="residents"),
     path("residents/<uuid:public_id>/", staff.resident_detail, name="resident_detail"),
     path("departments/", staff.departments, name="departments"),
+    path("api-tokens/", staff.api_tokens, name="api_tokens"),
+    path("api-tokens/<uuid:public_id>/revoke/", staff.api_token_revoke, name="api_token_revoke"),
 ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -26,6 +26,7 @@ from minato.accounts.forms import (
     DeleteAccountForm,
     LoginForm,
     ProfileForm,
+    ResidentPasswordChangeForm,
     ResidentPasswordResetForm,
     ResidentSetPasswordForm,
     SignUpForm,
@@ -209,6 +210,21 @@ ACCESS_LOG_LABELS = {
     "notifications.retrying": _lazy("Will try again to send you a message"),
     "notifications.failed": _lazy("Could not send you a message"),
 }
+
+
+@require_http_methods(["GET", "POST"])
+@_resident_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    user = _resident(request)
+    form = ResidentPasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        # Keep this session signed in; every other session of the account ends.
+        update_session_auth_hash(request, form.user)
+        services.user_password_changed(user=user, reason="changed")
+        messages.success(request, _("Your password has been changed."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/portal/password_change.html", {"form": form})
 
 
 @_resident_required

@@ -1,4 +1,4 @@
-"""Staff console: two-factor sign-in, the home page, audit log, resident look-up."""
+"""Staff console: two-factor sign-in, the home page, audit log, resident look-up, API tokens."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -23,8 +24,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.decorators import ratelimit
 
 from minato.accounts import permissions, selectors, services
-from minato.accounts.forms import AuditFilterForm, OtpCodeForm, ResidentSearchForm, StaffLoginForm
-from minato.accounts.models import User
+from minato.accounts.forms import (
+    ApiTokenForm,
+    AuditFilterForm,
+    OtpCodeForm,
+    ResidentSearchForm,
+    StaffLoginForm,
+)
+from minato.accounts.models import ApiToken, Role, User
 from minato.core import selectors as core_selectors
 
 IP_KEY = "minato.core.middleware.ip_key"
@@ -134,15 +141,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
-    return render(
-        request,
-        "accounts/staff/home.html",
-        {
-            "staff_profile": user.staff_profile,
-            "can_browse_audit": permissions.can_browse_audit(user),
-            "can_view_residents": permissions.can_view_resident_records(user),
-        },
-    )
+    return render(request, "accounts/staff/home.html", {"staff_profile": user.staff_profile})
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:
@@ -196,3 +195,48 @@ def departments(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/staff/departments.html", {"departments": selectors.department_tree()}
     )
+
+
+def _system_admin(request: HttpRequest) -> User:
+    user = _staff(request)
+    if not permissions.has_role(user, Role.SYSTEM_ADMIN):
+        raise PermissionDenied
+    return user
+
+
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """System administrators issue and revoke the bearer tokens of service accounts."""
+    _system_admin(request)
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        service = services.service_account_get_or_create(
+            email=form.cleaned_data["service_email"], display_name=form.cleaned_data["name"]
+        )
+        api_token, plaintext = services.api_token_create(
+            user=service,
+            name=form.cleaned_data["name"],
+            scopes=form.cleaned_data["scopes"],
+            department=form.cleaned_data["department"],
+        )
+        response = render(
+            request,
+            "accounts/staff/api_token_created.html",
+            {"api_token": api_token, "plaintext": plaintext},
+        )
+        # The token is shown once: never let a browser or proxy keep a copy of this page.
+        add_never_cache_headers(response)
+        return response
+    tokens = selectors.api_tokens()
+    return render(request, "accounts/staff/api_tokens.html", {"form": form, "tokens": tokens})
+
+
+@require_POST
+def api_token_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
+    _system_admin(request)
+    api_token = ApiToken.objects.filter(public_id=public_id).first()
+    if api_token is None:
+        raise Http404
+    services.api_token_revoke(api_token=api_token)
+    messages.success(request, _("The token has been revoked. It no longer works."))
+    return redirect("staff:api_tokens")
