@@ -6,6 +6,7 @@ cd "$ROOT"
 PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 VENV="$ROOT/.venv"
+mkdir -p "$ROOT/var/static" "$ROOT/var/mail"   # SQLite database, collected static files, demo mail
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 apt_install() {
