@@ -18,4 +18,5 @@ def staff_permissions(request: HttpRequest) -> dict[str, Any]:
         "can_browse_audit": permissions.can_browse_audit(user),
         "can_view_residents": permissions.can_view_resident_records(user),
         "can_manage_tokens": permissions.has_role(user, Role.SYSTEM_ADMIN),
+        "can_manage_staff": permissions.can_manage_staff(user),
     }

@@ -9,7 +9,7 @@ from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, Set
 from django.utils.translation import gettext_lazy as _
 
 from minato.accounts.adapters.postal import normalise_postal_code
-from minato.accounts.models import ApiToken, Channel, Department, User
+from minato.accounts.models import ApiToken, Channel, Department, Role, User
 from minato.accounts.validators import (
     normalise_kana,
     normalise_phone,
@@ -301,3 +301,32 @@ class ApiTokenForm(AccessibleForm):
 
 class ResidentPasswordChangeForm(AccessibleFormMixin, PasswordChangeForm):  # type: ignore[type-arg]
     pass
+
+
+class StaffRoleForm(AccessibleForm):
+    role = forms.ChoiceField(label=_("Role"))
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+
+    def __init__(
+        self, *args: Any, roles: list[Role], department_ids: set[int] | None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role.value, role.label) for role in roles]  # type: ignore[attr-defined]
+        departments = Department.objects.order_by("code")
+        if department_ids is not None:
+            departments = departments.filter(pk__in=department_ids)
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+
+
+class StaffInviteForm(StaffRoleForm):
+    email = forms.EmailField(label=_("Work email address"), max_length=254)
+    display_name = forms.CharField(label=_("Name"), max_length=150)
+    field_order = ["email", "display_name", "department", "role"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                _("This email address already has an account."), code="duplicate"
+            )
+        return email

@@ -64,3 +64,33 @@ def can_view_resident_records(user: AnyUser) -> bool:
     if profile is None:
         return False
     return profile.role == Role.SYSTEM_ADMIN or profile.department.handles_resident_records
+
+
+def assignable_roles(user: AnyUser) -> list[Role]:
+    """Roles this person may give others: a system admin any; a department admin up to
+    department admin; nobody else any."""
+    profile = staff_profile_of(user)
+    if profile is None:
+        return []
+    if profile.role == Role.SYSTEM_ADMIN:
+        return list(Role)
+    if profile.role == Role.DEPARTMENT_ADMIN:
+        return [Role.CLERK, Role.SUPERVISOR, Role.DEPARTMENT_ADMIN]
+    return []
+
+
+def can_manage_staff(user: AnyUser) -> bool:
+    return has_role(user, Role.DEPARTMENT_ADMIN)
+
+
+def can_manage_staff_member(user: AnyUser, target: User) -> bool:
+    """Object-level check: an admin manages staff of the departments they can see, never
+    themselves, and never someone who outranks the roles they may assign."""
+    target_profile = staff_profile_of(target)
+    if target_profile is None or target.pk == getattr(user, "pk", None):
+        return False
+    return (
+        can_manage_staff(user)
+        and can_see_department(user, target_profile.department_id)
+        and Role(target_profile.role) in assignable_roles(user)
+    )

@@ -53,6 +53,13 @@ def residents_search(*, query: str) -> QuerySet[User]:
     )
 
 
+def staff_in_departments(*, department_ids: set[int] | None) -> QuerySet[User]:
+    staff = User.objects.filter(kind=User.Kind.STAFF).select_related("staff_profile__department")
+    if department_ids is not None:
+        staff = staff.filter(staff_profile__department_id__in=department_ids)
+    return staff.order_by("staff_profile__department__code", "email")
+
+
 def api_tokens() -> QuerySet[ApiToken]:
     return ApiToken.objects.select_related("user", "department").order_by("-created_at")
 

@@ -10,10 +10,13 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from minato.accounts.models import (
     ApiToken,
@@ -259,6 +262,40 @@ def staff_create(
         obj=user,
         department_id=department.pk,
         changes={"department": [None, department.code], "role": [None, role]},
+    )
+    return user
+
+
+@transaction.atomic
+def staff_invite(*, email: str, display_name: str, department: Department, role: str) -> User:
+    """Create a staff account without a password and email a link to choose one. The first
+    sign-in then enrols the authenticator app."""
+    user = User.objects.create_user(
+        email=email,
+        password=None,
+        kind=User.Kind.STAFF,
+        display_name=display_name,
+        email_verified_at=timezone.now(),
+    )
+    StaffProfile.objects.create(user=user, department=department, role=role)
+    audit.record(
+        action="accounts.staff_invited",
+        obj=user,
+        department_id=department.pk,
+        changes={"department": [None, department.code], "role": [None, role]},
+    )
+    path = reverse(
+        "accounts:password_reset_confirm",
+        args=[
+            urlsafe_base64_encode(force_bytes(user.pk)),
+            default_token_generator.make_token(user),
+        ],
+    )
+    notify(
+        recipient=user,
+        template_key="accounts/staff_invitation",
+        context={"set_password_url": absolute_url(path), "department": department.name_ja},
+        reference=f"accounts.user:{user.pk}",
     )
     return user
 

@@ -64,7 +64,7 @@ def test_a_resident_signs_up_verifies_and_edits_their_profile(axe_page: AxePage)
 
 
 def test_staff_sign_in_with_totp_and_browse_the_audit_log(
-    axe_page: AxePage, dana: User, alice: User
+    axe_page: AxePage, dana: User, charlie: User, alice: User
 ) -> None:
     page = axe_page.visit("/staff/")
     assert "/staff/login/" in page.url
@@ -77,6 +77,10 @@ def test_staff_sign_in_with_totp_and_browse_the_audit_log(
     axe_page.visit("/staff/audit/")
     axe_page.visit("/staff/audit/?action=accounts.")
     axe_page.visit("/staff/departments/")
+    axe_page.visit("/staff/staff-members/")
+    page = axe_page.visit(
+        f"/staff/staff-members/{User.objects.get(email='charlie@city.minato.example').public_id}/"
+    )
     axe_page.visit("/en/staff/")
     axe_page.visit("/ja-easy/staff/audit/")
 

@@ -277,6 +277,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:login")
     post_reset_login = False
 
+    def get_success_url(self) -> str:
+        # Invited staff set their first password here, then sign in to the console.
+        if self.user is not None and self.user.is_staff:  # type: ignore[attr-defined]
+            return str(reverse_lazy("staff:login"))
+        return str(self.success_url)
+
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         services.user_password_changed(user=form.user, reason="reset")

@@ -29,7 +29,9 @@ from minato.accounts.forms import (
     AuditFilterForm,
     OtpCodeForm,
     ResidentSearchForm,
+    StaffInviteForm,
     StaffLoginForm,
+    StaffRoleForm,
 )
 from minato.accounts.models import ApiToken, Role, User
 from minato.core import selectors as core_selectors
@@ -240,3 +242,56 @@ def api_token_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     services.api_token_revoke(api_token=api_token)
     messages.success(request, _("The token has been revoked. It no longer works."))
     return redirect("staff:api_tokens")
+
+
+@require_http_methods(["GET", "POST"])
+def staff_members(request: HttpRequest) -> HttpResponse:
+    """Department admins see and invite the staff of their departments."""
+    user = _staff(request)
+    if not permissions.can_manage_staff(user):
+        raise PermissionDenied
+    department_ids = permissions.visible_department_ids(user)
+    form = StaffInviteForm(
+        request.POST or None,
+        roles=permissions.assignable_roles(user),
+        department_ids=department_ids,
+    )
+    if request.method == "POST" and form.is_valid():
+        invited = services.staff_invite(
+            email=form.cleaned_data["email"],
+            display_name=form.cleaned_data["display_name"],
+            department=form.cleaned_data["department"],
+            role=form.cleaned_data["role"],
+        )
+        messages.success(
+            request, _("%(email)s has been invited by email.") % {"email": invited.email}
+        )
+        return redirect("staff:staff_members")
+    members = selectors.staff_in_departments(department_ids=department_ids)
+    return render(request, "accounts/staff/staff_members.html", {"form": form, "members": members})
+
+
+@require_http_methods(["GET", "POST"])
+def staff_member_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    user = _staff(request)
+    target = User.objects.filter(public_id=public_id, kind=User.Kind.STAFF).first()
+    if target is None:
+        raise Http404
+    if not permissions.can_manage_staff_member(user, target):
+        raise PermissionDenied
+    profile = target.staff_profile
+    form = StaffRoleForm(
+        request.POST or None,
+        initial={"role": profile.role, "department": profile.department_id},
+        roles=permissions.assignable_roles(user),
+        department_ids=permissions.visible_department_ids(user),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.staff_role_change(
+            staff=target, role=form.cleaned_data["role"], department=form.cleaned_data["department"]
+        )
+        messages.success(request, _("The role has been changed."))
+        return redirect("staff:staff_members")
+    return render(
+        request, "accounts/staff/staff_member_edit.html", {"form": form, "member": target}
+    )
