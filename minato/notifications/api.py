@@ -5,7 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Header, Router, Schema, Status
 from ninja.errors import HttpError
 
 from minato.accounts.api_auth import bearer, require_scope
@@ -65,7 +65,17 @@ def _out(notification: Notification) -> dict[str, Any]:
     description="Accepts an `Idempotency-Key` header: a retry with the same key and "
     "body returns the first response and sends nothing twice.",
 )
-def notification_create(request: HttpRequest, payload: NotificationIn) -> Status:
+def notification_create(
+    request: HttpRequest,
+    payload: NotificationIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        max_length=255,
+        description="Any unique string (a UUID is ideal). Retries with the same key and "
+        "body return the first response and send nothing twice.",
+    ),
+) -> Status:
     require_scope(request, ApiToken.Scope.NOTIFICATIONS_SEND)
     if any(len(value) > 2000 for value in payload.context.values()):
         raise HttpError(422, "Each context value must be at most 2000 characters")

@@ -82,3 +82,31 @@ def test_openapi_documents_problem_json_errors(client: Client) -> None:
     response_422 = schema["paths"]["/api/v1/notifications"]["post"]["responses"]["422"]
     assert "application/problem+json" in response_422["content"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_a_resident_cannot_reach_another_residents_data_by_id(
+    resident_client: Callable[[User], Client], alice: User, bob: User, service_token: str
+) -> None:
+    client = resident_client(bob)
+    # The staff look-up is closed to residents, whatever the id.
+    assert client.get(f"/staff/residents/{alice.public_id}/").status_code == 302
+    # Notifications are read by the service that sent them, never by a session.
+    sent = (
+        Client()
+        .post(
+            "/api/v1/notifications",
+            data=json.dumps(
+                {
+                    "recipient_id": str(alice.public_id),
+                    "template_key": "general/message",
+                    "context": {"title": "t", "message": "m"},
+                }
+            ),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {service_token}",
+        )
+        .json()
+    )
+    assert client.get(f"/api/v1/notifications/{sent['id']}").status_code == 401
+    assert alice.email not in client.get("/api/v1/me").content.decode()
+    assert alice.email not in client.get("/accounts/messages/").content.decode()
