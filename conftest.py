@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -149,3 +150,10 @@ def service_token(db: None) -> str:
         user=service, name="test", scopes=list(ApiToken.Scope.values)
     )
     return plaintext
+
+
+@pytest.fixture
+def catalogue(departments: dict[str, Department]) -> dict[str, Any]:
+    from minato.procedures.tests.factories import build_catalogue
+
+    return build_catalogue(departments)

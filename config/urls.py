@@ -20,6 +20,7 @@ if settings.BENCHMARK_ENDPOINTS:
 urlpatterns += i18n_patterns(
     path("", include("minato.portal.urls")),
     path("accounts/", include("minato.accounts.urls.portal")),
+    path("procedures/", include("minato.procedures.urls")),
     path("staff/", include("minato.accounts.urls.staff")),
     prefix_default_language=False,
 )

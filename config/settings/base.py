@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "minato.accounts",
     "minato.notifications",
     "minato.portal",
+    "minato.procedures",
 ]
 
 MIDDLEWARE = [

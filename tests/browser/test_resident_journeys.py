@@ -104,3 +104,16 @@ def test_a_system_admin_issues_an_api_token_and_looks_up_a_resident(
     page.get_by_role("link", name=alice.email).click()
     assert alice.email in page.content()
     axe_page.check()
+
+
+def test_a_resident_finds_a_procedure_in_every_language(axe_page: AxePage, catalogue: dict) -> None:
+    page = axe_page.visit("/")
+    page.get_by_label("手続きを検索").fill("ｿﾀﾞｲｺﾞﾐ")
+    page.get_by_role("button", name="検索").first.click()
+    page.get_by_role("link", name="粗大ごみ収集の申込").click()
+    assert page.url.endswith("/procedures/sodai-gomi/")
+    axe_page.check()
+    for prefix in ("/en", "/ja-easy"):
+        axe_page.visit(f"{prefix}/procedures/?category=gomi")
+        axe_page.visit(f"{prefix}/procedures/inkan-toroku/")
+    axe_page.visit("/procedures/?q=存在しない手続き")

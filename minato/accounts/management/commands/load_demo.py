@@ -8,8 +8,10 @@ the API token are fixed and printed so a tester can sign in; never run this in p
 from __future__ import annotations
 
 from datetime import date
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -120,6 +122,7 @@ class Command(BaseCommand):
             staff_lines = self._staff(departments)
             resident_lines = self._residents()
             token_line = self._token()
+            module_lines = self._other_modules()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(departments)} departments."))
         self.stdout.write(
             f"\nStaff console {settings.SITE_URL}/staff/ (password for all: {DEMO_PASSWORD})"
@@ -132,6 +135,24 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\nAPI bearer token (scopes notifications:send, audit:read): {token_line}"
         )
+        for line in module_lines:
+            self.stdout.write(line)
+
+    def _other_modules(self) -> list[str]:
+        """Each domain app may ship ``<app>/demo.py`` with ``load() -> str``; accounts does not
+        import them (imports flow the other way), it discovers them."""
+        lines = []
+        for app in apps.get_app_configs():
+            if not app.name.startswith("minato.") or app.name == "minato.accounts":
+                continue
+            try:
+                module = import_module(f"{app.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app.name}.demo":
+                    raise
+                continue
+            lines.append(f"{app.label}: {module.load()}")
+        return lines
 
     def _departments(self) -> dict[str, Department]:
         created: dict[str, Department] = {}

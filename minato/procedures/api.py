@@ -1,0 +1,82 @@
+"""/api/v1/procedures: the catalogue for other systems (search like the portal's)."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Path, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from minato.core.api.pagination import LimitOffset
+from minato.core.api.schemas import responses
+from minato.procedures import selectors
+from minato.procedures.models import Procedure
+
+router = Router(tags=["procedures"])
+
+Translated = dict[str, str]
+
+
+class ProcedureOut(Schema):
+    slug: str
+    name: Translated
+    summary: Translated
+    department: str = Field(..., alias="department.code")
+    categories: list[str]
+    life_events: list[str]
+    eligibility: Translated
+    documents: list[Translated]
+    fee_type: str
+    fee_amount_yen: int | None
+    fee_note: Translated
+    processing_days: int | None
+    legal_basis: str
+    availability: str
+    offline_reason: Translated
+    updated_at: Any
+
+    @staticmethod
+    def resolve_categories(obj: Procedure) -> list[str]:
+        return [category.code for category in obj.categories.all()]
+
+    @staticmethod
+    def resolve_life_events(obj: Procedure) -> list[str]:
+        return [event.code for event in obj.life_events.all()]
+
+
+class CatalogueQuery(Schema):
+    q: str = Field(
+        "",
+        max_length=100,
+        description="Words in any language; kana/kanji and width variants match.",
+    )
+    category: str = Field("", max_length=50, pattern=r"^[-a-z0-9_]*$")
+    life_event: str = Field("", max_length=50, pattern=r"^[-a-z0-9_]*$")
+
+
+@router.get(
+    "/procedures",
+    response=responses({200: list[ProcedureOut]}),
+    auth=None,
+    summary="List and search the procedure catalogue",
+)
+@paginate(LimitOffset)
+def procedure_list(request: HttpRequest, filters: Query[CatalogueQuery]) -> Any:
+    if "\x00" in filters.q:
+        raise HttpError(422, "q must not contain NUL characters")
+    return selectors.procedures_search(
+        query=filters.q, category=filters.category, life_event=filters.life_event
+    )
+
+
+@router.get(
+    "/procedures/{slug}",
+    response=responses({200: ProcedureOut}),
+    auth=None,
+    summary="One procedure",
+)
+def procedure_detail(request: HttpRequest, slug: Path[str]) -> Any:
+    procedure = selectors.published_procedures().filter(slug=slug[:80]).first()
+    if procedure is None:
+        raise HttpError(404, "No published procedure has this slug")
+    return procedure

@@ -1,0 +1,98 @@
+"""The procedure catalogue: what a resident can apply for, where, how, and at what cost.
+
+Names, summaries and other resident-facing text are translated data
+(``{"ja": …, "en": …, "ja-easy": …}``, see ``minato.core.translated``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from minato.accounts.models import Department
+from minato.core.translated import localized, validate_translated
+
+
+class Category(models.Model):
+    code = models.SlugField(max_length=50, unique=True)
+    name = models.JSONField(validators=[validate_translated])
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return localized(self.name, "ja")
+
+
+class LifeEvent(models.Model):
+    """ライフイベント: moving in, having a baby, starting school, a death in the family…"""
+
+    code = models.SlugField(max_length=50, unique=True)
+    name = models.JSONField(validators=[validate_translated])
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return localized(self.name, "ja")
+
+
+class Procedure(models.Model):
+    class FeeType(models.TextChoices):
+        NONE = "none", _("Free")
+        FIXED = "fixed", _("Fixed fee")
+        PER_ITEM = "per_item", _("Fee per item")
+        ASSESSED = "assessed", _("Fee set by staff after review")
+
+    class Availability(models.TextChoices):
+        ONLINE = "online", _("Online")
+        NOT_YET_ONLINE = "not_yet_online", _("At the counter for now")
+        COUNTER_BY_LAW = "counter_by_law", _("At the counter (required by law)")
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.JSONField(validators=[validate_translated])
+    summary = models.JSONField(validators=[validate_translated])
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="procedures")
+    categories = models.ManyToManyField(Category, related_name="procedures", blank=True)
+    life_events = models.ManyToManyField(LifeEvent, related_name="procedures", blank=True)
+    eligibility = models.JSONField(default=dict, blank=True)
+    # A list of translated texts: [{"ja": "本人確認書類", "en": "Proof of identity"}, …]
+    documents = models.JSONField(default=list, blank=True)
+    fee_type = models.CharField(max_length=20, choices=FeeType.choices, default=FeeType.NONE)
+    fee_amount_yen = models.PositiveIntegerField(null=True, blank=True)
+    fee_note = models.JSONField(default=dict, blank=True)
+    processing_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    legal_basis = models.CharField(max_length=300, blank=True)
+    availability = models.CharField(
+        max_length=20, choices=Availability.choices, default=Availability.NOT_YET_ONLINE
+    )
+    # Why the procedure must be done in person (required when the law keeps it offline).
+    offline_reason = models.JSONField(default=dict, blank=True)
+    keywords = models.CharField(max_length=300, blank=True)
+    is_published = models.BooleanField(default=True)
+    search_text = models.TextField(blank=True, editable=False)
+    search_reading = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                name="procedure_fee_amount_matches_type",
+                condition=(
+                    models.Q(fee_type__in=["fixed", "per_item"], fee_amount_yen__isnull=False)
+                    | models.Q(fee_type__in=["none", "assessed"], fee_amount_yen__isnull=True)
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return localized(self.name, "ja")

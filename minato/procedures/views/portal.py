@@ -1,0 +1,39 @@
+"""Resident pages of the procedure catalogue: search, browse, read one procedure."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from minato.procedures import selectors
+from minato.procedures.forms import CatalogueSearchForm
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    form = CatalogueSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    procedures = selectors.procedures_search(
+        query=filters.get("q", ""),
+        category=filters.get("category", ""),
+        life_event=filters.get("life_event", ""),
+    )
+    return render(
+        request,
+        "procedures/portal/catalogue.html",
+        {
+            "form": form,
+            "procedures": procedures,
+            "searched": bool(
+                filters.get("q") or filters.get("category") or filters.get("life_event")
+            ),
+            "filters": filters,
+            "categories": selectors.categories_with_counts(),
+            "life_events": selectors.life_events_with_counts(),
+            "online_share": selectors.online_share(),
+        },
+    )
+
+
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    procedure = get_object_or_404(selectors.published_procedures(), slug=slug)
+    return render(request, "procedures/portal/detail.html", {"procedure": procedure})
