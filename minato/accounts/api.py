@@ -190,8 +190,8 @@ class AuditQuery(Schema):
     action: str = Field("", max_length=100)
     object_type: str = Field("", max_length=100)
     actor_id: int | None = Field(None, ge=1, le=2**62)
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: date | None = Field(None, ge=date(2000, 1, 1), le=date(2999, 12, 31))
+    date_to: date | None = Field(None, ge=date(2000, 1, 1), le=date(2999, 12, 31))
 
 
 @router.get(

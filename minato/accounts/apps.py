@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "minato.accounts"
     label = "accounts"
     verbose_name = "Accounts and organisation"
+
+    def ready(self) -> None:
+        from minato.accounts import signals  # noqa: F401 - connects the receivers

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from minato.accounts.adapters.postal import normalise_postal_code
@@ -39,13 +41,7 @@ class SignUpForm(AccessibleForm):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(
-                _("This email address already has an account. Sign in or reset your password."),
-                code="duplicate",
-            )
-        return email
+        return self.cleaned_data["email"].lower()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -104,6 +100,9 @@ class OtpCodeForm(AccessibleForm):
         error_messages={"invalid": _("Enter the six digits shown in the app.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+KANA_MAX_LENGTH = 50
 
 
 class ProfileForm(AccessibleForm):
@@ -191,11 +190,20 @@ class ProfileForm(AccessibleForm):
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data.get("phone", ""))
 
+    def _clean_kana(self, name: str) -> str:
+        # Normalising can lengthen the text (one ㌀ becomes four katakana): check after.
+        value = normalise_kana(self.cleaned_data.get(name, ""))
+        if len(value) > KANA_MAX_LENGTH:
+            raise forms.ValidationError(
+                _("Enter at most %(max)s characters.") % {"max": KANA_MAX_LENGTH}, code="max_length"
+            )
+        return value
+
     def clean_family_name_kana(self) -> str:
-        return normalise_kana(self.cleaned_data.get("family_name_kana", ""))
+        return self._clean_kana("family_name_kana")
 
     def clean_given_name_kana(self) -> str:
-        return normalise_kana(self.cleaned_data.get("given_name_kana", ""))
+        return self._clean_kana("given_name_kana")
 
 
 class DeleteAccountForm(AccessibleForm):
@@ -250,6 +258,10 @@ class ResidentSearchForm(AccessibleForm):
     q = forms.CharField(label=_("Email address or name"), max_length=100, min_length=2)
 
 
+# The platform's records start long after 2000 and the filter must never overflow a date.
+AUDIT_DATE_RANGE = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2999, 12, 31))]
+
+
 class AuditFilterForm(AccessibleForm):
     action = forms.CharField(
         label=_("Action"),
@@ -260,10 +272,16 @@ class AuditFilterForm(AccessibleForm):
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
     actor_id = forms.IntegerField(label=_("Actor id"), required=False, min_value=1, max_value=2**62)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=AUDIT_DATE_RANGE,
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=AUDIT_DATE_RANGE,
     )
 
 

@@ -67,15 +67,15 @@ def can_view_resident_records(user: AnyUser) -> bool:
 
 
 def assignable_roles(user: AnyUser) -> list[Role]:
-    """Roles this person may give others: a system admin any; a department admin up to
-    department admin; nobody else any."""
+    """Roles this person may give others: a system admin any; a department admin only the
+    roles below their own (so they can never act on a peer); nobody else any."""
     profile = staff_profile_of(user)
     if profile is None:
         return []
     if profile.role == Role.SYSTEM_ADMIN:
         return list(Role)
     if profile.role == Role.DEPARTMENT_ADMIN:
-        return [Role.CLERK, Role.SUPERVISOR, Role.DEPARTMENT_ADMIN]
+        return [Role.CLERK, Role.SUPERVISOR]
     return []
 
 

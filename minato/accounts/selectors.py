@@ -13,9 +13,9 @@ def resident_profile_of(user: User) -> ResidentProfile:
     try:
         return user.profile
     except ResidentProfile.DoesNotExist:
-        # Accounts made before profiles existed, or by hand: give them an empty one.
-        profile, _ = ResidentProfile.objects.get_or_create(user=user)
-        return profile
+        # An account made by hand has none yet: show an empty, unsaved one (reads never
+        # write; the profile service creates it on the first save).
+        return ResidentProfile(user=user)
 
 
 def record_accesses_for_resident(*, resident_id: int) -> QuerySet[AuditEvent]:

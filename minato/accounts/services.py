@@ -12,11 +12,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minato.accounts.models import (
     ApiToken,
@@ -82,6 +83,32 @@ def resident_sign_up(*, email: str, password: str, preferred_language: str = "ja
     )
     email_verification_send(user=user)
     return user
+
+
+def resident_sign_up_or_warn_owner(
+    *, email: str, password: str, preferred_language: str = "ja"
+) -> User | None:
+    """Sign up a new resident, or, if the address is taken, tell its owner by email. Callers
+    answer both cases the same way. Returns the new user, or None."""
+    existing = User.objects.filter(email=email.lower()).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return resident_sign_up(
+                    email=email, password=password, preferred_language=preferred_language
+                )
+        except IntegrityError:  # the same address signed up twice at once
+            existing = User.objects.get(email=email.lower())
+    notify(
+        recipient=existing,
+        template_key="accounts/signup_existing",
+        context={
+            "login_url": absolute_url(reverse("accounts:login")),
+            "reset_url": absolute_url(reverse("accounts:password_reset")),
+        },
+        reference=f"accounts.user:{existing.pk}",
+    )
+    return None
 
 
 def email_verification_token(user: User) -> str:
@@ -158,12 +185,36 @@ def resident_profile_update(*, user: User, data: dict[str, Any]) -> dict[str, li
 
 @transaction.atomic
 def user_password_changed(*, user: User, reason: str) -> None:
-    """Audit a password change made through Django's forms (they do the saving)."""
+    """Audit a password change made through Django's forms (call it in the same
+    transaction as the form's save). A reset is done by the account's owner, signed out."""
+    ctx_actor = audit_actor_or_owner(user)
     audit.record(
         action="accounts.password_changed",
         obj=user,
         subject_id=user.pk,
         changes={"password": [audit.REDACTED, audit.REDACTED], "reason": [None, reason]},
+        **ctx_actor,
+    )
+
+
+def audit_actor_or_owner(user: User) -> dict[str, Any]:
+    """Audit actor for an action a signed-out person takes on their own account."""
+    from minato.core.context import current
+
+    if current().actor_id is not None:
+        return {}
+    return {"actor_id": user.pk, "actor_label": f"{user.kind}:{user.pk}"}
+
+
+def user_signed_in(*, user: User) -> None:
+    """Audit a sign-in (Django has just updated ``last_login``)."""
+    audit.record(
+        action="accounts.signed_in",
+        obj=user,
+        subject_id=user.pk,
+        actor_id=user.pk,
+        actor_label=f"{user.kind}:{user.pk}",
+        changes={"last_login": [None, user.last_login.isoformat() if user.last_login else None]},
     )
 
 
@@ -202,6 +253,37 @@ def resident_record_viewed(*, viewer: User, resident: User, purpose: str) -> Non
         obj=resident,
         subject_id=resident.pk,
         changes={"purpose": [None, purpose]},
+    )
+
+
+# --- Staff two-factor devices ----------------------------------------------------------------
+
+
+@transaction.atomic
+def otp_device_pending(*, user: User) -> TOTPDevice:
+    """The authenticator being enrolled (one per person; two open tabs share it)."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, confirmed=False, name="authenticator")
+        audit.record(
+            action="accounts.otp_device_created",
+            obj=user,
+            subject_id=user.pk,
+            changes={"otp_device": [None, "totp (unconfirmed)"]},
+        )
+    return device
+
+
+@transaction.atomic
+def otp_device_confirm(*, device: TOTPDevice) -> None:
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit.record(
+        action="accounts.otp_device_confirmed",
+        obj=device.user,
+        subject_id=device.user_id,
+        changes={"otp_device": ["totp (unconfirmed)", "totp"]},
     )
 
 
@@ -284,6 +366,14 @@ def staff_invite(*, email: str, display_name: str, department: Department, role:
         department_id=department.pk,
         changes={"department": [None, department.code], "role": [None, role]},
     )
+    staff_invitation_send(user=user)
+    return user
+
+
+def staff_invitation_send(*, user: User) -> None:
+    """Email a link to choose a password (valid PASSWORD_RESET_TIMEOUT); for invited staff
+    who have none yet, it can be sent again."""
+    profile = user.staff_profile
     path = reverse(
         "accounts:password_reset_confirm",
         args=[
@@ -294,10 +384,9 @@ def staff_invite(*, email: str, display_name: str, department: Department, role:
     notify(
         recipient=user,
         template_key="accounts/staff_invitation",
-        context={"set_password_url": absolute_url(path), "department": department.name_ja},
+        context={"set_password_url": absolute_url(path), "department": profile.department.name_ja},
         reference=f"accounts.user:{user.pk}",
     )
-    return user
 
 
 @transaction.atomic

@@ -28,8 +28,12 @@ SECRET_FIELDS = frozenset({"password", "token", "secret", "key", "otp_secret", "
 
 
 def _json_safe(value: Any) -> Any:
-    """Normalise values so what is hashed is exactly what the JSON column gives back."""
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+    """Normalise values so what is hashed is exactly what the JSON column gives back.
+
+    Floats become strings: PostgreSQL's jsonb rewrites some of them (1e16 comes back as
+    10000000000000000), which would make an honest row look edited."""
+    text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return json.loads(text, parse_float=str)
 
 
 def diff(

@@ -35,6 +35,8 @@ class AccessibleFormMixin:
         return self[name].auto_id  # type: ignore[index,no-any-return]
 
     def _describe(self, name: str, field: forms.Field, element_id: str) -> None:
+        if getattr(field.widget, "use_fieldset", False):
+            return  # the fieldset carries the description once for the whole group
         current = field.widget.attrs.get("aria-describedby", "")
         ids = [part for part in current.split() if part]
         if element_id not in ids:

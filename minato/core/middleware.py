@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 import time
@@ -9,6 +10,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
 from minato.core import context
@@ -21,12 +24,20 @@ Handler = Callable[[HttpRequest], HttpResponse]
 
 
 def client_ip(request: HttpRequest) -> str:
-    # Behind a proxy, the proxy must overwrite X-Forwarded-For; we trust it only when told to.
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address. Behind TRUSTED_PROXY_COUNT proxies, each appends the address it
+    saw to X-Forwarded-For, so the client is that many entries from the right; anything to
+    the left of it was written by the client and is ignored (it could be forged)."""
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= proxies:
+            address = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return ""
 
 
 def ip_key(group: str, request: HttpRequest) -> str:
@@ -98,27 +109,38 @@ class ActorContextMiddleware:
 
 
 class BodySizeLimitMiddleware:
-    """Refuse oversized bodies from the Content-Length header, before anything reads them."""
+    """Refuse oversized bodies (by Content-Length, before anything reads them) and NUL
+    characters in the path or query string, which no database column can store."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # This runs before LocaleMiddleware: answer in the language of the URL's prefix.
+        with translation.override(translation.get_language_from_path(request.path)):
+            refusal = self._refusal(request)
+        return refusal if refusal is not None else self.get_response(request)
+
+    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
         declared = request.META.get("CONTENT_LENGTH") or "0"
         try:
             length = int(declared)
         except ValueError:
             length = -1
         if length < 0:
-            return problem_response(request, status=400, title="Invalid Content-Length header")
+            return problem_response(request, status=400, title=_("Invalid Content-Length header"))
         if length > settings.MAX_REQUEST_BYTES:
             return problem_response(
                 request,
                 status=413,
-                title="Request body too large",
-                detail=f"The limit is {settings.MAX_REQUEST_BYTES} bytes.",
+                title=_("Request body too large"),
+                detail=_("The limit is %(bytes)s bytes.") % {"bytes": settings.MAX_REQUEST_BYTES},
             )
-        return self.get_response(request)
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return problem_response(
+                request, status=400, title=_("The address contains a character that is not allowed")
+            )
+        return None
 
 
 class AnonymousPostRateLimitMiddleware:
@@ -129,11 +151,15 @@ class AnonymousPostRateLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         anonymous = not getattr(request, "user", None) or not request.user.is_authenticated
-        has_token = request.META.get("HTTP_AUTHORIZATION", "").startswith("Bearer ")
+        # API calls with a bearer token are authenticated (or refused) by the API itself; a
+        # bearer header on a portal form earns nothing.
+        api_token_call = request.path.startswith("/api/") and request.META.get(
+            "HTTP_AUTHORIZATION", ""
+        ).startswith("Bearer ")
         if (
             request.method in {"POST", "PUT", "PATCH", "DELETE"}
             and anonymous
-            and not has_token
+            and not api_token_call
             and is_ratelimited(
                 request,
                 group="anonymous-post",
@@ -145,8 +171,8 @@ class AnonymousPostRateLimitMiddleware:
             return problem_response(
                 request,
                 status=429,
-                title="Too many requests",
-                detail="Please wait a minute and try again.",
+                title=_("Too many requests"),
+                detail=_("Please wait a minute and try again."),
                 headers={"Retry-After": "60"},
             )
         return self.get_response(request)

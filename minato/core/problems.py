@@ -46,9 +46,13 @@ def problem_response(
             body, status=status, content_type=PROBLEM_CONTENT_TYPE
         )
     else:
+        # Errors raised before the auth middleware have no full request context; give the
+        # page its language explicitly.
+        from minato.core.i18n import html_lang
+
         html = render_to_string(
             "errors/problem.html",
-            {"status": status, "title": title, "detail": detail},
+            {"status": status, "title": title, "detail": detail, "html_lang": html_lang()},
             request=request if hasattr(request, "user") else None,
         )
         response = HttpResponse(html, status=status)

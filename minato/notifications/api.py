@@ -17,6 +17,9 @@ from minato.notifications.models import Notification
 
 router = Router(tags=["notifications"])
 
+# Templates that outside systems may send; the others belong to the platform's own flows.
+API_TEMPLATE_PREFIXES = ("general/",)
+
 
 class NotificationIn(InputSchema):
     recipient_id: UUID = Field(
@@ -79,6 +82,11 @@ def notification_create(
     require_scope(request, ApiToken.Scope.NOTIFICATIONS_SEND)
     if any(len(value) > 2000 for value in payload.context.values()):
         raise HttpError(422, "Each context value must be at most 2000 characters")
+
+    if not payload.template_key.startswith(API_TEMPLATE_PREFIXES):
+        # Account emails (verification, password reset, invitations) carry links the platform
+        # makes itself; letting a caller fill them in would let it phish in the ward's name.
+        raise HttpError(422, "This template cannot be sent through the API")
 
     def run() -> tuple[int, Any]:
         recipient = (

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 class Notification(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
         DELIVERED = "delivered", _("Delivered")
         RETRYING = "retrying", _("Waiting to retry")
         FAILED = "failed", _("Failed")

@@ -153,54 +153,65 @@ def _set_status(notification: Notification, status: str, **fields: Any) -> None:
     )
 
 
-def notification_deliver(*, notification_id: int) -> str:
-    """Try to deliver one queued message once; schedule a retry on a temporary failure."""
+# A "sending" claim older than this is from a worker that died mid-send: try again.
+SENDING_CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def _claim(notification_id: int) -> Notification | None:
+    """Mark the message as being sent and commit, so the slow part (SMTP, an HTTP call)
+    runs without holding a row lock or, on SQLite, the database's write lock."""
     with transaction.atomic():
         notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
         if notification is None or notification.status in {
             Notification.Status.DELIVERED,
             Notification.Status.FAILED,
         }:
-            return "skipped"
+            return None
+        if (
+            notification.status == Notification.Status.SENDING
+            and notification.updated_at > timezone.now() - SENDING_CLAIM_TIMEOUT
+        ):
+            return None  # another worker is on it
         notification.attempts += 1
-        try:
-            adapter_for(notification.channel).send(
-                address=notification.address, subject=notification.subject, body=notification.body
-            )
-        except DeliveryError as exc:
-            if exc.permanent or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-                _set_status(
-                    notification,
-                    Notification.Status.FAILED,
-                    attempts=notification.attempts,
-                    last_error=str(exc)[:300],
-                )
-                return "failed"
-            retry_at = _schedule_retry(notification, error=str(exc))
-            return f"retry at {retry_at.isoformat()}"
-        except Exception as exc:  # SMTP and network errors are temporary by default
+        _set_status(notification, Notification.Status.SENDING, attempts=notification.attempts)
+        return notification
+
+
+def notification_deliver(*, notification_id: int) -> str:
+    """Try to deliver one queued message once; schedule a retry on a temporary failure.
+
+    At least once: a worker that dies after sending and before recording leaves a stale
+    claim, and the message is sent again after SENDING_CLAIM_TIMEOUT."""
+    notification = _claim(notification_id)
+    if notification is None:
+        return "skipped"
+    try:
+        adapter_for(notification.channel).send(
+            address=notification.address, subject=notification.subject, body=notification.body
+        )
+    except Exception as exc:
+        permanent = isinstance(exc, DeliveryError) and exc.permanent
+        # Our own DeliveryError messages are safe to keep; others may quote the address.
+        error = str(exc)[:300] if isinstance(exc, DeliveryError) else type(exc).__name__
+        if not isinstance(exc, DeliveryError):
             logger.warning(
                 "Delivery attempt failed",
-                extra={"notification_id": notification.pk, "error": type(exc).__name__},
+                extra={"notification_id": notification.pk, "error": error},
             )
-            if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-                _set_status(
-                    notification,
-                    Notification.Status.FAILED,
-                    attempts=notification.attempts,
-                    last_error=type(exc).__name__,
-                )
+        with transaction.atomic():
+            if permanent or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+                _set_status(notification, Notification.Status.FAILED, last_error=error)
                 return "failed"
-            retry_at = _schedule_retry(notification, error=type(exc).__name__)
+            retry_at = _schedule_retry(notification, error=error)
             return f"retry at {retry_at.isoformat()}"
+    with transaction.atomic():
         _set_status(
             notification,
             Notification.Status.DELIVERED,
-            attempts=notification.attempts,
             delivered_at=timezone.now(),
             last_error="",
         )
-        return "delivered"
+    return "delivered"
 
 
 def _schedule_retry(notification: Notification, *, error: str) -> Any:
@@ -209,7 +220,6 @@ def _schedule_retry(notification: Notification, *, error: str) -> Any:
     _set_status(
         notification,
         Notification.Status.RETRYING,
-        attempts=notification.attempts,
         last_error=error[:300],
         next_attempt_at=retry_at,
     )

@@ -44,8 +44,14 @@ def test_a_resident_signs_up_verifies_and_edits_their_profile(axe_page: AxePage)
 
     link = re.search(r"http://[^\s]+", mail.outbox[-1].body).group(0)  # type: ignore[union-attr]
     page.goto(link.replace("http://127.0.0.1:8000", axe_page.base_url))
+    assert "/accounts/login/" in page.url  # confirmed; now sign in
+    axe_page.check()
+    page.get_by_label("Email address").fill("newcomer@example.jp")
+    page.get_by_label("Password").fill("a-long-unusual-passphrase")
+    page.locator("form button[type=submit]").last.click()
     assert page.url.endswith("/accounts/profile/")
     axe_page.check()
+    axe_page.visit("/en/accounts/verify/not-a-valid-token/", status=400)
 
     page = axe_page.visit("/en/accounts/profile/edit/")
     page.get_by_label("Family name", exact=True).fill("港")
@@ -117,3 +123,29 @@ def test_a_resident_finds_a_procedure_in_every_language(axe_page: AxePage, catal
         axe_page.visit(f"{prefix}/procedures/?category=gomi")
         axe_page.visit(f"{prefix}/procedures/inkan-toroku/")
     axe_page.visit("/procedures/?q=存在しない手続き")
+
+
+def test_first_staff_sign_in_enrols_an_authenticator(axe_page: AxePage, charlie: User) -> None:
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=charlie).delete()
+    page = axe_page.visit("/en/staff/login/")
+    page.get_by_label("Email address").fill(charlie.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.url.endswith("/en/staff/2fa/setup/")
+    axe_page.check()
+    page.get_by_label("Six-digit code from your authenticator app").fill("000000")
+    page.get_by_role("button", name="Confirm").click()
+    assert page.locator(".error-summary").is_visible()
+    axe_page.check()
+    device = TOTPDevice.objects.get(user=charlie, confirmed=False)
+    device.throttling_failure_count = 0
+    device.throttling_failure_timestamp = None
+    device.save()
+    page.get_by_label("Six-digit code from your authenticator app").fill(
+        f"{totp(device.bin_key):06d}"
+    )
+    page.get_by_role("button", name="Confirm").click()
+    assert page.url.endswith("/en/staff/")

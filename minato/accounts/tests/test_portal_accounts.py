@@ -62,18 +62,34 @@ def test_a_tampered_verification_link_is_refused(client: Client, alice: User) ->
     assert response.status_code == 400
 
 
-def test_sign_up_rejects_weak_passwords_and_duplicate_emails_with_messages(
-    client: Client, alice: User
-) -> None:
+def test_sign_up_rejects_weak_passwords_with_messages_and_saves_nothing(client: Client) -> None:
     response = client.post(
-        "/accounts/signup/", {"email": alice.email, "password": "12345", "preferred_language": "ja"}
+        "/accounts/signup/",
+        {"email": "weak@example.jp", "password": "12345", "preferred_language": "ja"},
     )
     assert response.status_code == 200
-    form = response.context["form"]
-    assert "email" in form.errors and "password" in form.errors
+    assert "password" in response.context["form"].errors
     assert b'class="error-summary"' in response.content
     assert b'aria-invalid="true"' in response.content
+    assert not User.objects.filter(email="weak@example.jp").exists()
+
+
+def test_sign_up_does_not_reveal_registered_addresses(client: Client, alice: User) -> None:
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": alice.email.upper(),
+            "password": "a-long-unusual-passphrase",
+            "preferred_language": "ja",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/signup/done/"
     assert User.objects.filter(email=alice.email).count() == 1
+    assert not alice.check_password("a-long-unusual-passphrase")
+    # The owner is told instead, with links to sign in or reset the password.
+    assert mail.outbox[-1].to == [alice.email]
+    assert "/accounts/password-reset/" in mail.outbox[-1].body
 
 
 def test_residents_sign_in_and_staff_are_sent_to_the_console(

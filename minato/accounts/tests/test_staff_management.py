@@ -89,3 +89,39 @@ def test_staff_of_other_departments_are_out_of_reach(
 
 def test_clerks_cannot_manage_staff(staff_client: Callable[[User], Client], charlie: User) -> None:
     assert staff_client(charlie).get("/staff/staff-members/").status_code == 403
+
+
+def test_a_department_admin_cannot_act_on_another_department_admin(
+    staff_client: Callable[[User], Client], dana: User, departments: dict
+) -> None:
+    from minato.accounts import services
+
+    peer = services.staff_create(
+        email="peer@city.minato.example",
+        password="x" * 12,
+        display_name="peer",
+        department=departments["shiba"],
+        role=Role.DEPARTMENT_ADMIN,
+    )
+    assert staff_client(dana).get(f"/staff/staff-members/{peer.public_id}/").status_code == 403
+
+
+def test_staff_without_a_department_see_an_explanation_not_an_error(
+    staff_client: Callable[[User], Client], charlie: User
+) -> None:
+    client = staff_client(charlie)
+    charlie.staff_profile.delete()
+    response = client.get("/staff/")
+    assert response.status_code == 200
+    assert response.context["staff_profile"] is None
+
+
+def test_invitations_can_be_sent_again(
+    staff_client: Callable[[User], Client], dana: User, departments: dict
+) -> None:
+    client = staff_client(dana)
+    _invite(client, departments["kumin"].pk)
+    invited = User.objects.get(email="new.clerk@city.minato.example")
+    sent = len(mail.outbox)
+    client.post(f"/staff/staff-members/{invited.public_id}/", {"resend_invitation": "1"})
+    assert len(mail.outbox) == sent + 1

@@ -9,7 +9,9 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -56,17 +58,17 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:profile")
     form = SignUpForm(request.POST or None, initial={"preferred_language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
-        user = services.resident_sign_up(
+        # The same answer whether or not the address already has an account, so the form
+        # cannot be used to find out who is registered; the owner gets an email instead.
+        services.resident_sign_up_or_warn_owner(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password"],
             preferred_language=form.cleaned_data["preferred_language"],
         )
-        login(request, user)
         return redirect("accounts:signup_done")
     return render(request, "accounts/portal/signup.html", {"form": form})
 
 
-@_resident_required
 def signup_done(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/portal/signup_done.html")
 
@@ -82,6 +84,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 @_resident_required
+@ratelimit(key="user", rate="3/h", method="POST", block=True)
 def resend_verification(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if user.email_verified_at is None:
@@ -151,11 +154,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         data = request.POST.copy()
         found = postal_lookup(data.get("postal_code", ""))
         if found:
-            data["prefecture"], data["city"], data["address_line"] = (
-                found.prefecture,
-                found.city,
-                found.town,
-            )
+            _fill_address(data, found)
         form = ProfileForm(data)
         form.is_valid()
         if not found:
@@ -163,12 +162,26 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/portal/profile_edit.html", {"form": form})
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changes = services.resident_profile_update(user=user, data=form.cleaned_data)
-        messages.success(
-            request, _("Your details are saved.") if changes else _("Nothing was changed.")
-        )
-        return redirect("accounts:profile")
+        try:
+            changes = services.resident_profile_update(user=user, data=form.cleaned_data)
+        except ValidationError as error:
+            # The model's own checks (lengths, choices) are the last line; show them too.
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            messages.success(
+                request, _("Your details are saved.") if changes else _("Nothing was changed.")
+            )
+            return redirect("accounts:profile")
     return render(request, "accounts/portal/profile_edit.html", {"form": form})
+
+
+def _fill_address(data: Any, found: Any) -> None:
+    """Fill prefecture and city from the look-up; keep a street the person already typed
+    in that town, otherwise start the address line with the town's name."""
+    data["prefecture"], data["city"] = found.prefecture, found.city
+    if not data.get("address_line", "").startswith(found.town):
+        data["address_line"] = found.town
 
 
 def postal_lookup_fragment(request: HttpRequest) -> HttpResponse:
@@ -176,11 +189,7 @@ def postal_lookup_fragment(request: HttpRequest) -> HttpResponse:
     found = postal_lookup(request.GET.get("postal_code", ""))
     data = request.GET.copy()
     if found:
-        data["prefecture"], data["city"], data["address_line"] = (
-            found.prefecture,
-            found.city,
-            found.town,
-        )
+        _fill_address(data, found)
     form = ProfileForm(initial={k: data.get(k, "") for k in ("prefecture", "city", "address_line")})
     return render(
         request,
@@ -218,10 +227,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
     user = _resident(request)
     form = ResidentPasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            services.user_password_changed(user=user, reason="changed")
         # Keep this session signed in; every other session of the account ends.
         update_session_auth_hash(request, form.user)
-        services.user_password_changed(user=user, reason="changed")
         messages.success(request, _("Your password has been changed."))
         return redirect("accounts:profile")
     return render(request, "accounts/portal/password_change.html", {"form": form})
@@ -283,6 +293,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             return str(reverse_lazy("staff:login"))
         return str(self.success_url)
 
+    @transaction.atomic
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         services.user_password_changed(user=form.user, reason="reset")

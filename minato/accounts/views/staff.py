@@ -92,21 +92,11 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             return redirect("staff:home")
         logout(request)
         return redirect("staff:login")
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": "authenticator"}
-    )
+    device = services.otp_device_pending(user=user)  # type: ignore[arg-type]
     form = OtpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["otp_token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            from minato.core import audit
-
-            audit.record(
-                action="accounts.otp_device_confirmed",
-                obj=user,
-                changes={"otp_device": [None, "totp"]},
-            )
+            services.otp_device_confirm(device=device)
             otp_login(request, device)
             messages.success(request, _("Two-factor authentication is set up."))
             return redirect("staff:home")
@@ -143,7 +133,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
-    return render(request, "accounts/staff/home.html", {"staff_profile": user.staff_profile})
+    profile = permissions.staff_profile_of(user)
+    return render(request, "accounts/staff/home.html", {"staff_profile": profile})
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:
@@ -286,6 +277,11 @@ def staff_member_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         roles=permissions.assignable_roles(user),
         department_ids=permissions.visible_department_ids(user),
     )
+    if request.method == "POST" and "resend_invitation" in request.POST:
+        if not target.has_usable_password():
+            services.staff_invitation_send(user=target)
+            messages.success(request, _("The invitation has been sent again."))
+        return redirect("staff:staff_member_edit", public_id=target.public_id)
     if request.method == "POST" and form.is_valid():
         services.staff_role_change(
             staff=target, role=form.cleaned_data["role"], department=form.cleaned_data["department"]

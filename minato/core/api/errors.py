@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -73,6 +74,14 @@ def install(api: NinjaAPI) -> None:
             request, status=403, title=_TITLES[403], detail=str(exc) or "Not allowed."
         )
 
+    def on_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return problem_response(
+            request,
+            status=413,
+            title=_TITLES[413],
+            detail=f"Bodies over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes are refused.",
+        )
+
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unhandled API error")
         return problem_response(request, status=500, title=_TITLES[500])
@@ -82,6 +91,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(AuthenticationError, on_auth)  # type: ignore[arg-type]
     api.add_exception_handler(Http404, on_not_found)  # type: ignore[arg-type]
     api.add_exception_handler(PermissionDenied, on_forbidden)  # type: ignore[arg-type]
+    api.add_exception_handler(RequestDataTooBig, on_too_big)  # type: ignore[arg-type]
     api.add_exception_handler(Exception, on_unexpected)  # type: ignore[arg-type]
 
 

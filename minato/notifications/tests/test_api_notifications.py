@@ -119,3 +119,16 @@ def test_a_token_cannot_read_another_callers_notifications(
         f"/api/v1/notifications/{created['id']}", HTTP_AUTHORIZATION=f"Bearer {other}"
     )
     assert response.status_code == 404
+
+
+def test_account_emails_cannot_be_sent_through_the_api(
+    client: Client, service_token: str, alice: User
+) -> None:
+    body = {
+        **_body(alice),
+        "template_key": "accounts/password_reset",
+        "context": {"reset_url": "https://evil.example/"},
+    }
+    response = _post(client, service_token, body)
+    assert response.status_code == 422
+    assert not Notification.objects.filter(template_key="accounts/password_reset").exists()

@@ -90,4 +90,14 @@ def test_every_status_change_is_audited(alice: User) -> None:
         .order_by("sequence")
         .values_list("action", flat=True)
     )
-    assert actions == ["notifications.queued", "notifications.delivered"]
+    assert actions == ["notifications.queued", "notifications.sending", "notifications.delivered"]
+
+
+def test_a_message_another_worker_is_sending_is_not_sent_twice(alice: User) -> None:
+    with mock.patch("minato.notifications.services.adapter_for") as adapter:
+        adapter.return_value.send.side_effect = OSError("down")
+        notification = services.notify(
+            recipient=alice, template_key="general/message", context={"title": "t", "message": "m"}
+        )
+    Notification.objects.filter(pk=notification.pk).update(status=Notification.Status.SENDING)
+    assert services.notification_deliver(notification_id=notification.pk) == "skipped"
