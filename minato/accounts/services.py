@@ -327,9 +327,14 @@ def department_upsert(
     return department
 
 
-@transaction.atomic
-def staff_create(
-    *, email: str, password: str, display_name: str, department: Department, role: str
+def _staff_account_create(
+    *,
+    action: str,
+    email: str,
+    password: str | None,
+    display_name: str,
+    department: Department,
+    role: str,
 ) -> User:
     user = User.objects.create_user(
         email=email,
@@ -340,7 +345,7 @@ def staff_create(
     )
     StaffProfile.objects.create(user=user, department=department, role=role)
     audit.record(
-        action="accounts.staff_created",
+        action=action,
         obj=user,
         department_id=department.pk,
         changes={"department": [None, department.code], "role": [None, role]},
@@ -349,22 +354,31 @@ def staff_create(
 
 
 @transaction.atomic
+def staff_create(
+    *, email: str, password: str, display_name: str, department: Department, role: str
+) -> User:
+    """A staff account with a known password (the demo, tests, scripted set-up)."""
+    return _staff_account_create(
+        action="accounts.staff_created",
+        email=email,
+        password=password,
+        display_name=display_name,
+        department=department,
+        role=role,
+    )
+
+
+@transaction.atomic
 def staff_invite(*, email: str, display_name: str, department: Department, role: str) -> User:
     """Create a staff account without a password and email a link to choose one. The first
     sign-in then enrols the authenticator app."""
-    user = User.objects.create_user(
+    user = _staff_account_create(
+        action="accounts.staff_invited",
         email=email,
         password=None,
-        kind=User.Kind.STAFF,
         display_name=display_name,
-        email_verified_at=timezone.now(),
-    )
-    StaffProfile.objects.create(user=user, department=department, role=role)
-    audit.record(
-        action="accounts.staff_invited",
-        obj=user,
-        department_id=department.pk,
-        changes={"department": [None, department.code], "role": [None, role]},
+        department=department,
+        role=role,
     )
     staff_invitation_send(user=user)
     return user

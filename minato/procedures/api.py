@@ -62,8 +62,6 @@ class CatalogueQuery(Schema):
 )
 @paginate(LimitOffset)
 def procedure_list(request: HttpRequest, filters: Query[CatalogueQuery]) -> Any:
-    if "\x00" in filters.q:
-        raise HttpError(422, "q must not contain NUL characters")
     return selectors.procedures_search(
         query=filters.q, category=filters.category, life_event=filters.life_event
     )

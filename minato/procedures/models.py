@@ -13,7 +13,9 @@ from minato.accounts.models import Department
 from minato.core.translated import localized, validate_translated
 
 
-class Category(models.Model):
+class Taxonomy(models.Model):
+    """A way to browse the catalogue: a code, a translated name and a place in the list."""
+
     code = models.SlugField(max_length=50, unique=True)
     name = models.JSONField(validators=[validate_translated])
     sort_order = models.PositiveSmallIntegerField(default=0)
@@ -21,27 +23,20 @@ class Category(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        abstract = True
         ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return localized(self.name, "ja")
+
+
+class Category(Taxonomy):
+    class Meta(Taxonomy.Meta):
         verbose_name_plural = "categories"
 
-    def __str__(self) -> str:
-        return localized(self.name, "ja")
 
-
-class LifeEvent(models.Model):
+class LifeEvent(Taxonomy):
     """ライフイベント: moving in, having a baby, starting school, a death in the family…"""
-
-    code = models.SlugField(max_length=50, unique=True)
-    name = models.JSONField(validators=[validate_translated])
-    sort_order = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["sort_order", "code"]
-
-    def __str__(self) -> str:
-        return localized(self.name, "ja")
 
 
 class Procedure(models.Model):
