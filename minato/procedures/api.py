@@ -1,16 +1,19 @@
 """/api/v1/procedures: the catalogue for other systems (search like the portal's)."""
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Header, Path, Query, Router, Schema, Status
+from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
+from minato.accounts.api_auth import AUTH
+from minato.core.api.idempotency import idempotent
 from minato.core.api.pagination import LimitOffset
-from minato.core.api.schemas import responses
-from minato.procedures import selectors
-from minato.procedures.models import Procedure
+from minato.core.api.schemas import InputSchema, responses
+from minato.procedures import applications, selectors
+from minato.procedures.models import Application, Procedure
 
 router = Router(tags=["procedures"])
 
@@ -78,3 +81,156 @@ def procedure_detail(request: HttpRequest, slug: Path[str]) -> Any:
     if procedure is None:
         raise HttpError(404, "No published procedure has this slug")
     return procedure
+
+
+class FormOut(Schema):
+    procedure: str
+    version: int
+    published_at: datetime
+    definition: dict[str, Any]
+
+
+@router.get(
+    "/procedures/{slug}/form",
+    response=responses({200: FormOut}),
+    auth=None,
+    summary="The current published form definition of a procedure",
+)
+def procedure_form(request: HttpRequest, slug: Path[str]) -> Any:
+    procedure = selectors.published_procedures().filter(slug=slug[:80]).first()
+    form_version = selectors.current_form_version(procedure) if procedure else None
+    if procedure is None or form_version is None:
+        raise HttpError(404, "This procedure has no online form")
+    return {
+        "procedure": procedure.slug,
+        "version": form_version.version,
+        "published_at": form_version.published_at,
+        "definition": form_version.definition,
+    }
+
+
+class ApplicationIn(InputSchema):
+    answers: dict[str, str | int | bool | list[str] | None] = Field(
+        ...,
+        max_length=200,
+        description="Answers by question id, as in the form definition: text, numbers, "
+        'dates as YYYY-MM-DD, choice values, "yes"/"no", lists for multiple choice.',
+    )
+    language: str = Field("ja", pattern=r"^(ja|en|ja-easy)$")
+
+
+class EventOut(Schema):
+    from_status: str
+    to_status: str
+    message: str
+    created_at: datetime
+
+
+class ApplicationOut(Schema):
+    reference: str
+    procedure: str
+    form_version: int
+    status: str
+    submitted_at: datetime | None
+    answers: dict[str, Any]
+    events: list[EventOut]
+
+
+def _application_body(application: Application) -> dict[str, Any]:
+    return {
+        "reference": application.reference,
+        "procedure": application.procedure.slug,
+        "form_version": application.form_version.version,
+        "status": application.status,
+        "submitted_at": application.submitted_at,
+        "answers": application.answers,
+        "events": [
+            {
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "message": e.message,
+                "created_at": e.created_at,
+            }
+            for e in application.events.all()
+        ],
+    }
+
+
+def _resident(request: HttpRequest) -> Any:
+    user = request.user
+    if (
+        getattr(request, "api_token", None) is not None
+        or not user.is_authenticated
+        or not user.is_resident
+    ):  # type: ignore[union-attr]
+        raise HttpError(403, "Applications are made by a signed-in resident")
+    return user
+
+
+@router.post(
+    "/procedures/{slug}/applications",
+    response=responses({201: ApplicationOut}),
+    auth=AUTH,
+    summary="Submit an application (all answers at once)",
+    description="Accepts an `Idempotency-Key` header: a retry with the same key and "
+    "body returns the first application instead of making a second.",
+)
+def application_create(
+    request: HttpRequest,
+    slug: Path[str],
+    payload: ApplicationIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
+) -> Status:
+    applicant = _resident(request)
+    procedure = selectors.published_procedures().filter(slug=slug[:80]).first()
+    form_version = selectors.current_form_version(procedure) if procedure else None
+    if (
+        procedure is None
+        or form_version is None
+        or procedure.availability != Procedure.Availability.ONLINE
+    ):
+        raise HttpError(404, "This procedure cannot be applied for online")
+
+    def run() -> tuple[int, Any]:
+        try:
+            application = applications.application_create_and_submit(
+                procedure=procedure,
+                form_version=form_version,
+                applicant=applicant,
+                answers=payload.answers,
+                language=payload.language,
+            )
+        except applications.ApplicationIncomplete as exc:
+            raise ValidationError(
+                [
+                    {"loc": ["body", "answers", question], "msg": message, "type": "invalid_answer"}
+                    for question, messages in exc.errors.items()
+                    for message in messages
+                ]
+            ) from None
+        except applications.NotEligible as exc:
+            raise HttpError(
+                422,
+                f"These answers lead to the exit page {exc.exit_id!r}: "
+                "this procedure is not for the applicant",
+            ) from None
+        return 201, _application_body(application)
+
+    status, body = idempotent(request, scope=f"procedures.application:{procedure.slug}", run=run)
+    return Status(status, body)
+
+
+@router.get(
+    "/applications/{reference}",
+    response=responses({200: ApplicationOut}),
+    auth=AUTH,
+    summary="An application's status, answers and timeline (its applicant only)",
+)
+def application_detail(request: HttpRequest, reference: Path[str]) -> Any:
+    applicant = _resident(request)
+    application = selectors.own_application(
+        reference=reference.upper()[:8], applicant_id=applicant.pk
+    )
+    if application is None:
+        raise HttpError(404, "No application of yours has this reference")
+    return _application_body(application)

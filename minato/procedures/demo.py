@@ -6,8 +6,10 @@ from typing import Any
 
 from minato.accounts.models import Department
 from minato.procedures import services
+from minato.procedures.applications import form_publish
 from minato.procedures.catalogue import CATEGORIES, LIFE_EVENTS, PROCEDURES
-from minato.procedures.models import Category, LifeEvent
+from minato.procedures.demo_forms import DEMO_FORMS
+from minato.procedures.models import Category, LifeEvent, Procedure
 
 
 def load() -> str:
@@ -33,4 +35,10 @@ def load() -> str:
             category_codes=entry["categories"],
             life_event_codes=entry["life_events"],
         )
-    return f"{len(PROCEDURES)} procedures in the catalogue"
+    for slug, definition in DEMO_FORMS.items():
+        procedure = Procedure.objects.get(slug=slug)
+        if not procedure.form_versions.exists():
+            form_publish(procedure=procedure, definition=definition)
+    return (
+        f"{len(PROCEDURES)} procedures in the catalogue, online forms for {', '.join(DEMO_FORMS)}"
+    )

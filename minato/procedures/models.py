@@ -6,6 +6,9 @@ Names, summaries and other resident-facing text are translated data
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -91,3 +94,82 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return localized(self.name, "ja")
+
+
+class FormVersion(models.Model):
+    """One published version of a procedure's form. Published versions never change; every
+    application records the version it answered."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="form_versions")
+    version = models.PositiveIntegerField()
+    definition = models.JSONField()
+    published_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["procedure_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "version"], name="form_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.slug} v{self.version}"
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RECEIVED = "received", _("Received")
+        IN_REVIEW = "in_review", _("In review")
+        RETURNED = "returned", _("Returned for correction")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        COMPLETED = "completed", _("Completed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Given at submission: 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L).
+    reference = models.CharField(max_length=8, unique=True, null=True, blank=True)
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="applications")
+    form_version = models.ForeignKey(
+        FormVersion, on_delete=models.PROTECT, related_name="applications"
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="applications"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    answers = models.JSONField(default=dict, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    draft_expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["applicant", "-created_at"], name="application_applicant")]
+
+    def __str__(self) -> str:
+        return self.reference or f"draft {self.public_id}"
+
+
+class ApplicationEvent(models.Model):
+    """The applicant-visible timeline: every status change, with an optional message."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    message = models.TextField(blank=True)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.from_status}→{self.to_status}"

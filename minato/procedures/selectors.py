@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from minato.procedures import search
-from minato.procedures.models import Category, LifeEvent, Procedure
+from minato.procedures.models import Application, Category, FormVersion, LifeEvent, Procedure
 
 
 def published_procedures() -> QuerySet[Procedure]:
@@ -71,3 +73,47 @@ def life_events_with_counts() -> QuerySet[LifeEvent]:
     return LifeEvent.objects.annotate(
         published=Count("procedures", filter=Q(procedures__is_published=True))
     ).filter(published__gt=0)
+
+
+def current_form_version(procedure: Procedure) -> FormVersion | None:
+    return procedure.form_versions.order_by("-version").first()
+
+
+def applications_of(*, applicant_id: int) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(applicant_id=applicant_id)
+        .exclude(status=Application.Status.DRAFT, draft_expires_at__lt=timezone.now())
+        .select_related("procedure")
+        .order_by("-created_at")
+    )
+
+
+def own_draft(*, public_id: Any, applicant_id: int) -> Application | None:
+    """A draft of this person's; another person's id, or an expired draft, is None (404)."""
+    return (
+        Application.objects.filter(
+            public_id=public_id,
+            applicant_id=applicant_id,
+            status=Application.Status.DRAFT,
+            draft_expires_at__gt=timezone.now(),
+        )
+        .select_related("procedure", "form_version")
+        .first()
+    )
+
+
+def own_application(*, reference: str, applicant_id: int) -> Application | None:
+    return (
+        Application.objects.filter(reference=reference, applicant_id=applicant_id)
+        .select_related("procedure", "form_version")
+        .prefetch_related("events")
+        .first()
+    )
+
+
+def own_submitted(*, public_id: Any, applicant_id: int) -> Application | None:
+    return (
+        Application.objects.filter(public_id=public_id, applicant_id=applicant_id)
+        .exclude(status=Application.Status.DRAFT)
+        .first()
+    )

@@ -149,3 +149,44 @@ def test_first_staff_sign_in_enrols_an_authenticator(axe_page: AxePage, charlie:
     )
     page.get_by_role("button", name="Confirm").click()
     assert page.url.endswith("/en/staff/")
+
+
+def test_a_resident_applies_for_oversized_waste_collection(
+    axe_page: AxePage, alice: User, catalogue: dict
+) -> None:
+    from minato.procedures import applications
+    from minato.procedures.demo_forms import SODAI_GOMI
+
+    applications.form_publish(procedure=catalogue["sodai"], definition=SODAI_GOMI)
+    page = axe_page.visit("/en/accounts/login/")
+    page.get_by_label("Email address").fill(alice.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page = axe_page.visit("/en/procedures/sodai-gomi/")
+    page.get_by_role("link", name="Apply online").click()
+    axe_page.check()
+    page.get_by_role("button", name="Start now").click()
+    # Errors first: nothing chosen.
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator(".error-summary").is_visible()
+    axe_page.check()
+    page.get_by_label("Bed").check()
+    page.get_by_label("How many").fill("2")
+    page.get_by_role("button", name="Continue").click()
+    axe_page.check()
+    page.get_by_label("Postal code").fill("105-8511")
+    page.get_by_label("Address (in Minato City)").fill("芝公園1-5-25")
+    page.get_by_label("Daytime phone number").fill("03-3578-2111")
+    page.get_by_role("button", name="Continue").click()
+    assert "/check/" in page.url
+    axe_page.check()
+    page.get_by_role("button", name="Submit application").click()
+    assert page.locator(".error-summary").is_visible()  # the declaration is required
+    axe_page.check()
+    page.get_by_label("The information is correct").check()
+    page.get_by_role("button", name="Submit application").click()
+    reference = page.locator("#reference").inner_text()
+    assert len(reference) == 8
+    axe_page.check()
+    axe_page.visit("/en/procedures/applications/")
+    axe_page.visit("/ja-easy/procedures/applications/")

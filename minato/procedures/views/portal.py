@@ -36,4 +36,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = get_object_or_404(selectors.published_procedures(), slug=slug)
-    return render(request, "procedures/portal/detail.html", {"procedure": procedure})
+    return render(
+        request,
+        "procedures/portal/detail.html",
+        {
+            "procedure": procedure,
+            "form_version": selectors.current_form_version(procedure),
+        },
+    )

@@ -1,0 +1,247 @@
+"""Writes for applications and form versions: start, save a page, submit, withdraw.
+
+Everything here runs in a transaction and is audited. Answers are personal data: audit
+events name the questions that changed, never the answers themselves.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from minato.core import audit
+from minato.notifications.services import notify
+from minato.procedures.answers import validate_all
+from minato.procedures.form_schema import FormDefinition, check_definition, parse_definition
+from minato.procedures.models import Application, ApplicationEvent, FormVersion, Procedure
+
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+REFERENCE_LENGTH = 8
+DRAFT_LIFETIME = timedelta(days=30)
+WITHDRAWABLE = {Application.Status.SUBMITTED, Application.Status.RECEIVED}
+
+
+class ApplicationIncomplete(Exception):
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("The application has missing or invalid answers")
+        self.errors = errors
+
+
+class NotEligible(Exception):
+    def __init__(self, exit_id: str) -> None:
+        super().__init__(f"The answers lead to the exit page {exit_id!r}")
+        self.exit_id = exit_id
+
+
+class NotAllowed(Exception):
+    pass
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+@transaction.atomic
+def form_publish(*, procedure: Procedure, definition: dict[str, Any]) -> FormVersion:
+    """Publish a new version of a procedure's form (checked first; raises DefinitionError)."""
+    check_definition(definition)
+    Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
+    latest = procedure.form_versions.aggregate(latest=Max("version"))["latest"] or 0
+    version = FormVersion.objects.create(
+        procedure=procedure, version=latest + 1, definition=definition, published_at=timezone.now()
+    )
+    audit.record(
+        action="procedures.form_published",
+        obj=version,
+        department_id=procedure.department_id,
+        changes={"version": [latest or None, version.version]},
+    )
+    return version
+
+
+def definition_of(application: Application) -> FormDefinition:
+    return parse_definition(application.form_version.definition)
+
+
+def _event(application: Application, old: str, new: str, message: str = "") -> None:
+    ApplicationEvent.objects.create(
+        application=application,
+        from_status=old,
+        to_status=new,
+        message=message,
+        actor_id=audit.context.current().actor_id,
+    )
+
+
+@transaction.atomic
+def application_start(
+    *, procedure: Procedure, form_version: FormVersion, applicant: Any
+) -> Application:
+    """A draft for this person and procedure: the existing one on the current form, or new."""
+    draft = (
+        Application.objects.select_for_update()
+        .filter(
+            procedure=procedure,
+            applicant=applicant,
+            status=Application.Status.DRAFT,
+            form_version=form_version,
+            draft_expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+    if draft is not None:
+        return draft
+    draft = Application.objects.create(
+        procedure=procedure,
+        form_version=form_version,
+        applicant=applicant,
+        department_id=procedure.department_id,
+        draft_expires_at=timezone.now() + DRAFT_LIFETIME,
+    )
+    audit.record(
+        action="procedures.application_started",
+        obj=draft,
+        subject_id=applicant.pk,
+        department_id=procedure.department_id,
+        changes={"status": [None, draft.status], "form_version": [None, form_version.version]},
+    )
+    return draft
+
+
+@transaction.atomic
+def application_save_page(*, application: Application, answers: dict[str, Any]) -> None:
+    """Store one page's answers in the draft (save and return later)."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != Application.Status.DRAFT:
+        raise NotAllowed("Only drafts can be edited")
+    changed = sorted(k for k, v in answers.items() if application.answers.get(k) != v)
+    application.answers = {**application.answers, **answers}
+    application.draft_expires_at = timezone.now() + DRAFT_LIFETIME
+    application.save(update_fields=["answers", "draft_expires_at", "updated_at"])
+    if changed:
+        audit.record(
+            action="procedures.application_draft_saved",
+            obj=application,
+            subject_id=application.applicant_id,
+            department_id=application.department_id,
+            changes={"answered": [None, changed]},
+        )
+
+
+@transaction.atomic
+def application_submit(*, application: Application, language: str = "ja") -> Application:
+    """Submit a draft: all-or-nothing, and a second submit (a double click, a retry) returns
+    the application already submitted instead of creating anything."""
+    application = (
+        Application.objects.select_for_update()
+        .select_related("form_version", "procedure")
+        .get(pk=application.pk)
+    )
+    if application.status != Application.Status.DRAFT:
+        return application
+    answers, errors, exit_id = validate_all(
+        definition_of(application), application.answers, language
+    )
+    if exit_id is not None:
+        raise NotEligible(exit_id)
+    if errors:
+        raise ApplicationIncomplete(errors)
+    application.answers = answers  # only the answers on the route taken are kept
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                application.reference = new_reference()
+                application.status = Application.Status.SUBMITTED
+                application.submitted_at = timezone.now()
+                application.draft_expires_at = None
+                application.save(
+                    update_fields=[
+                        "reference",
+                        "status",
+                        "submitted_at",
+                        "answers",
+                        "draft_expires_at",
+                        "updated_at",
+                    ]
+                )
+            break
+        except IntegrityError:  # a reference already taken: draw again
+            continue
+    else:  # pragma: no cover - 31^8 references; five collisions in a row do not happen
+        raise RuntimeError("Could not allocate a reference")
+    _event(application, Application.Status.DRAFT, Application.Status.SUBMITTED)
+    audit.record(
+        action="procedures.application_submitted",
+        obj=application,
+        subject_id=application.applicant_id,
+        department_id=application.department_id,
+        changes={
+            "status": [Application.Status.DRAFT, Application.Status.SUBMITTED],
+            "reference": [None, application.reference],
+        },
+    )
+    notify(
+        recipient=application.applicant,
+        template_key="procedures/application_submitted",
+        context={
+            "reference": application.reference,
+            "procedure": application.procedure.name.get(language)
+            or application.procedure.name["ja"],
+            "status_url": settings.SITE_URL
+            + reverse("procedures:application_detail", args=[application.reference]),
+        },
+        reference=f"procedures.application:{application.reference}",
+    )
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application) -> None:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in WITHDRAWABLE:
+        raise NotAllowed("Only applications not yet in review can be withdrawn")
+    old = application.status
+    application.status = Application.Status.WITHDRAWN
+    application.save(update_fields=["status", "updated_at"])
+    _event(application, old, application.status)
+    audit.record(
+        action="procedures.application_withdrawn",
+        obj=application,
+        subject_id=application.applicant_id,
+        department_id=application.department_id,
+        changes={"status": [old, application.status]},
+    )
+
+
+@transaction.atomic
+def application_create_and_submit(
+    *,
+    procedure: Procedure,
+    form_version: FormVersion,
+    applicant: Any,
+    answers: dict[str, Any],
+    language: str = "ja",
+) -> Application:
+    """The API's path: a complete set of answers in one request, submitted at once."""
+    application = Application.objects.create(
+        procedure=procedure,
+        form_version=form_version,
+        applicant=applicant,
+        department_id=procedure.department_id,
+        answers=answers,
+    )
+    audit.record(
+        action="procedures.application_started",
+        obj=application,
+        subject_id=applicant.pk,
+        department_id=procedure.department_id,
+        changes={"status": [None, application.status]},
+    )
+    return application_submit(application=application, language=language)

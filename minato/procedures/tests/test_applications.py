@@ -1,0 +1,289 @@
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from minato.accounts.models import User
+from minato.core.models import AuditEvent
+from minato.procedures import applications
+from minato.procedures.demo_forms import SODAI_GOMI
+from minato.procedures.form_schema import DefinitionError, check_definition
+from minato.procedures.models import Application, Procedure
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sodai(catalogue: dict[str, Procedure]) -> Procedure:
+    procedure = catalogue["sodai"]
+    applications.form_publish(procedure=procedure, definition=SODAI_GOMI)
+    return procedure
+
+
+def _start(client: Client) -> str:
+    response = client.post("/procedures/sodai-gomi/apply/")
+    assert response.status_code == 302
+    return response["Location"].rstrip("/").split("/")[-1]
+
+
+ITEMS = {"item": "bed", "count": "2"}
+WHERE = {"postal_code": "105-8511", "address": "芝公園1-5-25", "phone": "03-3578-2111"}
+
+
+def _complete(client: Client, draft: str) -> None:
+    assert client.post(f"/procedures/drafts/{draft}/items/", ITEMS).status_code == 302
+    assert client.post(f"/procedures/drafts/{draft}/where/", WHERE).status_code == 302
+
+
+# --- definitions -------------------------------------------------------------------------
+
+
+def _broken(mutate: Callable[[dict[str, Any]], None]) -> list[str]:
+    definition = copy.deepcopy(SODAI_GOMI)
+    mutate(definition)
+    with pytest.raises(DefinitionError) as error:
+        check_definition(definition)
+    return error.value.problems
+
+
+def test_publishing_refuses_routes_to_unknown_pages() -> None:
+    problems = _broken(lambda d: d["pages"][0].update(next="nowhere"))
+    assert any("unknown page 'nowhere'" in p for p in problems)
+
+
+def test_publishing_refuses_loops() -> None:
+    problems = _broken(lambda d: d["pages"][1].update(next="items"))
+    assert any(p.startswith("loop") for p in problems)
+
+
+def test_publishing_refuses_unreachable_pages() -> None:
+    def orphan(d: dict[str, Any]) -> None:
+        d["pages"].append(
+            {
+                **copy.deepcopy(d["pages"][1]),
+                "id": "orphan",
+                "questions": [{**d["pages"][1]["questions"][2], "id": "phone2"}],
+            }
+        )
+
+    assert any("'orphan' can never be reached" in p for p in _broken(orphan))
+
+
+def test_publishing_refuses_routes_on_questions_not_yet_asked() -> None:
+    def later(d: dict[str, Any]) -> None:
+        d["pages"][0]["routes"].append(
+            {"when": {"question": "phone", "equals": "x"}, "goto": "where"}
+        )
+
+    assert any("not asked on or before" in p for p in _broken(later))
+
+
+def test_published_versions_are_numbered_and_kept(sodai: Procedure) -> None:
+    second = applications.form_publish(procedure=sodai, definition=SODAI_GOMI)
+    assert second.version == 2
+    assert sodai.form_versions.count() == 2
+
+
+# --- the resident journey ----------------------------------------------------------------
+
+
+def test_a_resident_applies_and_gets_a_reference_by_email(
+    resident_client: Callable[[User], Client], alice: User, sodai: Procedure
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    _complete(client, draft)
+    check = client.get(f"/procedures/drafts/{draft}/check/")
+    assert "芝公園1-5-25" in check.content.decode()
+    refused = client.post(f"/procedures/drafts/{draft}/check/", {})
+    assert refused.status_code == 200 and refused.context["declaration_error"]
+    done = client.post(f"/procedures/drafts/{draft}/check/", {"declaration": "agreed"})
+    application = Application.objects.get()
+    assert done["Location"] == f"/procedures/applications/{application.reference}/"
+    assert re.fullmatch(r"[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}", application.reference or "")
+    assert application.answers["phone"] == "0335782111"
+    assert application.answers["postal_code"] == "1058511"
+    assert application.form_version.version == 1
+    assert application.reference in mail.outbox[-1].subject
+    assert AuditEvent.objects.filter(action="procedures.application_submitted").exists()
+    listing = client.get("/procedures/applications/").content.decode()
+    assert application.reference in listing
+
+
+def test_a_double_submit_makes_one_application(
+    resident_client: Callable[[User], Client], alice: User, sodai: Procedure
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    _complete(client, draft)
+    first = client.post(f"/procedures/drafts/{draft}/check/", {"declaration": "agreed"})
+    second = client.post(f"/procedures/drafts/{draft}/check/", {"declaration": "agreed"})
+    assert first["Location"] == second["Location"]
+    assert Application.objects.count() == 1
+
+
+def test_an_exit_page_says_the_procedure_is_not_for_them(
+    resident_client: Callable[[User], Client], alice: User, sodai: Procedure
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    response = client.post(
+        f"/procedures/drafts/{draft}/items/", {"item": "appliance4", "count": "1"}
+    )
+    assert response["Location"].endswith("/exit/exit_appliance_recycling/")
+    assert "家電" in client.get(response["Location"]).content.decode()
+    # The check page cannot be reached from an exit.
+    assert client.get(f"/procedures/drafts/{draft}/check/").status_code == 302
+    with pytest.raises(applications.NotEligible):
+        applications.application_submit(application=Application.objects.get())
+
+
+def test_pages_cannot_be_skipped_by_url(
+    resident_client: Callable[[User], Client], alice: User, sodai: Procedure
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    assert (
+        client.get(f"/procedures/drafts/{draft}/where/")["Location"]
+        == f"/procedures/drafts/{draft}/"
+    )
+    assert client.post(f"/procedures/drafts/{draft}/where/", WHERE).status_code == 302
+    assert Application.objects.get().answers == {}
+    assert client.get(f"/procedures/drafts/{draft}/check/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("page", "data", "field"),
+    [
+        ("items", {"item": "bed", "count": "11"}, "count"),
+        ("items", {"item": "bed", "count": "abc"}, "count"),
+        ("items", {"item": "tampered", "count": "1"}, "item"),
+        ("items", {"count": "1"}, "item"),
+        ("where", {**WHERE, "phone": "12345"}, "phone"),
+        ("where", {**WHERE, "postal_code": "12-345"}, "postal_code"),
+        ("where", {**WHERE, "address": "x" * 201}, "address"),
+    ],
+)
+def test_invalid_answers_are_refused_and_nothing_is_saved(
+    resident_client: Callable[[User], Client],
+    alice: User,
+    sodai: Procedure,
+    page: str,
+    data: dict[str, str],
+    field: str,
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    if page == "where":
+        client.post(f"/procedures/drafts/{draft}/items/", ITEMS)
+    before = Application.objects.get().answers
+    response = client.post(f"/procedures/drafts/{draft}/{page}/", data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert Application.objects.get().answers == before
+
+
+def test_other_residents_drafts_and_applications_are_invisible(
+    resident_client: Callable[[User], Client], alice: User, bob: User, sodai: Procedure
+) -> None:
+    alice_client = resident_client(alice)
+    draft = _start(alice_client)
+    _complete(alice_client, draft)
+    alice_client.post(f"/procedures/drafts/{draft}/check/", {"declaration": "agreed"})
+    reference = Application.objects.get().reference
+    bob_client = resident_client(bob)
+    assert bob_client.get(f"/procedures/drafts/{draft}/items/").status_code == 404
+    assert bob_client.get(f"/procedures/applications/{reference}/").status_code == 404
+    assert bob_client.post(f"/procedures/applications/{reference}/withdraw/").status_code == 404
+
+
+def test_expired_drafts_are_gone(
+    resident_client: Callable[[User], Client], alice: User, sodai: Procedure
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    Application.objects.update(draft_expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(f"/procedures/drafts/{draft}/items/").status_code == 404
+
+
+def test_withdrawing_before_processing(
+    resident_client: Callable[[User], Client], alice: User, sodai: Procedure
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    _complete(client, draft)
+    client.post(f"/procedures/drafts/{draft}/check/", {"declaration": "agreed"})
+    application = Application.objects.get()
+    client.post(f"/procedures/applications/{application.reference}/withdraw/")
+    application.refresh_from_db()
+    assert application.status == Application.Status.WITHDRAWN
+    assert [e.to_status for e in application.events.all()] == ["submitted", "withdrawn"]
+
+
+# --- the API ---------------------------------------------------------------------------
+
+
+def _api_post(client: Client, body: dict[str, Any], key: str | None = None) -> Any:
+    client.get("/")
+    headers = {"HTTP_X_CSRFTOKEN": client.cookies["csrftoken"].value}
+    if key:
+        headers["HTTP_IDEMPOTENCY_KEY"] = key
+    return client.post(
+        "/api/v1/procedures/sodai-gomi/applications",
+        data=json.dumps(body),
+        content_type="application/json",
+        **headers,
+    )
+
+
+def test_the_form_definition_is_published_in_the_api(client: Client, sodai: Procedure) -> None:
+    body = client.get("/api/v1/procedures/sodai-gomi/form").json()
+    assert body["version"] == 1 and body["definition"]["pages"][0]["id"] == "items"
+    assert client.get("/api/v1/procedures/inu-toroku/form").status_code == 404
+
+
+def test_the_api_submits_once_per_idempotency_key(
+    resident_client: Callable[[User], Client], alice: User, sodai: Procedure
+) -> None:
+    client = resident_client(alice)
+    body = {"answers": {**ITEMS, "count": 2, **WHERE}}
+    first = _api_post(client, body, key="apply-1")
+    second = _api_post(client, body, key="apply-1")
+    assert first.status_code == second.status_code == 201
+    assert first.json()["reference"] == second.json()["reference"]
+    assert Application.objects.count() == 1
+    status = client.get(f"/api/v1/applications/{first.json()['reference']}").json()
+    assert status["status"] == "submitted" and status["events"][0]["to_status"] == "submitted"
+
+
+def test_the_api_refuses_invalid_or_ineligible_answers(
+    resident_client: Callable[[User], Client], alice: User, sodai: Procedure
+) -> None:
+    client = resident_client(alice)
+    bad = _api_post(client, {"answers": {**ITEMS, **WHERE, "phone": "1"}})
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["loc"] == ["body", "answers", "phone"]
+    exit_ = _api_post(client, {"answers": {"item": "appliance4", "count": 1}})
+    assert exit_.status_code == 422
+    assert not Application.objects.exists()
+
+
+def test_service_tokens_cannot_apply_on_someones_behalf(
+    client: Client, service_token: str, sodai: Procedure
+) -> None:
+    response = client.post(
+        "/api/v1/procedures/sodai-gomi/applications",
+        data=json.dumps({"answers": {}}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {service_token}",
+    )
+    assert response.status_code == 403

@@ -1,0 +1,271 @@
+"""The resident's application journey: start, one page at a time, check, submit, track.
+
+Pages are reached only along the route the answers so far lead to: a page further on, or
+one the answers skip, redirects to the first page still needing an answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from minato.core.translated import localized
+from minato.procedures import applications, selectors
+from minato.procedures.answers import PageForm, initial_for, route
+from minato.procedures.form_schema import FormDefinition, Page, next_page_id
+from minato.procedures.models import Application
+
+
+def _resident_only(view: Any) -> Any:
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_resident:  # type: ignore[union-attr]
+            raise Http404  # staff work on applications in the console
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _user_id(request: HttpRequest) -> int:
+    return int(request.user.pk)  # type: ignore[arg-type]
+
+
+def _draft(request: HttpRequest, public_id: Any) -> Application:
+    draft = selectors.own_draft(public_id=public_id, applicant_id=_user_id(request))
+    if draft is None:
+        raise Http404
+    return draft
+
+
+def _first_incomplete(
+    definition: FormDefinition, answers: dict[str, Any]
+) -> tuple[list[Page], Page | None, str | None]:
+    """The route so far, the first page on it with a required question unanswered (None if
+    all are answered), and the exit the answers lead to, if any."""
+    pages, exit_id = route(definition, answers)
+    for page in pages:
+        for question in page.questions:
+            if question.required and answers.get(question.id) in (None, "", []):
+                return pages, page, None
+    return pages, None, exit_id
+
+
+@_resident_only
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    procedure = get_object_or_404(selectors.published_procedures(), slug=slug)
+    form_version = selectors.current_form_version(procedure)
+    if form_version is None or procedure.availability != procedure.Availability.ONLINE:
+        raise Http404
+    if request.method == "POST":
+        draft = applications.application_start(
+            procedure=procedure, form_version=form_version, applicant=request.user
+        )
+        return redirect("procedures:resume", public_id=draft.public_id)
+    return render(request, "procedures/portal/start.html", {"procedure": procedure})
+
+
+@_resident_only
+def resume(request: HttpRequest, public_id: Any) -> HttpResponse:
+    draft = _draft(request, public_id)
+    definition = applications.definition_of(draft)
+    _pages, incomplete, exit_id = _first_incomplete(definition, draft.answers)
+    if incomplete is not None:
+        return redirect("procedures:page", public_id=draft.public_id, page_id=incomplete.id)
+    if exit_id is not None:
+        return redirect("procedures:exit", public_id=draft.public_id, exit_id=exit_id)
+    return redirect("procedures:check", public_id=draft.public_id)
+
+
+@_resident_only
+@require_http_methods(["GET", "POST"])
+def page(request: HttpRequest, public_id: Any, page_id: str) -> HttpResponse:
+    draft = _draft(request, public_id)
+    definition = applications.definition_of(draft)
+    pages, incomplete, _exit = _first_incomplete(definition, draft.answers)
+    reachable = (
+        [p.id for p in pages[: pages.index(incomplete) + 1]]
+        if incomplete
+        else [p.id for p in pages]
+    )
+    current = definition.page(page_id)
+    if current is None or page_id not in reachable:
+        # A page the answers skip, or one further than the applicant has got: not by URL.
+        return redirect("procedures:resume", public_id=draft.public_id)
+    form = PageForm(
+        request.POST or None,
+        initial=initial_for(current, draft.answers),
+        page=current,
+        language=request.LANGUAGE_CODE,
+    )
+    if request.method == "POST" and form.is_valid():
+        answers = form.answers()
+        applications.application_save_page(application=draft, answers=answers)
+        if "save_and_exit" in request.POST:
+            messages.success(
+                request,
+                _(
+                    "Your answers are saved. You can come back to this application from "
+                    "“My applications” within 30 days."
+                ),
+            )
+            return redirect("procedures:my_applications")
+        target = next_page_id(current, {**draft.answers, **answers})
+        if target is not None and definition.exit(target) is not None:
+            return redirect("procedures:exit", public_id=draft.public_id, exit_id=target)
+        if target is None or request.GET.get("change"):
+            return redirect("procedures:resume", public_id=draft.public_id)
+        return redirect("procedures:page", public_id=draft.public_id, page_id=target)
+    position = [p.id for p in pages].index(page_id) + 1
+    return render(
+        request,
+        "procedures/portal/page.html",
+        {
+            "draft": draft,
+            "page": current,
+            "form": form,
+            "position": position,
+            "title": localized(current.title.model_dump(by_alias=True)),
+        },
+    )
+
+
+@_resident_only
+def exit_page(request: HttpRequest, public_id: Any, exit_id: str) -> HttpResponse:
+    draft = _draft(request, public_id)
+    exit_ = applications.definition_of(draft).exit(exit_id)
+    if exit_ is None:
+        raise Http404
+    return render(
+        request,
+        "procedures/portal/exit.html",
+        {
+            "draft": draft,
+            "title": localized(exit_.title.model_dump(by_alias=True)),
+            "body": localized(exit_.body.model_dump(by_alias=True)),
+        },
+    )
+
+
+def _answer_rows(
+    definition: FormDefinition, pages: list[Page], answers: dict[str, Any], language: str
+) -> list[dict[str, Any]]:
+    rows = []
+    for page_ in pages:
+        for question in page_.questions:
+            value = answers.get(question.id)
+            labels = {
+                o.value: localized(o.label.model_dump(by_alias=True), language)
+                for o in question.options
+            }
+            if question.type == "yesno":
+                shown = _("Yes") if value == "yes" else _("No") if value == "no" else ""
+            elif question.type == "multichoice":
+                shown = "、".join(labels.get(v, v) for v in value or [])
+            elif question.type == "choice":
+                shown = labels.get(str(value), str(value or ""))
+            else:
+                shown = "" if value is None else str(value)
+            rows.append(
+                {
+                    "page_id": page_.id,
+                    "question": question.id,
+                    "label": localized(question.label.model_dump(by_alias=True), language),
+                    "answer": shown,
+                }
+            )
+    return rows
+
+
+@_resident_only
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest, public_id: Any) -> HttpResponse:
+    submitted = selectors.own_submitted(public_id=public_id, applicant_id=_user_id(request))
+    if submitted is not None:  # a double click or a retry after submitting: show the result
+        return redirect("procedures:application_detail", reference=submitted.reference)
+    draft = _draft(request, public_id)
+    definition = applications.definition_of(draft)
+    pages, incomplete, exit_id = _first_incomplete(definition, draft.answers)
+    if incomplete is not None or exit_id is not None:
+        return redirect("procedures:resume", public_id=draft.public_id)
+    declaration_error = ""
+    if request.method == "POST":
+        if request.POST.get("declaration") != "agreed":
+            declaration_error = _("Confirm the declaration to submit your application.")
+        else:
+            try:
+                submitted = applications.application_submit(
+                    application=draft, language=request.LANGUAGE_CODE
+                )
+            except applications.ApplicationIncomplete:
+                return redirect("procedures:resume", public_id=draft.public_id)
+            except applications.NotEligible as exc:
+                return redirect("procedures:exit", public_id=draft.public_id, exit_id=exc.exit_id)
+            return redirect("procedures:application_detail", reference=submitted.reference)
+    return render(
+        request,
+        "procedures/portal/check.html",
+        {
+            "draft": draft,
+            "rows": _answer_rows(definition, pages, draft.answers, request.LANGUAGE_CODE),
+            "declaration": localized(definition.declaration.model_dump(by_alias=True)),
+            "declaration_error": declaration_error,
+        },
+    )
+
+
+@_resident_only
+def my_applications(request: HttpRequest) -> HttpResponse:
+    items = selectors.applications_of(applicant_id=_user_id(request))
+    return render(request, "procedures/portal/my_applications.html", {"applications": items})
+
+
+@_resident_only
+def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    application = selectors.own_application(
+        reference=reference.upper()[:8], applicant_id=_user_id(request)
+    )
+    if application is None:
+        raise Http404
+    definition = applications.definition_of(application)
+    pages, _exit = route(definition, application.answers)
+    return render(
+        request,
+        "procedures/portal/application_detail.html",
+        {
+            "application": application,
+            "rows": _answer_rows(definition, pages, application.answers, request.LANGUAGE_CODE),
+            "can_withdraw": application.status in applications.WITHDRAWABLE,
+            "just_submitted": application.status == Application.Status.SUBMITTED
+            and request.META.get("HTTP_REFERER", "").endswith("/check/"),
+        },
+    )
+
+
+@_resident_only
+@require_POST
+def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    application = selectors.own_application(
+        reference=reference.upper()[:8], applicant_id=_user_id(request)
+    )
+    if application is None:
+        raise Http404
+    try:
+        applications.application_withdraw(application=application)
+    except applications.NotAllowed:
+        messages.error(
+            request,
+            _(
+                "This application is already being processed and can no longer be withdrawn. "
+                "Please contact the department."
+            ),
+        )
+    else:
+        messages.success(request, _("Your application has been withdrawn."))
+    return redirect("procedures:application_detail", reference=application.reference)
