@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from minato.accounts import permissions, selectors, services
 from minato.accounts.adapters.postal import lookup as postal_lookup
-from minato.accounts.api_auth import AUTH, require_scope
+from minato.accounts.api_auth import AUTH, require_resident, require_scope
 from minato.accounts.models import ApiToken, Channel, Department, User
 from minato.accounts.validators import normalise_phone, validate_kana, validate_phone
 from minato.core import selectors as core_selectors
@@ -69,17 +69,6 @@ def _profile_out(user: User) -> dict[str, Any]:
     }
 
 
-def _resident(request: HttpRequest) -> User:
-    user = request.user
-    if (
-        getattr(request, "api_token", None) is not None
-        or not user.is_authenticated
-        or not user.is_resident
-    ):  # type: ignore[union-attr]
-        raise HttpError(403, "Only a signed-in resident has a profile")
-    return user  # type: ignore[return-value]
-
-
 @router.get(
     "/me",
     response=responses({200: ProfileOut}),
@@ -87,7 +76,7 @@ def _resident(request: HttpRequest) -> User:
     summary="The signed-in resident's profile",
 )
 def me(request: HttpRequest) -> dict[str, Any]:
-    return _profile_out(_resident(request))
+    return _profile_out(require_resident(request, "Only a signed-in resident has a profile"))
 
 
 @router.patch(
@@ -97,7 +86,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     summary="Update the signed-in resident's profile",
 )
 def me_update(request: HttpRequest, payload: ProfilePatch) -> dict[str, Any]:
-    user = _resident(request)
+    user = require_resident(request, "Only a signed-in resident has a profile")
     data = payload.model_dump(exclude_unset=True)
     for name in ("family_name_kana", "given_name_kana"):
         if data.get(name):

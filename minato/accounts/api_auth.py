@@ -73,3 +73,16 @@ def require_scope(request: HttpRequest, scope: str) -> ApiToken | None:
     if token is not None and scope not in token.scopes:
         raise HttpError(403, f"This token lacks the scope {scope!r}")
     return token
+
+
+def require_resident(request: HttpRequest, reason: str) -> Any:
+    """The signed-in resident behind a session call; anyone else (a service token, staff,
+    nobody) gets 403 with ``reason``."""
+    user = request.user
+    if (
+        getattr(request, "api_token", None) is not None
+        or not user.is_authenticated
+        or not user.is_resident  # type: ignore[union-attr]
+    ):
+        raise HttpError(403, reason)
+    return user

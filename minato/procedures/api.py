@@ -8,7 +8,7 @@ from ninja import Field, Header, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
-from minato.accounts.api_auth import AUTH
+from minato.accounts.api_auth import AUTH, require_resident
 from minato.core.api.idempotency import idempotent
 from minato.core.api.pagination import LimitOffset
 from minato.core.api.schemas import InputSchema, responses
@@ -156,17 +156,6 @@ def _application_body(application: Application) -> dict[str, Any]:
     }
 
 
-def _resident(request: HttpRequest) -> Any:
-    user = request.user
-    if (
-        getattr(request, "api_token", None) is not None
-        or not user.is_authenticated
-        or not user.is_resident
-    ):  # type: ignore[union-attr]
-        raise HttpError(403, "Applications are made by a signed-in resident")
-    return user
-
-
 @router.post(
     "/procedures/{slug}/applications",
     response=responses({201: ApplicationOut}),
@@ -181,7 +170,7 @@ def application_create(
     payload: ApplicationIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
 ) -> Status:
-    applicant = _resident(request)
+    applicant = require_resident(request, "Applications are made by a signed-in resident")
     procedure = selectors.published_procedures().filter(slug=slug[:80]).first()
     form_version = selectors.current_form_version(procedure) if procedure else None
     if (
@@ -227,7 +216,7 @@ def application_create(
     summary="An application's status, answers and timeline (its applicant only)",
 )
 def application_detail(request: HttpRequest, reference: Path[str]) -> Any:
-    applicant = _resident(request)
+    applicant = require_resident(request, "Applications are made by a signed-in resident")
     application = selectors.own_application(
         reference=reference.upper()[:8], applicant_id=applicant.pk
     )
