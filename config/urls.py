@@ -5,6 +5,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 
 from config.api import api
+from minato.accounts.urls import staff as staff_urls
 from minato.core import views as core_views
 
 urlpatterns = [
@@ -21,7 +22,20 @@ urlpatterns += i18n_patterns(
     path("", include("minato.portal.urls")),
     path("accounts/", include("minato.accounts.urls.portal")),
     path("procedures/", include("minato.procedures.urls")),
-    path("staff/", include("minato.accounts.urls.staff")),
+    # One "staff" namespace for the whole console, so its two-factor guard covers every
+    # module's pages (staff:procedures:queue, …).
+    path(
+        "staff/",
+        include(
+            (
+                [
+                    *staff_urls.urlpatterns,
+                    path("applications/", include("minato.procedures.urls_staff")),
+                ],
+                "staff",
+            )
+        ),
+    ),
     prefix_default_language=False,
 )
 

@@ -16,7 +16,8 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from minato.core import audit
+from minato.core import audit, context
+from minato.core.business_days import add_business_days
 from minato.notifications.services import notify
 from minato.procedures.answers import validate_all
 from minato.procedures.form_schema import FormDefinition, check_definition, parse_definition
@@ -26,6 +27,8 @@ REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 REFERENCE_LENGTH = 8
 DRAFT_LIFETIME = timedelta(days=30)
 WITHDRAWABLE = {Application.Status.SUBMITTED, Application.Status.RECEIVED}
+# A draft, or an application staff returned for correction (差戻し), can be edited.
+EDITABLE = {Application.Status.DRAFT, Application.Status.RETURNED}
 
 
 class ApplicationIncomplete(Exception):
@@ -76,7 +79,7 @@ def _event(application: Application, old: str, new: str, message: str = "") -> N
         from_status=old,
         to_status=new,
         message=message,
-        actor_id=audit.context.current().actor_id,
+        actor_id=context.current().actor_id,
     )
 
 
@@ -119,12 +122,14 @@ def application_start(
 def application_save_page(*, application: Application, answers: dict[str, Any]) -> None:
     """Store one page's answers in the draft (save and return later)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status != Application.Status.DRAFT:
-        raise NotAllowed("Only drafts can be edited")
+    if application.status not in EDITABLE:
+        raise NotAllowed("Only drafts and returned applications can be edited")
     changed = sorted(k for k, v in answers.items() if application.answers.get(k) != v)
     application.answers = {**application.answers, **answers}
-    application.draft_expires_at = timezone.now() + DRAFT_LIFETIME
-    application.save(update_fields=["answers", "draft_expires_at", "updated_at"])
+    if application.status == Application.Status.DRAFT:
+        application.draft_expires_at = timezone.now() + DRAFT_LIFETIME
+    application.version += 1
+    application.save(update_fields=["answers", "draft_expires_at", "version", "updated_at"])
     if changed:
         audit.record(
             action="procedures.application_draft_saved",
@@ -144,8 +149,8 @@ def application_submit(*, application: Application, language: str = "ja") -> App
         .select_related("form_version", "procedure")
         .get(pk=application.pk)
     )
-    if application.status != Application.Status.DRAFT:
-        return application
+    if application.status not in EDITABLE:
+        return application  # already submitted: a double click or a retry
     answers, errors, exit_id = validate_all(
         definition_of(application), application.answers, language
     )
@@ -154,36 +159,24 @@ def application_submit(*, application: Application, language: str = "ja") -> App
     if errors:
         raise ApplicationIncomplete(errors)
     application.answers = answers  # only the answers on the route taken are kept
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                application.reference = new_reference()
-                application.status = Application.Status.SUBMITTED
-                application.submitted_at = timezone.now()
-                application.draft_expires_at = None
-                application.save(
-                    update_fields=[
-                        "reference",
-                        "status",
-                        "submitted_at",
-                        "answers",
-                        "draft_expires_at",
-                        "updated_at",
-                    ]
-                )
-            break
-        except IntegrityError:  # a reference already taken: draw again
-            continue
-    else:  # pragma: no cover - 31^8 references; five collisions in a row do not happen
-        raise RuntimeError("Could not allocate a reference")
-    _event(application, Application.Status.DRAFT, Application.Status.SUBMITTED)
+    old = application.status
+    if old == Application.Status.RETURNED:
+        # A correction keeps its reference and its due date.
+        application.status = Application.Status.SUBMITTED
+        application.version += 1
+        application.save(update_fields=["status", "answers", "version", "updated_at"])
+    else:
+        _assign_reference(application)
+    _event(application, old, Application.Status.SUBMITTED)
     audit.record(
-        action="procedures.application_submitted",
+        action="procedures.application_submitted"
+        if old == Application.Status.DRAFT
+        else "procedures.application_resubmitted",
         obj=application,
         subject_id=application.applicant_id,
         department_id=application.department_id,
         changes={
-            "status": [Application.Status.DRAFT, Application.Status.SUBMITTED],
+            "status": [old, Application.Status.SUBMITTED],
             "reference": [None, application.reference],
         },
     )
@@ -200,6 +193,38 @@ def application_submit(*, application: Application, language: str = "ja") -> App
         reference=f"procedures.application:{application.reference}",
     )
     return application
+
+
+def _assign_reference(application: Application) -> None:
+    submitted_at = timezone.now()
+    days = application.procedure.processing_days
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                application.reference = new_reference()
+                application.status = Application.Status.SUBMITTED
+                application.submitted_at = submitted_at
+                application.draft_expires_at = None
+                application.due_date = (
+                    add_business_days(timezone.localdate(submitted_at), days) if days else None
+                )
+                application.version += 1
+                application.save(
+                    update_fields=[
+                        "reference",
+                        "status",
+                        "submitted_at",
+                        "answers",
+                        "draft_expires_at",
+                        "due_date",
+                        "version",
+                        "updated_at",
+                    ]
+                )
+            return
+        except IntegrityError:  # a reference already taken: draw again
+            continue
+    raise RuntimeError("Could not allocate a reference")  # pragma: no cover - 31^8 references
 
 
 @transaction.atomic

@@ -146,6 +146,18 @@ class Application(models.Model):
     answers = models.JSONField(default=dict, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     draft_expires_at = models.DateTimeField(null=True, blank=True)
+    # The standard processing days counted in business days from submission.
+    due_date = models.DateField(null=True, blank=True, db_index=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_applications",
+    )
+    # Optimistic lock: every staff change states the version it saw; a stale one is refused,
+    # so two staff members cannot overwrite each other silently.
+    version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -155,6 +167,22 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.reference or f"draft {self.public_id}"
+
+
+class ApplicationNote(models.Model):
+    """An internal note by staff: never shown to the applicant."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    body = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"note on {self.application}"
 
 
 class ApplicationEvent(models.Model):

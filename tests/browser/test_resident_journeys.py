@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -190,3 +191,86 @@ def test_a_resident_applies_for_oversized_waste_collection(
     axe_page.check()
     axe_page.visit("/en/procedures/applications/")
     axe_page.visit("/ja-easy/procedures/applications/")
+
+
+def test_staff_return_an_application_the_resident_fixes_and_a_supervisor_approves(
+    axe_page: AxePage,
+    browser: Any,
+    live_server: Any,
+    alice: User,
+    charlie: User,
+    dana: User,
+    catalogue: dict,
+    departments: dict,
+) -> None:
+    from minato.procedures import applications
+    from minato.procedures.demo_forms import SODAI_GOMI
+    from minato.procedures.models import Application, Procedure
+
+    Procedure.objects.filter(slug="sodai-gomi").update(department=departments["kumin"])
+    procedure = Procedure.objects.get(slug="sodai-gomi")
+    version = applications.form_publish(procedure=procedure, definition=SODAI_GOMI)
+    application = applications.application_create_and_submit(
+        procedure=procedure,
+        form_version=version,
+        applicant=alice,
+        answers={
+            "item": "sofa",
+            "count": 1,
+            "postal_code": "1058511",
+            "address": "芝公園1-5-25",
+            "phone": "0335782111",
+        },
+    )
+
+    def staff_page(user: User) -> AxePage:
+        context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+        staff = AxePage(context.new_page(), live_server.url)
+        page = staff.visit("/en/staff/login/")
+        page.get_by_label("Email address").fill(user.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.locator("#id_otp_token").fill(current_totp(user))
+        page.get_by_role("button", name="Sign in").click()
+        return staff
+
+    clerk = staff_page(charlie)
+    page = clerk.visit("/en/staff/applications/")
+    page.get_by_role("link", name=application.reference).click()
+    clerk.check()
+    page.get_by_role("button", name="Mark as received").click()
+    page.get_by_role("button", name="Start review").click()
+    page.get_by_label("Message to the applicant").fill("Please give a mobile number we can reach.")
+    page.get_by_role("button", name="Return for correction").click()
+    clerk.check()
+
+    page = axe_page.visit("/en/accounts/login/")
+    page.get_by_label("Email address").fill(alice.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page = axe_page.visit(f"/en/procedures/applications/{application.reference}/")
+    assert "Please give a mobile number" in page.content()
+    page.get_by_role("link", name="Correct and resubmit").click()
+    page = axe_page.visit(f"/en/procedures/drafts/{application.public_id}/where/")
+    page.get_by_label("Daytime phone number").fill("090-1234-5678")
+    page.get_by_role("button", name="Continue").click()
+    axe_page.check()
+    page.get_by_label("The information is correct").check()
+    page.get_by_role("button", name="Submit application").click()
+    assert page.locator("#reference").inner_text() == application.reference
+
+    page = clerk.visit(f"/en/staff/applications/{application.reference}/")
+    page.get_by_role("button", name="Mark as received").click()
+    page.get_by_role("button", name="Start review").click()
+    assert page.get_by_role("button", name="Approve").count() == 0  # clerks cannot approve
+    supervisor = staff_page(dana)
+    page = supervisor.visit(f"/en/staff/applications/{application.reference}/")
+    page.get_by_role("button", name="Approve").click()
+    supervisor.check()
+    application.refresh_from_db()
+    assert application.status == Application.Status.APPROVED
+    assert application.answers["phone"] == "09012345678"
+    for staff in (clerk, supervisor):
+        staff.page.context.close()
+        assert not staff.violations and not staff.console_errors, (
+            staff.violations + staff.console_errors
+        )

@@ -18,7 +18,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -213,11 +213,11 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 # What residents read in "who has seen my records"; unknown actions show their code.
 ACCESS_LOG_LABELS = {
-    "accounts.resident_record_viewed": _lazy("Looked at your account details"),
-    "notifications.queued": _lazy("Prepared a message to you"),
-    "notifications.delivered": _lazy("Sent you a message"),
-    "notifications.retrying": _lazy("Will try again to send you a message"),
-    "notifications.failed": _lazy("Could not send you a message"),
+    "accounts.resident_record_viewed": gettext_lazy("Looked at your account details"),
+    "notifications.queued": gettext_lazy("Prepared a message to you"),
+    "notifications.delivered": gettext_lazy("Sent you a message"),
+    "notifications.retrying": gettext_lazy("Will try again to send you a message"),
+    "notifications.failed": gettext_lazy("Could not send you a message"),
 }
 
 

@@ -26,3 +26,19 @@ def test_switching_language_matches_djangos_translate_url(
     with translation.override(path_language):
         expected = translate_url(path, language)
     assert url_in_language(path, language) == expected
+
+
+def test_translation_functions_use_names_makemessages_can_find() -> None:
+    """xgettext only extracts _, gettext, gettext_lazy, … : an alias such as _lazy would
+    leave its strings untranslated without any error."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"import (gettext|gettext_lazy|ngettext|pgettext) as (?!_\b)\w+")
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -242,8 +242,6 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "application": application,
             "rows": _answer_rows(definition, pages, application.answers, request.LANGUAGE_CODE),
             "can_withdraw": application.status in applications.WITHDRAWABLE,
-            "just_submitted": application.status == Application.Status.SUBMITTED
-            and request.META.get("HTTP_REFERER", "").endswith("/check/"),
         },
     )
 

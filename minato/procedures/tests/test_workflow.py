@@ -1,0 +1,257 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from conftest import PASSWORD
+from minato.accounts import services as account_services
+from minato.accounts.models import Role, User
+from minato.core.business_days import add_business_days
+from minato.core.models import AuditEvent
+from minato.procedures import applications
+from minato.procedures.demo_forms import SODAI_GOMI
+from minato.procedures.models import Application, Procedure
+
+pytestmark = pytest.mark.django_db
+
+ANSWERS = {
+    "item": "bed",
+    "count": 2,
+    "postal_code": "1058511",
+    "address": "芝公園1-5-25",
+    "phone": "0335782111",
+}
+
+
+@pytest.fixture
+def submitted(catalogue: dict[str, Procedure], alice: User, departments: dict) -> Application:
+    procedure = catalogue["sodai"]
+    # The test catalogue files 粗大ごみ under 環境課; move it to 区民課 where the personas work.
+    Procedure.objects.filter(pk=procedure.pk).update(department=departments["kumin"])
+    procedure.refresh_from_db()
+    version = applications.form_publish(procedure=procedure, definition=SODAI_GOMI)
+    return applications.application_create_and_submit(
+        procedure=procedure, form_version=version, applicant=alice, answers=ANSWERS
+    )
+
+
+def _act(client: Client, application: Application, action: str, message: str = "") -> None:
+    application.refresh_from_db()
+    client.post(
+        f"/staff/applications/{application.reference}/act/",
+        {"action": action, "version": application.version, "message": message},
+    )
+
+
+def test_business_days_skip_weekends_holidays_and_the_new_year_closure() -> None:
+    assert add_business_days(date(2026, 11, 2), 1) == date(2026, 11, 4)  # 11/3 文化の日
+    assert add_business_days(date(2026, 11, 6), 1) == date(2026, 11, 9)  # Friday → Monday
+    assert add_business_days(date(2026, 12, 28), 1) == date(2027, 1, 4)  # 年末年始
+
+
+def test_submission_sets_the_due_date_from_processing_days(submitted: Application) -> None:
+    assert submitted.due_date == add_business_days(submitted.submitted_at.date(), 7)
+
+
+def test_the_full_cycle_with_a_return_for_correction(
+    staff_client: Callable[[User], Client],
+    resident_client: Callable[[User], Client],
+    submitted: Application,
+    charlie: User,
+    dana: User,
+    alice: User,
+) -> None:
+    clerk = staff_client(charlie)
+    _act(clerk, submitted, "receive")
+    _act(clerk, submitted, "review")
+    _act(clerk, submitted, "return", message="電話番号が違うようです。")
+    submitted.refresh_from_db()
+    assert submitted.status == Application.Status.RETURNED
+    assert "電話番号が違う" in mail.outbox[-1].body
+    # The resident corrects a page and resubmits; the reference stays.
+    resident = resident_client(alice)
+    page = resident.post(
+        f"/procedures/drafts/{submitted.public_id}/where/",
+        {"postal_code": "1058511", "address": "芝公園1-5-25", "phone": "09012345678"},
+    )
+    assert page.status_code == 302
+    done = resident.post(
+        f"/procedures/drafts/{submitted.public_id}/check/", {"declaration": "agreed"}
+    )
+    assert done["Location"] == f"/procedures/applications/{submitted.reference}/"
+    submitted.refresh_from_db()
+    assert submitted.status == Application.Status.SUBMITTED
+    assert submitted.answers["phone"] == "09012345678"
+    _act(clerk, submitted, "receive")
+    _act(clerk, submitted, "review")
+    _act(clerk, submitted, "approve")  # a clerk may not approve
+    submitted.refresh_from_db()
+    assert submitted.status == Application.Status.IN_REVIEW
+    _act(staff_client(dana), submitted, "approve")
+    submitted.refresh_from_db()
+    assert submitted.status == Application.Status.APPROVED
+    statuses = [e.to_status for e in submitted.events.all()]
+    assert statuses == [
+        "submitted",
+        "received",
+        "in_review",
+        "returned",
+        "submitted",
+        "received",
+        "in_review",
+        "approved",
+    ]
+    assert AuditEvent.objects.filter(
+        action="procedures.application_approved", actor_id=dana.pk
+    ).exists()
+
+
+def test_a_stale_version_is_refused(
+    staff_client: Callable[[User], Client], submitted: Application, charlie: User
+) -> None:
+    clerk = staff_client(charlie)
+    old_version = submitted.version
+    _act(clerk, submitted, "receive")
+    clerk.post(
+        f"/staff/applications/{submitted.reference}/act/",
+        {"action": "review", "version": old_version},
+    )
+    submitted.refresh_from_db()
+    assert submitted.status == Application.Status.RECEIVED
+
+
+def test_returning_or_rejecting_needs_a_message(
+    staff_client: Callable[[User], Client], submitted: Application, charlie: User
+) -> None:
+    clerk = staff_client(charlie)
+    _act(clerk, submitted, "receive")
+    _act(clerk, submitted, "review")
+    _act(clerk, submitted, "return", message="  ")
+    submitted.refresh_from_db()
+    assert submitted.status == Application.Status.IN_REVIEW
+
+
+def test_staff_of_other_departments_cannot_see_or_act(
+    staff_client: Callable[[User], Client], submitted: Application, erin: User
+) -> None:
+    client = staff_client(erin)
+    assert client.get(f"/staff/applications/{submitted.reference}/").status_code == 403
+    assert submitted.reference not in client.get("/staff/applications/").content.decode()
+    assert (
+        client.post(
+            f"/staff/applications/{submitted.reference}/act/",
+            {"action": "receive", "version": submitted.version},
+        ).status_code
+        == 403
+    )
+
+
+def test_the_queue_filters_and_its_query_count_does_not_grow(
+    staff_client: Callable[[User], Client],
+    submitted: Application,
+    charlie: User,
+    catalogue: dict[str, Procedure],
+    alice: User,
+) -> None:
+    client = staff_client(charlie)
+    assert (
+        submitted.reference in client.get("/staff/applications/?status=submitted").content.decode()
+    )
+    assert (
+        submitted.reference
+        not in client.get("/staff/applications/?status=approved").content.decode()
+    )
+    with CaptureQueriesContext(connection) as one:
+        client.get("/staff/applications/")
+    for _ in range(5):
+        applications.application_create_and_submit(
+            procedure=submitted.procedure,
+            form_version=submitted.form_version,
+            applicant=alice,
+            answers=ANSWERS,
+        )
+    with CaptureQueriesContext(connection) as six:
+        client.get("/staff/applications/")
+    assert len(six.captured_queries) == len(one.captured_queries)
+
+
+def test_assignment_stays_within_the_department(
+    staff_client: Callable[[User], Client], submitted: Application, charlie: User, erin: User
+) -> None:
+    client = staff_client(charlie)
+    client.post(
+        f"/staff/applications/{submitted.reference}/assign/",
+        {"assignee": erin.pk, "version": submitted.version},
+    )
+    submitted.refresh_from_db()
+    assert submitted.assignee_id is None
+    client.post(
+        f"/staff/applications/{submitted.reference}/assign/",
+        {"assignee": charlie.pk, "version": submitted.version},
+    )
+    submitted.refresh_from_db()
+    assert submitted.assignee_id == charlie.pk
+
+
+def test_internal_notes_are_not_shown_to_the_applicant(
+    staff_client: Callable[[User], Client],
+    resident_client: Callable[[User], Client],
+    submitted: Application,
+    charlie: User,
+    alice: User,
+) -> None:
+    staff_client(charlie).post(
+        f"/staff/applications/{submitted.reference}/note/", {"body": "本人確認済み"}
+    )
+    assert (
+        "本人確認済み"
+        not in resident_client(alice)
+        .get(f"/procedures/applications/{submitted.reference}/")
+        .content.decode()
+    )
+
+
+def test_export_csv_for_excel_in_utf8_with_bom_and_shift_jis(
+    staff_client: Callable[[User], Client], submitted: Application, charlie: User
+) -> None:
+    client = staff_client(charlie)
+    utf8 = client.get("/staff/applications/export/?format=csv").content
+    assert utf8.startswith("\ufeff".encode())
+    assert "芝公園1-5-25" in utf8.decode("utf-8-sig")
+    sjis = client.get("/staff/applications/export/?format=sjis").content
+    assert "芝公園1-5-25" in sjis.decode("cp932")
+    data = json.loads(client.get("/staff/applications/export/?format=json").content)
+    assert data[0]["reference"] == submitted.reference
+
+
+def test_clerks_see_a_supervisor_only_action_nowhere(
+    staff_client: Callable[[User], Client], submitted: Application, charlie: User, dana: User
+) -> None:
+    clerk = staff_client(charlie)
+    _act(clerk, submitted, "receive")
+    _act(clerk, submitted, "review")
+    page = clerk.get(f"/staff/applications/{submitted.reference}/").content.decode()
+    assert 'value="approve"' not in page and 'value="return"' in page
+    supervisor = account_services.staff_create(
+        email="sup@city.minato.example",
+        password=PASSWORD,
+        display_name="sup",
+        department=charlie.staff_profile.department,
+        role=Role.SUPERVISOR,
+    )
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=supervisor, name="t", confirmed=True)
+    assert (
+        'value="approve"'
+        in staff_client(supervisor)
+        .get(f"/staff/applications/{submitted.reference}/")
+        .content.decode()
+    )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from minato.procedures.views import staff
+
+app_name = "procedures"
+
+urlpatterns = [
+    path("", staff.queue, name="queue"),
+    path("export/", staff.export, name="export"),
+    path("<str:reference>/", staff.detail, name="detail"),
+    path("<str:reference>/act/", staff.act, name="act"),
+    path("<str:reference>/assign/", staff.assign, name="assign"),
+    path("<str:reference>/note/", staff.note, name="note"),
+]

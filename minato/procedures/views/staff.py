@@ -1,0 +1,262 @@
+"""Staff console pages for applications: the department queue, one application, actions,
+and export for Excel."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from minato.accounts import permissions
+from minato.accounts.models import User
+from minato.core.forms import AccessibleForm
+from minato.core.translated import localized
+from minato.procedures import applications, selectors, workflow
+from minato.procedures.answers import route
+from minato.procedures.models import Application
+
+EXPORT_LIMIT = 10_000
+STALE = gettext_lazy(
+    "Someone else changed this application while you were looking at it. "
+    "Check the latest version and try again."
+)
+
+
+class QueueFilterForm(AccessibleForm):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("Any"))]
+        + [c for c in Application.Status.choices if c[0] != "draft"],
+    )
+    procedure = forms.SlugField(
+        label=gettext_lazy("Procedure (code)"), required=False, max_length=80
+    )
+    mine = forms.BooleanField(label=gettext_lazy("Assigned to me"), required=False)
+    unassigned = forms.BooleanField(label=gettext_lazy("Unassigned"), required=False)
+    overdue = forms.BooleanField(label=gettext_lazy("Overdue"), required=False)
+
+
+def _staff(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _queue(request: HttpRequest) -> tuple[QueueFilterForm, Any]:
+    staff = _staff(request)
+    form = QueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    items = selectors.staff_queue(
+        department_ids=permissions.visible_department_ids(staff),
+        status=filters.get("status", ""),
+        procedure=filters.get("procedure", ""),
+        assignee_id=staff.pk if filters.get("mine") else None,
+        unassigned=bool(filters.get("unassigned")),
+        overdue=bool(filters.get("overdue")),
+    )
+    return form, items
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    form, items = _queue(request)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "procedures/staff/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _scoped(request: HttpRequest, reference: str) -> Application:
+    application = (
+        Application.objects.exclude(status=Application.Status.DRAFT)
+        .select_related("procedure", "form_version", "applicant__profile", "assignee")
+        .filter(reference=reference.upper()[:8])
+        .first()
+    )
+    if application is None:
+        raise Http404
+    if not workflow.can_handle(_staff(request), application):
+        raise PermissionDenied
+    return application
+
+
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    staff = _staff(request)
+    application = _scoped(request, reference)
+    definition = applications.definition_of(application)
+    pages, _exit = route(definition, application.answers)
+    rows = [
+        {
+            "label": localized(q.label.model_dump(by_alias=True)),
+            "answer": application.answers.get(q.id),
+        }
+        for page in pages
+        for q in page.questions
+    ]
+    colleagues = selectors_staff_for(application)
+    return render(
+        request,
+        "procedures/staff/detail.html",
+        {
+            "application": application,
+            "rows": rows,
+            "transitions": workflow.available_transitions(staff, application),
+            "notes": application.notes.select_related("author"),
+            "events": application.events.all(),
+            "colleagues": colleagues,
+            "print": request.GET.get("print") == "1",
+        },
+    )
+
+
+def selectors_staff_for(application: Application) -> Any:
+    return User.objects.filter(
+        kind=User.Kind.STAFF, staff_profile__department_id=application.department_id
+    ).order_by("display_name")
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+@require_POST
+def act(request: HttpRequest, reference: str) -> HttpResponse:
+    application = _scoped(request, reference)
+    try:
+        workflow.application_transition(
+            application=application,
+            action=request.POST.get("action", ""),
+            staff=_staff(request),
+            expected_version=_version(request),
+            message=request.POST.get("message", "")[:4000],
+        )
+    except workflow.StaleApplication:
+        messages.error(request, str(STALE))
+    except workflow.WorkflowError as exc:
+        messages.error(request, _("That action was not possible: %(reason)s") % {"reason": exc})
+    else:
+        messages.success(request, _("The application has been updated and the applicant told."))
+    return redirect("staff:procedures:detail", reference=application.reference)
+
+
+@require_POST
+def assign(request: HttpRequest, reference: str) -> HttpResponse:
+    application = _scoped(request, reference)
+    assignee_id = request.POST.get("assignee", "")
+    assignee = (
+        selectors_staff_for(application).filter(pk=assignee_id).first()
+        if assignee_id.isdigit()
+        else None
+    )
+    try:
+        workflow.application_assign(
+            application=application,
+            assignee=assignee,
+            staff=_staff(request),
+            expected_version=_version(request),
+        )
+    except workflow.StaleApplication:
+        messages.error(request, str(STALE))
+    except workflow.WorkflowError:
+        raise PermissionDenied from None
+    else:
+        messages.success(request, _("The assignment has been saved."))
+    return redirect("staff:procedures:detail", reference=application.reference)
+
+
+@require_POST
+def note(request: HttpRequest, reference: str) -> HttpResponse:
+    application = _scoped(request, reference)
+    body = request.POST.get("body", "")[:4000]
+    if body.strip():
+        workflow.application_note_add(application=application, staff=_staff(request), body=body)
+        messages.success(request, _("The note has been added."))
+    else:
+        messages.error(request, _("Write the note first."))
+    return redirect("staff:procedures:detail", reference=application.reference)
+
+
+def export(request: HttpRequest) -> HttpResponse:
+    """The filtered queue as CSV for Excel (UTF-8 with BOM, or Shift_JIS) or JSON."""
+    _form, items = _queue(request)
+    items = items[:EXPORT_LIMIT]
+    records = [
+        {
+            "reference": a.reference,
+            "procedure": a.procedure.slug,
+            "procedure_name": localized(a.procedure.name, "ja"),
+            "status": a.status,
+            "submitted_at": timezone.localtime(a.submitted_at).isoformat()
+            if a.submitted_at
+            else "",
+            "due_date": a.due_date.isoformat() if a.due_date else "",
+            "assignee": a.assignee.email if a.assignee else "",
+            "answers": a.answers,
+        }
+        for a in items
+    ]
+    fmt = request.GET.get("format", "csv")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(records, ensure_ascii=False, cls=DjangoJSONEncoder),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.json"'
+        return response
+    buffer = io.StringIO()
+    columns = [
+        "reference",
+        "procedure",
+        "procedure_name",
+        "status",
+        "submitted_at",
+        "due_date",
+        "assignee",
+    ]
+    answer_keys = sorted({key for record in records for key in record["answers"]})
+    writer = csv.writer(buffer)
+    writer.writerow(columns + answer_keys)
+    for record in records:
+        writer.writerow(
+            [record[c] for c in columns]
+            + [
+                "、".join(v)
+                if isinstance(v := record["answers"].get(k), list)
+                else ("" if v is None else v)
+                for k in answer_keys
+            ]
+        )
+    if fmt == "sjis":
+        # Excel in Japanese opens Shift_JIS directly; characters outside it become "?".
+        body = buffer.getvalue().encode("cp932", errors="replace")
+        content_type = "text/csv; charset=Shift_JIS"
+    else:
+        body = "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.csv"'
+    return response
