@@ -9,6 +9,7 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from conftest import PASSWORD
 from minato.accounts import services as account_services
@@ -57,7 +58,9 @@ def test_business_days_skip_weekends_holidays_and_the_new_year_closure() -> None
 
 
 def test_submission_sets_the_due_date_from_processing_days(submitted: Application) -> None:
-    assert submitted.due_date == add_business_days(submitted.submitted_at.date(), 7)
+    # Counted from the day of submission in Japan, whatever the UTC date is.
+    submitted_on = timezone.localdate(submitted.submitted_at)
+    assert submitted.due_date == add_business_days(submitted_on, 7)
 
 
 def test_the_full_cycle_with_a_return_for_correction(
