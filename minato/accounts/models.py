@@ -212,6 +212,7 @@ class ApiToken(models.Model):
     class Scope(models.TextChoices):
         NOTIFICATIONS_SEND = "notifications:send", _("Send notifications")
         AUDIT_READ = "audit:read", _("Read the audit log")
+        APPLICATIONS_READ = "applications:read", _("Pull submitted applications (hand-off)")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")

@@ -8,12 +8,13 @@ from ninja import Field, Header, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
-from minato.accounts.api_auth import AUTH, require_resident
+from minato.accounts.api_auth import AUTH, bearer, require_resident, require_scope
+from minato.accounts.models import ApiToken
 from minato.core.api.idempotency import idempotent
 from minato.core.api.pagination import LimitOffset
 from minato.core.api.schemas import InputSchema, responses
-from minato.procedures import applications, selectors
-from minato.procedures.models import Application, Procedure
+from minato.procedures import applications, handoff, selectors
+from minato.procedures.models import Application, ApplicationEvent, Procedure
 
 router = Router(tags=["procedures"])
 
@@ -223,3 +224,78 @@ def application_detail(request: HttpRequest, reference: Path[str]) -> Any:
     if application is None:
         raise HttpError(404, "No application of yours has this reference")
     return _application_body(application)
+
+
+class HandoffItem(Schema):
+    cursor: int
+    application: dict[str, Any]
+
+
+class HandoffPage(Schema):
+    items: list[HandoffItem]
+    next_cursor: int
+
+
+@router.get(
+    "/handoff/applications",
+    response=responses({200: HandoffPage}),
+    auth=[bearer],
+    summary="Pull submitted applications after a cursor (scope applications:read)",
+    description="Returns up to `limit` submissions (and resubmissions after a return) "
+    "with an event id greater than `since`, oldest first. Store `next_cursor` and pass "
+    "it as `since` next time; nothing is skipped or repeated.",
+)
+def handoff_pull(
+    request: HttpRequest,
+    since: int = Query(0, ge=0, le=2**62),
+    limit: int = Query(50, ge=1, le=200),
+) -> Any:
+    token = require_scope(request, ApiToken.Scope.APPLICATIONS_READ)
+    events = (
+        ApplicationEvent.objects.filter(to_status=Application.Status.SUBMITTED, pk__gt=since)
+        .select_related(
+            "application__procedure",
+            "application__department",
+            "application__form_version",
+            "application__applicant",
+        )
+        .order_by("pk")
+    )
+    if token is not None and token.department_id is not None:
+        events = events.filter(application__department_id=token.department_id)
+    page = list(events[:limit])
+    return {
+        "items": [
+            {
+                "cursor": event.pk,
+                "application": handoff.application_document(
+                    event.application,
+                    event="application.submitted"
+                    if event.from_status == Application.Status.DRAFT
+                    else "application.resubmitted",
+                ),
+            }
+            for event in page
+        ],
+        "next_cursor": page[-1].pk if page else since,
+    }
+
+
+@router.post(
+    "/handoff/applications/{reference}/ack",
+    response=responses({200: ApplicationOut}),
+    auth=[bearer],
+    summary="Acknowledge that a business system has taken an application",
+)
+def handoff_ack(request: HttpRequest, reference: Path[str]) -> Any:
+    token = require_scope(request, ApiToken.Scope.APPLICATIONS_READ)
+    application = (
+        Application.objects.exclude(status=Application.Status.DRAFT)
+        .filter(reference=reference.upper()[:8])
+        .first()
+    )
+    if application is None or (
+        token is not None and token.department_id not in (None, application.department_id)
+    ):
+        raise HttpError(404, "No application has this reference")
+    return _application_body(handoff.application_acknowledge(application=application))

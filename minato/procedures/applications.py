@@ -21,6 +21,7 @@ from minato.core.business_days import add_business_days
 from minato.notifications.services import notify
 from minato.procedures.answers import validate_all
 from minato.procedures.form_schema import FormDefinition, check_definition, parse_definition
+from minato.procedures.handoff import queue_handoff
 from minato.procedures.models import Application, ApplicationEvent, FormVersion, Procedure
 
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -168,6 +169,12 @@ def application_submit(*, application: Application, language: str = "ja") -> App
     else:
         _assign_reference(application)
     _event(application, old, Application.Status.SUBMITTED)
+    queue_handoff(
+        application=application,
+        event="application.submitted"
+        if old == Application.Status.DRAFT
+        else "application.resubmitted",
+    )
     audit.record(
         action="procedures.application_submitted"
         if old == Application.Status.DRAFT

@@ -146,6 +146,8 @@ class Application(models.Model):
     answers = models.JSONField(default=dict, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     draft_expires_at = models.DateTimeField(null=True, blank=True)
+    # When a business system pulling through the API acknowledged it (pull hand-off).
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
     # The standard processing days counted in business days from submission.
     due_date = models.DateField(null=True, blank=True, db_index=True)
     assignee = models.ForeignKey(
@@ -201,3 +203,50 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} {self.from_status}→{self.to_status}"
+
+
+class HandoffEndpoint(models.Model):
+    """Where a procedure's submitted applications are pushed (a business system's webhook)."""
+
+    procedure = models.OneToOneField(Procedure, on_delete=models.CASCADE, related_name="handoff")
+    url = models.URLField(max_length=500)
+    # Shared secret for the HMAC-SHA256 signature; the receiving system holds the same one.
+    secret = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["procedure_id"]
+
+    def __str__(self) -> str:
+        return f"hand-off of {self.procedure.slug}"
+
+
+class HandoffDelivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Sending")
+        DELIVERED = "delivered", _("Delivered")
+        RETRYING = "retrying", _("Waiting to retry")
+        FAILED = "failed", _("Failed")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="handoffs")
+    endpoint = models.ForeignKey(
+        HandoffEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(max_length=50)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.event} of {self.application} ({self.status})"

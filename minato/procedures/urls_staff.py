@@ -11,4 +11,9 @@ urlpatterns = [
     path("<str:reference>/act/", staff.act, name="act"),
     path("<str:reference>/assign/", staff.assign, name="assign"),
     path("<str:reference>/note/", staff.note, name="note"),
+    path(
+        "<str:reference>/handoff/<int:delivery_id>/resend/",
+        staff.handoff_resend,
+        name="handoff_resend",
+    ),
 ]

@@ -24,7 +24,7 @@ from minato.accounts import permissions
 from minato.accounts.models import User
 from minato.core.forms import AccessibleForm
 from minato.core.translated import localized
-from minato.procedures import applications, selectors, workflow
+from minato.procedures import applications, handoff, selectors, workflow
 from minato.procedures.answers import route
 from minato.procedures.models import Application
 
@@ -124,6 +124,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "notes": application.notes.select_related("author"),
             "events": application.events.all(),
             "colleagues": colleagues,
+            "handoffs": application.handoffs.select_related("endpoint"),
             "print": request.GET.get("print") == "1",
         },
     )
@@ -260,3 +261,14 @@ def export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.csv"'
     return response
+
+
+@require_POST
+def handoff_resend(request: HttpRequest, reference: str, delivery_id: int) -> HttpResponse:
+    application = _scoped(request, reference)
+    delivery = application.handoffs.filter(pk=delivery_id).first()
+    if delivery is None:
+        raise Http404
+    handoff.handoff_resend(delivery=delivery)
+    messages.success(request, _("The application is being sent to the business system again."))
+    return redirect("staff:procedures:detail", reference=application.reference)

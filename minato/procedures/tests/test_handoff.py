@@ -1,0 +1,186 @@
+"""Hand-off tests against a real HTTP server on 127.0.0.1 (started and stopped per test)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from minato.accounts import services as account_services
+from minato.accounts.models import User
+from minato.procedures import applications, handoff
+from minato.procedures.demo_forms import SODAI_GOMI
+from minato.procedures.models import Application, HandoffDelivery, Procedure
+
+pytestmark = pytest.mark.django_db
+SECRET = "shared-secret-for-tests"
+ANSWERS = {
+    "item": "bed",
+    "count": 1,
+    "postal_code": "1058511",
+    "address": "芝公園1-5-25",
+    "phone": "0335782111",
+}
+
+
+class Receiver:
+    """A business system: records what it gets and answers with a chosen status."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.status = 200
+        self.delay = 0.0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append({"headers": dict(self.headers), "body": body})
+                time.sleep(receiver.delay)
+                self.send_response(receiver.status)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    server = Receiver()
+    yield server
+    server.server.shutdown()
+
+
+@pytest.fixture
+def sodai(catalogue: dict[str, Procedure], receiver: Receiver) -> Procedure:
+    procedure = catalogue["sodai"]
+    applications.form_publish(procedure=procedure, definition=SODAI_GOMI)
+    handoff.handoff_endpoint_set(procedure=procedure, url=receiver.url, secret=SECRET)
+    return procedure
+
+
+def _submit(procedure: Procedure, applicant: User) -> Application:
+    return applications.application_create_and_submit(
+        procedure=procedure,
+        form_version=procedure.form_versions.get(),
+        applicant=applicant,
+        answers=ANSWERS,
+    )
+
+
+def test_a_submission_is_pushed_signed_over_timestamp_and_body(
+    sodai: Procedure, receiver: Receiver, alice: User
+) -> None:
+    application = _submit(sodai, alice)
+    assert len(receiver.requests) == 1
+    request = receiver.requests[0]
+    timestamp = request["headers"]["X-Minato-Timestamp"]
+    expected = hmac.new(
+        SECRET.encode(), timestamp.encode() + b"." + request["body"], hashlib.sha256
+    ).hexdigest()
+    assert request["headers"]["X-Minato-Signature"] == f"sha256={expected}"
+    document = json.loads(request["body"])
+    assert document["reference"] == application.reference
+    assert document["event"] == "application.submitted"
+    assert document["answers"]["phone"] == "0335782111"
+    assert HandoffDelivery.objects.get().status == HandoffDelivery.Status.DELIVERED
+
+
+def test_a_500_is_retried_with_backoff_and_can_be_resent(
+    sodai: Procedure, receiver: Receiver, alice: User
+) -> None:
+    receiver.status = 500
+    _submit(sodai, alice)
+    delivery = HandoffDelivery.objects.get()
+    assert delivery.status == HandoffDelivery.Status.RETRYING
+    assert delivery.last_status_code == 500 and delivery.next_attempt_at is not None
+    receiver.status = 204
+    assert handoff.handoff_deliver(delivery_id=delivery.pk) == HandoffDelivery.Status.DELIVERED
+
+
+def test_a_timeout_counts_as_a_failed_attempt(
+    sodai: Procedure, receiver: Receiver, alice: User
+) -> None:
+    receiver.delay = 1.0
+    with mock.patch("minato.procedures.adapters.webhook.TIMEOUT_SECONDS", 0.2):
+        _submit(sodai, alice)
+    delivery = HandoffDelivery.objects.get()
+    assert delivery.status == HandoffDelivery.Status.RETRYING
+    assert delivery.last_error in {"TimeoutError", "URLError"}
+
+
+def test_after_the_last_attempt_it_fails_and_staff_can_resend(
+    sodai: Procedure,
+    receiver: Receiver,
+    alice: User,
+    staff_client: Callable[[User], Client],
+    erin: User,
+) -> None:
+    receiver.status = 503
+    application = _submit(sodai, alice)
+    delivery = HandoffDelivery.objects.get()
+    for _ in range(handoff.MAX_ATTEMPTS - 1):
+        handoff.handoff_deliver(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == HandoffDelivery.Status.FAILED
+    receiver.status = 200
+    client = staff_client(erin)  # 環境課 handles 粗大ごみ in the test catalogue
+    client.post(f"/staff/applications/{application.reference}/handoff/{delivery.pk}/resend/")
+    assert HandoffDelivery.objects.filter(status=HandoffDelivery.Status.DELIVERED).count() == 1
+
+
+def test_endpoints_must_use_https_outside_loopback(sodai: Procedure) -> None:
+    with pytest.raises(ValueError, match="https"):
+        handoff.handoff_endpoint_set(procedure=sodai, url="http://example.org/hook", secret="s")
+    call_command(
+        "handoff_endpoint_set",
+        "--procedure",
+        "sodai-gomi",
+        "--url",
+        "https://erp.city.minato.example/hook",
+        "--secret",
+        "s",
+    )
+
+
+def test_systems_pull_submissions_by_cursor_and_acknowledge(
+    client: Client, sodai: Procedure, alice: User, bob: User
+) -> None:
+    service = account_services.service_account_get_or_create(
+        email="erp@city.minato.example", display_name="ERP"
+    )
+    _token, token = account_services.api_token_create(
+        user=service, name="pull", scopes=["applications:read"]
+    )
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    first = _submit(sodai, alice)
+    page = client.get("/api/v1/handoff/applications", **auth).json()
+    assert [i["application"]["reference"] for i in page["items"]] == [first.reference]
+    second = _submit(sodai, bob)
+    page = client.get(f"/api/v1/handoff/applications?since={page['next_cursor']}", **auth).json()
+    assert [i["application"]["reference"] for i in page["items"]] == [second.reference]
+    ack = client.post(f"/api/v1/handoff/applications/{first.reference}/ack", **auth)
+    assert ack.status_code == 200
+    first.refresh_from_db()
+    assert first.acknowledged_at is not None
+    no_scope = account_services.api_token_create(user=service, name="x", scopes=["audit:read"])[1]
+    assert (
+        client.get(
+            "/api/v1/handoff/applications", HTTP_AUTHORIZATION=f"Bearer {no_scope}"
+        ).status_code
+        == 403
+    )
