@@ -84,6 +84,35 @@ def _event(application: Application, old: str, new: str, message: str = "") -> N
     )
 
 
+def prefilled_answers(definition: FormDefinition, applicant: Any) -> dict[str, Any]:
+    """Answers taken from the profile for questions that ask for them (書かない窓口: the
+    resident checks them instead of typing them again)."""
+    profile = getattr(applicant, "profile", None)
+    known: dict[str, Any] = {"email": applicant.email}
+    if profile is not None:
+        known.update(
+            {
+                "family_name": profile.family_name,
+                "given_name": profile.given_name,
+                "family_name_kana": profile.family_name_kana,
+                "given_name_kana": profile.given_name_kana,
+                "birth_date": profile.birth_date.isoformat() if profile.birth_date else None,
+                "postal_code": profile.postal_code,
+                "phone": profile.phone,
+                "address": f"{profile.city}{profile.address_line}"
+                if profile.city == "港区"
+                else f"{profile.prefecture}{profile.city}{profile.address_line}",
+            }
+        )
+    answers: dict[str, Any] = {}
+    for page in definition.pages:
+        for question in page.questions:
+            value = known.get(question.prefill) if question.prefill else None
+            if value:
+                answers[question.id] = value
+    return answers
+
+
 @transaction.atomic
 def application_start(
     *, procedure: Procedure, form_version: FormVersion, applicant: Any
@@ -108,6 +137,7 @@ def application_start(
         applicant=applicant,
         department_id=procedure.department_id,
         draft_expires_at=timezone.now() + DRAFT_LIFETIME,
+        answers=prefilled_answers(parse_definition(form_version.definition), applicant),
     )
     audit.record(
         action="procedures.application_started",

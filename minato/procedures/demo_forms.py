@@ -13,6 +13,7 @@ ADDRESS_QUESTIONS: list[dict[str, Any]] = [
     {
         "id": "postal_code",
         "type": "postal_code",
+        "prefill": "postal_code",
         "label": t("郵便番号", "Postal code", "ゆうびん ばんごう"),
         "help": t("例：105-8511", "For example 105-8511", "れい：105-8511"),
     },
@@ -20,11 +21,13 @@ ADDRESS_QUESTIONS: list[dict[str, Any]] = [
         "id": "address",
         "type": "text",
         "max_length": 200,
+        "prefill": "address",
         "label": t("住所（港区内）", "Address (in Minato City)", "じゅうしょ（みなとく）"),
     },
     {
         "id": "phone",
         "type": "phone",
+        "prefill": "phone",
         "label": t("日中の電話番号", "Daytime phone number", "ひるまの でんわ ばんごう"),
     },
 ]

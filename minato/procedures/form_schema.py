@@ -55,6 +55,21 @@ class Question(BaseModel):
     min: int | None = None
     max: int | None = None
     max_length: int = Field(500, ge=1, le=5000)
+    # Fill the first answer from the applicant's profile (they can change it).
+    prefill: (
+        Literal[
+            "family_name",
+            "given_name",
+            "family_name_kana",
+            "given_name_kana",
+            "birth_date",
+            "postal_code",
+            "address",
+            "phone",
+            "email",
+        ]
+        | None
+    ) = None
 
     @field_validator("options")
     @classmethod

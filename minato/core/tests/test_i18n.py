@@ -43,3 +43,20 @@ def test_translation_functions_use_names_makemessages_can_find() -> None:
         if pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("2026-11-26", "令和8年11月26日"),
+        ("2019-05-01", "令和元年5月1日"),
+        ("2019-04-30", "平成31年4月30日"),
+        ("1989-01-07", "昭和64年1月7日"),
+    ],
+)
+def test_dates_are_shown_in_the_japanese_era_too(day: str, expected: str) -> None:
+    from datetime import date
+
+    from minato.core.wareki import to_wareki
+
+    assert to_wareki(date.fromisoformat(day)) == expected

@@ -156,8 +156,10 @@ def test_pages_cannot_be_skipped_by_url(
         client.get(f"/procedures/drafts/{draft}/where/")["Location"]
         == f"/procedures/drafts/{draft}/"
     )
-    assert client.post(f"/procedures/drafts/{draft}/where/", WHERE).status_code == 302
-    assert Application.objects.get().answers == {}
+    before = Application.objects.get().answers  # only the profile's prefill
+    skipped = client.post(f"/procedures/drafts/{draft}/where/", {**WHERE, "phone": "09099999999"})
+    assert skipped.status_code == 302
+    assert Application.objects.get().answers == before
     assert client.get(f"/procedures/drafts/{draft}/check/").status_code == 302
 
 
@@ -287,3 +289,21 @@ def test_service_tokens_cannot_apply_on_someones_behalf(
         HTTP_AUTHORIZATION=f"Bearer {service_token}",
     )
     assert response.status_code == 403
+
+
+def test_answers_are_prefilled_from_the_profile(
+    resident_client: Callable[[User], Client], alice: User, sodai: Procedure
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    application = Application.objects.get(public_id=draft)
+    assert application.answers == {
+        "postal_code": "1058511",
+        "address": "港区芝公園1-5-25",
+        "phone": "0335782111",
+    }
+    page = client.get(f"/procedures/drafts/{draft}/items/")
+    assert page.status_code == 200
+    client.post(f"/procedures/drafts/{draft}/items/", ITEMS)
+    where = client.get(f"/procedures/drafts/{draft}/where/").content.decode()
+    assert 'value="0335782111"' in where

@@ -6,6 +6,7 @@ one the answers skip, redirects to the first page still needing an answer.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minato.core.translated import localized
+from minato.core.wareki import to_wareki
 from minato.procedures import applications, selectors
 from minato.procedures.answers import PageForm, initial_for, route
 from minato.procedures.form_schema import FormDefinition, Page, next_page_id
@@ -170,6 +172,8 @@ def _answer_rows(
                 shown = "、".join(labels.get(v, v) for v in value or [])
             elif question.type == "choice":
                 shown = labels.get(str(value), str(value or ""))
+            elif question.type == "date" and value:
+                shown = f"{value}（{to_wareki(date.fromisoformat(value))}）"
             else:
                 shown = "" if value is None else str(value)
             rows.append(
