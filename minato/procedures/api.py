@@ -1,6 +1,6 @@
 """/api/v1/procedures: the catalogue for other systems (search like the portal's)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -8,12 +8,13 @@ from ninja import Field, Header, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
+from minato.accounts import permissions
 from minato.accounts.api_auth import AUTH, bearer, require_resident, require_scope
 from minato.accounts.models import ApiToken
 from minato.core.api.idempotency import idempotent
 from minato.core.api.pagination import LimitOffset
 from minato.core.api.schemas import InputSchema, responses
-from minato.procedures import applications, handoff, selectors
+from minato.procedures import applications, handoff, selectors, workflow
 from minato.procedures.models import Application, ApplicationEvent, Procedure
 
 router = Router(tags=["procedures"])
@@ -299,3 +300,92 @@ def handoff_ack(request: HttpRequest, reference: Path[str]) -> Any:
     ):
         raise HttpError(404, "No application has this reference")
     return _application_body(handoff.application_acknowledge(application=application))
+
+
+class QueueItemOut(Schema):
+    reference: str
+    procedure: str = Field(..., alias="procedure.slug")
+    status: str
+    submitted_at: datetime | None
+    due_date: date | None
+    assignee_email: str | None = Field(None, alias="assignee.email")
+    version: int
+
+
+class QueueQuery(Schema):
+    status: str = Field(
+        "",
+        pattern=r"^(|submitted|received|in_review|returned|approved|rejected|completed|withdrawn)$",
+    )
+    procedure: str = Field("", max_length=80, pattern=r"^[-a-z0-9_]*$")
+    overdue: bool = False
+    unassigned: bool = False
+
+
+def _staff_member(request: HttpRequest) -> Any:
+    """A staff member signed in with the second factor (not a service token)."""
+    user = request.user
+    if (
+        getattr(request, "api_token", None) is not None
+        or not user.is_authenticated
+        or not user.is_staff
+    ):  # type: ignore[union-attr]
+        raise HttpError(403, "Only signed-in staff work on applications")
+    return user
+
+
+@router.get(
+    "/staff/applications",
+    response=responses({200: list[QueueItemOut]}),
+    auth=AUTH,
+    summary="The staff member's queue (their departments), oldest due first",
+)
+@paginate(LimitOffset)
+def staff_queue(request: HttpRequest, filters: Query[QueueQuery]) -> Any:
+    staff = _staff_member(request)
+    items = selectors.staff_queue(
+        department_ids=permissions.visible_department_ids(staff),
+        status=filters.status,
+        procedure=filters.procedure,
+        overdue=filters.overdue,
+        unassigned=filters.unassigned,
+    )
+    return items
+
+
+class TransitionIn(InputSchema):
+    action: str = Field(..., pattern=r"^(receive|review|return|approve|reject|complete)$")
+    version: int = Field(..., ge=0, le=2**31)
+    message: str = Field("", max_length=4000)
+
+
+@router.post(
+    "/staff/applications/{reference}/transitions",
+    response=responses({200: ApplicationOut}),
+    auth=AUTH,
+    summary="Move an application to its next state (role-checked, optimistic lock)",
+    description="`version` is the application's version as last read: a stale one "
+    "answers 409 and changes nothing.",
+)
+def staff_transition(request: HttpRequest, reference: Path[str], payload: TransitionIn) -> Any:
+    staff = _staff_member(request)
+    application = (
+        Application.objects.exclude(status=Application.Status.DRAFT)
+        .filter(reference=reference.upper()[:8])
+        .first()
+    )
+    if application is None or not workflow.can_handle(staff, application):
+        raise HttpError(404, "No application of your departments has this reference")
+    try:
+        application = workflow.application_transition(
+            application=application,
+            action=payload.action,
+            staff=staff,
+            expected_version=payload.version,
+            message=payload.message,
+        )
+    except workflow.StaleApplication as exc:
+        raise HttpError(409, str(exc)) from None
+    except workflow.WorkflowError as exc:
+        raise HttpError(422, str(exc)) from None
+    return _application_body(application)

@@ -258,3 +258,37 @@ def test_clerks_see_a_supervisor_only_action_nowhere(
         .get(f"/staff/applications/{submitted.reference}/")
         .content.decode()
     )
+
+
+def test_staff_use_the_queue_and_transitions_through_the_api(
+    staff_client: Callable[[User], Client],
+    submitted: Application,
+    charlie: User,
+    erin: User,
+    resident_client: Callable[[User], Client],
+    alice: User,
+) -> None:
+    client = staff_client(charlie)
+    client.get("/")
+    csrf = {"HTTP_X_CSRFTOKEN": client.cookies["csrftoken"].value}
+    queue = client.get("/api/v1/staff/applications?status=submitted").json()
+    assert [item["reference"] for item in queue["items"]] == [submitted.reference]
+    assert queue["items"][0]["procedure"] == "sodai-gomi"
+    url = f"/api/v1/staff/applications/{submitted.reference}/transitions"
+    ok = client.post(
+        url,
+        data=json.dumps({"action": "receive", "version": queue["items"][0]["version"]}),
+        content_type="application/json",
+        **csrf,
+    )
+    assert ok.status_code == 200 and ok.json()["status"] == "received"
+    stale = client.post(
+        url,
+        data=json.dumps({"action": "review", "version": 0}),
+        content_type="application/json",
+        **csrf,
+    )
+    assert stale.status_code == 409
+    other = staff_client(erin)
+    assert other.get("/api/v1/staff/applications").json()["count"] == 0
+    assert resident_client(alice).get("/api/v1/staff/applications").status_code == 403
