@@ -15,13 +15,19 @@ Both are closed-loop: ``--concurrency`` connections, each sending its next reque
 previous answer arrives. Bounded: at most ``--requests`` requests and ``--run-seconds``
 seconds per run, ``--max-seconds`` for the whole benchmark. Only ever targets 127.0.0.1.
 
-Output: one JSON object per scenario, then one summary line.
+Scenarios are GETs of pages (anonymous, as the demo resident, or as the demo clerk signed in
+with two factors) and one POST: ``api_submit`` submits a complete 粗大ごみ application through
+the API, each request with its own Idempotency-Key, so every request is a new application.
+
+Output: one JSON object per scenario, then one summary line naming the targets of issue 2
+(portal pages) and issue 3 (submissions per second, staff queue p95) met or missed.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import json
 import os
 import re
@@ -33,32 +39,90 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from django_otp.oath import totp
 
 EMAIL = "hanako@example.jp"
 PASSWORD = "minato-demo-2026"
+# The demo clerk of 芝地区総合支所 区民課 (shiba.kumin) and the TOTP secret load_demo gives them.
+STAFF_EMAIL = "clerk@city.minato.example"
+STAFF_PASSWORD = "minato-demo-2026"
+STAFF_TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 
-# name -> (path, needs a signed-in resident)
-SCENARIOS: dict[str, tuple[str, bool]] = {
-    "bare": ("/bench/bare", False),
+SUBMIT_PROCEDURE = "sodai-gomi"
+SUBMIT_BODY = {
+    "answers": {
+        "item": "bed",
+        "count": 1,
+        "postal_code": "1058511",
+        "address": "芝公園1-5-25",
+        "phone": "0335782111",
+    }
+}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    path: str
+    auth: str | None = None  # None (anonymous), "resident" or "staff"
+    method: str = "GET"
+    body: bytes | None = None
+    # Each request gets its own Idempotency-Key (so each POST creates an application).
+    unique_key: bool = False
+    # Requests per run for this scenario: the smaller of --requests and this (None: --requests).
+    max_requests_env: str | None = None
+    max_requests_default: int | None = None
+    expect: int = 200  # the pre-flight's expected status
+    unit: str = "req/s"
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "bare": Scenario("/bench/bare"),
     # The same bare view with the resident's session cookie: the floor for signed-in pages
     # (the middleware then loads the session and the user). Informational; targets use "bare".
-    "bare_signed_in": ("/bench/bare", True),
-    "healthz": ("/healthz", False),
-    "portal_home": ("/", False),
-    "portal_profile": ("/accounts/profile/", True),
+    "bare_signed_in": Scenario("/bench/bare", auth="resident"),
+    "healthz": Scenario("/healthz"),
+    "portal_home": Scenario("/"),
+    "portal_profile": Scenario("/accounts/profile/", auth="resident"),
+    # Issue 3: an end-to-end submission through the API (validation, the application, its
+    # timeline event, audit rows, the notification, the hand-off task, the idempotency record,
+    # all in one transaction). Every request is a new application of the demo resident.
+    "api_submit": Scenario(
+        f"/api/v1/procedures/{SUBMIT_PROCEDURE}/applications",
+        auth="resident",
+        method="POST",
+        body=json.dumps(SUBMIT_BODY).encode(),  # ASCII (\u escapes), safe in a Lua string
+        unique_key=True,
+        max_requests_env="BENCH_SUBMIT_REQUESTS",
+        max_requests_default=500,
+        expect=201,
+        unit="submissions/s",
+    ),
+    # Issue 3: the clerk's queue, first page (50 of 100,000 applications, oldest due first).
+    "staff_queue": Scenario(
+        "/staff/applications/",
+        auth="staff",
+        max_requests_env="BENCH_QUEUE_REQUESTS",
+        max_requests_default=1000,
+    ),
 }
 BASELINE = "bare"
-# Targets from the issue: portal pages at >= 60% of the bare view's throughput, and a p95
+# Targets from issue 2: portal pages at >= 60% of the bare view's throughput, and a p95
 # under 50 ms at 32 concurrent clients on 2 cores.
 PORTAL_PAGES = ("portal_home", "portal_profile")
 TARGET_RATIO = 0.60
 TARGET_P95_MS = 50.0
 TARGET_CONCURRENCY = 32
+# Targets from issue 3: >= 100 submissions/s end to end on 2 cores; the staff queue page's
+# p95 under 100 ms with 100,000 applications in the database (scripts/bench seeds them).
+TARGET_SUBMISSIONS_PER_S = 100.0
+TARGET_QUEUE_P95_MS = 100.0
+TARGET_CORES = 2
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -146,17 +210,32 @@ def percentile(sorted_values: list[float], q: float) -> float:
 # --- Sign-in ----------------------------------------------------------------------------------
 
 
-def sign_in(base_url: str) -> str:
-    """Sign in through the portal's login form; return the Cookie header for the session."""
+@dataclass(frozen=True)
+class Credentials:
+    session: str
+    csrftoken: str
+
+    @property
+    def cookie(self) -> str:
+        return f"sessionid={self.session}; csrftoken={self.csrftoken}"
+
+
+def _login_form(client: httpx.Client, path: str) -> str:
+    page = client.get(path)
+    page.raise_for_status()
+    match = re.search(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"', page.text)
+    if not match or "csrftoken" not in client.cookies:
+        raise SystemExit(f"{path} has no CSRF token; cannot sign in")
+    return match.group(1)
+
+
+def sign_in(base_url: str) -> Credentials:
+    """Sign in through the portal's login form as the demo resident."""
     with httpx.Client(base_url=base_url, timeout=30, trust_env=False) as client:
-        page = client.get("/accounts/login/")
-        page.raise_for_status()
-        match = re.search(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"', page.text)
-        if not match or "csrftoken" not in client.cookies:
-            raise SystemExit("login page has no CSRF token; cannot sign in")
+        token = _login_form(client, "/accounts/login/")
         answer = client.post(
             "/accounts/login/",
-            data={"email": EMAIL, "password": PASSWORD, "csrfmiddlewaretoken": match.group(1)},
+            data={"email": EMAIL, "password": PASSWORD, "csrfmiddlewaretoken": token},
             headers={"Referer": f"{base_url}/accounts/login/"},
         )
         session = client.cookies.get("sessionid")
@@ -165,7 +244,49 @@ def sign_in(base_url: str) -> str:
                 f"signing in as {EMAIL} failed (HTTP {answer.status_code}); "
                 "is the demo data loaded and LOGIN_RATE raised?"
             )
-        return f"sessionid={session}; csrftoken={client.cookies['csrftoken']}"
+        return Credentials(session, client.cookies["csrftoken"])
+
+
+def staff_sign_in(base_url: str) -> Credentials:
+    """Sign in at the staff console as the demo clerk, with the current TOTP code.
+
+    django-otp refuses a code of a 30-second step already used (by an earlier benchmark run,
+    say); then this waits for the next step and tries once more. Signs in once: every
+    connection shares the session."""
+    key = base64.b32decode(STAFF_TOTP_SECRET)
+    with httpx.Client(base_url=base_url, timeout=30, trust_env=False) as client:
+        for attempt in range(2):
+            token = _login_form(client, "/staff/login/")
+            answer = client.post(
+                "/staff/login/",
+                data={
+                    "email": STAFF_EMAIL,
+                    "password": STAFF_PASSWORD,
+                    "otp_token": f"{totp(key):06d}",
+                    "csrfmiddlewaretoken": token,
+                },
+                headers={"Referer": f"{base_url}/staff/login/"},
+            )
+            session = client.cookies.get("sessionid")
+            if answer.status_code == 302 and session:
+                return Credentials(session, client.cookies["csrftoken"])
+            if attempt == 0 and answer.status_code == 200:  # the form again: code refused
+                time.sleep(31 - time.time() % 30)
+        raise SystemExit(
+            f"signing in as {STAFF_EMAIL} failed (HTTP {answer.status_code}); "
+            "is the demo data loaded (its TOTP device) and LOGIN_RATE raised?"
+        )
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """What one scenario sends, for either driver."""
+
+    url: str
+    method: str = "GET"
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    unique_key: bool = False
 
 
 # --- Drivers ----------------------------------------------------------------------------------
@@ -173,7 +294,10 @@ def sign_in(base_url: str) -> str:
 WRK_SCRIPT = """
 local limit = %(limit)d
 local threads = {}
-function setup(thread) table.insert(threads, thread) end
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads)
+end
 function init(args) count = 0; non2xx = 0 end
 function response(status, headers, body)
   count = count + 1
@@ -196,19 +320,48 @@ function done(summary, latency, requests)
 end
 """
 
+# Appended for a POST: the body, and (unique_key) a fresh Idempotency-Key on every request,
+# so each one is new work for the server rather than a replay of the first.
+WRK_POST = """
+wrk.method = "%(method)s"
+wrk.body = [==[%(body)s]==]
+local key_prefix = "%(key_prefix)s"
+local unique_key = %(unique_key)s
+local seq = 0
+if unique_key then
+  function request()
+    seq = seq + 1
+    wrk.headers["Idempotency-Key"] = key_prefix .. (tid or 0) .. "-" .. seq
+    return wrk.format()
+  end
+end
+"""
+
 
 def run_wrk(
-    url: str,
+    spec: RequestSpec,
     n: int,
     concurrency: int,
     seconds: float,
-    cookie: str | None,
     server_pid: int | None,
     database: str | None,
 ) -> RunResult:
     threads = 1  # one epoll thread easily outpaces the server and leaves the CPU to it
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as script:
         script.write(WRK_SCRIPT % {"limit": -(-n // threads)})
+        if spec.method != "GET" or spec.body is not None:
+            body = (spec.body or b"").decode("ascii")  # ASCII only: no Lua escaping needed
+            if "]==]" in body:
+                raise ValueError("the request body cannot be put in a Lua long string")
+            script.write(
+                WRK_POST
+                % {
+                    "method": spec.method,
+                    "body": body,
+                    "key_prefix": f"bench-{uuid.uuid4().hex}-",
+                    "unique_key": "true" if spec.unique_key else "false",
+                }
+            )
     command = [
         "wrk",
         f"-t{threads}",
@@ -219,9 +372,9 @@ def run_wrk(
         "-s",
         script.name,
     ]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
-    command.append(url)
+    for name, value in spec.headers.items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(spec.url)
     cpu_before, procs_before = children_cpu(), cpu_snapshot(server_pid, database)
     machine_before = machine_busy()
     try:
@@ -271,10 +424,10 @@ def run_wrk(
 
 
 async def _run_httpx(
-    url: str, n: int, concurrency: int, seconds: float, cookie: str | None
+    spec: RequestSpec, n: int, concurrency: int, seconds: float
 ) -> tuple[list[float], int, float]:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    headers = {"Cookie": cookie} if cookie else {}
+    key_prefix = f"bench-{uuid.uuid4().hex}-"
     latencies: list[float] = []
     errors = 0
     issued = 0
@@ -286,9 +439,14 @@ async def _run_httpx(
             nonlocal errors, issued
             while issued < n and time.perf_counter() < deadline:
                 issued += 1
+                headers = spec.headers
+                if spec.unique_key:
+                    headers = {**headers, "Idempotency-Key": f"{key_prefix}{issued}"}
                 t0 = time.perf_counter()
                 try:
-                    response = await client.get(url, headers=headers)
+                    response = await client.request(
+                        spec.method, spec.url, headers=headers, content=spec.body
+                    )
                 except httpx.HTTPError:
                     errors += 1
                     continue
@@ -302,17 +460,16 @@ async def _run_httpx(
 
 
 def run_httpx(
-    url: str,
+    spec: RequestSpec,
     n: int,
     concurrency: int,
     seconds: float,
-    cookie: str | None,
     server_pid: int | None,
     database: str | None,
 ) -> RunResult:
     cpu_before, procs_before = time.process_time(), cpu_snapshot(server_pid, database)
     machine_before = machine_busy()
-    latencies, errors, elapsed = asyncio.run(_run_httpx(url, n, concurrency, seconds, cookie))
+    latencies, errors, elapsed = asyncio.run(_run_httpx(spec, n, concurrency, seconds))
     client_cpu = time.process_time() - cpu_before
     server_cpu, db_cpu = cpu_used(procs_before, cpu_snapshot(server_pid, database))
     machine_cpu = machine_busy() - machine_before
@@ -363,7 +520,7 @@ def main() -> int:
     parser.add_argument(
         "--max-seconds",
         type=float,
-        default=float(os.environ.get("BENCH_MAX_SECONDS", 240)),
+        default=float(os.environ.get("BENCH_MAX_SECONDS", 300)),
         help="time bound of the whole benchmark; later runs are skipped past it",
     )
     parser.add_argument("--server-pid", type=int, help="gunicorn master, for CPU accounting")
@@ -388,36 +545,71 @@ def main() -> int:
         names = [BASELINE] + ([args.scenario] if args.scenario != BASELINE else [])
     else:
         names = list(SCENARIOS)
-    cookie = sign_in(base_url) if any(SCENARIOS[s][1] for s in names) else None
+    credentials: dict[str, Credentials] = {}
+    if any(SCENARIOS[s].auth == "resident" for s in names):
+        credentials["resident"] = sign_in(base_url)
+    if any(SCENARIOS[s].auth == "staff" for s in names):
+        credentials["staff"] = staff_sign_in(base_url)
 
-    def url_of(name: str) -> str:
-        return base_url + SCENARIOS[name][0]
+    def spec_of(name: str) -> RequestSpec:
+        scenario = SCENARIOS[name]
+        headers: dict[str, str] = {}
+        if scenario.auth:
+            headers["Cookie"] = credentials[scenario.auth].cookie
+        if scenario.method != "GET":
+            headers["Content-Type"] = "application/json"
+            if scenario.auth:  # the session is CSRF-checked on unsafe methods
+                headers["X-CSRFToken"] = credentials[scenario.auth].csrftoken
+                headers["Referer"] = f"{base_url}/"
+        return RequestSpec(
+            url=base_url + scenario.path,
+            method=scenario.method,
+            headers=headers,
+            body=scenario.body,
+            unique_key=scenario.unique_key,
+        )
 
-    # Pre-flight: every page must answer 200 as served (no redirect to the login page etc.).
+    def requests_of(name: str) -> int:
+        """Requests per measured run: --requests, capped for the slow scenarios."""
+        scenario = SCENARIOS[name]
+        if scenario.max_requests_env is None or scenario.max_requests_default is None:
+            return args.requests
+        cap = int(os.environ.get(scenario.max_requests_env, scenario.max_requests_default))
+        return max(1, min(args.requests, cap))
+
+    specs = {name: spec_of(name) for name in names}
+
+    # Pre-flight: every scenario must answer as expected (no redirect to the login page, no
+    # refused submission) before any load; api_submit thereby submits one application.
     with httpx.Client(timeout=30, trust_env=False) as client:
         for name in names:
-            answer = client.get(
-                url_of(name), headers={"Cookie": cookie} if SCENARIOS[name][1] and cookie else {}
-            )
-            if answer.status_code != 200:
-                print(f"{name}: {url_of(name)} answered HTTP {answer.status_code}", file=sys.stderr)
+            spec = specs[name]
+            headers = dict(spec.headers)
+            if spec.unique_key:
+                headers["Idempotency-Key"] = f"bench-preflight-{uuid.uuid4().hex}"
+            answer = client.request(spec.method, spec.url, headers=headers, content=spec.body)
+            if answer.status_code != SCENARIOS[name].expect:
+                print(
+                    f"{name}: {spec.method} {spec.url} answered HTTP {answer.status_code} "
+                    f"(expected {SCENARIOS[name].expect}): {answer.text[:300]}",
+                    file=sys.stderr,
+                )
                 return 2
 
     started = time.monotonic()
 
     def measure(name: str, n: int) -> RunResult:
         return driver(
-            url_of(name),
+            specs[name],
             n,
             args.concurrency,
             args.run_seconds,
-            cookie if SCENARIOS[name][1] else None,
             args.server_pid,
             args.database,
         )
 
     for name in names:  # warm-up: imports, template caches, connections, the DB's buffers
-        measure(name, args.warmup)
+        measure(name, min(args.warmup, requests_of(name)))
 
     runs: dict[str, list[RunResult]] = {name: [] for name in names}
     skipped = 0
@@ -428,7 +620,7 @@ def main() -> int:
             if time.monotonic() - started > args.max_seconds:
                 skipped += 1
                 continue
-            runs[name].append(measure(name, args.requests))
+            runs[name].append(measure(name, requests_of(name)))
 
     baseline = statistics.median(r.throughput for r in runs[BASELINE])
     base_lat = {
@@ -453,8 +645,9 @@ def main() -> int:
         total_requests = sum(r.requests for r in rs)
         result = {
             "name": name,
-            "path": SCENARIOS[name][0],
-            "n": args.requests,
+            "path": SCENARIOS[name].path,
+            "method": SCENARIOS[name].method,
+            "n": requests_of(name),
             "runs": len(rs),
             "concurrency": args.concurrency,
             "driver": driver_name,
@@ -462,6 +655,7 @@ def main() -> int:
             "p95": round(p95, 2),
             "p99": round(p99, 2),
             "throughput": round(throughput, 1),
+            "unit": SCENARIOS[name].unit,
             "baseline": round(baseline, 1),
             "ratio": round(throughput / baseline, 3) if baseline else None,
             "latency_ratio": {
@@ -513,11 +707,27 @@ def main() -> int:
         verdicts.append(
             f"{name} p95 {r['p95']:.1f} ms ({'met' if ok else 'MISSED'} < {TARGET_P95_MS:.0f} ms)"
         )
+    cores = os.cpu_count() or 0
+    if "api_submit" in results:
+        r = results["api_submit"]
+        ok = r["throughput"] >= TARGET_SUBMISSIONS_PER_S and r["errors"] == 0
+        verdicts.append(
+            f"api_submit {r['throughput']:.0f} submissions/s = {r['ratio']:.3f}x bare "
+            f"({'met' if ok else 'MISSED'} >= {TARGET_SUBMISSIONS_PER_S:.0f}/s"
+            + (f" on {TARGET_CORES} cores)" if cores == TARGET_CORES else f"; {cores} cores here)")
+        )
+    if "staff_queue" in results:
+        r = results["staff_queue"]
+        ok = r["p95"] < TARGET_QUEUE_P95_MS and r["errors"] == 0
+        verdicts.append(
+            f"staff_queue p95 {r['p95']:.1f} ms at c={args.concurrency} "
+            f"({'met' if ok else 'MISSED'} < {TARGET_QUEUE_P95_MS:.0f} ms)"
+        )
     flagged = [n for n, r in results.items() if r["flagged"]]
     summary = (
-        f"summary: {driver_name}, c={args.concurrency}, {args.runs}x{args.requests} requests, "
+        f"summary: {driver_name}, c={args.concurrency}, {args.runs} runs, "
         f"bare {baseline:.0f} req/s; "
-        + ("; ".join(verdicts) if verdicts else "no portal scenario run")
+        + ("; ".join(verdicts) if verdicts else "no scenario with a target run")
         + ("; FLAGGED (errors or cut short): " + ", ".join(flagged) if flagged else "; no errors")
         + (f"; {skipped} runs skipped by the time bound" if skipped else "")
     )
