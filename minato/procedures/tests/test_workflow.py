@@ -292,3 +292,21 @@ def test_staff_use_the_queue_and_transitions_through_the_api(
     other = staff_client(erin)
     assert other.get("/api/v1/staff/applications").json()["count"] == 0
     assert resident_client(alice).get("/api/v1/staff/applications").status_code == 403
+
+
+def test_a_long_queue_is_counted_only_up_to_a_cap(
+    staff_client: Callable[[User], Client], submitted: Application, charlie: User, alice: User
+) -> None:
+    from unittest import mock
+
+    for _ in range(2):
+        applications.application_create_and_submit(
+            procedure=submitted.procedure,
+            form_version=submitted.form_version,
+            applicant=alice,
+            answers=ANSWERS,
+        )
+    with mock.patch("minato.procedures.views.staff.QUEUE_COUNT_CAP", 2):
+        page = staff_client(charlie).get("/en/staff/applications/")
+    assert "More than 2 applications" in page.content.decode()
+    assert len(page.context["rows"]) == 3

@@ -15,7 +15,9 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -69,9 +71,70 @@ def _queue(request: HttpRequest) -> tuple[QueueFilterForm, Any]:
     return form, items
 
 
+# The queue shows neither the answers nor the catalogue's long texts: don't load them.
+QUEUE_DEFERRED = (
+    "answers",
+    "procedure__summary",
+    "procedure__eligibility",
+    "procedure__documents",
+    "procedure__fee_note",
+    "procedure__offline_reason",
+    "procedure__search_text",
+    "procedure__search_reading",
+)
+
+
+class CappedPaginator(Paginator):
+    """Counting 100,000 rows costs more than the rest of the page; past QUEUE_COUNT_CAP
+    the page says "1,000+" and offers the pages up to there (filters narrow it down)."""
+
+    @cached_property
+    def count(self) -> int:
+        return int(self.object_list[: QUEUE_COUNT_CAP + 1].count())  # type: ignore[attr-defined]
+
+
+QUEUE_COUNT_CAP = 1000
+
+
+def _queue_rows(applications_page: Any, language: str) -> list[dict[str, Any]]:
+    """Plain strings for the table: one URL prefix, one label lookup, local dates."""
+    statuses = dict(Application.Status.choices)
+    detail_url = reverse("staff:procedures:detail", args=["REFERENCE"])
+    today = timezone.localdate()
+    names: dict[int, str] = {}
+    rows = []
+    for application in applications_page:
+        procedure_id = application.procedure_id
+        if procedure_id not in names:
+            names[procedure_id] = localized(application.procedure.name, language)
+        submitted = (
+            timezone.localtime(application.submitted_at) if application.submitted_at else None
+        )
+        rows.append(
+            {
+                "reference": application.reference,
+                "url": detail_url.replace("REFERENCE", application.reference),
+                "procedure": names[procedure_id],
+                "status": statuses.get(application.status, application.status),
+                "submitted": submitted.strftime("%Y-%m-%d %H:%M") if submitted else "",
+                "due": application.due_date.isoformat() if application.due_date else "–",
+                "overdue": bool(
+                    application.due_date
+                    and application.due_date < today
+                    and application.status in selectors.OPEN_FOR_QUEUE
+                ),
+                "assignee": (application.assignee.display_name or application.assignee.email)
+                if application.assignee
+                else "–",
+            }
+        )
+    return rows
+
+
 def queue(request: HttpRequest) -> HttpResponse:
     form, items = _queue(request)
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(items.defer(*QUEUE_DEFERRED), 50)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -81,7 +144,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "today": timezone.localdate(),
+            "rows": _queue_rows(page.object_list, request.LANGUAGE_CODE),
+            "capped": paginator.count > QUEUE_COUNT_CAP,
+            "cap": QUEUE_COUNT_CAP,
         },
     )
 
