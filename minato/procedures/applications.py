@@ -205,18 +205,6 @@ def application_submit(*, application: Application, language: str = "ja") -> App
         if old == Application.Status.DRAFT
         else "application.resubmitted",
     )
-    audit.record(
-        action="procedures.application_submitted"
-        if old == Application.Status.DRAFT
-        else "procedures.application_resubmitted",
-        obj=application,
-        subject_id=application.applicant_id,
-        department_id=application.department_id,
-        changes={
-            "status": [old, Application.Status.SUBMITTED],
-            "reference": [None, application.reference],
-        },
-    )
     notify(
         recipient=application.applicant,
         template_key="procedures/application_submitted",
@@ -228,6 +216,20 @@ def application_submit(*, application: Application, language: str = "ja") -> App
             + reverse("procedures:application_detail", args=[application.reference]),
         },
         reference=f"procedures.application:{application.reference}",
+    )
+    # Audited last: appending to the audit chain locks its head row until commit, so the
+    # later it happens in the transaction, the less submissions wait for each other.
+    audit.record(
+        action="procedures.application_submitted"
+        if old == Application.Status.DRAFT
+        else "procedures.application_resubmitted",
+        obj=application,
+        subject_id=application.applicant_id,
+        department_id=application.department_id,
+        changes={
+            "status": [old, Application.Status.SUBMITTED],
+            "reference": [None, application.reference],
+        },
     )
     return application
 
@@ -291,19 +293,14 @@ def application_create_and_submit(
     answers: dict[str, Any],
     language: str = "ja",
 ) -> Application:
-    """The API's path: a complete set of answers in one request, submitted at once."""
+    """The API's path: a complete set of answers in one request, submitted at once. The
+    application exists only as submitted (the draft never commits), so one audit event,
+    ``procedures.application_submitted``, records it."""
     application = Application.objects.create(
         procedure=procedure,
         form_version=form_version,
         applicant=applicant,
         department_id=procedure.department_id,
         answers=answers,
-    )
-    audit.record(
-        action="procedures.application_started",
-        obj=application,
-        subject_id=applicant.pk,
-        department_id=procedure.department_id,
-        changes={"status": [None, application.status]},
     )
     return application_submit(application=application, language=language)
