@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from minato.accounts.models import User
 from minato.procedures import search
 from minato.procedures.models import Application, Category, FormVersion, LifeEvent, Procedure
 
@@ -132,8 +133,8 @@ def staff_queue(
 ) -> QuerySet[Application]:
     """Submitted applications of the given departments (None: all), oldest due first.
 
-    The query's shape does not depend on the data: one query for the page, one for the count
-    (tested with assertNumQueries)."""
+    The query's shape does not depend on the data: one query for the page, one for the
+    (capped) count; a test checks the number of queries does not grow."""
     items = (
         Application.objects.exclude(status=Application.Status.DRAFT)
         .select_related("procedure", "assignee")
@@ -150,9 +151,7 @@ def staff_queue(
     if unassigned:
         items = items.filter(assignee__isnull=True)
     if overdue:
-        items = items.filter(
-            due_date__lt=timezone.localdate(), status__in=[s for s in OPEN_FOR_QUEUE]
-        )
+        items = items.filter(due_date__lt=timezone.localdate(), status__in=OPEN_FOR_QUEUE)
     if date_from:
         items = items.filter(submitted_at__date__gte=date_from)
     if date_to:
@@ -167,3 +166,10 @@ OPEN_FOR_QUEUE = (
     Application.Status.RETURNED,
     Application.Status.APPROVED,
 )
+
+
+def department_staff(*, department_id: int) -> QuerySet[User]:
+    """The staff of one department: who an application can be assigned to."""
+    return User.objects.filter(
+        kind=User.Kind.STAFF, staff_profile__department_id=department_id
+    ).order_by("display_name")

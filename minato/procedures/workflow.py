@@ -63,7 +63,6 @@ TRANSITIONS = {
         ),
     ]
 }
-OPEN_STATUSES = (S.SUBMITTED, S.RECEIVED, S.IN_REVIEW, S.RETURNED, S.APPROVED)
 
 
 class WorkflowError(Exception):

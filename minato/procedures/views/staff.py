@@ -178,7 +178,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         for page in pages
         for q in page.questions
     ]
-    colleagues = selectors_staff_for(application)
+    colleagues = selectors.department_staff(department_id=application.department_id)
     return render(
         request,
         "procedures/staff/detail.html",
@@ -193,12 +193,6 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "print": request.GET.get("print") == "1",
         },
     )
-
-
-def selectors_staff_for(application: Application) -> Any:
-    return User.objects.filter(
-        kind=User.Kind.STAFF, staff_profile__department_id=application.department_id
-    ).order_by("display_name")
 
 
 def _version(request: HttpRequest) -> int:
@@ -233,7 +227,9 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
     application = _scoped(request, reference)
     assignee_id = request.POST.get("assignee", "")
     assignee = (
-        selectors_staff_for(application).filter(pk=assignee_id).first()
+        selectors.department_staff(department_id=application.department_id)
+        .filter(pk=assignee_id)
+        .first()
         if assignee_id.isdigit()
         else None
     )
