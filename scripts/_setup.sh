@@ -17,7 +17,7 @@ apt_install() {
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   echo "==> installing Debian packages: ${missing[*]}"
-  $sudo apt-get update -qq && $sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 ensure_venv() {
