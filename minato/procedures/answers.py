@@ -2,52 +2,151 @@
 
 The same per-question rules serve the resident's pages and the API, so an answer that the
 page refuses is also refused through /api/v1.
+
+Composite questions use several form fields named ``<question>__<part>``: a ``name`` has
+its four parts (NAME_PARTS), a repeatable ``group`` has ``<group>__count`` and
+``<group>__<n>__<child>`` for each item. Questions hidden by ``show_if`` get no field at
+all, and their answers are dropped.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from minato.accounts.adapters.postal import normalise_postal_code
-from minato.accounts.validators import normalise_phone, validate_phone
+from minato.accounts.validators import (
+    normalise_kana,
+    normalise_phone,
+    validate_kana,
+    validate_phone,
+)
 from minato.core.forms import AccessibleForm
 from minato.core.translated import localized
-from minato.procedures.form_schema import FormDefinition, Page, Question, next_page_id
+from minato.procedures import uploads
+from minato.procedures.form_schema import (
+    NAME_PARTS,
+    FormDefinition,
+    Page,
+    Question,
+    next_page_id,
+)
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+NAME_PART_LABELS = {
+    "family_name": _("Family name"),
+    "given_name": _("Given name"),
+    "family_name_kana": _("Family name (furigana)"),
+    "given_name_kana": _("Given name (furigana)"),
+}
+SEP = "__"
 
 
-def _text(value: Any, language: str) -> str:
+def text_of(value: Any, language: str) -> str:
     return localized(value.model_dump(by_alias=True), language) if value is not None else ""
 
 
-def _field(question: Question, language: str) -> forms.Field:
+class AutocompleteInput(forms.TextInput):
+    """A text box with a <datalist> of the options: the browser suggests matches as the
+    resident types, with or without JavaScript."""
+
+    def __init__(self, options: list[tuple[str, str]], attrs: dict[str, Any] | None = None):
+        super().__init__(attrs)
+        self.options = options
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> Any:
+        list_id = f"{(attrs or {}).get('id') or name}_options"
+        labels = dict(self.options)
+        shown = labels.get(str(value), value)  # a stored value is shown as its label
+        box = super().render(name, shown, {**(attrs or {}), "list": list_id}, renderer)
+        items = format_html_join(
+            "", '<option value="{}"></option>', ((lbl,) for _v, lbl in self.options)
+        )
+        return format_html('{}<datalist id="{}">{}</datalist>', box, list_id, items)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+class AutocompleteChoiceField(forms.CharField):
+    """Accepts an option's value or its label in any language, and cleans to the value."""
+
+    def __init__(self, *, question: Question, language: str, **kwargs: Any) -> None:
+        options = [(o.value, text_of(o.label, language)) for o in question.options]
+        super().__init__(widget=AutocompleteInput(options), max_length=200, **kwargs)
+        self.lookup: dict[str, str] = {}
+        for option in question.options:
+            self.lookup[_fold(option.value)] = option.value
+            for label in option.label.model_dump(by_alias=True).values():
+                if label:
+                    self.lookup.setdefault(_fold(label), option.value)
+
+    def clean(self, value: Any) -> Any:
+        text = super().clean(value)
+        if text in (None, ""):
+            return text
+        match = self.lookup.get(_fold(text))
+        if match is None:
+            raise ValidationError(_("Choose one of the suggested options."), code="invalid_choice")
+        return match
+
+
+class KanaField(forms.CharField):
+    def clean(self, value: Any) -> Any:
+        return normalise_kana(super().clean(value))
+
+
+def _field(question: Question, language: str, *, required: bool | None = None) -> forms.Field:
     common: dict[str, Any] = {
-        "label": _text(question.label, language),
-        "help_text": _text(question.help, language),
-        "required": question.required,
+        "label": text_of(question.label, language),
+        "help_text": text_of(question.help, language),
+        "required": question.required if required is None else required,
     }
     validators: list[Any] = []
     if question.min is not None:
         validators.append(MinValueValidator(question.min))
     if question.max is not None:
         validators.append(MaxValueValidator(question.max))
-    options = [(o.value, _text(o.label, language)) for o in question.options]
+    text_validators: list[Any] = []
+    if question.pattern:
+        text_validators.append(
+            RegexValidator(
+                f"^(?:{question.pattern})$",
+                message=text_of(question.pattern_message, language)
+                or _("Enter the answer in the format shown."),
+            )
+        )
+    options = [(o.value, text_of(o.label, language)) for o in question.options]
     match question.type:
         case "text":
-            return forms.CharField(max_length=question.max_length, **common)
+            return forms.CharField(
+                max_length=question.max_length, validators=text_validators, **common
+            )
         case "textarea":
-            return forms.CharField(max_length=question.max_length, widget=forms.Textarea, **common)
+            return forms.CharField(
+                max_length=question.max_length,
+                validators=text_validators,
+                widget=forms.Textarea,
+                **common,
+            )
         case "number":
             return forms.IntegerField(
                 validators=validators, min_value=-(10**9), max_value=10**9, **common
             )
         case "date":
             return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        case "choice" if question.uses_autocomplete:
+            return AutocompleteChoiceField(question=question, language=language, **common)
         case "choice":
             return forms.ChoiceField(choices=options, widget=forms.RadioSelect, **common)
         case "multichoice":
@@ -67,44 +166,293 @@ def _field(question: Question, language: str) -> forms.Field:
             )
         case "postal_code":
             return forms.CharField(max_length=10, **common)
+        case "declaration":
+            return forms.BooleanField(**common)
+        case "file":
+            accept = ",".join(uploads.ACCEPT_ATTRIBUTE[kind] for kind in question.accept)
+            return forms.FileField(
+                widget=forms.FileInput(attrs={"accept": accept}),
+                allow_empty_file=False,
+                max_length=200,
+                **common,
+            )
     raise ValueError(f"Unknown question type {question.type}")  # pragma: no cover
 
 
-class PageForm(AccessibleForm):
-    """The questions of one page; cleaned values are plain JSON values."""
+@dataclass
+class GroupLayout:
+    question: Question
+    label: str
+    items: list[list[forms.BoundField]] = field(default_factory=list)
+    can_add: bool = True
+    kind: str = "group"
 
-    def __init__(self, *args: Any, page: Page, language: str, **kwargs: Any) -> None:
+
+@dataclass
+class NameLayout:
+    question: Question
+    label: str
+    help: str
+    fields: list[forms.BoundField]
+    kind: str = "name"
+
+
+def group_count(question: Question, data: Any, initial: Any) -> int:
+    """How many items of a group the page shows: what was posted, else what was saved."""
+    if data is not None:
+        try:
+            count = int(data.get(f"{question.id}{SEP}count", "1"))
+        except (TypeError, ValueError):
+            count = 1
+    else:
+        count = len(initial) if isinstance(initial, list) else 1
+    return max(1, min(count, question.max_items))
+
+
+class PageForm(AccessibleForm):
+    """The questions of one page; cleaned values are plain JSON values (uploaded files are
+    checked here and kept as ``uploads.CheckedFile`` until the view stores them).
+
+    ``answers`` are the applicant's answers so far (for ``show_if``); ``attachment_names``
+    maps the attachment ids the applicant may reuse to their file names."""
+
+    def __init__(
+        self,
+        *args: Any,
+        page: Page,
+        language: str,
+        answers: dict[str, Any] | None = None,
+        attachment_names: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.page = page
+        self.language = language
+        self.attachment_names = attachment_names or {}
+        self.questions = [q for q in page.questions if q.shown(answers or {})]
         super().__init__(*args, **kwargs)
-        for question in page.questions:
-            self.fields[question.id] = _field(question, language)
+        initial = kwargs.get("initial") or {}
+        self.group_counts: dict[str, int] = {}
+        for question in self.questions:
+            if question.type == "name":
+                self._add_name_fields(question, initial.get(question.id))
+            elif question.type == "group":
+                self._add_group_fields(question, initial.get(question.id))
+            else:
+                self.fields[question.id] = _field(question, language)
+                if question.type == "file" and initial.get(question.id):
+                    self._describe_current_file(question, initial[question.id])
+        # The mixin wires hints when the fields exist; these were added after it ran.
+        for name, form_field in self.fields.items():
+            if form_field.help_text:
+                self._describe(name, form_field, f"{self.auto_id_for(name)}_hint")
+
+    def _add_name_fields(self, question: Question, saved: Any) -> None:
+        saved = saved if isinstance(saved, dict) else {}
+        for part in NAME_PARTS:
+            name = f"{question.id}{SEP}{part}"
+            if part.endswith("_kana"):
+                self.fields[name] = KanaField(
+                    label=NAME_PART_LABELS[part],
+                    max_length=50,
+                    required=question.required,
+                    validators=[validate_kana],
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=NAME_PART_LABELS[part], max_length=50, required=question.required
+                )
+            self.initial.setdefault(name, saved.get(part))
+
+    def _add_group_fields(self, question: Question, saved: Any) -> None:
+        count = group_count(question, self.data if self.is_bound else None, saved)
+        self.group_counts[question.id] = count
+        # The number of items posted; more than the maximum is refused, not cut short.
+        self.fields[f"{question.id}{SEP}count"] = forms.IntegerField(
+            widget=forms.HiddenInput,
+            required=False,
+            min_value=1,
+            max_value=question.max_items,
+            label=text_of(question.label, self.language),
+        )
+        self.initial[f"{question.id}{SEP}count"] = count
+        items = saved if isinstance(saved, list) else []
+        for index in range(count):
+            item = items[index] if index < len(items) and isinstance(items[index], dict) else {}
+            for child in question.questions:
+                name = f"{question.id}{SEP}{index}{SEP}{child.id}"
+                self.fields[name] = _field(child, self.language)
+                self.initial.setdefault(name, item.get(child.id))
+
+    def _describe_current_file(self, question: Question, attachment_id: str) -> None:
+        filename = self.attachment_names.get(str(attachment_id))
+        if filename:
+            form_field = self.fields[question.id]
+            current = _("Uploaded: %(name)s. Choose a file only to replace it.") % {
+                "name": filename
+            }
+            form_field.help_text = f"{form_field.help_text} {current}".strip()
+
+    def layout(self) -> list[Any]:
+        """What the page template renders, in order: plain bound fields, names and groups."""
+        items: list[Any] = []
+        for question in self.questions:
+            if question.type == "name":
+                items.append(
+                    NameLayout(
+                        question=question,
+                        label=text_of(question.label, self.language),
+                        help=text_of(question.help, self.language),
+                        fields=[self[f"{question.id}{SEP}{part}"] for part in NAME_PARTS],
+                    )
+                )
+            elif question.type == "group":
+                count = self.group_counts[question.id]
+                items.append(
+                    GroupLayout(
+                        question=question,
+                        label=text_of(question.label, self.language),
+                        items=[
+                            [self[f"{question.id}{SEP}{i}{SEP}{c.id}"] for c in question.questions]
+                            for i in range(count)
+                        ],
+                        can_add=count < question.max_items,
+                    )
+                )
+            else:
+                items.append(self[question.id])
+        return items
+
+    @property
+    def is_multipart(self) -> bool:  # type: ignore[override]
+        return any(q.type == "file" for q in self.questions)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        for question in self.page.questions:
-            value = cleaned.get(question.id)
-            if value in (None, "", []):
-                cleaned[question.id] = None if question.type != "multichoice" else []
-                continue
-            if question.type == "date":
-                cleaned[question.id] = value.isoformat()
-            elif question.type == "phone":
-                cleaned[question.id] = normalise_phone(value)
-            elif question.type == "postal_code":
-                code = normalise_postal_code(value)
-                if not code:
-                    self.add_error(
-                        question.id, _("Enter a seven-digit postal code, such as 105-8511.")
-                    )
-                cleaned[question.id] = code
+        for question in self.questions:
+            if question.type == "name":
+                self._clean_name(question, cleaned)
+            elif question.type == "group":
+                self._clean_group(question, cleaned)
+            else:
+                cleaned[question.id] = self._clean_value(question, question.id, cleaned)
         return cleaned
 
+    def _clean_value(self, question: Question, name: str, cleaned: dict[str, Any]) -> Any:
+        value = cleaned.get(name)
+        if value in (None, "", [], False):
+            return [] if question.type == "multichoice" else None
+        if question.type == "date":
+            return value.isoformat()
+        if question.type == "phone":
+            return normalise_phone(value)
+        if question.type == "declaration":
+            return True
+        if question.type == "postal_code":
+            code = normalise_postal_code(value)
+            if not code:
+                self.add_error(name, _("Enter a seven-digit postal code, such as 105-8511."))
+            return code
+        if question.type == "file":
+            return self._clean_file(question, name, value)
+        return value
+
+    def _clean_file(self, question: Question, name: str, value: Any) -> Any:
+        if isinstance(value, UploadedFile):
+            try:
+                return uploads.inspect(
+                    value, accept=question.accept, max_size_mb=question.max_size_mb
+                )
+            except uploads.UploadRefused as exc:
+                self.add_error(name, exc.message)
+                return None
+        if str(value) not in self.attachment_names:
+            self.add_error(name, _("Upload the file again."))
+            return None
+        return str(value)
+
+    def _clean_name(self, question: Question, cleaned: dict[str, Any]) -> None:
+        parts = {part: cleaned.pop(f"{question.id}{SEP}{part}", "") or "" for part in NAME_PARTS}
+        cleaned[question.id] = parts if any(parts.values()) else None
+
+    def _clean_group(self, question: Question, cleaned: dict[str, Any]) -> None:
+        cleaned.pop(f"{question.id}{SEP}count", None)
+        items = []
+        for index in range(self.group_counts[question.id]):
+            item = {}
+            for child in question.questions:
+                name = f"{question.id}{SEP}{index}{SEP}{child.id}"
+                item[child.id] = self._clean_value(child, name, cleaned)
+                cleaned.pop(name, None)
+            items.append(item)
+        cleaned[question.id] = items
+
     def answers(self) -> dict[str, Any]:
-        return {q.id: self.cleaned_data.get(q.id) for q in self.page.questions}
+        """This page's answers; questions the page hides are cleared (None)."""
+        shown = {q.id: self.cleaned_data.get(q.id) for q in self.questions}
+        hidden = {q.id: None for q in self.page.questions if q.id not in shown}
+        return {**hidden, **shown}
+
+
+def raw_initial(page: Page, data: Any) -> dict[str, Any]:
+    """What was posted, shaped as saved answers, to redisplay a page without checking it
+    (after "add another" or "remove")."""
+    initial: dict[str, Any] = {}
+    for question in page.questions:
+        if question.type == "group":
+            count = group_count(question, data, None)
+            initial[question.id] = [
+                {c.id: data.get(f"{question.id}{SEP}{i}{SEP}{c.id}") for c in question.questions}
+                for i in range(count)
+            ]
+        elif question.type == "name":
+            initial[question.id] = {p: data.get(f"{question.id}{SEP}{p}") for p in NAME_PARTS}
+        elif question.type == "multichoice":
+            initial[question.id] = data.getlist(question.id)
+        elif question.type != "file":
+            initial[question.id] = data.get(question.id)
+    return initial
+
+
+GROUP_ACTION = re.compile(rf"^(?P<group>[a-z][a-z0-9_]*)(?:{SEP}(?P<index>\d+))?$")
+
+
+def apply_group_action(page: Page, answers: dict[str, Any], add: str, remove: str) -> bool:
+    """Add an item to a group ("add another") or remove one, in ``answers``. Returns whether
+    anything changed."""
+    if add:
+        question = next((q for q in page.questions if q.id == add and q.type == "group"), None)
+        if question is None:
+            return False
+        items = list(answers.get(question.id) or [])
+        if len(items) >= question.max_items:
+            return False
+        answers[question.id] = [*items, {}]
+        return True
+    match = GROUP_ACTION.match(remove or "")
+    if match is None or match["index"] is None:
+        return False
+    question = next(
+        (q for q in page.questions if q.id == match["group"] and q.type == "group"), None
+    )
+    items = list(answers.get(match["group"]) or [])
+    index = int(match["index"])
+    if question is None or not 0 <= index < len(items) or len(items) <= 1:
+        return False
+    del items[index]
+    answers[question.id] = items
+    return True
 
 
 def initial_for(page: Page, answers: dict[str, Any]) -> dict[str, Any]:
     return {q.id: answers.get(q.id) for q in page.questions if q.id in answers}
+
+
+def is_unanswered(question: Question, value: Any) -> bool:
+    if question.type == "name":
+        return not isinstance(value, dict) or not all(value.get(p) for p in NAME_PARTS)
+    if question.type == "group":
+        return not isinstance(value, list) or not value
+    return value in (None, "", [], False)
 
 
 def route(definition: FormDefinition, answers: dict[str, Any]) -> tuple[list[Page], str | None]:
@@ -126,18 +474,32 @@ def route(definition: FormDefinition, answers: dict[str, Any]) -> tuple[list[Pag
 
 
 def validate_all(
-    definition: FormDefinition, data: dict[str, Any], language: str
+    definition: FormDefinition,
+    data: dict[str, Any],
+    language: str,
+    *,
+    attachment_names: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, list[str]], str | None]:
-    """Check every page on the applicant's route. Returns (answers, errors, exit id)."""
+    """Check every page on the applicant's route. Returns (answers, errors, exit id).
+
+    Only the answers on the route, to the questions shown, are kept. File answers must be
+    ids of attachments in ``attachment_names`` (uploaded by this applicant)."""
     answers: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     page: Page | None = definition.pages[0]
     seen: list[str] = []
     while page is not None and page.id not in seen:
         seen.append(page.id)
-        form = PageForm(_as_form_data(page, data), page=page, language=language)
+        form = PageForm(
+            as_form_data(page, data),
+            initial=_file_answers(page, data),
+            page=page,
+            language=language,
+            answers=answers,
+            attachment_names=attachment_names,
+        )
         if form.is_valid():
-            answers.update(form.answers())
+            answers.update({k: v for k, v in form.answers().items() if v is not None})
         else:
             errors.update({k: [str(m) for m in v] for k, v in form.errors.items()})
             return answers, errors, None
@@ -148,17 +510,44 @@ def validate_all(
     return answers, errors, None
 
 
-def _as_form_data(page: Page, data: dict[str, Any]) -> dict[str, Any]:
-    """API JSON values as the strings a form post would carry."""
+def _file_answers(page: Page, data: dict[str, Any]) -> dict[str, Any]:
+    return {q.id: data[q.id] for q in page.questions if q.type == "file" and data.get(q.id)}
+
+
+def _scalar(question: Question, value: Any) -> Any:
+    if question.type == "multichoice":
+        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    if question.type == "declaration":
+        return "on" if value is True else ""
+    return str(value)
+
+
+def as_form_data(page: Page, data: dict[str, Any]) -> dict[str, Any]:
+    """Saved or API JSON values as the strings a form post would carry."""
     form_data: dict[str, Any] = {}
     for question in page.questions:
         value = data.get(question.id)
-        if value is None:
+        if value is None or question.type == "file":
             continue
-        if question.type == "multichoice":
-            form_data[question.id] = (
-                [str(v) for v in value] if isinstance(value, list) else [str(value)]
-            )
+        if question.type == "name":
+            if isinstance(value, dict):
+                for part in NAME_PARTS:
+                    if value.get(part) is not None:
+                        form_data[f"{question.id}{SEP}{part}"] = str(value[part])
+        elif question.type == "group":
+            items = value if isinstance(value, list) else []
+            form_data[f"{question.id}{SEP}count"] = str(len(items) or 1)
+            if len(items) > question.max_items:
+                form_data[f"{question.id}{SEP}count"] = str(question.max_items + 1)
+            for index, item in enumerate(items[: question.max_items]):
+                if not isinstance(item, dict):
+                    continue
+                for child in question.questions:
+                    child_value = item.get(child.id)
+                    if child_value is not None:
+                        form_data[f"{question.id}{SEP}{index}{SEP}{child.id}"] = _scalar(
+                            child, child_value
+                        )
         else:
-            form_data[question.id] = str(value)
+            form_data[question.id] = _scalar(question, value)
     return form_data

@@ -19,7 +19,9 @@ from django.utils import timezone
 from minato.core import audit, context
 from minato.core.business_days import add_business_days
 from minato.notifications.services import notify
-from minato.procedures.answers import validate_all
+from minato.procedures.answers import route, validate_all
+from minato.procedures.attachments import attachment_names, claim_attachments
+from minato.procedures.fees import fee_lines, fee_total
 from minato.procedures.form_schema import FormDefinition, check_definition, parse_definition
 from minato.procedures.handoff import queue_handoff
 from minato.procedures.models import Application, ApplicationEvent, FormVersion, Procedure
@@ -104,6 +106,14 @@ def prefilled_answers(definition: FormDefinition, applicant: Any) -> dict[str, A
                 else f"{profile.prefecture}{profile.city}{profile.address_line}",
             }
         )
+    known["name"] = (
+        {
+            part: known.get(part) or ""
+            for part in ("family_name", "given_name", "family_name_kana", "given_name_kana")
+        }
+        if profile is not None
+        else None
+    )
     answers: dict[str, Any] = {}
     for page in definition.pages:
         for question in page.questions:
@@ -182,22 +192,35 @@ def application_submit(*, application: Application, language: str = "ja") -> App
     )
     if application.status not in EDITABLE:
         return application  # already submitted: a double click or a retry
+    definition = definition_of(application)
     answers, errors, exit_id = validate_all(
-        definition_of(application), application.answers, language
+        definition,
+        application.answers,
+        language,
+        attachment_names=attachment_names(
+            uploader_id=application.applicant_id, application=application
+        )
+        if definition.has_files()
+        else None,
     )
     if exit_id is not None:
         raise NotEligible(exit_id)
     if errors:
         raise ApplicationIncomplete(errors)
     application.answers = answers  # only the answers on the route taken are kept
+    if definition.has_fees():
+        pages, _exit = route(definition, answers)
+        application.fee_yen = fee_total(fee_lines(definition, pages, answers, "ja"))
     old = application.status
     if old == Application.Status.RETURNED:
         # A correction keeps its reference and its due date.
         application.status = Application.Status.SUBMITTED
         application.version += 1
-        application.save(update_fields=["status", "answers", "version", "updated_at"])
+        application.save(update_fields=["status", "answers", "fee_yen", "version", "updated_at"])
     else:
         _assign_reference(application)
+    if definition.has_files():
+        claim_attachments(application=application, definition=definition)
     _event(application, old, Application.Status.SUBMITTED)
     queue_handoff(
         application=application,
@@ -254,6 +277,7 @@ def _assign_reference(application: Application) -> None:
                         "status",
                         "submitted_at",
                         "answers",
+                        "fee_yen",
                         "draft_expires_at",
                         "due_date",
                         "version",

@@ -2,12 +2,18 @@
 
 A definition is a list of pages, each with questions and optional routes; routes send the
 applicant to another page or to an exit page ("this procedure is not for you") depending on
-an earlier answer. ``check_definition`` refuses what would trap or lose an applicant:
-unknown targets, unreachable pages, loops, duplicate ids.
+an earlier answer. Questions can be shown only when an earlier page's answer matches
+(``show_if``). ``check_definition`` refuses what would trap or lose an applicant: unknown
+targets, unreachable pages, loops, duplicate ids, conditions on answers not yet given.
+
+Answers are plain JSON: text for most types, a list for ``multichoice``, an object with four
+keys for ``name`` (see NAME_PARTS), a list of objects for a repeatable ``group``, an
+attachment's id for ``file``, and ``true`` for a ``declaration``.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -24,8 +30,21 @@ QuestionType = Literal[
     "email",
     "phone",
     "postal_code",
+    "name",
+    "file",
+    "group",
+    "declaration",
 ]
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+# The parts of a ``name`` answer, in the order they are asked.
+NAME_PARTS = ("family_name", "given_name", "family_name_kana", "given_name_kana")
+# File types an applicant may upload; anything else (SVG, HTML, Office files with macros,
+# archives) is refused, whatever its name says. See minato.procedures.uploads.
+FileKind = Literal["pdf", "jpeg", "png"]
+ALL_FILE_KINDS: tuple[FileKind, ...] = ("pdf", "jpeg", "png")
+# Choice questions with more options than this are answered by typing and picking from a
+# list (an <input list> with a <datalist>), which works without JavaScript.
+AUTOCOMPLETE_THRESHOLD = 20
 
 
 class Translated(BaseModel):
@@ -41,6 +60,16 @@ class Option(BaseModel):
 
     value: str = Field(pattern=r"^[a-z0-9_]{1,40}$")
     label: Translated
+    # A fee for choosing this option (粗大ごみ: each item has its own fee); multiplied by
+    # the answer to a ``quantity`` question beside it, when there is one.
+    fee_yen: int | None = Field(None, ge=0, le=10_000_000)
+
+
+class Condition(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(pattern=ID_PATTERN)
+    equals: str | int | bool
 
 
 class Question(BaseModel):
@@ -51,10 +80,23 @@ class Question(BaseModel):
     label: Translated
     help: Translated | None = None
     required: bool = True
-    options: list[Option] = Field(default_factory=list, max_length=200)
+    options: list[Option] = Field(default_factory=list, max_length=500)
     min: int | None = None
     max: int | None = None
     max_length: int = Field(500, ge=1, le=5000)
+    # A regular expression a text answer must match in full, and what to say when it does not.
+    pattern: str | None = Field(None, max_length=200)
+    pattern_message: Translated | None = None
+    # Asked only when an answer on an earlier page matches.
+    show_if: Condition | None = None
+    # A number question whose answer multiplies the fees of the choices beside it.
+    quantity: bool = False
+    # ``file``: the allowed kinds and the largest size.
+    accept: list[FileKind] = Field(default_factory=lambda: list(ALL_FILE_KINDS), min_length=1)
+    max_size_mb: int = Field(5, ge=1, le=8)  # requests are capped at 10 MB
+    # ``group``: the questions asked for each item, and how many items at most.
+    questions: list[Question] = Field(default_factory=list, max_length=20)
+    max_items: int = Field(10, ge=1, le=50)
     # Fill the first answer from the applicant's profile (they can change it).
     prefill: (
         Literal[
@@ -67,6 +109,7 @@ class Question(BaseModel):
             "address",
             "phone",
             "email",
+            "name",
         ]
         | None
     ) = None
@@ -78,12 +121,12 @@ class Question(BaseModel):
             raise ValueError("option values must be unique")
         return options
 
+    def shown(self, answers: dict[str, Any]) -> bool:
+        return self.show_if is None or answers.get(self.show_if.question) == self.show_if.equals
 
-class Condition(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    question: str = Field(pattern=ID_PATTERN)
-    equals: str | int | bool
+    @property
+    def uses_autocomplete(self) -> bool:
+        return self.type == "choice" and len(self.options) > AUTOCOMPLETE_THRESHOLD
 
 
 class Route(BaseModel):
@@ -128,6 +171,19 @@ class FormDefinition(BaseModel):
     def question(self, question_id: str) -> Question | None:
         return next((q for page in self.pages for q in page.questions if q.id == question_id), None)
 
+    def questions(self) -> list[Question]:
+        return [q for page in self.pages for q in page.questions]
+
+    def has_files(self) -> bool:
+        return any(q.type == "file" for q in self.questions())
+
+    def has_fees(self) -> bool:
+        return any(
+            o.fee_yen is not None
+            for q in self.questions()
+            for o in [*q.options, *(o for c in q.questions for o in c.options)]
+        )
+
 
 class DefinitionError(ValueError):
     def __init__(self, problems: list[str]) -> None:
@@ -152,6 +208,39 @@ def next_page_id(page: Page, answers: dict[str, Any]) -> str | None:
     return page.next
 
 
+def _question_problems(question: Question, *, in_group: bool) -> list[str]:
+    problems: list[str] = []
+    where = f"question {question.id}"
+    if question.type in ("choice", "multichoice") and not question.options:
+        problems.append(f"{where}: a choice needs options")
+    if question.type != "group" and question.questions:
+        problems.append(f"{where}: only a group has questions of its own")
+    if question.type == "group":
+        if in_group:
+            problems.append(f"{where}: a group cannot contain another group")
+        if not question.questions:
+            problems.append(f"{where}: a group needs at least one question")
+        child_ids = [child.id for child in question.questions]
+        if len(set(child_ids)) != len(child_ids):
+            problems.append(f"{where}: the group's question ids must be unique")
+        for child in question.questions:
+            if child.type == "file":
+                problems.append(f"{where}: files cannot be asked inside a group")
+            if child.show_if is not None:
+                problems.append(f"{where}: questions inside a group cannot have conditions")
+            problems.extend(_question_problems(child, in_group=True))
+    if question.quantity and question.type != "number":
+        problems.append(f"{where}: only a number can be a quantity")
+    if question.pattern is not None:
+        try:
+            re.compile(question.pattern)
+        except re.error as exc:
+            problems.append(f"{where}: the pattern is not a valid regular expression ({exc})")
+    if question.min is not None and question.max is not None and question.min > question.max:
+        problems.append(f"{where}: the minimum is larger than the maximum")
+    return problems
+
+
 def check_definition(data: Any) -> FormDefinition:
     """Parse and check a definition for publishing; raises DefinitionError listing problems."""
     definition = parse_definition(data)
@@ -167,8 +256,12 @@ def check_definition(data: Any) -> FormDefinition:
     asked_before: set[str] = set()
     for page in definition.pages:
         for question in page.questions:
-            if question.type in ("choice", "multichoice") and not question.options:
-                problems.append(f"question {question.id}: a choice needs options")
+            problems.extend(_question_problems(question, in_group=False))
+            if question.show_if is not None and question.show_if.question not in asked_before:
+                problems.append(
+                    f"question {question.id}: shown depending on {question.show_if.question!r}, "
+                    "which is not asked on an earlier page"
+                )
         targets = [route.goto for route in page.routes] + ([page.next] if page.next else [])
         for target in targets:
             if target not in all_ids:

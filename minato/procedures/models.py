@@ -148,6 +148,8 @@ class Application(models.Model):
     draft_expires_at = models.DateTimeField(null=True, blank=True)
     # When a business system pulling through the API acknowledged it (pull hand-off).
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # The fee worked out from the answers at submission (per-item fees), in yen.
+    fee_yen = models.PositiveIntegerField(null=True, blank=True)
     # The standard processing days counted in business days from submission.
     due_date = models.DateField(null=True, blank=True, db_index=True)
     assignee = models.ForeignKey(
@@ -169,6 +171,36 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.reference or f"draft {self.public_id}"
+
+
+class Attachment(models.Model):
+    """A file an applicant uploaded, checked by ``uploads.inspect`` before it was stored.
+
+    The SHA-256 is taken when it is stored and checked every time it is read, so a file
+    changed on disk is noticed rather than handed out. An attachment belongs to its
+    uploader; it joins an application when that application is submitted with it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attachments"
+    )
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    question_id = models.CharField(max_length=40)
+    filename = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"attachment {self.public_id}"
 
 
 class ApplicationNote(models.Model):

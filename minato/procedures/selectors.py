@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from minato.accounts.models import User
 from minato.procedures import search
-from minato.procedures.models import Application, Category, FormVersion, LifeEvent, Procedure
+from minato.procedures.models import (
+    Application,
+    Attachment,
+    Category,
+    FormVersion,
+    LifeEvent,
+    Procedure,
+)
 
 
 def published_procedures() -> QuerySet[Procedure]:
@@ -173,3 +180,11 @@ def department_staff(*, department_id: int) -> QuerySet[User]:
     return User.objects.filter(
         kind=User.Kind.STAFF, staff_profile__department_id=department_id
     ).order_by("display_name")
+
+
+def own_attachment(*, public_id: Any, uploader_id: int) -> Attachment | None:
+    return (
+        Attachment.objects.filter(public_id=public_id, uploader_id=uploader_id)
+        .select_related("application")
+        .first()
+    )

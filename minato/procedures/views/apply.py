@@ -6,7 +6,6 @@ one the answers skip, redirects to the first page still needing an answer.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -17,11 +16,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minato.core.translated import localized
-from minato.core.wareki import to_wareki
-from minato.procedures import applications, selectors
-from minato.procedures.answers import PageForm, initial_for, route
+from minato.procedures import applications, attachments, selectors
+from minato.procedures.answers import (
+    PageForm,
+    apply_group_action,
+    initial_for,
+    is_unanswered,
+    raw_initial,
+    route,
+)
+from minato.procedures.display import answer_rows
+from minato.procedures.fees import fee_lines, fee_total
 from minato.procedures.form_schema import FormDefinition, Page, next_page_id
 from minato.procedures.models import Application
+from minato.procedures.uploads import CheckedFile
+from minato.procedures.views.files import attachment_response
 
 
 def _resident_only(view: Any) -> Any:
@@ -53,7 +62,11 @@ def _first_incomplete(
     pages, exit_id = route(definition, answers)
     for page in pages:
         for question in page.questions:
-            if question.required and answers.get(question.id) in (None, "", []):
+            if (
+                question.required
+                and question.shown(answers)
+                and is_unanswered(question, answers.get(question.id))
+            ):
                 return pages, page, None
     return pages, None, exit_id
 
@@ -100,14 +113,39 @@ def page(request: HttpRequest, public_id: Any, page_id: str) -> HttpResponse:
     if current is None or page_id not in reachable:
         # A page the answers skip, or one further than the applicant has got: not by URL.
         return redirect("procedures:resume", public_id=draft.public_id)
-    form = PageForm(
-        request.POST or None,
-        initial=initial_for(current, draft.answers),
-        page=current,
-        language=request.LANGUAGE_CODE,
+    names = (
+        attachments.attachment_names(uploader_id=_user_id(request), application=draft)
+        if any(q.type == "file" for q in current.questions)
+        else {}
     )
-    if request.method == "POST" and form.is_valid():
+    form_kwargs: dict[str, Any] = {
+        "page": current,
+        "language": request.LANGUAGE_CODE,
+        "answers": draft.answers,
+        "attachment_names": names,
+    }
+    add, remove = request.POST.get("add_item", ""), request.POST.get("remove_item", "")
+    if request.method == "POST" and (add or remove):
+        # "Add another" / "Remove": show the page again with one item more or fewer,
+        # keeping what was typed, without checking or saving it yet.
+        typed = {**initial_for(current, draft.answers), **raw_initial(current, request.POST)}
+        apply_group_action(current, typed, add, remove)
+        form = PageForm(initial=typed, **form_kwargs)
+    else:
+        form = PageForm(
+            request.POST or None,
+            request.FILES or None,
+            initial=initial_for(current, draft.answers),
+            **form_kwargs,
+        )
+    if request.method == "POST" and not (add or remove) and form.is_valid():
         answers = form.answers()
+        for question_id, value in answers.items():
+            if isinstance(value, CheckedFile):
+                stored = attachments.attachment_store(
+                    uploader=request.user, question_id=question_id, checked=value, application=draft
+                )
+                answers[question_id] = str(stored.public_id)
         applications.application_save_page(application=draft, answers=answers)
         if "save_and_exit" in request.POST:
             messages.success(
@@ -155,38 +193,6 @@ def exit_page(request: HttpRequest, public_id: Any, exit_id: str) -> HttpRespons
     )
 
 
-def _answer_rows(
-    definition: FormDefinition, pages: list[Page], answers: dict[str, Any], language: str
-) -> list[dict[str, Any]]:
-    rows = []
-    for page_ in pages:
-        for question in page_.questions:
-            value = answers.get(question.id)
-            labels = {
-                o.value: localized(o.label.model_dump(by_alias=True), language)
-                for o in question.options
-            }
-            if question.type == "yesno":
-                shown = _("Yes") if value == "yes" else _("No") if value == "no" else ""
-            elif question.type == "multichoice":
-                shown = "、".join(labels.get(v, v) for v in value or [])
-            elif question.type == "choice":
-                shown = labels.get(str(value), str(value or ""))
-            elif question.type == "date" and value:
-                shown = f"{value}（{to_wareki(date.fromisoformat(value))}）"
-            else:
-                shown = "" if value is None else str(value)
-            rows.append(
-                {
-                    "page_id": page_.id,
-                    "question": question.id,
-                    "label": localized(question.label.model_dump(by_alias=True), language),
-                    "answer": shown,
-                }
-            )
-    return rows
-
-
 @_resident_only
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, public_id: Any) -> HttpResponse:
@@ -212,12 +218,21 @@ def check(request: HttpRequest, public_id: Any) -> HttpResponse:
             except applications.NotEligible as exc:
                 return redirect("procedures:exit", public_id=draft.public_id, exit_id=exc.exit_id)
             return redirect("procedures:application_detail", reference=submitted.reference)
+    lines = fee_lines(definition, pages, draft.answers, request.LANGUAGE_CODE)
     return render(
         request,
         "procedures/portal/check.html",
         {
             "draft": draft,
-            "rows": _answer_rows(definition, pages, draft.answers, request.LANGUAGE_CODE),
+            "rows": answer_rows(
+                definition,
+                pages,
+                draft.answers,
+                request.LANGUAGE_CODE,
+                attachments.attachment_names(uploader_id=_user_id(request), application=draft),
+            ),
+            "fee_lines": lines,
+            "fee_total": fee_total(lines),
             "declaration": localized(definition.declaration.model_dump(by_alias=True)),
             "declaration_error": declaration_error,
         },
@@ -244,7 +259,13 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "procedures/portal/application_detail.html",
         {
             "application": application,
-            "rows": _answer_rows(definition, pages, application.answers, request.LANGUAGE_CODE),
+            "rows": answer_rows(
+                definition,
+                pages,
+                application.answers,
+                request.LANGUAGE_CODE,
+                {str(a.public_id): a.filename for a in application.attachments.all()},
+            ),
             "can_withdraw": application.status in applications.WITHDRAWABLE,
         },
     )
@@ -271,3 +292,12 @@ def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         messages.success(request, _("Your application has been withdrawn."))
     return redirect("procedures:application_detail", reference=application.reference)
+
+
+@_resident_only
+def attachment(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """A file the resident uploaded, on a draft or an application of theirs."""
+    item = selectors.own_attachment(public_id=public_id, uploader_id=_user_id(request))
+    if item is None:
+        raise Http404
+    return attachment_response(item, by_staff=False)

@@ -28,7 +28,10 @@ from minato.core.forms import AccessibleForm
 from minato.core.translated import localized
 from minato.procedures import applications, handoff, selectors, workflow
 from minato.procedures.answers import route
+from minato.procedures.display import answer_rows
+from minato.procedures.fees import fee_lines
 from minato.procedures.models import Application
+from minato.procedures.views.files import attachment_response
 
 EXPORT_LIMIT = 10_000
 STALE = gettext_lazy(
@@ -170,14 +173,9 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     application = _scoped(request, reference)
     definition = applications.definition_of(application)
     pages, _exit = route(definition, application.answers)
-    rows = [
-        {
-            "label": localized(q.label.model_dump(by_alias=True)),
-            "answer": application.answers.get(q.id),
-        }
-        for page in pages
-        for q in page.questions
-    ]
+    files = {str(a.public_id): a.filename for a in application.attachments.all()}
+    rows = answer_rows(definition, pages, application.answers, request.LANGUAGE_CODE, files)
+    lines = fee_lines(definition, pages, application.answers, request.LANGUAGE_CODE)
     colleagues = selectors.department_staff(department_id=application.department_id)
     return render(
         request,
@@ -185,6 +183,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "application": application,
             "rows": rows,
+            "fee_lines": lines,
             "transitions": workflow.available_transitions(staff, application),
             "notes": application.notes.select_related("author"),
             "events": application.events.all(),
@@ -200,6 +199,14 @@ def _version(request: HttpRequest) -> int:
         return int(request.POST.get("version", ""))
     except ValueError:
         return -1
+
+
+def attachment(request: HttpRequest, reference: str, public_id: Any) -> HttpResponse:
+    application = _scoped(request, reference)
+    item = application.attachments.filter(public_id=public_id).first()
+    if item is None:
+        raise Http404
+    return attachment_response(item, by_staff=True)
 
 
 @require_POST

@@ -1,0 +1,144 @@
+"""Checking files that applicants upload, before anything is stored.
+
+A file is accepted only if its first bytes say it is one of the allowed kinds (PDF, JPEG,
+PNG) — the name and the browser's content type are ignored, so an SVG, an HTML page or a
+script renamed to ``.png`` is refused. Images are decoded with a pixel limit (a
+"decompression bomb" — a small file that expands to gigapixels — is refused before it is
+decoded) and re-encoded, which drops EXIF data (GPS position, camera serial numbers) and
+anything hidden after the image data. PDFs with JavaScript, launch actions or embedded
+files are refused. What is stored is the checked file and its SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAGIC = {
+    "pdf": (b"%PDF-",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+}
+CONTENT_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
+EXTENSIONS = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png"}
+ACCEPT_ATTRIBUTE = {
+    "pdf": ".pdf,application/pdf",
+    "jpeg": ".jpg,.jpeg,image/jpeg",
+    "png": ".png,image/png",
+}
+# 40 megapixels: well above any phone camera, far below a bomb.
+MAX_PIXELS = 40_000_000
+# PDF name objects that run code or carry other files when the document is opened.
+PDF_ACTIVE_CONTENT = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
+
+
+class UploadRefused(Exception):
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    filename: str
+    kind: str
+    content: bytes
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.kind]
+
+
+def sniff(head: bytes) -> str | None:
+    for kind, signatures in MAGIC.items():
+        if any(head.startswith(signature) for signature in signatures):
+            return kind
+    return None
+
+
+def safe_filename(name: str, kind: str) -> str:
+    """A display name without paths, control characters or a misleading extension."""
+    base = unicodedata.normalize("NFKC", str(name)).replace("\\", "/").rsplit("/", 1)[-1]
+    base = re.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "", base).strip(" .")
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    return f"{(stem or 'file')[:80]}{EXTENSIONS[kind]}"
+
+
+def _reencode_image(content: bytes, kind: str) -> bytes:
+    with warnings.catch_warnings():
+        # Pillow warns (rather than fails) between MAX_IMAGE_PIXELS and twice that.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(content), formats=[kind.upper()]) as image:
+                width, height = image.size  # read from the header, nothing decoded yet
+                if width * height > MAX_PIXELS:
+                    raise UploadRefused(_("The image is too large. Use a smaller image."))
+                image.load()
+                upright = ImageOps.exif_transpose(image)  # keep the photo the right way up
+                out = io.BytesIO()
+                if kind == "jpeg":
+                    upright.convert("RGB").save(out, format="JPEG", quality=90, optimize=True)
+                else:
+                    if upright.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
+                        upright = upright.convert("RGBA")
+                    upright.save(out, format="PNG", optimize=True)  # no text or EXIF chunks
+                return out.getvalue()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise UploadRefused(_("The image is too large. Use a smaller image.")) from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise UploadRefused(_("The file could not be read. It may be damaged.")) from None
+
+
+def _check_pdf(content: bytes) -> None:
+    if b"%%EOF" not in content[-2048:]:
+        raise UploadRefused(_("The file could not be read. It may be damaged."))
+    if PDF_ACTIVE_CONTENT.search(content):
+        raise UploadRefused(
+            _(
+                "This PDF contains scripts or embedded files, which we cannot accept. Save it "
+                "again as a plain PDF (for example by printing it to PDF)."
+            )
+        )
+
+
+def inspect(upload: Any, *, accept: Sequence[str], max_size_mb: int) -> CheckedFile:
+    """Check one uploaded file; raises UploadRefused with a message for the applicant."""
+    limit = max_size_mb * 1024 * 1024
+    if upload.size is not None and upload.size > limit:
+        raise UploadRefused(_("The file must be smaller than %(mb)s MB.") % {"mb": max_size_mb})
+    upload.seek(0)
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise UploadRefused(_("The file must be smaller than %(mb)s MB.") % {"mb": max_size_mb})
+    if not content:
+        raise UploadRefused(_("The file is empty."))
+    kind = sniff(content[:16])
+    if kind is None or kind not in accept:
+        allowed = "、".join(sorted(k.upper() for k in accept))
+        raise UploadRefused(
+            _("This type of file is not accepted. Upload one of: %(kinds)s.") % {"kinds": allowed}
+        )
+    if kind == "pdf":
+        _check_pdf(content)
+    else:
+        content = _reencode_image(content, kind)
+    return CheckedFile(
+        filename=safe_filename(getattr(upload, "name", "") or "", kind),
+        kind=kind,
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
