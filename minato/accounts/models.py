@@ -31,6 +31,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         RESIDENT = "resident", _("Resident")
         STAFF = "staff", _("Staff")
         SERVICE = "service", _("Service account")
+        # Applied without an account, after confirming an email address (see procedures.guest).
+        GUEST = "guest", _("Guest")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(unique=True)

@@ -74,6 +74,8 @@ class Procedure(models.Model):
     # Why the procedure must be done in person (required when the law keeps it offline).
     offline_reason = models.JSONField(default=dict, blank=True)
     keywords = models.CharField(max_length=300, blank=True)
+    # Whether someone without an account may apply, after confirming their email address.
+    allows_guest = models.BooleanField(default=False)
     is_published = models.BooleanField(default=True)
     search_text = models.TextField(blank=True, editable=False)
     search_reading = models.TextField(blank=True, editable=False)
@@ -115,6 +117,52 @@ class FormVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.slug} v{self.version}"
+
+
+class FormDraft(models.Model):
+    """The form a department is building in the console: edited freely, checked and copied
+    into a new FormVersion when published. One per procedure."""
+
+    procedure = models.OneToOneField(Procedure, on_delete=models.CASCADE, related_name="form_draft")
+    definition = models.JSONField()
+    # Optimistic lock: two people editing the same form cannot overwrite each other.
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["procedure_id"]
+
+    def __str__(self) -> str:
+        return f"form draft of {self.procedure.slug}"
+
+
+class GuestAccess(models.Model):
+    """A guest's confirmed email address for one procedure: the link we emailed proves they
+    own it, and the session holds the token. The guest's applications belong to a guest
+    account (User.Kind.GUEST) made for that address."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField()
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="guest_accesses"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"guest access to {self.procedure_id}"
 
 
 class Application(models.Model):
