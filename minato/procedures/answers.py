@@ -413,7 +413,7 @@ def raw_initial(page: Page, data: Any) -> dict[str, Any]:
     return initial
 
 
-GROUP_ACTION = re.compile(rf"^(?P<group>[a-z][a-z0-9_]*)(?:{SEP}(?P<index>\d+))?$")
+GROUP_ACTION = re.compile(rf"^(?P<group>[a-z][a-z0-9_]*?)(?:{SEP}(?P<index>\d+))?$")
 
 
 def apply_group_action(page: Page, answers: dict[str, Any], add: str, remove: str) -> bool:

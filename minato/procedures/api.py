@@ -4,8 +4,9 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Header, Path, Query, Router, Schema, Status
+from ninja import Field, File, Header, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from minato.accounts import permissions
@@ -14,7 +15,7 @@ from minato.accounts.models import ApiToken
 from minato.core.api.idempotency import idempotent
 from minato.core.api.pagination import LimitOffset
 from minato.core.api.schemas import InputSchema, responses
-from minato.procedures import applications, handoff, selectors, workflow
+from minato.procedures import applications, attachments, handoff, selectors, uploads, workflow
 from minato.procedures.models import Application, ApplicationEvent, Procedure
 
 router = Router(tags=["procedures"])
@@ -111,12 +112,22 @@ def procedure_form(request: HttpRequest, slug: Path[str]) -> Any:
     }
 
 
+GroupItemAnswer = dict[str, str | int | bool | list[str] | None]
+
+
 class ApplicationIn(InputSchema):
-    answers: dict[str, str | int | bool | list[str] | None] = Field(
+    answers: dict[
+        str,
+        str | int | bool | list[str] | dict[str, str | None] | list[GroupItemAnswer] | None,
+    ] = Field(
         ...,
         max_length=200,
         description="Answers by question id, as in the form definition: text, numbers, "
-        'dates as YYYY-MM-DD, choice values, "yes"/"no", lists for multiple choice.',
+        'dates as YYYY-MM-DD, choice values, "yes"/"no", lists for multiple choice, '
+        "an object with family_name, given_name, family_name_kana and given_name_kana for "
+        "a name, a list of objects (one per item) for a repeatable group, `true` for a "
+        "declaration, and for a file the `id` returned by "
+        "`POST /procedures/{slug}/attachments`.",
     )
     language: str = Field("ja", pattern=r"^(ja|en|ja-easy)$")
 
@@ -209,6 +220,62 @@ def application_create(
 
     status, body = idempotent(request, scope=f"procedures.application:{procedure.slug}", run=run)
     return Status(status, body)
+
+
+class AttachmentOut(Schema):
+    id: str
+    question: str
+    filename: str
+    kind: str
+    size: int
+    sha256: str
+
+
+@router.post(
+    "/procedures/{slug}/attachments",
+    response=responses({201: AttachmentOut}),
+    auth=AUTH,
+    summary="Upload a file for a file question (multipart/form-data, field `file`)",
+    description="The file is checked as on the portal (allowed kinds by content, size, "
+    "images re-encoded without EXIF). Put the returned `id` as the question's answer when "
+    "submitting; files no application takes up are deleted after a day.",
+)
+def attachment_upload(
+    request: HttpRequest,
+    slug: Path[str],
+    question: Query[str],
+    file: File[UploadedFile],
+) -> Status:
+    applicant = require_resident(request, "Applications are made by a signed-in resident")
+    procedure = selectors.published_procedures().filter(slug=slug[:80]).first()
+    form_version = selectors.current_form_version(procedure) if procedure else None
+    if procedure is None or form_version is None:
+        raise HttpError(404, "This procedure has no online form")
+    target = applications.parse_definition(form_version.definition).question(question[:40])
+    if target is None or target.type != "file":
+        raise ValidationError(
+            [{"loc": ["query", "question"], "msg": "Not a file question", "type": "value_error"}]
+        )
+    try:
+        checked = uploads.inspect(file, accept=target.accept, max_size_mb=target.max_size_mb)
+    except uploads.UploadRefused as exc:
+        raise ValidationError(
+            [{"loc": ["body", "file"], "msg": str(exc.message), "type": "invalid_file"}]
+        ) from None
+    stored = attachments.attachment_store(
+        uploader=applicant, question_id=target.id, checked=checked
+    )
+    return Status(
+        201,
+        {
+            "id": str(stored.public_id),
+            "question": stored.question_id,
+            "filename": stored.filename,
+            "kind": stored.kind,
+            "size": stored.size,
+            "sha256": stored.sha256,
+        },
+    )
 
 
 @router.get(

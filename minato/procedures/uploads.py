@@ -73,8 +73,8 @@ def sniff(head: bytes) -> str | None:
 def safe_filename(name: str, kind: str) -> str:
     """A display name without paths, control characters or a misleading extension."""
     base = unicodedata.normalize("NFKC", str(name)).replace("\\", "/").rsplit("/", 1)[-1]
-    base = re.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "", base).strip(" .")
-    stem = base.rsplit(".", 1)[0] if "." in base else base
+    base = re.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "", base)
+    stem = (base.rsplit(".", 1)[0] if "." in base else base).strip(" .")
     return f"{(stem or 'file')[:80]}{EXTENSIONS[kind]}"
 
 

@@ -119,7 +119,8 @@ def test_housekeeping_purges_expired_idempotency_records_only() -> None:
     )
     IdempotencyRecord.objects.create(owner="o", key="new", scope="s", fingerprint="f")
     _heartbeat(age_seconds=2 * 86400)
-    assert run_housekeeping() == {"idempotency_records": 1, "worker_heartbeats": 1}
+    counts = run_housekeeping()
+    assert (counts["idempotency_records"], counts["worker_heartbeats"]) == (1, 1)
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
 
 

@@ -1,0 +1,9 @@
+"""Hourly clean-up for procedures (run by ``minato.core.housekeeping``)."""
+
+from __future__ import annotations
+
+from minato.procedures.attachments import purge_unclaimed_attachments
+
+
+def run() -> dict[str, int]:
+    return {"unclaimed_attachments": purge_unclaimed_attachments()}

@@ -1,0 +1,486 @@
+"""Question types beyond plain fields: names with furigana, repeatable groups with per-item
+fees, file uploads, conditions, patterns, autocomplete and declarations."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from PIL import Image
+
+from minato.accounts.models import User
+from minato.core.models import AuditEvent
+from minato.procedures import applications, uploads
+from minato.procedures.answers import validate_all
+from minato.procedures.form_schema import DefinitionError, check_definition
+from minato.procedures.models import Application, Attachment, Procedure
+
+pytestmark = pytest.mark.django_db
+
+
+def t(ja: str, en: str = "") -> dict[str, str]:
+    return {"ja": ja, "en": en or ja}
+
+
+TOWNS = [{"value": f"town{n}", "label": t(f"町{n}", f"Town {n}")} for n in range(25)]
+TOWNS[3] = {"value": "shiba", "label": t("芝", "Shiba")}
+
+FEATURES: dict[str, Any] = {
+    "pages": [
+        {
+            "id": "who",
+            "title": t("申請者"),
+            "questions": [
+                {"id": "applicant", "type": "name", "prefill": "name", "label": t("氏名")},
+                {"id": "business", "type": "yesno", "label": t("事業者ですか")},
+            ],
+            "next": "details",
+        },
+        {
+            "id": "details",
+            "title": t("内容"),
+            "questions": [
+                {
+                    "id": "corporate_number",
+                    "type": "text",
+                    "label": t("法人番号"),
+                    "pattern": r"\d{13}",
+                    "pattern_message": t("13桁の数字で入力してください", "Enter 13 digits"),
+                    "show_if": {"question": "business", "equals": "yes"},
+                },
+                {"id": "town", "type": "choice", "label": t("町名"), "options": TOWNS},
+                {
+                    "id": "items",
+                    "type": "group",
+                    "label": t("品目", "Item"),
+                    "max_items": 3,
+                    "questions": [
+                        {
+                            "id": "item",
+                            "type": "choice",
+                            "label": t("品目"),
+                            "options": [
+                                {"value": "bed", "label": t("ベッド", "Bed"), "fee_yen": 2000},
+                                {"value": "chair", "label": t("椅子", "Chair"), "fee_yen": 400},
+                            ],
+                        },
+                        {
+                            "id": "count",
+                            "type": "number",
+                            "quantity": True,
+                            "min": 1,
+                            "max": 10,
+                            "label": t("個数"),
+                        },
+                    ],
+                },
+            ],
+            "next": "papers",
+        },
+        {
+            "id": "papers",
+            "title": t("書類"),
+            "questions": [
+                {
+                    "id": "photo",
+                    "type": "file",
+                    "accept": ["jpeg", "png", "pdf"],
+                    "max_size_mb": 1,
+                    "label": t("写真"),
+                },
+                {"id": "agree", "type": "declaration", "label": t("規約に同意します")},
+            ],
+        },
+    ],
+    "declaration": t("誤りはありません"),
+}
+
+
+@pytest.fixture
+def procedure(catalogue: dict[str, Procedure]) -> Procedure:
+    procedure = catalogue["juminhyo"]
+    procedure.availability = "online"
+    procedure.save()
+    applications.form_publish(procedure=procedure, definition=FEATURES)
+    return procedure
+
+
+def _png(size: tuple[int, int] = (40, 30), *, exif: bool = False) -> bytes:
+    out = io.BytesIO()
+    image = Image.new("RGB", size, (200, 30, 30))
+    if exif:
+        data = image.getexif()
+        data[0x010F] = "SecretCam"  # Make
+        image.save(out, format="JPEG", exif=data.tobytes())
+    else:
+        image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _pdf(extra: bytes = b"") -> bytes:
+    return b"%PDF-1.4\n1 0 obj << /Type /Catalog " + extra + b" >> endobj\ntrailer\n%%EOF\n"
+
+
+def _upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+# --- definitions -------------------------------------------------------------------------
+
+
+def test_the_features_form_is_publishable() -> None:
+    definition = check_definition(FEATURES)
+    assert definition.has_files() and definition.has_fees()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "problem"),
+    [
+        (lambda d: d["pages"][1]["questions"][0]["show_if"].update(question="town"), "earlier"),
+        (lambda d: d["pages"][1]["questions"][2].update(questions=[]), "at least one"),
+        (lambda d: d["pages"][1]["questions"][0].update(pattern="(["), "regular expression"),
+        (lambda d: d["pages"][0]["questions"][1].update(quantity=True), "quantity"),
+        (
+            lambda d: d["pages"][1]["questions"][2]["questions"].append(
+                {"id": "scan", "type": "file", "label": t("x")}
+            ),
+            "inside a group",
+        ),
+    ],
+)
+def test_publishing_refuses_broken_questions(mutate: Any, problem: str) -> None:
+    import copy
+
+    definition = copy.deepcopy(FEATURES)
+    mutate(definition)
+    with pytest.raises(DefinitionError) as error:
+        check_definition(definition)
+    assert any(problem in p for p in error.value.problems), error.value.problems
+
+
+# --- answers through the API path (validate_all) -------------------------------------------
+
+VALID: dict[str, Any] = {
+    "applicant": {
+        "family_name": "港",
+        "given_name": "花子",
+        "family_name_kana": "みなと",
+        "given_name_kana": "ﾊﾅｺ",
+    },
+    "business": "no",
+    "town": "芝",
+    "items": [{"item": "bed", "count": 1}, {"item": "chair", "count": 3}],
+    "photo": "11111111-1111-1111-1111-111111111111",
+    "agree": True,
+}
+FILES = {"11111111-1111-1111-1111-111111111111": "photo.png"}
+
+
+def test_valid_answers_are_normalised() -> None:
+    definition = check_definition(FEATURES)
+    answers, errors, exit_id = validate_all(definition, VALID, "ja", attachment_names=FILES)
+    assert errors == {} and exit_id is None
+    assert answers["applicant"]["given_name_kana"] == "ハナコ"  # half-width kana folded
+    assert answers["town"] == "shiba"  # typed label → option value
+    assert answers["items"] == [{"item": "bed", "count": 1}, {"item": "chair", "count": 3}]
+    assert answers["agree"] is True
+    assert "corporate_number" not in answers  # hidden: not a business
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (
+            {"applicant": {**VALID["applicant"], "family_name_kana": "港"}},
+            "applicant__family_name_kana",
+        ),
+        ({"applicant": "港 花子"}, "applicant__family_name"),
+        ({"town": "大阪"}, "town"),
+        ({"items": [{"item": "bed", "count": 0}]}, "items__0__count"),
+        ({"items": [{"item": "sofa", "count": 1}]}, "items__0__item"),
+        ({"items": [{"item": "bed", "count": 1}] * 4}, "items__count"),
+        ({"photo": "22222222-2222-2222-2222-222222222222"}, "photo"),
+        ({"agree": False}, "agree"),
+        ({"business": "yes"}, "corporate_number"),
+        ({"business": "yes", "corporate_number": "12345"}, "corporate_number"),
+    ],
+)
+def test_invalid_answers_are_refused_per_question(change: dict[str, Any], field: str) -> None:
+    definition = check_definition(FEATURES)
+    _answers, errors, _exit = validate_all(
+        definition, {**VALID, **change}, "ja", attachment_names=FILES
+    )
+    assert field in errors, errors
+
+
+def test_a_pattern_message_is_the_one_staff_wrote() -> None:
+    definition = check_definition(FEATURES)
+    data = {**VALID, "business": "yes", "corporate_number": "12"}
+    _answers, errors, _exit = validate_all(definition, data, "en", attachment_names=FILES)
+    assert errors["corporate_number"] == ["Enter 13 digits"]
+
+
+# --- uploads -----------------------------------------------------------------------------
+
+
+def test_images_are_reencoded_without_exif() -> None:
+    jpeg = _png(exif=True)
+    assert b"SecretCam" in jpeg
+    checked = uploads.inspect(_upload("IMG_0001.JPG", jpeg), accept=["jpeg"], max_size_mb=1)
+    assert checked.kind == "jpeg" and checked.filename == "IMG_0001.jpg"
+    assert b"SecretCam" not in checked.content
+    assert Image.open(io.BytesIO(checked.content)).getexif() == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "photo.png",
+            b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+            "not accepted",
+        ),
+        ("photo.svg", b"<?xml version='1.0'?><svg onload='alert(1)'/>", "not accepted"),
+        ("report.pdf", b"MZ\x90\x00 an executable", "not accepted"),
+        ("page.png", b"<html><script>alert(1)</script></html>", "not accepted"),
+        ("fake.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "could not be read"),
+        ("script.pdf", _pdf(b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"), "scripts"),
+        ("empty.png", b"", "empty"),
+    ],
+)
+def test_dangerous_or_broken_files_are_refused(name: str, content: bytes, message: str) -> None:
+    with pytest.raises(uploads.UploadRefused) as refused:
+        uploads.inspect(_upload(name, content), accept=["jpeg", "png", "pdf"], max_size_mb=1)
+    assert message in str(refused.value.message)
+
+
+def test_a_kind_the_question_does_not_accept_is_refused() -> None:
+    with pytest.raises(uploads.UploadRefused):
+        uploads.inspect(_upload("a.pdf", _pdf()), accept=["jpeg"], max_size_mb=1)
+
+
+def test_decompression_bombs_are_refused_before_decoding() -> None:
+    out = io.BytesIO()
+    Image.new("1", (10_000, 10_000)).save(out, format="PNG")  # 100 megapixels, ~12 KB
+    assert len(out.getvalue()) < 100_000
+    with pytest.raises(uploads.UploadRefused) as refused:
+        uploads.inspect(_upload("bomb.png", out.getvalue()), accept=["png"], max_size_mb=1)
+    assert "too large" in str(refused.value.message)
+
+
+def test_files_over_the_size_limit_are_refused() -> None:
+    big = _pdf(b" " * (1024 * 1024))
+    with pytest.raises(uploads.UploadRefused) as refused:
+        uploads.inspect(_upload("big.pdf", big), accept=["pdf"], max_size_mb=1)
+    assert "smaller than 1 MB" in str(refused.value.message)
+
+
+def test_file_names_cannot_carry_paths() -> None:
+    assert uploads.safe_filename("../../etc/passwd.png", "png") == "passwd.png"
+    assert uploads.safe_filename("C:\\Users\\x\\見積書.PDF", "pdf") == "見積書.pdf"
+    assert uploads.safe_filename("\x00.pdf", "pdf") == "file.pdf"
+
+
+# --- the resident's journey through these questions ----------------------------------------
+
+
+def _start(client: Client) -> str:
+    response = client.post("/procedures/juminhyo/apply/")
+    return str(response["Location"].rstrip("/").split("/")[-1])
+
+
+def _page(client: Client, draft: str, page: str, data: dict[str, Any]) -> Any:
+    return client.post(f"/procedures/drafts/{draft}/{page}/", data)
+
+
+WHO = {
+    "applicant__family_name": "港",
+    "applicant__given_name": "花子",
+    "applicant__family_name_kana": "ミナト",
+    "applicant__given_name_kana": "ハナコ",
+    "business": "no",
+}
+
+
+def test_a_resident_answers_groups_files_and_sees_the_fees(
+    resident_client: Callable[[User], Client], alice: User, procedure: Procedure
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    # The name is prefilled from the profile.
+    page = client.get(f"/procedures/drafts/{draft}/who/").content.decode()
+    assert 'name="applicant__family_name"' in page
+    assert _page(client, draft, "who", WHO).status_code == 302
+    details = client.get(f"/procedures/drafts/{draft}/details/").content.decode()
+    assert "corporate_number" not in details  # shown to businesses only
+    assert "<datalist" in details  # 25 towns: type and pick
+    typed = {"town": "芝", "items__count": "1", "items__0__item": "bed", "items__0__count": "1"}
+    # "Add another" shows a second item, keeping what was typed, saving nothing yet.
+    more = _page(client, draft, "details", {**typed, "add_item": "items"})
+    assert more.status_code == 200
+    assert 'name="items__1__item"' in more.content.decode()
+    assert Application.objects.get().answers.get("items") is None
+    two = {**typed, "items__count": "2", "items__1__item": "chair", "items__1__count": "3"}
+    assert _page(client, draft, "details", two).status_code == 302
+    # A file with the wrong magic bytes is refused with a message, and nothing is stored.
+    svg = _upload("photo.png", b"<svg><script>alert(1)</script></svg>")
+    refused = _page(client, draft, "papers", {"photo": svg, "agree": "on"})
+    assert refused.status_code == 200 and "not accepted" in refused.content.decode()
+    assert not Attachment.objects.exists()
+    photo = _upload("me.png", _png())
+    assert _page(client, draft, "papers", {"photo": photo, "agree": "on"}).status_code == 302
+    check = client.get(f"/procedures/drafts/{draft}/check/").content.decode()
+    assert "me.png" in check
+    assert "2,000" in check and "1,200" in check and "3,200" in check  # per item and total
+    client.post(f"/procedures/drafts/{draft}/check/", {"declaration": "agreed"})
+    application = Application.objects.get()
+    assert application.status == "submitted" and application.fee_yen == 3200
+    attachment = Attachment.objects.get()
+    assert attachment.application == application
+    assert application.answers["photo"] == str(attachment.public_id)
+    assert application.answers["applicant"]["family_name"] == "港"
+    # The resident and the department's staff can download it; it is checked on the way.
+    download = client.get(f"/procedures/files/{attachment.public_id}/")
+    assert download.status_code == 200 and download["Content-Type"] == "image/png"
+    assert "attachment;" in download["Content-Disposition"]
+    assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_changed_file_is_refused_and_recorded(
+    resident_client: Callable[[User], Client],
+    staff_client: Callable[[User], Client],
+    alice: User,
+    bob: User,
+    charlie: User,
+    procedure: Procedure,
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    _page(client, draft, "who", WHO)
+    _page(client, draft, "details", {"town": "芝", "items__0__item": "bed", "items__0__count": "1"})
+    _page(client, draft, "papers", {"photo": _upload("me.png", _png()), "agree": "on"})
+    client.post(f"/procedures/drafts/{draft}/check/", {"declaration": "agreed"})
+    application = Application.objects.get()
+    attachment = Attachment.objects.get()
+    # Another resident cannot fetch it.
+    assert resident_client(bob).get(f"/procedures/files/{attachment.public_id}/").status_code == 404
+    # Staff of the department can, and the read is audited.
+    staff = staff_client(charlie)
+    url = f"/staff/applications/{application.reference}/files/{attachment.public_id}/"
+    assert staff.get(url).status_code == 200
+    assert AuditEvent.objects.filter(action="procedures.attachment_viewed").exists()
+    # Someone edits the file on disk: it is no longer handed out.
+    default_storage.delete(attachment.storage_name)
+    default_storage.save(attachment.storage_name, io.BytesIO(b"tampered"))
+    assert staff.get(url).status_code == 409
+    assert client.get(f"/procedures/files/{attachment.public_id}/").status_code == 409
+    assert AuditEvent.objects.filter(action="procedures.attachment_integrity_failed").exists()
+
+
+def test_group_items_can_be_removed_but_not_beyond_the_maximum(
+    resident_client: Callable[[User], Client], alice: User, procedure: Procedure
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    _page(client, draft, "who", WHO)
+    three = {
+        "town": "芝",
+        "items__count": "3",
+        **{f"items__{i}__item": "chair" for i in range(3)},
+        **{f"items__{i}__count": str(i + 1) for i in range(3)},
+    }
+    full = _page(client, draft, "details", {**three, "add_item": "items"})
+    assert 'name="items__3__item"' not in full.content.decode()
+    removed = _page(client, draft, "details", {**three, "remove_item": "items__1"})
+    body = removed.content.decode()
+    assert 'name="items__2__item"' not in body and 'value="3"' in body  # third moved up
+    too_many = _page(client, draft, "details", {**three, "items__count": "9"})
+    assert too_many.status_code == 200  # refused, not silently cut to three
+
+
+def test_api_applications_with_groups_and_names(
+    client: Client, alice: User, procedure: Procedure
+) -> None:
+    client.force_login(alice)
+    data = {k: v for k, v in VALID.items() if k not in ("photo",)}
+    response = client.post(
+        "/api/v1/procedures/juminhyo/applications",
+        {"answers": data},
+        content_type="application/json",
+        headers={"Idempotency-Key": "features-1"},
+    )
+    # The photo is required: the API says which question, and creates nothing.
+    assert response.status_code == 422, response.content
+    assert "photo" in response.content.decode()
+    assert not Application.objects.exclude(status="draft").exists()
+
+
+def test_api_upload_then_submit_with_the_file(
+    client: Client, alice: User, bob: User, procedure: Procedure
+) -> None:
+    client.force_login(bob)
+    bobs = client.post(
+        "/api/v1/procedures/juminhyo/attachments?question=photo",
+        {"file": _upload("bob.png", _png())},
+    )
+    assert bobs.status_code == 201
+    client.force_login(alice)
+    svg = client.post(
+        "/api/v1/procedures/juminhyo/attachments?question=photo",
+        {"file": _upload("x.png", b"<svg onload='alert(1)'/>")},
+    )
+    assert svg.status_code == 422 and svg["Content-Type"] == "application/problem+json"
+    not_a_file = client.post(
+        "/api/v1/procedures/juminhyo/attachments?question=town",
+        {"file": _upload("me.png", _png())},
+    )
+    assert not_a_file.status_code == 422
+    uploaded = client.post(
+        "/api/v1/procedures/juminhyo/attachments?question=photo",
+        {"file": _upload("me.png", _png())},
+    )
+    assert uploaded.status_code == 201, uploaded.content
+    body = uploaded.json()
+    assert body["kind"] == "png" and len(body["sha256"]) == 64
+
+    def submit(photo: str, key: str) -> Any:
+        return client.post(
+            "/api/v1/procedures/juminhyo/applications",
+            {"answers": {**VALID, "photo": photo}},
+            content_type="application/json",
+            headers={"Idempotency-Key": key},
+        )
+
+    # Someone else's file cannot be used.
+    assert submit(bobs.json()["id"], "k1").status_code == 422
+    created = submit(body["id"], "k2")
+    assert created.status_code == 201, created.content
+    application = Application.objects.get(reference=created.json()["reference"])
+    assert application.attachments.get().public_id.hex == body["id"].replace("-", "")
+    assert application.fee_yen == 3200
+
+
+def test_files_no_application_took_up_are_deleted_after_a_day(
+    client: Client, alice: User, procedure: Procedure
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from minato.core.housekeeping import run_housekeeping
+
+    client.force_login(alice)
+    uploaded = client.post(
+        "/api/v1/procedures/juminhyo/attachments?question=photo",
+        {"file": _upload("me.png", _png())},
+    )
+    attachment = Attachment.objects.get(public_id=uploaded.json()["id"])
+    assert run_housekeeping()["unclaimed_attachments"] == 0
+    Attachment.objects.update(created_at=timezone.now() - timedelta(days=2))
+    assert run_housekeeping()["unclaimed_attachments"] == 1
+    assert not default_storage.exists(attachment.storage_name)
