@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
                 [
                     *staff_urls.urlpatterns,
                     path("applications/", include("minato.procedures.urls_staff")),
+                    path("forms/", include("minato.procedures.urls_builder")),
                 ],
                 "staff",
             )

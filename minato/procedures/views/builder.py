@@ -1,0 +1,1419 @@
+"""Console pages of the no-code form builder (namespace ``staff:forms``).
+
+Department admins edit their departments' procedures (system admins every one): the
+catalogue entry, and the form's pages, questions, conditions, routes, exit pages and
+declaration; they preview it as a resident, import or export it as JSON, and publish it.
+Every write is a service in ``minato.procedures.builder``; these views check permissions,
+validate the forms and render. Every page works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import uuid
+from types import SimpleNamespace
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import RegexValidator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from minato.accounts.models import Department, User
+from minato.core.forms import AccessibleForm
+from minato.core.translated import localized
+from minato.procedures import builder
+from minato.procedures.answers import (
+    PageForm,
+    apply_group_action,
+    initial_for,
+    raw_initial,
+    route,
+)
+from minato.procedures.display import answer_rows
+from minato.procedures.fees import fee_lines, fee_total
+from minato.procedures.form_schema import (
+    ID_PATTERN,
+    FormDefinition,
+    QuestionType,
+    next_page_id,
+    parse_definition,
+)
+from minato.procedures.models import FormDraft, Procedure
+from minato.procedures.uploads import CheckedFile
+
+ID_VALIDATOR = RegexValidator(
+    ID_PATTERN,
+    gettext_lazy(
+        "Use lower-case letters, digits and “_”, starting with a letter (at most 40 characters)."
+    ),
+)
+QUESTION_TYPES: list[tuple[QuestionType, Any]] = [
+    ("text", gettext_lazy("Short text")),
+    ("textarea", gettext_lazy("Long text")),
+    ("number", gettext_lazy("Number")),
+    ("date", gettext_lazy("Date")),
+    ("choice", gettext_lazy("One choice")),
+    ("multichoice", gettext_lazy("Several choices")),
+    ("yesno", gettext_lazy("Yes or no")),
+    ("email", gettext_lazy("Email address")),
+    ("phone", gettext_lazy("Phone number")),
+    ("postal_code", gettext_lazy("Postal code")),
+    ("name", gettext_lazy("Name with furigana")),
+    ("file", gettext_lazy("File upload")),
+    ("group", gettext_lazy("Repeatable group of questions")),
+    ("declaration", gettext_lazy("Declaration to tick")),
+]
+PREFILL_CHOICES = [
+    ("", gettext_lazy("Nothing")),
+    ("name", gettext_lazy("Name with furigana")),
+    ("family_name", gettext_lazy("Family name")),
+    ("given_name", gettext_lazy("Given name")),
+    ("family_name_kana", gettext_lazy("Family name (furigana)")),
+    ("given_name_kana", gettext_lazy("Given name (furigana)")),
+    ("birth_date", gettext_lazy("Date of birth")),
+    ("postal_code", gettext_lazy("Postal code")),
+    ("address", gettext_lazy("Address")),
+    ("phone", gettext_lazy("Phone number")),
+    ("email", gettext_lazy("Email address")),
+]
+
+
+# --- Forms ---------------------------------------------------------------------------------
+
+
+def translated_fields(
+    label: Any, *, required: bool = False, textarea: bool = False, max_length: int = 500
+) -> tuple[forms.CharField, forms.CharField, forms.CharField]:
+    """Three text boxes for a translated text: Japanese (required when ``required``),
+    English and やさしい日本語."""
+
+    def one(lang: str, name: Any, needed: bool) -> forms.CharField:
+        attrs = {"lang": lang, "rows": 3} if textarea else {"lang": lang}
+        widget = forms.Textarea(attrs=attrs) if textarea else forms.TextInput(attrs=attrs)
+        return forms.CharField(
+            label=format_lazy("{} ({})", label, name),
+            required=needed,
+            max_length=max_length,
+            widget=widget,
+        )
+
+    return (
+        one("ja", gettext_lazy("Japanese"), required),
+        one("en", gettext_lazy("English"), False),
+        one("ja", gettext_lazy("Easy Japanese"), False),
+    )
+
+
+def translated_value(cleaned: dict[str, Any], prefix: str) -> dict[str, str] | None:
+    """The three boxes as stored: ``{"ja", "en", "ja-easy"}``, or None when Japanese is empty."""
+    ja = (cleaned.get(f"{prefix}_ja") or "").strip()
+    if not ja:
+        return None
+    value = {"ja": ja}
+    for key, lang in (("en", "en"), ("easy", "ja-easy")):
+        text = (cleaned.get(f"{prefix}_{key}") or "").strip()
+        if text:
+            value[lang] = text
+    return value
+
+
+def translated_initial(prefix: str, value: Any) -> dict[str, str]:
+    value = value if isinstance(value, dict) else {}
+    return {
+        f"{prefix}_ja": value.get("ja", ""),
+        f"{prefix}_en": value.get("en", ""),
+        f"{prefix}_easy": value.get("ja-easy", ""),
+    }
+
+
+class ProcedureEntryForm(AccessibleForm):
+    slug = forms.SlugField(
+        label=gettext_lazy("Code (in the web address)"),
+        max_length=80,
+        help_text=gettext_lazy("Lower-case letters, digits and hyphens, e.g. sodai-gomi."),
+    )
+    name_ja, name_en, name_easy = translated_fields(
+        gettext_lazy("Name"), required=True, max_length=200
+    )
+    summary_ja, summary_en, summary_easy = translated_fields(
+        gettext_lazy("Summary"), required=True, textarea=True, max_length=2000
+    )
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("Department"), queryset=Department.objects.none()
+    )
+    fee_type = forms.ChoiceField(label=gettext_lazy("Fee"), choices=Procedure.FeeType.choices)
+    fee_amount_yen = forms.IntegerField(
+        label=gettext_lazy("Fee in yen"),
+        required=False,
+        min_value=0,
+        max_value=10_000_000,
+        help_text=gettext_lazy("Only for a fixed fee or a fee per item."),
+    )
+    processing_days = forms.IntegerField(
+        label=gettext_lazy("Standard processing time in business days"),
+        required=False,
+        min_value=0,
+        max_value=365,
+    )
+    legal_basis = forms.CharField(label=gettext_lazy("Legal basis"), required=False, max_length=300)
+    availability = forms.ChoiceField(
+        label=gettext_lazy("Availability"), choices=Procedure.Availability.choices
+    )
+    offline_ja, offline_en, offline_easy = translated_fields(
+        gettext_lazy("Why it must be done at the counter"), textarea=True, max_length=1000
+    )
+    allows_guest = forms.BooleanField(
+        label=gettext_lazy("People without an account may apply (after confirming their email)"),
+        required=False,
+    )
+    is_published = forms.BooleanField(label=gettext_lazy("Shown in the catalogue"), required=False)
+
+    def __init__(self, *args: Any, user: User, editing: Procedure | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = builder.buildable_departments(user)  # type: ignore[attr-defined]
+        if editing is not None:
+            del self.fields["slug"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        fee_type = cleaned.get("fee_type")
+        if fee_type in ("fixed", "per_item") and cleaned.get("fee_amount_yen") is None:
+            self.add_error("fee_amount_yen", _("Give the fee in yen."))
+        if fee_type in ("none", "assessed"):
+            cleaned["fee_amount_yen"] = None
+        if cleaned.get("availability") == "counter_by_law" and not cleaned.get("offline_ja"):
+            self.add_error("offline_ja", _("Say (in Japanese) why the law keeps it offline."))
+        return cleaned
+
+    def entry_data(self) -> dict[str, Any]:
+        cleaned = self.cleaned_data
+        return {
+            "name": translated_value(cleaned, "name"),
+            "summary": translated_value(cleaned, "summary"),
+            "department_id": cleaned["department"].pk,
+            "fee_type": cleaned["fee_type"],
+            "fee_amount_yen": cleaned.get("fee_amount_yen"),
+            "processing_days": cleaned.get("processing_days"),
+            "legal_basis": cleaned.get("legal_basis", ""),
+            "availability": cleaned["availability"],
+            "offline_reason": translated_value(cleaned, "offline") or {},
+            "allows_guest": bool(cleaned.get("allows_guest")),
+            "is_published": bool(cleaned.get("is_published")),
+        }
+
+
+def entry_initial(procedure: Procedure) -> dict[str, Any]:
+    return {
+        **translated_initial("name", procedure.name),
+        **translated_initial("summary", procedure.summary),
+        **translated_initial("offline", procedure.offline_reason),
+        "department": procedure.department_id,
+        "fee_type": procedure.fee_type,
+        "fee_amount_yen": procedure.fee_amount_yen,
+        "processing_days": procedure.processing_days,
+        "legal_basis": procedure.legal_basis,
+        "availability": procedure.availability,
+        "allows_guest": procedure.allows_guest,
+        "is_published": procedure.is_published,
+    }
+
+
+class PageDetailsForm(AccessibleForm):
+    page_id = forms.CharField(
+        label=gettext_lazy("Page id"),
+        max_length=40,
+        validators=[ID_VALIDATOR],
+        help_text=gettext_lazy("Used in routes and in the web address, e.g. address."),
+    )
+    title_ja, title_en, title_easy = translated_fields(
+        gettext_lazy("Page title"), required=True, max_length=200
+    )
+
+
+class NewPageForm(PageDetailsForm):
+    question_id = forms.CharField(
+        label=gettext_lazy("First question's id"), max_length=40, validators=[ID_VALIDATOR]
+    )
+    question_type = forms.ChoiceField(
+        label=gettext_lazy("First question's type"), choices=QUESTION_TYPES
+    )
+    question_ja, question_en, question_easy = translated_fields(
+        gettext_lazy("First question"), required=True, max_length=500
+    )
+
+
+def _optional_int(label: Any, **kwargs: Any) -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=False, **kwargs)
+
+
+class QuestionForm(AccessibleForm):
+    """Every property of a question; those that do not apply to its type are ignored."""
+
+    id = forms.CharField(
+        label=gettext_lazy("Question id"),
+        max_length=40,
+        validators=[ID_VALIDATOR],
+        help_text=gettext_lazy("The answer's name in exports and conditions, e.g. phone."),
+    )
+    type = forms.ChoiceField(label=gettext_lazy("Type"), choices=QUESTION_TYPES)
+    label_ja, label_en, label_easy = translated_fields(
+        gettext_lazy("Question"), required=True, max_length=500
+    )
+    help_ja, help_en, help_easy = translated_fields(
+        gettext_lazy("Hint"), textarea=True, max_length=1000
+    )
+    required = forms.BooleanField(label=gettext_lazy("An answer is required"), required=False)
+    prefill = forms.ChoiceField(
+        label=gettext_lazy("Fill in from the resident's profile"),
+        choices=PREFILL_CHOICES,
+        required=False,
+    )
+    options = forms.CharField(
+        label=gettext_lazy("Options (for choices)"),
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy(
+            "One option per line: value|日本語|English|やさしい日本語|fee in yen. "
+            "Only the value and the Japanese label are required, e.g. bed|ベッド|Bed||400"
+        ),
+    )
+    min = _optional_int(gettext_lazy("Smallest number allowed"))
+    max = _optional_int(gettext_lazy("Largest number allowed"))
+    quantity = forms.BooleanField(
+        label=gettext_lazy("This number multiplies the fees of the choice before it"),
+        required=False,
+    )
+    max_length = _optional_int(
+        gettext_lazy("Longest text allowed (characters)"), min_value=1, max_value=5000
+    )
+    pattern = forms.CharField(
+        label=gettext_lazy("Format the text must match (regular expression)"),
+        required=False,
+        max_length=200,
+    )
+    pattern_ja, pattern_en, pattern_easy = translated_fields(
+        gettext_lazy("Message when the format does not match"), max_length=300
+    )
+    accept = forms.MultipleChoiceField(
+        label=gettext_lazy("File types allowed"),
+        choices=[("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG")],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    max_size_mb = _optional_int(gettext_lazy("Largest file size (MB)"), min_value=1, max_value=8)
+    max_items = _optional_int(
+        gettext_lazy("Most items a resident can add to the group"), min_value=1, max_value=50
+    )
+
+    def __init__(self, *args: Any, in_group: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if in_group:
+            # A group holds neither groups nor files (check_definition refuses both).
+            self.fields["type"].choices = [  # type: ignore[attr-defined]
+                choice for choice in QUESTION_TYPES if choice[0] not in ("group", "file")
+            ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "type" not in cleaned or "id" not in cleaned:
+            return cleaned
+        kind = cleaned["type"]
+        question: dict[str, Any] = {
+            "id": cleaned["id"],
+            "type": kind,
+            "label": translated_value(cleaned, "label"),
+            "required": bool(cleaned.get("required")),
+        }
+        if help_text := translated_value(cleaned, "help"):
+            question["help"] = help_text
+        if cleaned.get("prefill"):
+            question["prefill"] = cleaned["prefill"]
+        if kind in ("choice", "multichoice"):
+            try:
+                question["options"] = builder.options_from_text(cleaned.get("options") or "")
+            except builder.BuilderError as exc:
+                self.add_error("options", exc.problems)
+        if kind == "number":
+            for key in ("min", "max"):
+                if cleaned.get(key) is not None:
+                    question[key] = cleaned[key]
+            question["quantity"] = bool(cleaned.get("quantity"))
+        if kind in ("text", "textarea"):
+            if cleaned.get("max_length"):
+                question["max_length"] = cleaned["max_length"]
+            if cleaned.get("pattern"):
+                question["pattern"] = cleaned["pattern"]
+                if message := translated_value(cleaned, "pattern"):
+                    question["pattern_message"] = message
+        if kind == "file":
+            if cleaned.get("accept"):
+                question["accept"] = cleaned["accept"]
+            if cleaned.get("max_size_mb"):
+                question["max_size_mb"] = cleaned["max_size_mb"]
+        if kind == "group" and cleaned.get("max_items"):
+            question["max_items"] = cleaned["max_items"]
+        self.question = question
+        return cleaned
+
+
+def question_initial(question: dict[str, Any]) -> dict[str, Any]:
+    pattern_message = question.get("pattern_message")
+    return {
+        "id": question["id"],
+        "type": question["type"],
+        **translated_initial("label", question.get("label")),
+        **translated_initial("help", question.get("help")),
+        **translated_initial("pattern", pattern_message),
+        "required": question.get("required", True),
+        "prefill": question.get("prefill", ""),
+        "options": builder.options_to_text(question.get("options", [])),
+        "min": question.get("min"),
+        "max": question.get("max"),
+        "quantity": question.get("quantity", False),
+        "max_length": question.get("max_length"),
+        "pattern": question.get("pattern", ""),
+        "accept": question.get("accept", ["pdf", "jpeg", "png"]),
+        "max_size_mb": question.get("max_size_mb"),
+        "max_items": question.get("max_items"),
+    }
+
+
+class ConditionForm(AccessibleForm):
+    when_question = forms.ChoiceField(
+        label=gettext_lazy("Ask this question"), required=False, choices=[]
+    )
+    equals = forms.CharField(
+        label=gettext_lazy("Answer that shows it"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy(
+            "An option's value (e.g. bed), yes or no, a number, or the exact text."
+        ),
+    )
+
+    def __init__(self, *args: Any, earlier: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["when_question"].choices = [  # type: ignore[attr-defined]
+            ("", _("Always")),
+            *[
+                (qid, _("Only when “%(label)s” is answered:") % {"label": lbl})
+                for qid, lbl in earlier
+            ],
+        ]
+
+
+class RoutingForm(AccessibleForm):
+    next_page = forms.ChoiceField(label=gettext_lazy("Otherwise go to"), required=False)
+
+    def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["next_page"].choices = [  # type: ignore[attr-defined]
+            ("", _("Check your answers (the end of the form)")),
+            *targets,
+        ]
+
+
+class RouteForm(AccessibleForm):
+    question = forms.ChoiceField(label=gettext_lazy("When the answer to"), required=False)
+    equals = forms.CharField(label=gettext_lazy("is"), required=False, max_length=200)
+    goto = forms.ChoiceField(label=gettext_lazy("go to"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        questions: list[tuple[str, str]],
+        targets: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["question"].choices = [("", "–"), *questions]  # type: ignore[attr-defined]
+        self.fields["goto"].choices = [("", "–"), *targets]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        filled = [bool(cleaned.get(k)) for k in ("question", "equals", "goto")]
+        if any(filled) and not all(filled):
+            raise ValidationError(_("Fill in the question, the answer and where to go, or none."))
+        return cleaned
+
+
+RouteFormSet = forms.formset_factory(RouteForm, extra=2, max_num=20, absolute_max=20)
+
+
+class ExitForm(AccessibleForm):
+    exit_id = forms.CharField(
+        label=gettext_lazy("Exit page id"), max_length=40, validators=[ID_VALIDATOR]
+    )
+    title_ja, title_en, title_easy = translated_fields(
+        gettext_lazy("Title"), required=True, max_length=200
+    )
+    body_ja, body_en, body_easy = translated_fields(
+        gettext_lazy("What to tell the resident"), required=True, textarea=True, max_length=4000
+    )
+
+
+class DeclarationForm(AccessibleForm):
+    declaration_ja, declaration_en, declaration_easy = translated_fields(
+        gettext_lazy("Declaration"), required=True, textarea=True, max_length=2000
+    )
+
+
+class ImportForm(AccessibleForm):
+    file = forms.FileField(
+        label=gettext_lazy("JSON file"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "application/json,.json"}),
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Or paste the JSON"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10, "lang": "en"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("file") and not (cleaned.get("text") or "").strip():
+            raise ValidationError(_("Choose a file or paste the JSON."))
+        return cleaned
+
+    def content(self) -> str | bytes:
+        upload = self.cleaned_data.get("file")
+        if upload:
+            if upload.size > builder.MAX_IMPORT_BYTES:
+                return b" " * (builder.MAX_IMPORT_BYTES + 1)  # the service says why
+            return bytes(upload.read())
+        return str(self.cleaned_data["text"])
+
+
+# --- Helpers -------------------------------------------------------------------------------
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    if not builder.can_build_forms(user):
+        raise PermissionDenied
+    return user  # type: ignore[return-value]
+
+
+def _procedure(request: HttpRequest, slug: str) -> Procedure:
+    user = _staff(request)
+    procedure = Procedure.objects.select_related("department").filter(slug=slug).first()
+    if procedure is None or not builder.can_build(user, procedure):
+        raise Http404
+    return procedure
+
+
+def _draft(procedure: Procedure) -> FormDraft:
+    draft = FormDraft.objects.filter(procedure=procedure).first()
+    if draft is None:
+        raise Http404
+    return draft
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+def _overview(procedure: Procedure, anchor: str = "") -> HttpResponse:
+    url = reverse("staff:forms:overview", args=[procedure.slug])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _label(value: Any, language: str) -> str:
+    return localized(value, language) if isinstance(value, dict) else ""
+
+
+def _find(items: list[dict[str, Any]], item_id: str) -> dict[str, Any]:
+    item = next((i for i in items if i["id"] == item_id), None)
+    if item is None:
+        raise Http404
+    return item
+
+
+def _page_of(definition: dict[str, Any], page_id: str) -> dict[str, Any]:
+    return _find(definition["pages"], page_id)
+
+
+def _question_of(
+    definition: dict[str, Any], page_id: str, question_id: str, group_id: str | None
+) -> dict[str, Any]:
+    questions = _page_of(definition, page_id)["questions"]
+    if group_id is not None:
+        group = _find(questions, group_id)
+        if group["type"] != "group":
+            raise Http404
+        questions = group.get("questions", [])
+    return _find(questions, question_id)
+
+
+def _targets(definition: dict[str, Any], language: str, *, besides: str) -> list[tuple[str, str]]:
+    pages = [
+        (
+            p["id"],
+            _("Page: %(title)s (%(id)s)") % {"title": _label(p["title"], language), "id": p["id"]},
+        )
+        for p in definition["pages"]
+        if p["id"] != besides
+    ]
+    exits = [
+        (
+            e["id"],
+            _("Exit: %(title)s (%(id)s)") % {"title": _label(e["title"], language), "id": e["id"]},
+        )
+        for e in definition.get("exits", [])
+    ]
+    return pages + exits
+
+
+def _questions_up_to(
+    definition: dict[str, Any], page_id: str, language: str, *, including: bool
+) -> list[tuple[str, str]]:
+    """Questions asked before ``page_id`` (and on it, when ``including``)."""
+    choices: list[tuple[str, str]] = []
+    for page in definition["pages"]:
+        if page["id"] == page_id and not including:
+            break
+        choices += [
+            (q["id"], f"{_label(q['label'], language)} ({q['id']})")
+            for q in page["questions"]
+            if q["type"] in builder.CONDITION_TYPES
+        ]
+        if page["id"] == page_id:
+            break
+    return choices
+
+
+def _run(request: HttpRequest, form: forms.Form | None, call: Any, success: str) -> bool:
+    """Run a builder service. Success: a message, True. A stale edit: a message, True (the
+    caller goes back to the overview). Any other refusal: the problems on ``form`` (or as
+    messages when there is no form), False."""
+    try:
+        call()
+    except builder.StaleDraft as exc:
+        messages.error(request, exc.problems[0])
+        return True
+    except builder.BuilderError as exc:
+        if form is None:
+            for problem in exc.problems:
+                messages.error(request, problem)
+            return True
+        for problem in exc.problems:
+            form.add_error(None, problem)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _edit_page(
+    request: HttpRequest,
+    procedure: Procedure,
+    draft: FormDraft,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    return render(
+        request,
+        f"procedures/staff/builder/{template}",
+        {
+            "procedure": procedure,
+            "draft": draft,
+            "version": request.POST.get("version", draft.version),
+            **context,
+        },
+    )
+
+
+# --- Procedures and their catalogue entries ------------------------------------------------
+
+
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    return render(
+        request,
+        "procedures/staff/builder/list.html",
+        {"procedures": builder.buildable_procedures(user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def procedure_create(request: HttpRequest) -> HttpResponse:
+    return _entry(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+def procedure_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    return _entry(request, _procedure(request, slug))
+
+
+def _entry(request: HttpRequest, procedure: Procedure | None) -> HttpResponse:
+    user = _staff(request)
+    form = ProcedureEntryForm(
+        request.POST or None,
+        initial=entry_initial(procedure) if procedure else {"is_published": True},
+        user=user,
+        editing=procedure,
+    )
+    if request.method == "POST" and form.is_valid():
+        slug = procedure.slug if procedure else form.cleaned_data["slug"]
+        try:
+            saved = builder.procedure_entry_save(
+                user=user, slug=slug, data=form.entry_data(), procedure=procedure
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                name = {"department_id": "department", "offline_reason": "offline_ja"}.get(
+                    field, field
+                )
+                form.add_error(name if name in form.fields else None, errors)
+        except builder.BuilderError as exc:
+            raise PermissionDenied(exc.problems[0]) from None
+        else:
+            messages.success(request, _("The catalogue entry has been saved."))
+            return _overview(saved)
+    return render(
+        request,
+        "procedures/staff/builder/entry.html",
+        {"form": form, "procedure": procedure},
+    )
+
+
+# --- The form's overview, publishing, import and export ------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def overview(request: HttpRequest, slug: str) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    if request.method == "POST":  # "Start editing"
+        builder.form_draft_start(procedure=procedure, user=_staff(request))
+        return _overview(procedure)
+    draft = FormDraft.objects.filter(procedure=procedure).select_related("updated_by").first()
+    return _render_overview(request, procedure, draft, problems=None)
+
+
+def _render_overview(
+    request: HttpRequest,
+    procedure: Procedure,
+    draft: FormDraft | None,
+    *,
+    problems: list[str] | None,
+) -> HttpResponse:
+    language = request.LANGUAGE_CODE
+    outline: list[dict[str, Any]] = []
+    if draft is not None:
+        definition = draft.definition
+        titles = {
+            item["id"]: _label(item["title"], language)
+            for item in [*definition["pages"], *definition.get("exits", [])]
+        }
+        labels = {
+            q["id"]: _label(q["label"], language)
+            for page in definition["pages"]
+            for q in page["questions"]
+        }
+        for number, page in enumerate(definition["pages"], start=1):
+            outline.append(
+                {
+                    "number": number,
+                    "page": page,
+                    "title": titles[page["id"]],
+                    "first": number == 1,
+                    "last": number == len(definition["pages"]),
+                    "questions": [
+                        _question_row(q, language, labels, index, len(page["questions"]))
+                        for index, q in enumerate(page["questions"])
+                    ],
+                    "routes": [
+                        {
+                            "question": labels.get(r["when"]["question"], r["when"]["question"]),
+                            "equals": r["when"]["equals"],
+                            "goto": titles.get(r["goto"], r["goto"]),
+                        }
+                        for r in page.get("routes", [])
+                    ],
+                    "next": titles.get(page["next"], page["next"]) if page.get("next") else None,
+                }
+            )
+        if problems is None:
+            problems = builder.form_draft_problems(definition=definition)
+    return render(
+        request,
+        "procedures/staff/builder/overview.html",
+        {
+            "procedure": procedure,
+            "draft": draft,
+            "outline": outline,
+            "exits": [
+                {"exit": e, "title": _label(e["title"], language)}
+                for e in (draft.definition.get("exits", []) if draft else [])
+            ],
+            "declaration": _label(draft.definition["declaration"], language) if draft else "",
+            "problems": problems or [],
+            "versions": builder.published_versions(procedure).only("version", "published_at"),
+        },
+    )
+
+
+def _question_row(
+    question: dict[str, Any], language: str, labels: dict[str, str], index: int, count: int
+) -> dict[str, Any]:
+    types = dict(QUESTION_TYPES)
+    show_if = question.get("show_if")
+    children = question.get("questions", [])
+    return {
+        "question": question,
+        "label": _label(question["label"], language),
+        "type": types.get(question["type"], question["type"]),
+        "required": question.get("required", True),
+        "condition": {
+            "question": labels.get(show_if["question"], show_if["question"]),
+            "equals": show_if["equals"],
+        }
+        if show_if
+        else None,
+        "first": index == 0,
+        "last": index == count - 1,
+        "children": [
+            {
+                "question": child,
+                "label": _label(child["label"], language),
+                "type": types.get(child["type"], child["type"]),
+                "required": child.get("required", True),
+                "first": n == 0,
+                "last": n == len(children) - 1,
+            }
+            for n, child in enumerate(children)
+        ],
+    }
+
+
+@require_POST
+def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    draft = _draft(procedure)
+    try:
+        version = builder.form_draft_publish(
+            draft=draft, expected_version=_version(request), user=_staff(request)
+        )
+    except builder.StaleDraft as exc:
+        messages.error(request, exc.problems[0])
+    except builder.PublishRefused as exc:
+        messages.error(request, _("The form was not published: fix the problems listed first."))
+        return _render_overview(request, procedure, draft, problems=exc.problems)
+    else:
+        messages.success(
+            request,
+            _("Version %(version)d is published. Residents who start now get this form.")
+            % {"version": version.version},
+        )
+    return _overview(procedure)
+
+
+def export(request: HttpRequest, slug: str) -> HttpResponse:
+    """The draft, or a published version (``?version=N``), as a JSON file."""
+    procedure = _procedure(request, slug)
+    number = request.GET.get("version", "")
+    if number:
+        version = (
+            builder.published_versions(procedure).filter(version=number).first()
+            if number.isdigit()
+            else None
+        )
+        if version is None:
+            raise Http404
+        definition, name = version.definition, f"{procedure.slug}-v{version.version}.json"
+    else:
+        definition, name = _draft(procedure).definition, f"{procedure.slug}-draft.json"
+    response = HttpResponse(
+        builder.form_export(definition=definition), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def import_json(request: HttpRequest, slug: str) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    draft = _draft(procedure)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        done = _run(
+            request,
+            form,
+            lambda: builder.form_draft_import(
+                draft=draft,
+                expected_version=_version(request),
+                user=_staff(request),
+                text=form.content(),
+            ),
+            _("The form has been imported. Check it, preview it, then publish it."),
+        )
+        if done:
+            return _overview(procedure)
+    return _edit_page(
+        request,
+        procedure,
+        draft,
+        "import.html",
+        {"form": form, "max_kb": builder.MAX_IMPORT_BYTES // 1024},
+    )
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def page_add(request: HttpRequest, slug: str) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    draft = _draft(procedure)
+    form = NewPageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = _run(
+            request,
+            form,
+            lambda: builder.form_draft_page_add(
+                draft=draft,
+                expected_version=_version(request),
+                user=_staff(request),
+                page_id=data["page_id"],
+                title=translated_value(data, "title") or {},
+                first_question={
+                    "id": data["question_id"],
+                    "type": data["question_type"],
+                    "label": translated_value(data, "question"),
+                },
+            ),
+            _("The page has been added."),
+        )
+        if done:
+            return _overview(procedure, f"page-{data['page_id']}")
+    return _edit_page(request, procedure, draft, "page_form.html", {"form": form, "adding": True})
+
+
+@require_http_methods(["GET", "POST"])
+def page_edit(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    draft = _draft(procedure)
+    page = _page_of(draft.definition, page_id)
+    form = PageDetailsForm(
+        request.POST or None,
+        initial={"page_id": page["id"], **translated_initial("title", page["title"])},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = _run(
+            request,
+            form,
+            lambda: builder.form_draft_page_update(
+                draft=draft,
+                expected_version=_version(request),
+                user=_staff(request),
+                page_id=page_id,
+                new_id=data["page_id"],
+                title=translated_value(data, "title") or {},
+            ),
+            _("The page has been saved."),
+        )
+        if done:
+            return _overview(procedure, f"page-{data['page_id']}")
+    return _edit_page(
+        request, procedure, draft, "page_form.html", {"form": form, "page": page, "adding": False}
+    )
+
+
+@require_POST
+def page_remove(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    draft = _draft(procedure)
+    _run(
+        request,
+        None,
+        lambda: builder.form_draft_page_remove(
+            draft=draft, expected_version=_version(request), user=_staff(request), page_id=page_id
+        ),
+        _("The page has been removed."),
+    )
+    return _overview(procedure, "pages")
+
+
+@require_POST
+def page_move(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    draft = _draft(procedure)
+    direction: builder.Direction = "up" if request.POST.get("direction") == "up" else "down"
+    _run(
+        request,
+        None,
+        lambda: builder.form_draft_page_move(
+            draft=draft,
+            expected_version=_version(request),
+            user=_staff(request),
+            page_id=page_id,
+            direction=direction,
+        ),
+        _("The page has been moved."),
+    )
+    return _overview(procedure, f"page-{page_id}")
+
+
+@require_http_methods(["GET", "POST"])
+def routing(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    draft = _draft(procedure)
+    definition = draft.definition
+    page = _page_of(definition, page_id)
+    language = request.LANGUAGE_CODE
+    targets = _targets(definition, language, besides=page_id)
+    choices = {
+        "questions": _questions_up_to(definition, page_id, language, including=True),
+        "targets": targets,
+    }
+    form = RoutingForm(
+        request.POST or None, initial={"next_page": page.get("next") or ""}, targets=targets
+    )
+    formset = RouteFormSet(
+        request.POST or None,
+        initial=[
+            {
+                "question": r["when"]["question"],
+                "equals": str(r["when"]["equals"]),
+                "goto": r["goto"],
+            }
+            for r in page.get("routes", [])
+        ],
+        prefix="route",
+        form_kwargs=choices,
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        routes = [
+            (row["question"], row["equals"], row["goto"])
+            for row in formset.cleaned_data
+            if row.get("question")
+        ]
+        done = _run(
+            request,
+            form,
+            lambda: builder.form_draft_routing_set(
+                draft=draft,
+                expected_version=_version(request),
+                user=_staff(request),
+                page_id=page_id,
+                routes=routes,
+                next_page=form.cleaned_data.get("next_page") or None,
+            ),
+            _("Where the page leads has been saved."),
+        )
+        if done:
+            return _overview(procedure, f"page-{page_id}")
+    return _edit_page(
+        request,
+        procedure,
+        draft,
+        "routing.html",
+        {"form": form, "formset": formset, "page": page, "title": _label(page["title"], language)},
+    )
+
+
+# --- Questions -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def question_add(
+    request: HttpRequest, slug: str, page_id: str, group_id: str | None = None
+) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    draft = _draft(procedure)
+    page = _page_of(draft.definition, page_id)
+    if group_id is not None:
+        _question_of(draft.definition, page_id, group_id, None)
+    form = QuestionForm(request.POST or None, initial={"required": True}, in_group=bool(group_id))
+    if request.method == "POST" and form.is_valid():
+        question = form.question
+        done = _run(
+            request,
+            form,
+            lambda: builder.form_draft_question_add(
+                draft=draft,
+                expected_version=_version(request),
+                user=_staff(request),
+                page_id=page_id,
+                group_id=group_id,
+                question=question,
+            ),
+            _("The question has been added."),
+        )
+        if done:
+            return _overview(procedure, f"page-{page_id}")
+    return _edit_page(
+        request,
+        procedure,
+        draft,
+        "question_form.html",
+        {
+            "form": form,
+            "page": page,
+            "page_title": _label(page["title"], request.LANGUAGE_CODE),
+            "group_id": group_id,
+            "adding": True,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def question_edit(
+    request: HttpRequest, slug: str, page_id: str, question_id: str, group_id: str | None = None
+) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    draft = _draft(procedure)
+    page = _page_of(draft.definition, page_id)
+    question = _question_of(draft.definition, page_id, question_id, group_id)
+    form = QuestionForm(
+        request.POST or None, initial=question_initial(question), in_group=bool(group_id)
+    )
+    if request.method == "POST" and form.is_valid():
+        edited = form.question
+        done = _run(
+            request,
+            form,
+            lambda: builder.form_draft_question_update(
+                draft=draft,
+                expected_version=_version(request),
+                user=_staff(request),
+                page_id=page_id,
+                group_id=group_id,
+                question_id=question_id,
+                question=edited,
+            ),
+            _("The question has been saved."),
+        )
+        if done:
+            return _overview(procedure, f"page-{page_id}")
+    return _edit_page(
+        request,
+        procedure,
+        draft,
+        "question_form.html",
+        {
+            "form": form,
+            "page": page,
+            "page_title": _label(page["title"], request.LANGUAGE_CODE),
+            "question": question,
+            "group_id": group_id,
+            "adding": False,
+        },
+    )
+
+
+@require_POST
+def question_remove(
+    request: HttpRequest, slug: str, page_id: str, question_id: str, group_id: str | None = None
+) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    draft = _draft(procedure)
+    _run(
+        request,
+        None,
+        lambda: builder.form_draft_question_remove(
+            draft=draft,
+            expected_version=_version(request),
+            user=_staff(request),
+            page_id=page_id,
+            group_id=group_id,
+            question_id=question_id,
+        ),
+        _("The question has been removed."),
+    )
+    return _overview(procedure, f"page-{page_id}")
+
+
+@require_POST
+def question_move(
+    request: HttpRequest, slug: str, page_id: str, question_id: str, group_id: str | None = None
+) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    draft = _draft(procedure)
+    direction: builder.Direction = "up" if request.POST.get("direction") == "up" else "down"
+    _run(
+        request,
+        None,
+        lambda: builder.form_draft_question_move(
+            draft=draft,
+            expected_version=_version(request),
+            user=_staff(request),
+            page_id=page_id,
+            group_id=group_id,
+            question_id=question_id,
+            direction=direction,
+        ),
+        _("The question has been moved."),
+    )
+    return _overview(procedure, f"page-{page_id}")
+
+
+@require_http_methods(["GET", "POST"])
+def condition(request: HttpRequest, slug: str, page_id: str, question_id: str) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    draft = _draft(procedure)
+    question = _question_of(draft.definition, page_id, question_id, None)
+    language = request.LANGUAGE_CODE
+    show_if = question.get("show_if") or {}
+    form = ConditionForm(
+        request.POST or None,
+        initial={"when_question": show_if.get("question", ""), "equals": show_if.get("equals", "")},
+        earlier=_questions_up_to(draft.definition, page_id, language, including=False),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = _run(
+            request,
+            form,
+            lambda: builder.form_draft_condition_set(
+                draft=draft,
+                expected_version=_version(request),
+                user=_staff(request),
+                page_id=page_id,
+                question_id=question_id,
+                when_question=data.get("when_question") or None,
+                equals=data.get("equals", ""),
+            ),
+            _("The condition has been saved."),
+        )
+        if done:
+            return _overview(procedure, f"page-{page_id}")
+    return _edit_page(
+        request,
+        procedure,
+        draft,
+        "condition.html",
+        {"form": form, "question": question, "label": _label(question["label"], language)},
+    )
+
+
+# --- Exits and the declaration -------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def exit_edit(request: HttpRequest, slug: str, exit_id: str | None = None) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    draft = _draft(procedure)
+    existing = _find(draft.definition.get("exits", []), exit_id) if exit_id else None
+    initial = (
+        {
+            "exit_id": existing["id"],
+            **translated_initial("title", existing["title"]),
+            **translated_initial("body", existing["body"]),
+        }
+        if existing
+        else {}
+    )
+    form = ExitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = _run(
+            request,
+            form,
+            lambda: builder.form_draft_exit_save(
+                draft=draft,
+                expected_version=_version(request),
+                user=_staff(request),
+                exit_id=exit_id,
+                new_id=data["exit_id"],
+                title=translated_value(data, "title") or {},
+                body=translated_value(data, "body") or {},
+            ),
+            _("The exit page has been saved."),
+        )
+        if done:
+            return _overview(procedure, "exits")
+    return _edit_page(request, procedure, draft, "exit_form.html", {"form": form, "exit": existing})
+
+
+@require_POST
+def exit_remove(request: HttpRequest, slug: str, exit_id: str) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    draft = _draft(procedure)
+    _run(
+        request,
+        None,
+        lambda: builder.form_draft_exit_remove(
+            draft=draft, expected_version=_version(request), user=_staff(request), exit_id=exit_id
+        ),
+        _("The exit page has been removed."),
+    )
+    return _overview(procedure, "exits")
+
+
+@require_http_methods(["GET", "POST"])
+def declaration(request: HttpRequest, slug: str) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    draft = _draft(procedure)
+    form = DeclarationForm(
+        request.POST or None,
+        initial=translated_initial("declaration", draft.definition.get("declaration")),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = _run(
+            request,
+            form,
+            lambda: builder.form_draft_declaration_set(
+                draft=draft,
+                expected_version=_version(request),
+                user=_staff(request),
+                declaration=translated_value(data, "declaration") or {},
+            ),
+            _("The declaration has been saved."),
+        )
+        if done:
+            return _overview(procedure, "declaration")
+    return _edit_page(request, procedure, draft, "declaration.html", {"form": form})
+
+
+# --- Preview as a resident -----------------------------------------------------------------
+# The resident's page template and PageForm, fed with the draft. Answers live only in this
+# staff member's session; nothing is stored and no application is made.
+
+
+def _preview_state(request: HttpRequest, procedure: Procedure) -> dict[str, Any]:
+    state = request.session.get(f"form_preview:{procedure.pk}")
+    return state if isinstance(state, dict) else {"answers": {}, "files": {}}
+
+
+def _preview_save(request: HttpRequest, procedure: Procedure, state: dict[str, Any]) -> None:
+    request.session[f"form_preview:{procedure.pk}"] = state
+
+
+def _preview_definition(procedure: Procedure) -> FormDefinition:
+    return parse_definition(_draft(procedure).definition)
+
+
+def preview_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start the preview again from the first page, with no answers."""
+    procedure = _procedure(request, slug)
+    definition = _preview_definition(procedure)
+    _preview_save(request, procedure, {"answers": {}, "files": {}})
+    return redirect("staff:forms:preview_page", slug=procedure.slug, page_id=definition.pages[0].id)
+
+
+def _preview_resident(procedure: Procedure) -> SimpleNamespace:
+    # The resident's template links back to their draft by its id; the preview has none.
+    return SimpleNamespace(public_id=uuid.UUID(int=0), procedure=procedure)
+
+
+@require_http_methods(["GET", "POST"])
+def preview_page(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    definition = _preview_definition(procedure)
+    current = definition.page(page_id)
+    if current is None:
+        raise Http404
+    state = _preview_state(request, procedure)
+    answers: dict[str, Any] = state["answers"]
+    form_kwargs: dict[str, Any] = {
+        "page": current,
+        "language": request.LANGUAGE_CODE,
+        "answers": answers,
+        "attachment_names": state["files"],
+    }
+    add, remove = request.POST.get("add_item", ""), request.POST.get("remove_item", "")
+    if request.method == "POST" and (add or remove):
+        typed = {**initial_for(current, answers), **raw_initial(current, request.POST)}
+        apply_group_action(current, typed, add, remove)
+        form = PageForm(initial=typed, **form_kwargs)
+    else:
+        form = PageForm(
+            request.POST or None,
+            request.FILES or None,
+            initial=initial_for(current, answers),
+            **form_kwargs,
+        )
+    if request.method == "POST" and not (add or remove) and form.is_valid():
+        page_answers = form.answers()
+        for question_id, value in page_answers.items():
+            if isinstance(value, CheckedFile):
+                # Only the name is kept: the file itself is checked, then thrown away.
+                marker = f"preview-{question_id}"
+                state["files"][marker] = value.filename
+                page_answers[question_id] = marker
+        answers.update(page_answers)
+        _preview_save(request, procedure, state)
+        if "save_and_exit" in request.POST:
+            messages.info(
+                request,
+                _(
+                    "A resident's answers would now be saved for 30 days. In the preview "
+                    "nothing is saved."
+                ),
+            )
+            return redirect("staff:forms:preview_page", slug=slug, page_id=page_id)
+        target = next_page_id(current, answers)
+        if target is not None and definition.exit(target) is not None:
+            return redirect("staff:forms:preview_exit", slug=slug, exit_id=target)
+        if target is None or definition.page(target) is None:
+            return redirect("staff:forms:preview_check", slug=slug)
+        return redirect("staff:forms:preview_page", slug=slug, page_id=target)
+    pages, _exit = route(definition, answers)
+    order = pages if current in pages else definition.pages
+    return render(
+        request,
+        "procedures/staff/builder/preview_page.html",
+        {
+            "procedure": procedure,
+            "draft": _preview_resident(procedure),
+            "page": current,
+            "form": form,
+            "position": order.index(current) + 1,
+            "title": localized(current.title.model_dump(by_alias=True)),
+        },
+    )
+
+
+def preview_exit(request: HttpRequest, slug: str, exit_id: str) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    definition = _preview_definition(procedure)
+    exit_ = definition.exit(exit_id)
+    if exit_ is None:
+        raise Http404
+    pages, _exit = route(definition, _preview_state(request, procedure)["answers"])
+    return render(
+        request,
+        "procedures/staff/builder/preview_exit.html",
+        {
+            "procedure": procedure,
+            "title": localized(exit_.title.model_dump(by_alias=True)),
+            "body": localized(exit_.body.model_dump(by_alias=True)),
+            "last_page": pages[-1].id,
+        },
+    )
+
+
+def preview_check(request: HttpRequest, slug: str) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    definition = _preview_definition(procedure)
+    state = _preview_state(request, procedure)
+    pages, _exit = route(definition, state["answers"])
+    lines = fee_lines(definition, pages, state["answers"], request.LANGUAGE_CODE)
+    return render(
+        request,
+        "procedures/staff/builder/preview_check.html",
+        {
+            "procedure": procedure,
+            "rows": answer_rows(
+                definition, pages, state["answers"], request.LANGUAGE_CODE, state["files"]
+            ),
+            "fee_lines": lines,
+            "fee_total": fee_total(lines),
+            "declaration": localized(definition.declaration.model_dump(by_alias=True)),
+        },
+    )
