@@ -248,6 +248,8 @@ PROCEDURES: list[dict[str, Any]] = [
             "粗大ゴミ そだいごみ 大型ごみ 家具 ベッド ソファ たんす 自転車 布団 処理券 "
             "みなと粗大ごみ受付センター 引越し"
         ),
+        # Anyone can book without an account (they confirm an email address instead).
+        "allows_guest": True,
     },
     {
         "slug": "juminhyo-utsushi",
@@ -602,6 +604,8 @@ PROCEDURES: list[dict[str, Any]] = [
             "スマホ すまほ タブレット 貸出 貸し出し 高齢者 障害者 デジタルデバイド "
             "デジタル活用支援員 いきいきプラザ スマホ講習会"
         ),
+        # Many who would borrow a device have no account: they apply with an email address.
+        "allows_guest": True,
     },
     {
         "slug": "inkan-toroku",
