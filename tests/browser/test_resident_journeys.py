@@ -171,15 +171,28 @@ def test_a_resident_applies_for_oversized_waste_collection(
     page.get_by_role("button", name="Continue").click()
     assert page.locator(".error-summary").is_visible()
     axe_page.check()
-    page.get_by_label("Bed").check()
-    page.get_by_label("How many").fill("2")
+    page.get_by_label("No", exact=True).check()  # no air conditioner, TV, fridge or washer
     page.get_by_role("button", name="Continue").click()
+    # Items: each has its own fee, times how many; "Add another" adds a second item.
+    items = page.locator(".repeat-group__item")
+    items.nth(0).get_by_label("Bed (frame)", exact=True).check()
+    items.nth(0).get_by_label("How many").fill("2")
+    page.get_by_role("button", name="Add another").click()
     axe_page.check()
+    items.nth(1).get_by_label("Chair", exact=True).check()
+    items.nth(1).get_by_label("How many").fill("1")
+    page.get_by_role("button", name="Continue", exact=True).click()
+    page.get_by_label("Preferred collection day").fill("2026-12-12")
+    page.get_by_label("Outside my front door (house)").check()
+    page.get_by_role("button", name="Continue", exact=True).click()
+    axe_page.check()
+    # The name comes from the profile; the address and phone are checked and typed.
     page.get_by_label("Postal code").fill("105-8511")
     page.get_by_label("Address (in Minato City)").fill("芝公園1-5-25")
     page.get_by_label("Daytime phone number").fill("03-3578-2111")
-    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Continue", exact=True).click()
     assert "/check/" in page.url
+    assert "4,400 yen" in page.locator("#fees-title + .table-wrap").inner_text()  # 2×2,000+400
     axe_page.check()
     page.get_by_role("button", name="Submit application").click()
     assert page.locator(".error-summary").is_visible()  # the declaration is required
@@ -215,8 +228,16 @@ def test_staff_return_an_application_the_resident_fixes_and_a_supervisor_approve
         form_version=version,
         applicant=alice,
         answers={
-            "item": "sofa",
-            "count": 1,
+            "home_appliance": "no",
+            "items": [{"item": "sofa", "count": 1}],
+            "preferred_date": "2026-12-12",
+            "place": "collection_point",
+            "applicant_name": {
+                "family_name": "港",
+                "given_name": "アリス",
+                "family_name_kana": "みなと",
+                "given_name_kana": "ありす",
+            },
             "postal_code": "1058511",
             "address": "芝公園1-5-25",
             "phone": "0335782111",

@@ -35,12 +35,44 @@ def _start(client: Client) -> str:
     return response["Location"].rstrip("/").split("/")[-1]
 
 
-ITEMS = {"item": "bed", "count": "2"}
-WHERE = {"postal_code": "105-8511", "address": "芝公園1-5-25", "phone": "03-3578-2111"}
+# A repeatable group is posted as <group>__count and <group>__<n>__<question>.
+ITEMS = {"items__count": "2", "items__0__item": "bed", "items__0__count": "2"}
+ITEMS |= {"items__1__item": "chair", "items__1__count": "1"}
+COLLECTION = {"preferred_date": "2026-12-12", "place": "door"}
+NAME = {
+    "applicant_name__family_name": "港",
+    "applicant_name__given_name": "花子",
+    "applicant_name__family_name_kana": "みなと",
+    "applicant_name__given_name_kana": "はなこ",
+}
+WHERE = {"postal_code": "105-8511", "address": "芝公園1-5-25", "phone": "03-3578-2111", **NAME}
+# The same answers as JSON, as the API takes them.
+API_ANSWERS = {
+    "home_appliance": "no",
+    "items": [{"item": "bed", "count": 2}, {"item": "chair", "count": 1}],
+    "preferred_date": "2026-12-12",
+    "place": "door",
+    "applicant_name": {
+        "family_name": "港",
+        "given_name": "花子",
+        "family_name_kana": "みなと",
+        "given_name_kana": "はなこ",
+    },
+    "postal_code": "105-8511",
+    "address": "芝公園1-5-25",
+    "phone": "03-3578-2111",
+}
+
+
+def _to_items(client: Client, draft: str) -> None:
+    answer = {"home_appliance": "no"}
+    assert client.post(f"/procedures/drafts/{draft}/appliances/", answer).status_code == 302
 
 
 def _complete(client: Client, draft: str) -> None:
+    _to_items(client, draft)
     assert client.post(f"/procedures/drafts/{draft}/items/", ITEMS).status_code == 302
+    assert client.post(f"/procedures/drafts/{draft}/collection/", COLLECTION).status_code == 302
     assert client.post(f"/procedures/drafts/{draft}/where/", WHERE).status_code == 302
 
 
@@ -61,7 +93,7 @@ def test_publishing_refuses_routes_to_unknown_pages() -> None:
 
 
 def test_publishing_refuses_loops() -> None:
-    problems = _broken(lambda d: d["pages"][1].update(next="items"))
+    problems = _broken(lambda d: d["pages"][3].update(next="items"))
     assert any(p.startswith("loop") for p in problems)
 
 
@@ -69,9 +101,9 @@ def test_publishing_refuses_unreachable_pages() -> None:
     def orphan(d: dict[str, Any]) -> None:
         d["pages"].append(
             {
-                **copy.deepcopy(d["pages"][1]),
+                **copy.deepcopy(d["pages"][3]),
                 "id": "orphan",
-                "questions": [{**d["pages"][1]["questions"][2], "id": "phone2"}],
+                "questions": [{**d["pages"][3]["questions"][3], "id": "phone2"}],
             }
         )
 
@@ -113,6 +145,11 @@ def test_a_resident_applies_and_gets_a_reference_by_email(
     assert application.answers["phone"] == "0335782111"
     assert application.answers["postal_code"] == "1058511"
     assert application.form_version.version == 1
+    assert application.answers["items"] == [
+        {"item": "bed", "count": 2},
+        {"item": "chair", "count": 1},
+    ]
+    assert application.fee_yen == 2 * 2000 + 400  # the fee of each item times how many
     assert application.reference in mail.outbox[-1].subject
     assert AuditEvent.objects.filter(action="procedures.application_submitted").exists()
     listing = client.get("/procedures/applications/").content.decode()
@@ -136,9 +173,7 @@ def test_an_exit_page_says_the_procedure_is_not_for_them(
 ) -> None:
     client = resident_client(alice)
     draft = _start(client)
-    response = client.post(
-        f"/procedures/drafts/{draft}/items/", {"item": "appliance4", "count": "1"}
-    )
+    response = client.post(f"/procedures/drafts/{draft}/appliances/", {"home_appliance": "yes"})
     assert response["Location"].endswith("/exit/exit_appliance_recycling/")
     assert "家電" in client.get(response["Location"]).content.decode()
     # The check page cannot be reached from an exit.
@@ -166,10 +201,12 @@ def test_pages_cannot_be_skipped_by_url(
 @pytest.mark.parametrize(
     ("page", "data", "field"),
     [
-        ("items", {"item": "bed", "count": "11"}, "count"),
-        ("items", {"item": "bed", "count": "abc"}, "count"),
-        ("items", {"item": "tampered", "count": "1"}, "item"),
-        ("items", {"count": "1"}, "item"),
+        ("items", {**ITEMS, "items__0__count": "11"}, "items__0__count"),
+        ("items", {**ITEMS, "items__1__count": "abc"}, "items__1__count"),
+        ("items", {**ITEMS, "items__0__item": "tampered"}, "items__0__item"),
+        ("items", {"items__count": "1", "items__0__count": "1"}, "items__0__item"),
+        ("items", {**ITEMS, "items__count": "11"}, "items__count"),
+        ("collection", {**COLLECTION, "preferred_date": "2026-13-01"}, "preferred_date"),
         ("where", {**WHERE, "phone": "12345"}, "phone"),
         ("where", {**WHERE, "postal_code": "12-345"}, "postal_code"),
         ("where", {**WHERE, "address": "x" * 201}, "address"),
@@ -185,8 +222,11 @@ def test_invalid_answers_are_refused_and_nothing_is_saved(
 ) -> None:
     client = resident_client(alice)
     draft = _start(client)
-    if page == "where":
+    _to_items(client, draft)
+    if page in ("collection", "where"):
         client.post(f"/procedures/drafts/{draft}/items/", ITEMS)
+    if page == "where":
+        client.post(f"/procedures/drafts/{draft}/collection/", COLLECTION)
     before = Application.objects.get().answers
     response = client.post(f"/procedures/drafts/{draft}/{page}/", data)
     assert response.status_code == 200
@@ -249,7 +289,7 @@ def _api_post(client: Client, body: dict[str, Any], key: str | None = None) -> A
 
 def test_the_form_definition_is_published_in_the_api(client: Client, sodai: Procedure) -> None:
     body = client.get("/api/v1/procedures/sodai-gomi/form").json()
-    assert body["version"] == 1 and body["definition"]["pages"][0]["id"] == "items"
+    assert body["version"] == 1 and body["definition"]["pages"][1]["id"] == "items"
     assert client.get("/api/v1/procedures/inu-toroku/form").status_code == 404
 
 
@@ -257,7 +297,7 @@ def test_the_api_submits_once_per_idempotency_key(
     resident_client: Callable[[User], Client], alice: User, sodai: Procedure
 ) -> None:
     client = resident_client(alice)
-    body = {"answers": {**ITEMS, "count": 2, **WHERE}}
+    body = {"answers": API_ANSWERS}
     first = _api_post(client, body, key="apply-1")
     second = _api_post(client, body, key="apply-1")
     assert first.status_code == second.status_code == 201
@@ -271,10 +311,10 @@ def test_the_api_refuses_invalid_or_ineligible_answers(
     resident_client: Callable[[User], Client], alice: User, sodai: Procedure
 ) -> None:
     client = resident_client(alice)
-    bad = _api_post(client, {"answers": {**ITEMS, **WHERE, "phone": "1"}})
+    bad = _api_post(client, {"answers": {**API_ANSWERS, "phone": "1"}})
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["loc"] == ["body", "answers", "phone"]
-    exit_ = _api_post(client, {"answers": {"item": "appliance4", "count": 1}})
+    exit_ = _api_post(client, {"answers": {"home_appliance": "yes"}})
     assert exit_.status_code == 422
     assert not Application.objects.exists()
 
@@ -298,12 +338,20 @@ def test_answers_are_prefilled_from_the_profile(
     draft = _start(client)
     application = Application.objects.get(public_id=draft)
     assert application.answers == {
+        "applicant_name": {
+            "family_name": alice.profile.family_name,
+            "given_name": alice.profile.given_name,
+            "family_name_kana": alice.profile.family_name_kana,
+            "given_name_kana": alice.profile.given_name_kana,
+        },
         "postal_code": "1058511",
         "address": "港区芝公園1-5-25",
         "phone": "0335782111",
     }
-    page = client.get(f"/procedures/drafts/{draft}/items/")
+    page = client.get(f"/procedures/drafts/{draft}/appliances/")
     assert page.status_code == 200
+    _to_items(client, draft)
     client.post(f"/procedures/drafts/{draft}/items/", ITEMS)
+    client.post(f"/procedures/drafts/{draft}/collection/", COLLECTION)
     where = client.get(f"/procedures/drafts/{draft}/where/").content.decode()
     assert 'value="0335782111"' in where

@@ -25,8 +25,16 @@ from minato.procedures.models import Application, HandoffDelivery, Procedure
 pytestmark = pytest.mark.django_db
 SECRET = "shared-secret-for-tests"
 ANSWERS = {
-    "item": "bed",
-    "count": 1,
+    "home_appliance": "no",
+    "items": [{"item": "bed", "count": 1}],
+    "preferred_date": "2026-12-12",
+    "place": "door",
+    "applicant_name": {
+        "family_name": "港",
+        "given_name": "アリス",
+        "family_name_kana": "みなと",
+        "given_name_kana": "ありす",
+    },
     "postal_code": "1058511",
     "address": "芝公園1-5-25",
     "phone": "0335782111",

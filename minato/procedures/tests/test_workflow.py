@@ -23,8 +23,16 @@ from minato.procedures.models import Application, Procedure
 pytestmark = pytest.mark.django_db
 
 ANSWERS = {
-    "item": "bed",
-    "count": 2,
+    "home_appliance": "no",
+    "items": [{"item": "bed", "count": 2}],
+    "preferred_date": "2026-12-12",
+    "place": "door",
+    "applicant_name": {
+        "family_name": "港",
+        "given_name": "アリス",
+        "family_name_kana": "みなと",
+        "given_name_kana": "ありす",
+    },
     "postal_code": "1058511",
     "address": "芝公園1-5-25",
     "phone": "0335782111",
@@ -82,7 +90,12 @@ def test_the_full_cycle_with_a_return_for_correction(
     resident = resident_client(alice)
     page = resident.post(
         f"/procedures/drafts/{submitted.public_id}/where/",
-        {"postal_code": "1058511", "address": "芝公園1-5-25", "phone": "09012345678"},
+        {
+            "postal_code": "1058511",
+            "address": "芝公園1-5-25",
+            "phone": "09012345678",
+            **{f"applicant_name__{k}": v for k, v in ANSWERS["applicant_name"].items()},
+        },
     )
     assert page.status_code == 302
     done = resident.post(
