@@ -10,6 +10,7 @@ urlpatterns = [
     path("applications/", apply.my_applications, name="my_applications"),
     path("applications/<str:reference>/", apply.application_detail, name="application_detail"),
     path("applications/<str:reference>/withdraw/", apply.withdraw, name="withdraw"),
+    path("applications/<str:reference>/pdf/", apply.application_pdf, name="application_pdf"),
     path("files/<uuid:public_id>/", apply.attachment, name="attachment"),
     path("drafts/<uuid:public_id>/", apply.resume, name="resume"),
     path("drafts/<uuid:public_id>/check/", apply.check, name="check"),

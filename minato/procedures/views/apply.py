@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minato.core.translated import localized
-from minato.procedures import applications, attachments, selectors
+from minato.procedures import applications, attachments, pdf, selectors
 from minato.procedures.answers import (
     PageForm,
     apply_group_action,
@@ -301,3 +301,15 @@ def attachment(request: HttpRequest, public_id: Any) -> HttpResponse:
     if item is None:
         raise Http404
     return attachment_response(item, by_staff=False)
+
+
+@_resident_only
+def application_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    """The applicant's own copy of an application as a PDF (another person's reference: 404)."""
+    application = selectors.own_application(
+        reference=reference.upper()[:8], applicant_id=_user_id(request)
+    )
+    if application is None:
+        raise Http404
+    content = pdf.application_pdf(application, language=request.LANGUAGE_CODE, for_staff=False)
+    return pdf.http_response(content, application.reference)

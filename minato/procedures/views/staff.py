@@ -26,7 +26,7 @@ from minato.accounts import permissions
 from minato.accounts.models import User
 from minato.core.forms import AccessibleForm
 from minato.core.translated import localized
-from minato.procedures import applications, handoff, selectors, workflow
+from minato.procedures import applications, handoff, pdf, selectors, workflow
 from minato.procedures.answers import route
 from minato.procedures.display import answer_rows
 from minato.procedures.fees import fee_lines
@@ -329,6 +329,15 @@ def export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.csv"'
     return response
+
+
+def application_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    """The staff copy of an application as a PDF; every download is audited."""
+    application = _scoped(request, reference)
+    content = pdf.application_printed(
+        application=application, staff=_staff(request), language=request.LANGUAGE_CODE
+    )
+    return pdf.http_response(content, application.reference)
 
 
 @require_POST
