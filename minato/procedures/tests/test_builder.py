@@ -725,3 +725,9 @@ def test_every_edit_is_audited_with_the_version_it_made(admin: Client, draft: Fo
     ]
     assert events.last().changes["version"] == [2, 3]  # type: ignore[union-attr]
     assert all(e.department_id == draft.procedure.department_id for e in events)
+
+
+def test_a_choice_question_needs_options(admin: Client, draft: FormDraft) -> None:
+    response = _post(admin, "pages/where/add-question/", _question_data(type="choice"))
+    assert response.status_code == 200
+    assert "reason" not in _ids(_page(_definition(draft), "where")["questions"])

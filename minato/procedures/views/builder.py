@@ -181,6 +181,12 @@ class ProcedureEntryForm(AccessibleForm):
         if editing is not None:
             del self.fields["slug"]
 
+    def clean_slug(self) -> str:
+        slug = str(self.cleaned_data["slug"])
+        if slug == "new":  # /staff/forms/new/ is the page that adds a procedure
+            raise ValidationError(_("Choose another code."))
+        return slug
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         fee_type = cleaned.get("fee_type")
@@ -341,6 +347,9 @@ class QuestionForm(AccessibleForm):
                 question["options"] = builder.options_from_text(cleaned.get("options") or "")
             except builder.BuilderError as exc:
                 self.add_error("options", exc.problems)
+            else:
+                if not question["options"]:
+                    self.add_error("options", _("Give at least one option, one per line."))
         if kind == "number":
             for key in ("min", "max"):
                 if cleaned.get(key) is not None:
