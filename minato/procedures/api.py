@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Header, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.files import UploadedFile
@@ -15,7 +15,15 @@ from minato.accounts.models import ApiToken
 from minato.core.api.idempotency import idempotent
 from minato.core.api.pagination import LimitOffset
 from minato.core.api.schemas import InputSchema, responses
-from minato.procedures import applications, attachments, handoff, selectors, uploads, workflow
+from minato.procedures import (
+    applications,
+    attachments,
+    exports,
+    handoff,
+    selectors,
+    uploads,
+    workflow,
+)
 from minato.procedures.models import Application, ApplicationEvent, Procedure
 
 router = Router(tags=["procedures"])
@@ -418,6 +426,72 @@ def staff_queue(request: HttpRequest, filters: Query[QueueQuery]) -> Any:
         unassigned=filters.unassigned,
     )
     return items
+
+
+class ExportQuery(QueueQuery):
+    format: str = Field(
+        "csv",
+        pattern=r"^(csv|sjis|json)$",
+        description="`csv`: UTF-8 with a BOM (Excel); `sjis`: Shift_JIS (cp932); `json`.",
+    )
+
+
+class ExportRecordOut(Schema):
+    reference: str
+    procedure: str
+    procedure_name: str
+    status: str
+    submitted_at: str = Field(..., description="ISO 8601 with an offset, or empty")
+    due_date: str = Field(..., description="YYYY-MM-DD, or empty")
+    assignee: str = Field(..., description="The assignee's email, or empty")
+    answers: dict[str, Any] = Field(..., description="The answers as stored")
+    answer_texts: dict[str, str] = Field(
+        ..., description="The answers as text, one entry per CSV column"
+    )
+
+
+CSV_CONTENT = {
+    "schema": {
+        "type": "string",
+        "description": "CSV with a header row: UTF-8 with a BOM, or Shift_JIS for "
+        "`format=sjis` (the charset parameter says which)",
+    }
+}
+
+
+@router.get(
+    "/staff/applications/export",
+    response=responses({200: list[ExportRecordOut]}),
+    auth=AUTH,
+    summary="Export the staff member's queue (CSV for Excel, Shift_JIS or JSON)",
+    description="The same filters as the queue. At most "
+    f"{exports.EXPORT_LIMIT:,} applications, oldest due first; when there were more, "
+    "the response has `X-Export-Truncated: true`: narrow the filters. Answers are "
+    "flattened to one column per question (a repeatable group: one per item). Every "
+    "export is recorded in the audit log.",
+    openapi_extra={"responses": {200: {"content": {"text/csv": CSV_CONTENT}}}},
+)
+def staff_export(request: HttpRequest, filters: Query[ExportQuery]) -> HttpResponse:
+    staff = _staff_member(request)
+    items = selectors.staff_queue(
+        department_ids=permissions.visible_department_ids(staff),
+        status=filters.status,
+        procedure=filters.procedure,
+        overdue=filters.overdue,
+        unassigned=filters.unassigned,
+    )
+    exported = exports.applications_export(
+        items=items,
+        fmt=filters.format,
+        filters=filters.model_dump(exclude={"format"}),
+        channel="api",
+    )
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    if exported.truncated:
+        response["X-Export-Truncated"] = "true"
+    return response
 
 
 class TransitionIn(InputSchema):

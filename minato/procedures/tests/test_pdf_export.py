@@ -1,8 +1,12 @@
-"""The PDF of an application: the staff copy and the applicant's."""
+"""The PDF of an application (staff and applicant copies) and the export, in the console
+and in the API."""
 
 from __future__ import annotations
 
 import base64
+import csv
+import io
+import json
 import re
 import zlib
 from collections.abc import Callable
@@ -13,7 +17,7 @@ from django.test import Client
 
 from minato.accounts.models import Department, User
 from minato.core.models import AuditEvent
-from minato.procedures import applications, pdf
+from minato.procedures import applications, exports, pdf
 from minato.procedures.models import Application, Procedure
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +214,149 @@ def test_another_resident_gets_404_for_the_pdf(
 def test_anonymous_visitors_are_sent_to_sign_in_for_the_pdf(submitted: Application) -> None:
     response = Client().get(f"/procedures/applications/{submitted.reference}/pdf/")
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+# --- Export --------------------------------------------------------------------------------
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_answers_are_flattened_for_excel(submitted: Application) -> None:
+    records = exports.export_records(
+        Application.objects.filter(pk=submitted.pk).prefetch_related("attachments")
+    )
+    texts = records[0]["answer_texts"]
+    assert texts["who"] == "港 <b>花子&（ミナト ハナコ）"
+    assert texts["day"] == "2026-12-01（令和8年12月1日）"
+    assert texts["items.1"] == "品目: ベッド / 個数: 2"
+    assert texts["items.2"] == "品目: ソファ / 個数: 1"
+    assert records[0]["answers"] == submitted.answers  # as stored, for machines
+
+
+def test_a_formula_typed_by_an_applicant_is_not_a_formula_in_excel() -> None:
+    body, _type, _ext = exports.encode(
+        [
+            {
+                **dict.fromkeys(exports.COLUMNS, ""),
+                "answers": {},
+                "answer_texts": {"a": '=HYPERLINK("http://x")', "b": "-3", "c": "@SUM(1)"},
+            }
+        ],
+        "csv",
+    )
+    rows = _csv_rows(body.decode("utf-8-sig"))
+    assert rows[1][-3:] == ['\'=HYPERLINK("http://x")', "-3", "'@SUM(1)"]
+
+
+def test_the_api_exports_csv_with_a_bom_and_the_queue_columns(
+    staff_client: Callable[[User], Client], submitted: Application, charlie: User
+) -> None:
+    response = staff_client(charlie).get("/api/v1/staff/applications/export?format=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response.content.startswith("\ufeff".encode())
+    rows = _csv_rows(response.content.decode("utf-8-sig"))
+    assert rows[0][:7] == list(exports.COLUMNS)
+    assert rows[0][7:] == ["who", "note", "day", "items.1", "items.2"]
+    assert rows[1][0] == submitted.reference
+    assert rows[1][8] == LONG_NOTE  # line breaks survive inside the quoted cell
+
+
+def test_the_api_exports_shift_jis(
+    staff_client: Callable[[User], Client], submitted: Application, charlie: User
+) -> None:
+    response = staff_client(charlie).get("/api/v1/staff/applications/export?format=sjis")
+    assert response["Content-Type"] == "text/csv; charset=Shift_JIS"
+    text = response.content.decode("cp932")
+    assert "品目: ベッド / 個数: 2" in text and submitted.reference in text
+
+
+def test_the_api_exports_json(
+    staff_client: Callable[[User], Client], submitted: Application, charlie: User
+) -> None:
+    response = staff_client(charlie).get("/api/v1/staff/applications/export?format=json")
+    assert response["Content-Type"].startswith("application/json")
+    data = json.loads(response.content)
+    assert [record["reference"] for record in data] == [submitted.reference]
+    assert data[0]["answer_texts"]["items.2"] == "品目: ソファ / 個数: 1"
+
+
+def test_the_api_export_applies_the_queue_filters(
+    staff_client: Callable[[User], Client], submitted: Application, charlie: User
+) -> None:
+    client = staff_client(charlie)
+    kept = client.get("/api/v1/staff/applications/export?format=json&status=submitted")
+    dropped = client.get("/api/v1/staff/applications/export?format=json&status=approved")
+    assert [r["reference"] for r in json.loads(kept.content)] == [submitted.reference]
+    assert json.loads(dropped.content) == []
+
+
+def test_the_api_export_shows_only_the_callers_departments(
+    staff_client: Callable[[User], Client], submitted: Application, erin: User
+) -> None:
+    response = staff_client(erin).get("/api/v1/staff/applications/export?format=json")
+    assert json.loads(response.content) == []
+
+
+def test_every_export_is_audited_without_its_contents(
+    staff_client: Callable[[User], Client], submitted: Application, charlie: User
+) -> None:
+    client = staff_client(charlie)
+    client.get("/api/v1/staff/applications/export?format=sjis&status=submitted")
+    client.get("/staff/applications/export/?format=csv")
+    api_event, console_event = AuditEvent.objects.filter(
+        action="procedures.applications_exported"
+    ).order_by("sequence")
+    assert api_event.actor_id == charlie.pk
+    assert api_event.changes["format"] == [None, "sjis"]
+    assert api_event.changes["count"] == [None, 1]
+    assert api_event.changes["filters"] == [None, {"status": "submitted"}]
+    assert api_event.changes["channel"] == [None, "api"]
+    assert console_event.changes["channel"] == [None, "console"]
+    assert "芝公園" not in json.dumps(api_event.changes, ensure_ascii=False)
+
+
+def test_the_export_is_capped_and_says_so(
+    staff_client: Callable[[User], Client],
+    submitted: Application,
+    charlie: User,
+    alice: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    applications.application_create_and_submit(
+        procedure=submitted.procedure,
+        form_version=submitted.form_version,
+        applicant=alice,
+        answers=ANSWERS,
+    )
+    monkeypatch.setattr(exports, "EXPORT_LIMIT", 1)
+    response = staff_client(charlie).get("/api/v1/staff/applications/export?format=json")
+    assert len(json.loads(response.content)) == 1
+    assert response["X-Export-Truncated"] == "true"
+
+
+def test_a_bad_export_format_is_a_problem(
+    staff_client: Callable[[User], Client], submitted: Application, charlie: User
+) -> None:
+    response = staff_client(charlie).get("/api/v1/staff/applications/export?format=xlsx")
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("who", ["nobody", "resident", "service"])
+def test_only_staff_sessions_may_export(
+    who: str,
+    resident_client: Callable[[User], Client],
+    alice: User,
+    service_token: str,
+    submitted: Application,
+) -> None:
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {service_token}"} if who == "service" else {}
+    client = resident_client(alice) if who == "resident" else Client()
+    response = client.get("/api/v1/staff/applications/export", **headers)
+    assert response.status_code == (401 if who == "nobody" else 403)
+    assert response["Content-Type"] == "application/problem+json"
+    assert not AuditEvent.objects.filter(action="procedures.applications_exported").exists()

@@ -3,16 +3,12 @@ and export for Excel."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,14 +22,13 @@ from minato.accounts import permissions
 from minato.accounts.models import User
 from minato.core.forms import AccessibleForm
 from minato.core.translated import localized
-from minato.procedures import applications, handoff, pdf, selectors, workflow
+from minato.procedures import applications, exports, handoff, pdf, selectors, workflow
 from minato.procedures.answers import route
 from minato.procedures.display import answer_rows
 from minato.procedures.fees import fee_lines
 from minato.procedures.models import Application
 from minato.procedures.views.files import attachment_response
 
-EXPORT_LIMIT = 10_000
 STALE = gettext_lazy(
     "Someone else changed this application while you were looking at it. "
     "Check the latest version and try again."
@@ -270,64 +265,19 @@ def note(request: HttpRequest, reference: str) -> HttpResponse:
 
 def export(request: HttpRequest) -> HttpResponse:
     """The filtered queue as CSV for Excel (UTF-8 with BOM, or Shift_JIS) or JSON."""
-    _form, items = _queue(request)
-    items = items[:EXPORT_LIMIT]
-    records = [
-        {
-            "reference": a.reference,
-            "procedure": a.procedure.slug,
-            "procedure_name": localized(a.procedure.name, "ja"),
-            "status": a.status,
-            "submitted_at": timezone.localtime(a.submitted_at).isoformat()
-            if a.submitted_at
-            else "",
-            "due_date": a.due_date.isoformat() if a.due_date else "",
-            "assignee": a.assignee.email if a.assignee else "",
-            "answers": a.answers,
-        }
-        for a in items
-    ]
+    form, items = _queue(request)
     fmt = request.GET.get("format", "csv")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "json":
-        response = HttpResponse(
-            json.dumps(records, ensure_ascii=False, cls=DjangoJSONEncoder),
-            content_type="application/json; charset=utf-8",
-        )
-        response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.json"'
-        return response
-    buffer = io.StringIO()
-    columns = [
-        "reference",
-        "procedure",
-        "procedure_name",
-        "status",
-        "submitted_at",
-        "due_date",
-        "assignee",
-    ]
-    answer_keys = sorted({key for record in records for key in record["answers"]})
-    writer = csv.writer(buffer)
-    writer.writerow(columns + answer_keys)
-    for record in records:
-        writer.writerow(
-            [record[c] for c in columns]
-            + [
-                "、".join(v)
-                if isinstance(v := record["answers"].get(k), list)
-                else ("" if v is None else v)
-                for k in answer_keys
-            ]
-        )
-    if fmt == "sjis":
-        # Excel in Japanese opens Shift_JIS directly; characters outside it become "?".
-        body = buffer.getvalue().encode("cp932", errors="replace")
-        content_type = "text/csv; charset=Shift_JIS"
-    else:
-        body = "\ufeff".encode() + buffer.getvalue().encode("utf-8")
-        content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.csv"'
+    exported = exports.applications_export(
+        items=items,
+        fmt=fmt if fmt in exports.FORMATS else "csv",
+        filters=form.cleaned_data if form.is_valid() else {},
+        channel="console",
+    )
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    if exported.truncated:
+        response["X-Export-Truncated"] = "true"
     return response
 
 
