@@ -152,9 +152,15 @@ class RunResult:
 # --- CPU accounting ---------------------------------------------------------------------------
 
 
+# Processes whose CPU counts as the server's: the audit sealer (``--extra-pid``), which does
+# in the background part of the work that each submission once did in its request.
+EXTRA_SERVER_PIDS: set[int] = set()
+
+
 def cpu_snapshot(server_pid: int | None, database: str | None) -> dict[int, int]:
     """CPU ticks (user + system) per process: gunicorn (master and workers, as positive pids)
-    and the PostgreSQL backends serving ``database`` (as negative pids).
+    and any ``--extra-pid`` process, and the PostgreSQL backends serving ``database`` (as
+    negative pids).
 
     PostgreSQL shares the cores with the server and the client when it runs on this machine,
     so its cost per request belongs in the picture; other databases' backends are left out.
@@ -171,7 +177,7 @@ def cpu_snapshot(server_pid: int | None, database: str | None) -> dict[int, int]
             comm = stat[stat.index("(") + 1 : stat.rindex(")")]
             fields = stat[stat.rindex(")") + 2 :].split()
             pid, ppid, used = int(entry), int(fields[1]), int(fields[11]) + int(fields[12])
-            if pid == server_pid or ppid == server_pid:
+            if pid == server_pid or ppid == server_pid or pid in EXTRA_SERVER_PIDS:
                 ticks[pid] = used
             elif database and comm == "postgres":
                 with open(f"/proc/{entry}/cmdline", "rb") as fh:
@@ -552,7 +558,15 @@ def main() -> int:
     )
     parser.add_argument("--server-pid", type=int, help="gunicorn master, for CPU accounting")
     parser.add_argument("--database", help="PostgreSQL database name, for CPU accounting")
+    parser.add_argument(
+        "--extra-pid",
+        type=int,
+        action="append",
+        default=[],
+        help="another server-side process (the audit sealer) whose CPU counts as the server's",
+    )
     args = parser.parse_args()
+    EXTRA_SERVER_PIDS.update(args.extra_pid)
 
     target = urlsplit(args.base_url)
     if target.scheme != "http" or target.hostname != "127.0.0.1":

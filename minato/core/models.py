@@ -5,6 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
+
+# An event is written unsealed, with a provisional ``sequence`` of PENDING_BASE + n (n from a
+# counter that needs no lock) and empty ``prev_hash``/``hash``; the sealer
+# (``minato.core.audit.seal``) later gives it its gapless place in the chain (1, 2, 3, ...)
+# and its hashes. The base sorts pending events after every sealed one (newest first stays
+# right for readers ordering by ``-sequence``) and stays below 2**53, so JavaScript clients of
+# the API read the number exactly.
+PENDING_BASE = 10**15
+# PostgreSQL only: the counter behind provisional numbers (created by migration 0003).
+PENDING_SEQUENCE = "core_auditevent_pending_seq"
 
 
 class AuditEvent(models.Model):
@@ -12,6 +23,9 @@ class AuditEvent(models.Model):
 
     ``actor_id`` and ``subject_id`` are plain integers, not foreign keys: deleting a person
     must never rewrite (and so break) the chain that records what was done to them.
+
+    Rows are inserted *unsealed* (``hash == ""``, ``sequence >= PENDING_BASE``) and sealed in
+    batches by ``audit.seal()``; see decision 0005.
     """
 
     sequence = models.PositiveBigIntegerField(unique=True)
@@ -27,15 +41,27 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     ip = models.CharField(max_length=45, blank=True)
     department_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Both empty until the event is sealed.
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-sequence"]
-        indexes = [models.Index(fields=["subject_id", "-sequence"], name="audit_subject_seq")]
+        indexes = [
+            models.Index(fields=["subject_id", "-sequence"], name="audit_subject_seq"),
+            # The sealer's work list: tiny, since rows leave it within seconds.
+            models.Index(fields=["id"], condition=Q(hash=""), name="audit_unsealed"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hash"], condition=~Q(hash=""), name="audit_hash_unique"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+        if self.is_sealed:
+            return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+        return f"(unsealed) {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -45,12 +71,17 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("Audit events are append-only")
 
+    @property
+    def is_sealed(self) -> bool:
+        return bool(self.hash)
+
 
 class AuditChainHead(models.Model):
-    """The single row that serialises appends to the chain and remembers its tip.
+    """The single row that serialises sealing and remembers the chain's tip.
 
-    Locking this row (SELECT ... FOR UPDATE) orders concurrent writers; its copy of the last
-    hash lets ``audit_verify`` notice a deleted tail, which the chain alone cannot show.
+    The sealer locks this row (SELECT ... FOR UPDATE), so batches are sealed one at a time;
+    writers of events never touch it. Its copy of the last hash lets ``audit_verify`` notice a
+    deleted tail, which the chain alone cannot show.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)

@@ -1,0 +1,50 @@
+"""Seal pending audit events now, or keep sealing them every few seconds (``--loop``).
+
+Workers (``run_worker``) already seal every second; this command is for cron, for a deployment
+without workers, and for the benchmark.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+
+from minato.core.audit import seal
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = "Give pending audit events their place in the hash chain (once, or every N seconds)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--loop",
+            type=float,
+            default=0,
+            metavar="SECONDS",
+            help="Keep running and seal every SECONDS until interrupted.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        interval = options["loop"]
+        if interval <= 0:
+            self.stdout.write(f"Sealed {seal()} event(s)")
+            return
+        stop = threading.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
+        total = 0
+        while not stop.is_set():
+            try:
+                total += seal(wait=False)
+            except Exception:  # a busy or restarting database must not end the loop
+                logger.exception("Sealing audit events failed")
+                close_old_connections()
+            stop.wait(interval)
+        self.stdout.write(f"Sealed {total} event(s)")
