@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("minato.portal.urls")),
     path("accounts/", include("minato.accounts.urls.portal")),
     path("procedures/", include("minato.procedures.urls")),
+    path("payments/", include("minato.payments.urls")),
     # One "staff" namespace for the whole console, so its two-factor guard covers every
     # module's pages (staff:procedures:queue, …).
     path(
@@ -31,6 +32,7 @@ urlpatterns += i18n_patterns(
                 [
                     *staff_urls.urlpatterns,
                     path("applications/", include("minato.procedures.urls_staff")),
+                    path("payments/", include("minato.payments.urls_staff")),
                     path("forms/", include("minato.procedures.urls_builder")),
                 ],
                 "staff",

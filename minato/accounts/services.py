@@ -99,6 +99,17 @@ def resident_sign_up_or_warn_owner(
                 )
         except IntegrityError:  # the same address signed up twice at once
             existing = User.objects.get(email=email.lower())
+    if existing.kind == User.Kind.GUEST:
+        # Someone who applied as a guest: the address's owner may turn it into an account by
+        # choosing a password through the emailed link (guest_upgrade), keeping their
+        # applications. The password typed here is not used: it may not be the owner's.
+        notify(
+            recipient=existing,
+            template_key="accounts/guest_upgrade",
+            context={"set_password_url": absolute_url(_set_password_path(existing))},
+            reference=f"accounts.user:{existing.pk}",
+        )
+        return None
     notify(
         recipient=existing,
         template_key="accounts/signup_existing",
@@ -382,6 +393,42 @@ def staff_invite(*, email: str, display_name: str, department: Department, role:
     )
     staff_invitation_send(user=user)
     return user
+
+
+def _set_password_path(user: User) -> str:
+    return reverse(
+        "accounts:password_reset_confirm",
+        args=[
+            urlsafe_base64_encode(force_bytes(user.pk)),
+            default_token_generator.make_token(user),
+        ],
+    )
+
+
+@transaction.atomic
+def guest_upgrade(*, user: User) -> None:
+    """A guest applicant who chose a password becomes a resident with a profile (call in
+    the transaction that sets the password); their applications stay theirs."""
+    if user.kind != User.Kind.GUEST:
+        return
+    user.kind = User.Kind.RESIDENT
+    user.save(update_fields=["kind", "updated_at"])
+    ResidentProfile.objects.get_or_create(
+        user=user, defaults={"preferred_language": "ja", "preferred_channels": ["email"]}
+    )
+    Identity.objects.get_or_create(
+        user=user,
+        provider=Identity.Provider.EMAIL,
+        subject=user.email,
+        defaults={"assurance_level": AssuranceLevel.NONE},
+    )
+    audit.record(
+        action="accounts.guest_upgraded",
+        obj=user,
+        subject_id=user.pk,
+        changes={"kind": [User.Kind.GUEST, User.Kind.RESIDENT]},
+        **audit_actor_or_owner(user),
+    )
 
 
 def staff_invitation_send(*, user: User) -> None:

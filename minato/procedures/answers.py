@@ -14,15 +14,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from minato.accounts.adapters.postal import lookup as postal_lookup
 from minato.accounts.adapters.postal import normalise_postal_code
 from minato.accounts.validators import (
     normalise_kana,
@@ -106,6 +109,43 @@ class KanaField(forms.CharField):
         return normalise_kana(super().clean(value))
 
 
+def option_label(option: Any, language: str) -> str:
+    """An option's label, with its fee when it has one: 「ベッド（2,000円）」."""
+    label = text_of(option.label, language)
+    if option.fee_yen is None:
+        return label
+    return _("%(label)s (%(amount)s yen)") % {"label": label, "amount": f"{option.fee_yen:,}"}
+
+
+def _date_validators(question: Question) -> list[Any]:
+    """Dates relative to the day the answer is checked (e.g. a collection day from 5 days
+    ahead): checked when each page is saved and again at submission."""
+    validators: list[Any] = []
+    if question.earliest_days is not None:
+        offset = question.earliest_days
+
+        def not_before(value: date) -> None:
+            earliest = timezone.localdate() + timedelta(days=offset)
+            if value < earliest:
+                raise ValidationError(
+                    _("Enter a date on or after %(date)s.") % {"date": earliest.isoformat()}
+                )
+
+        validators.append(not_before)
+    if question.latest_days is not None:
+        limit = question.latest_days
+
+        def not_after(value: date) -> None:
+            latest = timezone.localdate() + timedelta(days=limit)
+            if value > latest:
+                raise ValidationError(
+                    _("Enter a date on or before %(date)s.") % {"date": latest.isoformat()}
+                )
+
+        validators.append(not_after)
+    return validators
+
+
 def _field(question: Question, language: str, *, required: bool | None = None) -> forms.Field:
     common: dict[str, Any] = {
         "label": text_of(question.label, language),
@@ -126,7 +166,7 @@ def _field(question: Question, language: str, *, required: bool | None = None) -
                 or _("Enter the answer in the format shown."),
             )
         )
-    options = [(o.value, text_of(o.label, language)) for o in question.options]
+    options = [(o.value, option_label(o, language)) for o in question.options]
     match question.type:
         case "text":
             return forms.CharField(
@@ -144,7 +184,11 @@ def _field(question: Question, language: str, *, required: bool | None = None) -
                 validators=validators, min_value=-(10**9), max_value=10**9, **common
             )
         case "date":
-            return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+            return forms.DateField(
+                widget=forms.DateInput(attrs={"type": "date"}),
+                validators=_date_validators(question),
+                **common,
+            )
         case "choice" if question.uses_autocomplete:
             return AutocompleteChoiceField(question=question, language=language, **common)
         case "choice":
@@ -229,6 +273,8 @@ class PageForm(AccessibleForm):
         self.language = language
         self.attachment_names = attachment_names or {}
         self.questions = [q for q in page.questions if q.shown(answers or {})]
+        # Postal code questions with a "Find address" button.
+        self.address_finders = {q.id for q in self.questions if q.address_question}
         super().__init__(*args, **kwargs)
         initial = kwargs.get("initial") or {}
         self.group_counts: dict[str, int] = {}
@@ -338,8 +384,8 @@ class PageForm(AccessibleForm):
         return cleaned
 
     def _clean_value(self, question: Question, name: str, cleaned: dict[str, Any]) -> Any:
-        value = cleaned.get(name)
-        if value in (None, "", [], False):
+        value: Any = cleaned.get(name)
+        if _is_blank(value):
             return [] if question.type == "multichoice" else None
         if question.type == "date":
             return value.isoformat()
@@ -443,6 +489,28 @@ def apply_group_action(page: Page, answers: dict[str, Any], add: str, remove: st
     return True
 
 
+def fill_address(page: Page, answers: dict[str, Any], postal_question_id: str) -> bool:
+    """ "Find address": put the address for the typed postal code into the question the
+    postal code question names. Returns whether an address was found."""
+    question = next((q for q in page.questions if q.id == postal_question_id), None)
+    if question is None or question.address_question is None:
+        return False
+    found = postal_lookup(str(answers.get(question.id) or ""))
+    if found is None:
+        return False
+    answers[question.address_question] = (
+        f"{found.city}{found.town}"
+        if found.city == "港区"
+        else (f"{found.prefecture}{found.city}{found.town}")
+    )
+    return True
+
+
+def _is_blank(value: Any) -> bool:
+    # Not ``value in (None, "", [], False)``: 0 == False, and 0 is an answer.
+    return value is None or value is False or (isinstance(value, str | list) and not value)
+
+
 def initial_for(page: Page, answers: dict[str, Any]) -> dict[str, Any]:
     return {q.id: answers.get(q.id) for q in page.questions if q.id in answers}
 
@@ -452,7 +520,7 @@ def is_unanswered(question: Question, value: Any) -> bool:
         return not isinstance(value, dict) or not all(value.get(p) for p in NAME_PARTS)
     if question.type == "group":
         return not isinstance(value, list) or not value
-    return value in (None, "", [], False)
+    return _is_blank(value)
 
 
 def route(definition: FormDefinition, answers: dict[str, Any]) -> tuple[list[Page], str | None]:

@@ -829,16 +829,7 @@ def procedure_entry_save(
     else:
         category_codes = list(procedure.categories.values_list("code", flat=True))
         life_event_codes = list(procedure.life_events.values_list("code", flat=True))
-    guest_before = None if procedure is None else procedure.allows_guest
     saved = services.procedure_upsert(
         slug=slug, data=data, category_codes=category_codes, life_event_codes=life_event_codes
     )
-    if procedure is not None and saved.allows_guest != guest_before:
-        # procedure_upsert's audit leaves this newer field out; record it here.
-        audit.record(
-            action="procedures.procedure_updated",
-            obj=saved,
-            department_id=saved.department_id,
-            changes={"allows_guest": [guest_before, saved.allows_guest]},
-        )
     return saved

@@ -89,6 +89,12 @@ class Question(BaseModel):
     pattern_message: Translated | None = None
     # Asked only when an answer on an earlier page matches.
     show_if: Condition | None = None
+    # ``date``: the earliest and latest dates allowed, in days from the day of answering
+    # (0 = today; -7 = a week ago).
+    earliest_days: int | None = Field(None, ge=-36500, le=3650)
+    latest_days: int | None = Field(None, ge=-36500, le=3650)
+    # ``postal_code``: the text question on the same page that "Find address" fills in.
+    address_question: str | None = Field(None, pattern=ID_PATTERN)
     # A number question whose answer multiplies the fees of the choices beside it.
     quantity: bool = False
     # ``file``: the allowed kinds and the largest size.
@@ -224,8 +230,8 @@ def _question_problems(question: Question, *, in_group: bool) -> list[str]:
         if len(set(child_ids)) != len(child_ids):
             problems.append(f"{where}: the group's question ids must be unique")
         for child in question.questions:
-            if child.type == "file":
-                problems.append(f"{where}: files cannot be asked inside a group")
+            if child.type in ("file", "name", "declaration"):
+                problems.append(f"{where}: a {child.type} question cannot be inside a group")
             if child.show_if is not None:
                 problems.append(f"{where}: questions inside a group cannot have conditions")
             problems.extend(_question_problems(child, in_group=True))
@@ -238,6 +244,12 @@ def _question_problems(question: Question, *, in_group: bool) -> list[str]:
             problems.append(f"{where}: the pattern is not a valid regular expression ({exc})")
     if question.min is not None and question.max is not None and question.min > question.max:
         problems.append(f"{where}: the minimum is larger than the maximum")
+    if (
+        question.earliest_days is not None
+        and question.latest_days is not None
+        and question.earliest_days > question.latest_days
+    ):
+        problems.append(f"{where}: the earliest date is after the latest date")
     return problems
 
 
@@ -257,6 +269,17 @@ def check_definition(data: Any) -> FormDefinition:
     for page in definition.pages:
         for question in page.questions:
             problems.extend(_question_problems(question, in_group=False))
+            if question.address_question is not None:
+                address = next(
+                    (q for q in page.questions if q.id == question.address_question), None
+                )
+                if question.type != "postal_code":
+                    problems.append(f"question {question.id}: only a postal code fills an address")
+                elif address is None or address.type not in ("text", "textarea"):
+                    problems.append(
+                        f"question {question.id}: the address to fill must be a text question "
+                        "on the same page"
+                    )
             if question.show_if is not None and question.show_if.question not in asked_before:
                 problems.append(
                     f"question {question.id}: shown depending on {question.show_if.question!r}, "

@@ -141,14 +141,15 @@ class FormDraft(models.Model):
 
 
 class GuestAccess(models.Model):
-    """A guest's confirmed email address for one procedure: the link we emailed proves they
-    own it, and the session holds the token. The guest's applications belong to a guest
-    account (User.Kind.GUEST) made for that address."""
+    """A link emailed to someone applying without an account. Opening it (once, within a
+    day) proves they own the address and signs them in to a guest account
+    (User.Kind.GUEST) for it, which holds their drafts and applications."""
 
     token_hash = models.CharField(max_length=64, unique=True)
     email = models.EmailField()
+    # The procedure they want to apply for; None when they only want to see their applications.
     procedure = models.ForeignKey(
-        Procedure, on_delete=models.CASCADE, related_name="guest_accesses"
+        Procedure, null=True, blank=True, on_delete=models.CASCADE, related_name="guest_accesses"
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE

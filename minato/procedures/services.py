@@ -25,6 +25,7 @@ CATALOGUE_FIELDS = [
     "availability",
     "offline_reason",
     "keywords",
+    "allows_guest",
     "is_published",
     "department_id",
 ]

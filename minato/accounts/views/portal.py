@@ -44,6 +44,9 @@ def _resident_required(view: Any) -> Any:
 
     @login_required
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.kind == User.Kind.GUEST:  # type: ignore[union-attr]
+            # A guest applicant has no profile to manage, only their applications.
+            return redirect("procedures:my_applications")
         if not request.user.is_resident:  # type: ignore[union-attr]
             messages.info(request, _("Staff accounts are managed in the staff console."))
             return redirect("staff:home")
@@ -297,6 +300,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         services.user_password_changed(user=form.user, reason="reset")
+        services.guest_upgrade(user=form.user)
         messages.success(self.request, _("Your password has been changed. Please sign in."))
         return response
 

@@ -484,3 +484,112 @@ def test_files_no_application_took_up_are_deleted_after_a_day(
     Attachment.objects.update(created_at=timezone.now() - timedelta(days=2))
     assert run_housekeeping()["unclaimed_attachments"] == 1
     assert not default_storage.exists(attachment.storage_name)
+
+
+def test_find_address_fills_the_address_from_the_postal_code(
+    resident_client: Callable[[User], Client], alice: User, catalogue: dict[str, Procedure]
+) -> None:
+    procedure = catalogue["juminhyo"]
+    procedure.availability = "online"
+    procedure.save()
+    form = {
+        "pages": [
+            {
+                "id": "where",
+                "title": t("住所"),
+                "questions": [
+                    {
+                        "id": "postal_code",
+                        "type": "postal_code",
+                        "address_question": "address",
+                        "label": t("郵便番号"),
+                    },
+                    {"id": "address", "type": "text", "label": t("住所")},
+                ],
+            }
+        ],
+        "declaration": t("誤りはありません"),
+    }
+    applications.form_publish(procedure=procedure, definition=form)
+    client = resident_client(alice)
+    draft = _start(client)
+    found = _page(
+        client, draft, "where", {"postal_code": "105-8511", "find_address": "postal_code"}
+    )
+    assert found.status_code == 200
+    assert 'value="港区芝公園' in found.content.decode()
+    assert Application.objects.get().answers.get("address") in (None, "")  # nothing saved yet
+    missing = _page(
+        client, draft, "where", {"postal_code": "000-0000", "find_address": "postal_code"}
+    )
+    from django.utils.translation import gettext, override
+
+    with override("ja"):
+        assert gettext("No address was found for this postal code.") in missing.content.decode()
+    broken = {**form}
+    broken["pages"] = [
+        {
+            **form["pages"][0],
+            "questions": [{**form["pages"][0]["questions"][0], "address_question": "nowhere"}],
+        }
+    ]
+    with pytest.raises(DefinitionError):
+        check_definition(broken)
+
+
+def test_zero_is_an_answer_not_a_blank() -> None:
+    definition = check_definition(
+        {
+            "pages": [
+                {
+                    "id": "p",
+                    "title": t("p"),
+                    "questions": [{"id": "n", "type": "number", "min": 0, "label": t("n")}],
+                }
+            ],
+            "declaration": t("d"),
+        }
+    )
+    answers, errors, _exit = validate_all(definition, {"n": 0}, "ja")
+    assert errors == {} and answers == {"n": 0}
+
+
+def test_dates_can_be_limited_relative_to_today() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    definition = check_definition(
+        {
+            "pages": [
+                {
+                    "id": "p",
+                    "title": t("p"),
+                    "questions": [
+                        {
+                            "id": "day",
+                            "type": "date",
+                            "earliest_days": 3,
+                            "latest_days": 30,
+                            "label": t("収集希望日"),
+                        }
+                    ],
+                }
+            ],
+            "declaration": t("d"),
+        }
+    )
+    today = timezone.localdate()
+    for offset, ok in [(2, False), (3, True), (30, True), (31, False), (-1, False)]:
+        day = (today + timedelta(days=offset)).isoformat()
+        _answers, errors, _exit = validate_all(definition, {"day": day}, "en")
+        assert (errors == {}) is ok, (offset, errors)
+
+
+def test_options_with_a_fee_say_so_where_they_are_chosen() -> None:
+    from minato.procedures.answers import PageForm
+
+    definition = check_definition(FEATURES)
+    form = PageForm(page=definition.pages[1], language="en", answers={})
+    html = str(form["items__0__item"])
+    assert "Bed (2,000 yen)" in html

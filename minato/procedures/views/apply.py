@@ -8,18 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from minato.accounts.models import User
+from minato.core.forms import AccessibleForm
 from minato.core.translated import localized
-from minato.procedures import applications, attachments, pdf, selectors
+from minato.procedures import applications, attachments, guest, pdf, selectors
 from minato.procedures.answers import (
     PageForm,
     apply_group_action,
+    fill_address,
     initial_for,
     is_unanswered,
     raw_initial,
@@ -33,10 +40,16 @@ from minato.procedures.uploads import CheckedFile
 from minato.procedures.views.files import attachment_response
 
 
+def _is_applicant(user: Any) -> bool:
+    return bool(user.is_authenticated and user.kind in (User.Kind.RESIDENT, User.Kind.GUEST))
+
+
 def _resident_only(view: Any) -> Any:
+    """Signed in as a resident, or as a guest applicant (see minato.procedures.guest)."""
+
     @login_required
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_resident:  # type: ignore[union-attr]
+        if not _is_applicant(request.user):
             raise Http404  # staff work on applications in the console
         return view(request, *args, **kwargs)
 
@@ -71,13 +84,25 @@ def _first_incomplete(
     return pages, None, exit_id
 
 
-@_resident_only
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = get_object_or_404(selectors.published_procedures(), slug=slug)
     form_version = selectors.current_form_version(procedure)
     if form_version is None or procedure.availability != procedure.Availability.ONLINE:
         raise Http404
+    user = request.user
+    if not user.is_authenticated and not procedure.allows_guest:
+        return redirect_to_login(request.get_full_path())
+    if user.is_authenticated and not _is_applicant(user):
+        raise Http404  # staff work on applications in the console
+    guest_refused = getattr(user, "kind", "") == User.Kind.GUEST and not procedure.allows_guest
+    if not user.is_authenticated or guest_refused:
+        # Choose: sign in, or (where allowed) go on as a guest with an email address.
+        return render(
+            request,
+            "procedures/portal/start.html",
+            {"procedure": procedure, "sign_in_first": True, "guest_refused": guest_refused},
+        )
     if request.method == "POST":
         draft = applications.application_start(
             procedure=procedure, form_version=form_version, applicant=request.user
@@ -125,11 +150,15 @@ def page(request: HttpRequest, public_id: Any, page_id: str) -> HttpResponse:
         "attachment_names": names,
     }
     add, remove = request.POST.get("add_item", ""), request.POST.get("remove_item", "")
-    if request.method == "POST" and (add or remove):
-        # "Add another" / "Remove": show the page again with one item more or fewer,
-        # keeping what was typed, without checking or saving it yet.
+    find = request.POST.get("find_address", "")
+    redisplay = request.method == "POST" and bool(add or remove or find)
+    if redisplay:
+        # "Add another", "Remove" and "Find address" show the page again, keeping what was
+        # typed, without checking or saving it yet.
         typed = {**initial_for(current, draft.answers), **raw_initial(current, request.POST)}
         apply_group_action(current, typed, add, remove)
+        if find and not fill_address(current, typed, find):
+            messages.error(request, _("No address was found for this postal code."))
         form = PageForm(initial=typed, **form_kwargs)
     else:
         form = PageForm(
@@ -138,7 +167,7 @@ def page(request: HttpRequest, public_id: Any, page_id: str) -> HttpResponse:
             initial=initial_for(current, draft.answers),
             **form_kwargs,
         )
-    if request.method == "POST" and not (add or remove) and form.is_valid():
+    if request.method == "POST" and not redisplay and form.is_valid():
         answers = form.answers()
         for question_id, value in answers.items():
             if isinstance(value, CheckedFile):
@@ -313,3 +342,55 @@ def application_pdf(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404
     content = pdf.application_pdf(application, language=request.LANGUAGE_CODE, for_staff=False)
     return pdf.http_response(content, application.reference)
+
+
+class GuestEmailForm(AccessibleForm):
+    email = forms.EmailField(
+        label=gettext_lazy("Email address"),
+        max_length=254,
+        help_text=gettext_lazy("We will send you a link to continue. It works once, for 24 hours."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def guest_link(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """Ask for a link by email: to apply for ``slug`` without an account, or (without a
+    slug) to see the applications made as a guest."""
+    procedure = None
+    if slug is not None:
+        procedure = get_object_or_404(selectors.published_procedures(), slug=slug)
+        if not procedure.allows_guest:
+            raise Http404
+    form = GuestEmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        guest.guest_link_send(
+            email=form.cleaned_data["email"], procedure=procedure, language=request.LANGUAGE_CODE
+        )
+        return render(request, "procedures/portal/guest_sent.html", {"procedure": procedure})
+    return render(
+        request, "procedures/portal/guest_link.html", {"procedure": procedure, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def guest_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Opening the emailed link shows a button; only pressing it uses the link, so mail
+    scanners that follow links do not use it up."""
+    try:
+        access = guest.guest_link_check(token)
+        if request.method == "POST":
+            user, procedure = guest.guest_link_confirm(token=token)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if procedure is not None:
+                return redirect("procedures:start", slug=procedure.slug)
+            return redirect("procedures:my_applications")
+    except guest.GuestLinkInvalid:
+        return render(request, "procedures/portal/guest_invalid.html", status=400)
+    except guest.AddressHasAccount:
+        messages.info(
+            request,
+            _("This email address has an account. Sign in to apply and to see your applications."),
+        )
+        return redirect("accounts:login")
+    return render(request, "procedures/portal/guest_confirm.html", {"procedure": access.procedure})

@@ -1,0 +1,98 @@
+"""The richer question types in a real browser, with axe on every page: a name with
+furigana, "add another" items with fees, a long list answered by typing, a file upload, a
+declaration; and the start page offering to apply without an account."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from conftest import PASSWORD
+from minato.accounts.models import User
+from minato.procedures.tests.test_form_features import FEATURES
+from tests.browser.conftest import AxePage
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), (10, 120, 200)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_resident_adds_items_uploads_a_file_and_sees_the_fees(
+    axe_page: AxePage, alice: User, catalogue: dict
+) -> None:
+    from minato.procedures import applications
+
+    procedure = catalogue["juminhyo"]
+    procedure.availability = "online"
+    procedure.save()
+    applications.form_publish(procedure=procedure, definition=FEATURES)
+    page = axe_page.visit("/en/accounts/login/")
+    page.set_default_timeout(5000)
+    page.get_by_label("Email address").fill(alice.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    axe_page.visit("/en/procedures/juminhyo/apply/")
+    page.get_by_role("button", name="Start now").click()
+    # Name with furigana: an invalid reading is refused, with the error linked.
+    page.locator("input[name=applicant__family_name]").fill("港")
+    page.locator("input[name=applicant__given_name]").fill("花子")
+    page.locator("input[name=applicant__family_name_kana]").fill("Minato")
+    page.locator("input[name=applicant__given_name_kana]").fill("はなこ")
+    page.get_by_label("No").check()
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator(".error-summary").is_visible()
+    axe_page.check()
+    page.locator("input[name=applicant__family_name_kana]").fill("みなと")
+    page.get_by_label("No").check()
+    page.get_by_role("button", name="Continue").click()
+    axe_page.check()
+    page.get_by_label("町名").fill("Shiba")
+    page.locator("input[name=items__0__item][value=bed]").check()
+    page.locator("input[name=items__0__count]").fill("1")
+    page.get_by_role("button", name="Add another").click()
+    axe_page.check()
+    page.locator("input[name=items__1__item][value=chair]").check()
+    page.locator("input[name=items__1__count]").fill("3")
+    page.get_by_role("button", name="Continue", exact=True).last.click()
+    axe_page.check()
+    page.get_by_label("写真").set_input_files(
+        files=[{"name": "me.png", "mimeType": "image/png", "buffer": _png()}]
+    )
+    page.get_by_label("規約に同意します").check()
+    page.get_by_role("button", name="Continue", exact=True).last.click()
+    assert "/check/" in page.url
+    axe_page.check()
+    body = page.content()
+    assert "3,200" in body and "me.png" in body
+    page.get_by_label("誤りはありません").check()
+    page.get_by_role("button", name="Submit application").click()
+    assert len(page.locator("#reference").inner_text()) == 8
+    axe_page.check()
+
+
+def test_the_start_page_offers_applying_without_an_account(
+    axe_page: AxePage, catalogue: dict
+) -> None:
+    from minato.procedures import applications
+
+    procedure = catalogue["sodai"]
+    procedure.allows_guest = True
+    procedure.save()
+    applications.form_publish(procedure=procedure, definition=FEATURES)
+    page = axe_page.visit("/en/procedures/sodai-gomi/apply/")
+    page.get_by_role("link", name="Continue without an account").click()
+    axe_page.check()
+    page.get_by_role("button", name="Send me a link").click()
+    assert page.locator(".error-summary").is_visible()
+    axe_page.check()
+    page.get_by_label("Email address").fill("guest@example.jp")
+    page.get_by_role("button", name="Send me a link").click()
+    axe_page.check()
+    axe_page.visit("/ja-easy/procedures/guest/")
+    axe_page.visit("/en/procedures/guest/not-a-token/", status=400)
