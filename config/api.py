@@ -11,6 +11,7 @@ from minato.core.api.errors import install as install_error_handlers
 from minato.core.api.errors import mark_problem_content_types
 from minato.core.api.rendering import OffsetJSONRenderer
 from minato.notifications.api import router as notifications_router
+from minato.payments.api import router as payments_router
 from minato.procedures.api import router as procedures_router
 
 
@@ -36,3 +37,4 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", notifications_router)
 api.add_router("", procedures_router)
+api.add_router("", payments_router)

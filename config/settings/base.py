@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "minato.notifications",
     "minato.portal",
     "minato.procedures",
+    "minato.payments",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,29 @@ IDEMPOTENCY_KEY_TTL_HOURS = envint("IDEMPOTENCY_KEY_TTL_HOURS", 24)
 
 # Only the benchmark turns this on: it exposes a bare view as the framework floor.
 BENCHMARK_ENDPOINTS = envbool("BENCHMARK_ENDPOINTS", False)
+
+# --- Payments (docs/modules/payments.md) -------------------------------------------------
+# The provider new online payments use; every provider listed keeps serving its payments.
+PAYMENTS_PROVIDER = env("PAYMENTS_PROVIDER", "sandbox")
+PAYMENTS_PROVIDERS = {
+    "sandbox": "minato.payments.providers.sandbox.SandboxProvider",
+    "stripe": "minato.payments.providers.stripe.StripeProvider",
+}
+PAYMENTS_WEBHOOK_TOLERANCE_SECONDS = envint("PAYMENTS_WEBHOOK_TOLERANCE_SECONDS", 300)
+PAYMENTS_STUCK_AFTER_MINUTES = envint("PAYMENTS_STUCK_AFTER_MINUTES", 60)
+PAYMENTS_SANDBOX_ENABLED = envbool("PAYMENTS_SANDBOX_ENABLED", True)
+PAYMENTS_SANDBOX_WEBHOOK_SECRET = env(
+    "PAYMENTS_SANDBOX_WEBHOOK_SECRET", "sandbox-webhook-secret-for-local-testing-only"
+)
+PAYMENTS_SANDBOX_WEBHOOK_URL = env(
+    "PAYMENTS_SANDBOX_WEBHOOK_URL", f"{SITE_URL}/api/v1/payments/webhooks/sandbox"
+)
+PAYMENTS_SANDBOX_CHAOS = envbool("PAYMENTS_SANDBOX_CHAOS", True)
+PAYMENTS_SANDBOX_CHECKOUT_MINUTES = envint("PAYMENTS_SANDBOX_CHECKOUT_MINUTES", 30)
+PAYMENTS_STRIPE_SECRET_KEY = env("PAYMENTS_STRIPE_SECRET_KEY", "")
+PAYMENTS_STRIPE_WEBHOOK_SECRET = env("PAYMENTS_STRIPE_WEBHOOK_SECRET", "")
+PAYMENTS_STRIPE_API_BASE = env("PAYMENTS_STRIPE_API_BASE", "")  # tests point it at a stub
+PAYMENTS_STRIPE_METHODS = envlist("PAYMENTS_STRIPE_METHODS", ["card", "konbini", "paypay"])
 
 MUNICIPALITY_NAME = {"ja": "港区", "en": "Minato City", "ja-easy": "みなとく"}
 

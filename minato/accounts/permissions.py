@@ -94,3 +94,8 @@ def can_manage_staff_member(user: AnyUser, target: User) -> bool:
         and can_see_department(user, target_profile.department_id)
         and Role(target_profile.role) in assignable_roles(user)
     )
+
+
+def can_refund_payment(user: AnyUser, department_id: int | None) -> bool:
+    """Refunds (返金) move money out: supervisors and above, for their own departments."""
+    return has_role(user, Role.SUPERVISOR) and can_see_department(user, department_id)

@@ -1,0 +1,12 @@
+"""Hourly work for payments (run by ``minato.core.housekeeping``): ask the provider about
+payments stuck in "started"."""
+
+from __future__ import annotations
+
+from minato.core import context
+from minato.payments.services import payments_sweep_stuck
+
+
+def run() -> dict[str, int]:
+    with context.acting_as(actor_label="system:payments_sweep"):
+        return {"stuck_payments_resolved": payments_sweep_stuck()}

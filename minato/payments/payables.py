@@ -1,0 +1,142 @@
+"""What can be paid for: each kind of thing (an application, later a booking) says how much,
+what for, which department and revenue account, whose it is, and whether it can be paid now.
+
+The platform always works the amount out here; it is never taken from the client. To take
+payments for a new kind of thing, write a class like ``ApplicationPayables`` and add it to
+``KINDS`` (see docs/modules/payments.md, "How to take payments for something new").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from minato.accounts import permissions
+from minato.core.translated import localized
+from minato.payments import account_codes
+from minato.payments.models import AssessedFee
+
+
+@dataclass(frozen=True)
+class Payable:
+    purpose: str
+    object_ref: str
+    title: str
+    description: str
+    amount_yen: int | None
+    account_code: str
+    department_id: int
+    payer_id: int | None
+    fee_type: str
+    # Empty when it can be paid now; otherwise why not (shown to the person).
+    blocked_reason: Any = ""
+    # The page of the thing itself (the application), for links back.
+    resident_url: str = ""
+    staff_url: str = ""
+
+    @property
+    def payable(self) -> bool:
+        return not self.blocked_reason and bool(self.amount_yen)
+
+
+class PayableKind(Protocol):
+    purpose: str
+
+    def for_payer(self, object_ref: str, user: Any) -> Payable | None: ...
+
+    def for_staff(self, object_ref: str, staff: Any) -> Payable | None: ...
+
+
+# Statuses in which an application's fixed or per-item fee can be paid; an assessed fee is
+# paid after approval (事後決済).
+PAYABLE_STATUSES = {"submitted", "received", "in_review", "approved", "completed"}
+APPROVED_STATUSES = {"approved", "completed"}
+
+
+class ApplicationPayables:
+    purpose = "procedures.application"
+
+    def _load(self, object_ref: str) -> Any:
+        # procedures offers no staff selector for one application by reference; this is a
+        # read of one row and its procedure, scoped by the caller below.
+        from minato.procedures.models import Application
+
+        return (
+            Application.objects.filter(reference=object_ref.upper()[:8])
+            .exclude(status="draft")
+            .select_related("procedure")
+            .first()
+        )
+
+    def _payable(self, application: Any) -> Payable:
+        procedure = application.procedure
+        fee_type = procedure.fee_type
+        amount: int | None = None
+        blocked: Any = ""
+        if fee_type == "none":
+            blocked = _("This procedure is free.")
+        elif fee_type == "assessed":
+            fee = AssessedFee.objects.filter(
+                purpose=self.purpose, object_ref=application.reference
+            ).first()
+            amount = fee.amount_yen if fee else None
+            if fee is None:
+                blocked = _("The ward has not set the fee yet.")
+            elif application.status not in APPROVED_STATUSES:
+                blocked = _("You can pay once your application is approved.")
+        else:
+            amount = application.fee_yen or (
+                procedure.fee_amount_yen if fee_type == "fixed" else None
+            )
+            if not amount:
+                blocked = _("There is no fee to pay for this application.")
+        if not blocked and application.status not in PAYABLE_STATUSES:
+            blocked = _("This application can no longer be paid for.")
+        name_ja = localized(procedure.name, "ja")
+        code = account_codes.for_procedure(procedure.slug)
+        return Payable(
+            purpose=self.purpose,
+            object_ref=application.reference,
+            title=localized(procedure.name),
+            description=f"{name_ja} 手数料（申請番号 {application.reference}）",
+            amount_yen=amount,
+            account_code=code.code,
+            department_id=application.department_id,
+            payer_id=application.applicant_id,
+            fee_type=fee_type,
+            blocked_reason=blocked,
+            resident_url=reverse("procedures:application_detail", args=[application.reference]),
+            staff_url=reverse("staff:procedures:detail", args=[application.reference]),
+        )
+
+    def for_payer(self, object_ref: str, user: Any) -> Payable | None:
+        application = self._load(object_ref)
+        if application is None or application.applicant_id != user.pk:
+            return None
+        return self._payable(application)
+
+    def for_staff(self, object_ref: str, staff: Any) -> Payable | None:
+        application = self._load(object_ref)
+        if application is None or not permissions.can_see_department(
+            staff, application.department_id
+        ):
+            return None
+        return self._payable(application)
+
+
+KINDS: dict[str, PayableKind] = {kind.purpose: kind for kind in [ApplicationPayables()]}
+
+
+def for_payer(purpose: str, object_ref: str, user: Any) -> Payable | None:
+    kind = KINDS.get(purpose)
+    if kind is None or not getattr(user, "is_authenticated", False):
+        return None
+    return kind.for_payer(object_ref, user)
+
+
+def for_staff(purpose: str, object_ref: str, staff: Any) -> Payable | None:
+    kind = KINDS.get(purpose)
+    return kind.for_staff(object_ref, staff) if kind is not None else None

@@ -1,0 +1,74 @@
+"""Reads for payments: a resident's own payments, a thing's payments, and staff views scoped
+by department."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from minato.payments.models import Payment, Refund
+
+
+def payments_of(*, payer_id: int) -> QuerySet[Payment]:
+    """A resident's payments, newest first (attempts that never started are left out)."""
+    return (
+        Payment.objects.filter(payer_id=payer_id)
+        .exclude(status=Payment.Status.CREATED)
+        .prefetch_related("refunds")
+    )
+
+
+def own_payment(*, public_id: Any, payer_id: int) -> Payment | None:
+    return (
+        Payment.objects.filter(public_id=public_id, payer_id=payer_id)
+        .prefetch_related("refunds")
+        .first()
+    )
+
+
+def payments_for_thing(*, purpose: str, object_ref: str) -> list[Payment]:
+    return list(
+        Payment.objects.filter(purpose=purpose, object_ref=object_ref).prefetch_related(
+            Prefetch("refunds", queryset=Refund.objects.order_by("created_at"))
+        )
+    )
+
+
+def paid_payment(payments: list[Payment]) -> Payment | None:
+    return next((p for p in payments if p.status == Payment.Status.SUCCEEDED), None)
+
+
+def staff_payment(*, public_id: Any, department_ids: set[int] | None) -> Payment | None:
+    payments = Payment.objects.filter(public_id=public_id).select_related("payer", "department")
+    if department_ids is not None:
+        payments = payments.filter(department_id__in=department_ids)
+    return payments.prefetch_related("refunds").first()
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The Japanese calendar day as aware datetimes [start, end)."""
+    start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+    return start, start + timedelta(days=1)
+
+
+def succeeded_on(*, day: date, provider: str) -> QuerySet[Payment]:
+    start, end = day_bounds(day)
+    return Payment.objects.filter(
+        provider=provider,
+        status=Payment.Status.SUCCEEDED,
+        succeeded_at__gte=start,
+        succeeded_at__lt=end,
+    ).order_by("account_code", "pk")
+
+
+def refunds_on(*, day: date, provider: str) -> QuerySet[Refund]:
+    start, end = day_bounds(day)
+    return (
+        Refund.objects.filter(payment__provider=provider, created_at__gte=start, created_at__lt=end)
+        .exclude(status=Refund.Status.FAILED)
+        .select_related("payment")
+        .order_by("pk")
+    )

@@ -1,0 +1,631 @@
+"""Writes for payments: create, start at the provider, apply what the provider says, counter
+payments, assessed fees and refunds.
+
+Calls to a provider never happen inside a transaction or under a row lock (they can take
+seconds): the payment is written first, the provider is called, and the answer is applied
+in a new transaction under the payment's row lock with a version check. So the webhook, the
+return page and the sweep can all report the same outcome at the same moment and it is
+applied exactly once: whoever comes second finds the payment already final.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from minato.accounts import permissions
+from minato.core import audit
+from minato.notifications.services import notify
+from minato.payments import providers
+from minato.payments.models import (
+    FINAL_STATUSES,
+    AssessedFee,
+    Payment,
+    ProviderEvent,
+    Refund,
+)
+from minato.payments.payables import Payable
+from minato.payments.providers.base import (
+    CheckoutRequest,
+    Event,
+    PaymentState,
+    ProviderError,
+    RefundResult,
+)
+
+logger = logging.getLogger(__name__)
+
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+REFERENCE_LENGTH = 10
+WATCHED = [
+    "status",
+    "provider",
+    "provider_reference",
+    "provider_transaction_id",
+    "method",
+    "failure_reason",
+]
+S = Payment.Status
+_FROM_PROVIDER = {
+    "succeeded": S.SUCCEEDED,
+    "failed": S.FAILED,
+    "cancelled": S.CANCELLED,
+    "expired": S.EXPIRED,
+}
+
+
+class PaymentError(Exception):
+    """A request the rules refuse; the message is safe to show."""
+
+
+class NotPayable(PaymentError):
+    pass
+
+
+class AlreadyPaid(PaymentError):
+    pass
+
+
+class UnknownPayment(PaymentError):
+    """A provider event for a checkout or refund we never created."""
+
+
+class AmountMismatch(PaymentError):
+    """The provider reports a different amount from the one we asked for."""
+
+
+class RefundNotAllowed(PaymentError):
+    pass
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def _audit(payment: Payment, action: str, changes: dict[str, Any]) -> None:
+    audit.record(
+        action=f"payments.{action}",
+        obj=payment,
+        subject_id=payment.payer_id,
+        department_id=payment.department_id,
+        changes=changes,
+    )
+
+
+def _locked(payment_id: int) -> Payment:
+    return Payment.objects.select_for_update().get(pk=payment_id)
+
+
+def _save(payment: Payment, before: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    """Write the locked payment if nobody changed it since it was read (optimistic check on
+    ``version`` on top of the row lock: SQLite has no row locks, only a writer lock)."""
+    changed = Payment.objects.filter(pk=payment.pk, version=payment.version).update(
+        **{name: getattr(payment, name) for name in fields},
+        version=payment.version + 1,
+        updated_at=timezone.now(),
+    )
+    if changed != 1:  # pragma: no cover - only reachable without the row lock
+        raise PaymentError("The payment was changed at the same time; try again.")
+    payment.version += 1
+    return audit.diff(before, audit.snapshot(payment, WATCHED), fields=WATCHED)
+
+
+# --- Creating and starting ------------------------------------------------------------------
+
+
+def _create(*, payable: Payable, provider: str, channel: str) -> Payment:
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                payment = Payment.objects.create(
+                    reference=new_reference(),
+                    purpose=payable.purpose,
+                    object_ref=payable.object_ref,
+                    payer_id=payable.payer_id,
+                    department_id=payable.department_id,
+                    description=payable.description,
+                    account_code=payable.account_code,
+                    amount_yen=payable.amount_yen or 0,
+                    provider=provider,
+                    channel=channel,
+                )
+                _audit(
+                    payment,
+                    "payment_created",
+                    {
+                        "status": [None, payment.status],
+                        "amount_yen": [None, payment.amount_yen],
+                        "purpose": [None, f"{payment.purpose}:{payment.object_ref}"],
+                    },
+                )
+                return payment
+        except IntegrityError:
+            live = _live_payment(payable.purpose, payable.object_ref)
+            if live is not None:
+                return live
+    raise PaymentError("Could not create the payment")  # pragma: no cover
+
+
+def _live_payment(purpose: str, object_ref: str) -> Payment | None:
+    return Payment.objects.filter(
+        purpose=purpose, object_ref=object_ref, status__in=[S.CREATED, S.STARTED, S.SUCCEEDED]
+    ).first()
+
+
+def payment_prepare(*, payable: Payable) -> Payment:
+    """The thing's open payment (created, or started at the provider), or a new one.
+    Raises NotPayable, or AlreadyPaid when it has been paid."""
+    if not payable.payable:
+        raise NotPayable(str(payable.blocked_reason))
+    payment = _live_payment(payable.purpose, payable.object_ref)
+    if payment is not None and payment.status == S.SUCCEEDED:
+        raise AlreadyPaid("This has already been paid.")
+    if (
+        payment is not None
+        and payment.status == S.CREATED
+        and payment.amount_yen != payable.amount_yen
+    ):
+        payment_cancel(payment=payment, reason="amount_changed")
+        payment = None
+    if payment is None:
+        payment = _create(
+            payable=payable, provider=settings.PAYMENTS_PROVIDER, channel=Payment.Channel.ONLINE
+        )
+    return payment
+
+
+def payment_begin(*, payable: Payable, language: str = "ja") -> Payment:
+    """The resident's "Pay now": the thing's open payment, started at the provider (a new one
+    after a decline, a cancellation or an expiry). Returns a payment whose ``checkout_url``
+    the browser goes to. Raises NotPayable, AlreadyPaid or ProviderError."""
+    payment = _live_payment(payable.purpose, payable.object_ref)
+    if payment is not None and payment.status == S.STARTED:
+        # Back from the provider without finishing, or a second tab: ask first.
+        payment = payment_refresh(payment=payment)
+        if payment.status == S.STARTED:
+            return payment
+    payment = payment_prepare(payable=payable)
+    if payment.status == S.STARTED:
+        return payment
+    return payment_start(payment=payment, language=language)
+
+
+def payment_start(*, payment: Payment, language: str = "ja") -> Payment:
+    """Open a hosted checkout at the provider (outside any transaction) and record it."""
+    if payment.status != S.CREATED:
+        raise PaymentError("Only a payment not yet started can be started")
+    provider = providers.get(payment.provider)
+    return_path = reverse("payments:return", args=[payment.public_id])
+    checkout = provider.create_checkout(
+        CheckoutRequest(
+            payment_reference=payment.reference,
+            amount_yen=payment.amount_yen,
+            description=payment.description,
+            return_url=settings.SITE_URL + return_path,
+            cancel_url=settings.SITE_URL + return_path,
+            language=language,
+            idempotency_key=f"minato-checkout-{payment.public_id}",
+        )
+    )
+    with transaction.atomic():
+        current = _locked(payment.pk)
+        if current.status != S.CREATED:
+            return current
+        before = audit.snapshot(current, WATCHED)
+        current.status = S.STARTED
+        current.provider_reference = checkout.provider_reference
+        current.checkout_url = checkout.redirect_url
+        current.started_at = timezone.now()
+        changes = _save(
+            current, before, ["status", "provider_reference", "checkout_url", "started_at"]
+        )
+        _audit(current, "payment_started", changes)
+    return current
+
+
+@transaction.atomic
+def payment_cancel(*, payment: Payment, reason: str) -> Payment:
+    """Give up an open payment on our side (the amount changed before it was started)."""
+    current = _locked(payment.pk)
+    if current.status != S.CREATED:
+        return current
+    before = audit.snapshot(current, WATCHED)
+    current.status = S.CANCELLED
+    current.failure_reason = reason
+    current.finished_at = timezone.now()
+    _audit(
+        current,
+        "payment_cancelled",
+        _save(current, before, ["status", "failure_reason", "finished_at"]),
+    )
+    return current
+
+
+# --- Applying what the provider says -------------------------------------------------------
+
+
+def _apply_state(current: Payment, state: PaymentState, *, source: str) -> str:
+    """Apply a provider state to a locked payment; return applied / ignored / conflict."""
+    if state.amount_yen is not None and state.amount_yen != current.amount_yen:
+        raise AmountMismatch(
+            f"The provider reports {state.amount_yen} yen for a payment of {current.amount_yen}"
+        )
+    if state.status == "pending":
+        return ProviderEvent.Outcome.IGNORED
+    target = _FROM_PROVIDER[state.status]
+    if current.status in FINAL_STATUSES:
+        if current.status == target:
+            return ProviderEvent.Outcome.IGNORED
+        # A final state is never rewritten here: the settlement report shows the difference
+        # for finance to resolve (paid at the provider but not here, or the reverse).
+        logger.warning(
+            "payment final state contradicted",
+            extra={"payment_id": current.pk, "status": current.status, "reported": target},
+        )
+        return ProviderEvent.Outcome.CONFLICT
+    before = audit.snapshot(current, WATCHED)
+    now = timezone.now()
+    current.status = target
+    current.finished_at = now
+    fields = ["status", "finished_at"]
+    if state.transaction_id:
+        current.provider_transaction_id = state.transaction_id
+        fields.append("provider_transaction_id")
+    if state.method:
+        current.method = state.method
+        fields.append("method")
+    if target == S.SUCCEEDED:
+        current.succeeded_at = now
+        fields.append("succeeded_at")
+    else:
+        current.failure_reason = state.failure_reason[:50]
+        fields.append("failure_reason")
+    changes = _save(current, before, fields)
+    changes["source"] = [None, source]
+    _audit(current, f"payment_{target}", changes)
+    if target == S.SUCCEEDED:
+        _notify_paid(current)
+    return ProviderEvent.Outcome.APPLIED
+
+
+def _notify_paid(payment: Payment) -> None:
+    if payment.payer is None:
+        return
+    notify(
+        recipient=payment.payer,
+        template_key="payments/payment_received",
+        context={
+            "reference": payment.reference,
+            "amount": f"{payment.amount_yen:,}",
+            "description": payment.description,
+            "receipt_url": settings.SITE_URL
+            + reverse("payments:receipt", args=[payment.public_id]),
+        },
+        reference=f"payments.payment:{payment.reference}",
+    )
+
+
+def payment_refresh(*, payment: Payment, source: str = "return") -> Payment:
+    """Ask the provider for the true state (the return page never trusts the redirect) and
+    apply it. A provider that cannot be reached leaves the payment as it is."""
+    if payment.status != S.STARTED:
+        return payment
+    try:
+        state = providers.get(payment.provider).fetch_payment(payment.provider_reference)
+    except ProviderError:
+        logger.warning("provider unreachable", extra={"payment_id": payment.pk})
+        return payment
+    try:
+        with transaction.atomic():
+            current = _locked(payment.pk)
+            _apply_state(current, state, source=source)
+    except AmountMismatch:
+        # Left as it is, for finance: the settlement report shows the difference.
+        logger.warning("provider amount differs", extra={"payment_id": payment.pk})
+        return payment
+    return current
+
+
+@transaction.atomic
+def webhook_event_apply(*, provider: str, event: Event) -> str:
+    """Apply one verified webhook event. A duplicate (same event id) changes nothing; an
+    unknown payment or a wrong amount raises, so nothing at all is written."""
+    payments = Payment.objects.select_for_update().filter(provider=provider)
+    if event.provider_reference:
+        payments = payments.filter(provider_reference=event.provider_reference)
+    elif event.transaction_id:
+        payments = payments.filter(provider_transaction_id=event.transaction_id)
+    else:
+        raise UnknownPayment("The event names no payment")
+    payment = payments.first()
+    if payment is None:
+        raise UnknownPayment(f"No payment for {provider} {event.provider_reference}")
+    if ProviderEvent.objects.filter(provider=provider, event_id=event.event_id).exists():
+        return "duplicate"
+    if event.kind == "payment":
+        assert event.state is not None
+        outcome = _apply_state(payment, event.state, source="webhook")
+    else:
+        outcome = _apply_refund_event(payment, event)
+    ProviderEvent.objects.create(
+        provider=provider,
+        event_id=event.event_id,
+        type=event.type,
+        payment=payment,
+        outcome=outcome,
+    )
+    return str(outcome)
+
+
+def _apply_refund_event(payment: Payment, event: Event) -> str:
+    refund = (
+        Refund.objects.select_for_update()
+        .filter(payment=payment, provider_reference=event.refund_reference)
+        .first()
+    )
+    if refund is None:
+        raise UnknownPayment(f"No refund {event.refund_reference}")
+    if event.refund_amount_yen is not None and event.refund_amount_yen != refund.amount_yen:
+        raise AmountMismatch("The provider reports a different refund amount")
+    if event.refund_status is None or event.refund_status == "pending":
+        return ProviderEvent.Outcome.IGNORED
+    return _refund_finish(refund, event.refund_status, "")
+
+
+# --- Counter payments and assessed fees -----------------------------------------------------
+
+
+@transaction.atomic
+def counter_payment_record(
+    *, payable: Payable, staff: Any, method: str, terminal_transaction_id: str
+) -> Payment:
+    """Record a cashless payment taken on a terminal at the counter (窓口): card, QR code or
+    transport IC card, with the terminal's transaction id (unique: a slip entered twice is
+    refused)."""
+    if not permissions.can_see_department(staff, payable.department_id):
+        raise NotPayable("Not allowed")
+    if not payable.amount_yen or (
+        payable.blocked_reason and payable.fee_type != "assessed"
+    ):  # staff may take an assessed fee at the counter before approval
+        raise NotPayable(str(payable.blocked_reason or "Nothing to pay"))
+    terminal_transaction_id = terminal_transaction_id.strip()
+    if not terminal_transaction_id:
+        raise PaymentError("Enter the terminal's transaction id")
+    if Payment.objects.filter(
+        provider=providers.COUNTER, provider_reference=terminal_transaction_id
+    ).exists():
+        raise PaymentError("This terminal transaction id is already recorded")
+    live = _live_payment(payable.purpose, payable.object_ref)
+    if live is not None and live.status in (S.SUCCEEDED, S.STARTED):
+        raise AlreadyPaid("This has already been paid, or a payment is in progress.")
+    if live is not None:
+        payment_cancel(payment=live, reason="paid_at_counter")
+    now = timezone.now()
+    payment = Payment.objects.create(
+        reference=new_reference(),
+        purpose=payable.purpose,
+        object_ref=payable.object_ref,
+        payer_id=payable.payer_id,
+        department_id=payable.department_id,
+        description=payable.description,
+        account_code=payable.account_code,
+        amount_yen=payable.amount_yen,
+        channel=Payment.Channel.COUNTER,
+        provider=providers.COUNTER,
+        provider_reference=terminal_transaction_id,
+        provider_transaction_id=terminal_transaction_id,
+        method=method,
+        status=S.SUCCEEDED,
+        started_at=now,
+        succeeded_at=now,
+        finished_at=now,
+        recorded_by=staff,
+    )
+    _audit(
+        payment,
+        "payment_succeeded",
+        {
+            "status": [None, S.SUCCEEDED],
+            "amount_yen": [None, payment.amount_yen],
+            "channel": [None, "counter"],
+            "method": [None, method],
+            "provider_reference": [None, terminal_transaction_id],
+        },
+    )
+    _notify_paid(payment)
+    return payment
+
+
+@transaction.atomic
+def assessed_fee_set(*, payable: Payable, amount_yen: int, staff: Any) -> AssessedFee:
+    """Staff set the fee of a procedure whose fee is assessed after review; the resident
+    is told and pays once the application is approved."""
+    if payable.fee_type != "assessed" or not permissions.can_see_department(
+        staff, payable.department_id
+    ):
+        raise NotPayable("This fee is not set by staff")
+    if amount_yen <= 0:
+        raise PaymentError("The fee must be at least 1 yen")
+    if _live_payment(payable.purpose, payable.object_ref) is not None:
+        raise AlreadyPaid("A payment for this fee has already been made or started.")
+    fee = (
+        AssessedFee.objects.select_for_update()
+        .filter(purpose=payable.purpose, object_ref=payable.object_ref)
+        .first()
+    )
+    old = fee.amount_yen if fee else None
+    if fee is None:
+        fee = AssessedFee.objects.create(
+            purpose=payable.purpose,
+            object_ref=payable.object_ref,
+            amount_yen=amount_yen,
+            department_id=payable.department_id,
+            set_by=staff,
+        )
+    else:
+        fee.amount_yen = amount_yen
+        fee.set_by = staff
+        fee.save(update_fields=["amount_yen", "set_by", "updated_at"])
+    audit.record(
+        action="payments.fee_assessed",
+        obj=fee,
+        subject_id=payable.payer_id,
+        department_id=payable.department_id,
+        changes={"amount_yen": [old, amount_yen], "purpose": [None, payable.object_ref]},
+    )
+    if payable.payer_id is not None:
+        from minato.accounts.models import User
+
+        notify(
+            recipient=User.objects.get(pk=payable.payer_id),
+            template_key="payments/fee_assessed",
+            context={
+                "amount": f"{amount_yen:,}",
+                "title": payable.description,
+                "url": settings.SITE_URL + payable.resident_url,
+            },
+            reference=f"payments.fee:{payable.object_ref}",
+        )
+    return fee
+
+
+# --- Refunds --------------------------------------------------------------------------------
+
+
+def refundable_yen(payment: Payment) -> int:
+    taken = (
+        payment.refunds.exclude(status=Refund.Status.FAILED).aggregate(total=Sum("amount_yen"))[
+            "total"
+        ]
+        or 0
+    )
+    return payment.amount_yen - taken
+
+
+def refund_request(
+    *,
+    payment: Payment,
+    amount_yen: int,
+    reason: str,
+    staff: Any,
+    request_key: str,
+    counter_refund_reference: str = "",
+) -> Refund:
+    """Refund all or part of a paid payment (supervisors and above). The same request_key
+    returns the refund already asked for. Online refunds go to the provider outside the
+    transaction; its confirmation (the answer, or a later webhook) makes it succeeded."""
+    if not permissions.can_refund_payment(staff, payment.department_id):
+        raise RefundNotAllowed("Refunds need a supervisor or above in the payment's department")
+    reason = reason.strip()
+    if not reason:
+        raise PaymentError("Give the reason for the refund")
+    with transaction.atomic():
+        current = _locked(payment.pk)
+        existing = Refund.objects.filter(payment=current, request_key=request_key).first()
+        if existing is not None:
+            return existing
+        if current.status != S.SUCCEEDED:
+            raise RefundNotAllowed("Only a completed payment can be refunded")
+        if amount_yen <= 0 or amount_yen > refundable_yen(current):
+            raise PaymentError(f"The refund must be between 1 and {refundable_yen(current)} yen")
+        counter = current.provider == providers.COUNTER
+        if counter and not counter_refund_reference.strip():
+            raise PaymentError("Enter the terminal's refund transaction id")
+        refund = Refund.objects.create(
+            payment=current,
+            amount_yen=amount_yen,
+            reason=reason[:500],
+            request_key=request_key,
+            requested_by=staff,
+            provider_reference=counter_refund_reference.strip() if counter else "",
+        )
+        audit.record(
+            action="payments.refund_requested",
+            obj=refund,
+            subject_id=current.payer_id,
+            department_id=current.department_id,
+            changes={
+                "payment": [None, current.reference],
+                "amount_yen": [None, amount_yen],
+                "reason": [None, refund.reason],
+            },
+        )
+        if counter:
+            _refund_finish(refund, "succeeded", "")
+            return refund
+    try:
+        result = providers.get(current.provider).refund(
+            provider_reference=current.provider_reference,
+            transaction_id=current.provider_transaction_id,
+            amount_yen=amount_yen,
+            key=f"minato-refund-{refund.public_id}",
+        )
+    except ProviderError as exc:
+        result = RefundResult(provider_reference="", status="failed", failure_reason=str(exc))
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        if result.provider_reference and not refund.provider_reference:
+            refund.provider_reference = result.provider_reference
+            refund.save(update_fields=["provider_reference", "updated_at"])
+        if refund.status == Refund.Status.PENDING and result.status != "pending":
+            _refund_finish(refund, result.status, result.failure_reason)
+    return refund
+
+
+def _refund_finish(refund: Refund, status: str, failure_reason: str) -> str:
+    if refund.status != Refund.Status.PENDING:
+        return (
+            ProviderEvent.Outcome.IGNORED
+            if refund.status == status
+            else ProviderEvent.Outcome.CONFLICT
+        )
+    old = refund.status
+    refund.status = status
+    refund.failure_reason = failure_reason[:100]
+    if status == Refund.Status.SUCCEEDED:
+        refund.succeeded_at = timezone.now()
+    refund.save(update_fields=["status", "failure_reason", "succeeded_at", "updated_at"])
+    payment = refund.payment
+    audit.record(
+        action=f"payments.refund_{status}",
+        obj=refund,
+        subject_id=payment.payer_id,
+        department_id=payment.department_id,
+        changes={"status": [old, status], "provider_reference": [None, refund.provider_reference]},
+    )
+    if status == Refund.Status.SUCCEEDED and payment.payer is not None:
+        notify(
+            recipient=payment.payer,
+            template_key="payments/refund_completed",
+            context={
+                "reference": payment.reference,
+                "amount": f"{refund.amount_yen:,}",
+                "description": payment.description,
+            },
+            reference=f"payments.payment:{payment.reference}",
+        )
+    return ProviderEvent.Outcome.APPLIED
+
+
+# --- The sweep ------------------------------------------------------------------------------
+
+
+def payments_sweep_stuck() -> int:
+    """Ask the provider about payments left "started" for longer than
+    PAYMENTS_STUCK_AFTER_MINUTES (a lost webhook, a resident who never came back) and apply
+    the answer. Returns how many changed."""
+    cutoff = timezone.now() - timedelta(minutes=settings.PAYMENTS_STUCK_AFTER_MINUTES)
+    changed = 0
+    stuck = Payment.objects.filter(status=S.STARTED, started_at__lt=cutoff).order_by("pk")[:500]
+    for payment in stuck:
+        if payment_refresh(payment=payment, source="sweep").status != S.STARTED:
+            changed += 1
+    return changed

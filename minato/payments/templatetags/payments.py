@@ -1,0 +1,38 @@
+"""``{% load payments %}{% payment_panel application %}``: the payment box on an
+application's page, for the resident (fee, "Pay now", receipt) or for staff (status and a
+link to the payments page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from minato.payments import payables, selectors
+
+register = template.Library()
+
+APPLICATION = "procedures.application"
+
+
+@register.inclusion_tag("payments/_panel.html", takes_context=True)
+def payment_panel(context: template.Context, application: Any) -> dict[str, Any]:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    is_staff = bool(user is not None and user.is_staff)
+    reference = getattr(application, "reference", None) or ""
+    payable = None
+    if reference and user is not None:
+        find = payables.for_staff if is_staff else payables.for_payer
+        payable = find(APPLICATION, reference, user)
+    payments = (
+        selectors.payments_for_thing(purpose=APPLICATION, object_ref=reference) if payable else []
+    )
+    return {
+        "payable": payable,
+        "paid": selectors.paid_payment(payments),
+        "in_progress": next((p for p in payments if p.status == "started"), None),
+        "is_staff": is_staff,
+        "csrf_token": context.get("csrf_token"),
+        "request": request,
+    }
