@@ -395,6 +395,22 @@ class QueueQuery(Schema):
     procedure: str = Field("", max_length=80, pattern=r"^[-a-z0-9_]*$")
     overdue: bool = False
     unassigned: bool = False
+    assignee: int | None = Field(None, ge=1, le=2**31 - 1, description="A staff member's id")
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+
+
+def _queue_of(staff: Any, filters: QueueQuery) -> Any:
+    return selectors.staff_queue(
+        department_ids=permissions.visible_department_ids(staff),
+        status=filters.status,
+        procedure=filters.procedure,
+        overdue=filters.overdue,
+        unassigned=filters.unassigned,
+        assignee_id=filters.assignee,
+        date_from=filters.submitted_from,
+        date_to=filters.submitted_to,
+    )
 
 
 def _staff_member(request: HttpRequest) -> Any:
@@ -417,15 +433,7 @@ def _staff_member(request: HttpRequest) -> Any:
 )
 @paginate(LimitOffset)
 def staff_queue(request: HttpRequest, filters: Query[QueueQuery]) -> Any:
-    staff = _staff_member(request)
-    items = selectors.staff_queue(
-        department_ids=permissions.visible_department_ids(staff),
-        status=filters.status,
-        procedure=filters.procedure,
-        overdue=filters.overdue,
-        unassigned=filters.unassigned,
-    )
-    return items
+    return _queue_of(_staff_member(request), filters)
 
 
 class ExportQuery(QueueQuery):
@@ -473,13 +481,7 @@ CSV_CONTENT = {
 )
 def staff_export(request: HttpRequest, filters: Query[ExportQuery]) -> HttpResponse:
     staff = _staff_member(request)
-    items = selectors.staff_queue(
-        department_ids=permissions.visible_department_ids(staff),
-        status=filters.status,
-        procedure=filters.procedure,
-        overdue=filters.overdue,
-        unassigned=filters.unassigned,
-    )
+    items = _queue_of(staff, filters)
     exported = exports.applications_export(
         items=items,
         fmt=filters.format,

@@ -182,6 +182,14 @@ def department_staff(*, department_id: int) -> QuerySet[User]:
     ).order_by("display_name")
 
 
+def staff_of_departments(*, department_ids: set[int] | None) -> QuerySet[User]:
+    """Staff who can be assignees in these departments (None: every department)."""
+    staff = User.objects.filter(kind=User.Kind.STAFF, staff_profile__isnull=False)
+    if department_ids is not None:
+        staff = staff.filter(staff_profile__department_id__in=department_ids)
+    return staff.order_by("display_name", "email")
+
+
 def own_attachment(*, public_id: Any, uploader_id: int) -> Attachment | None:
     return (
         Attachment.objects.filter(public_id=public_id, uploader_id=uploader_id)

@@ -16,7 +16,7 @@ from minato.accounts import services as account_services
 from minato.accounts.models import Role, User
 from minato.core.business_days import add_business_days
 from minato.core.models import AuditEvent
-from minato.procedures import applications
+from minato.procedures import applications, workflow
 from minato.procedures.demo_forms import SODAI_GOMI
 from minato.procedures.models import Application, Procedure
 
@@ -323,3 +323,47 @@ def test_a_long_queue_is_counted_only_up_to_a_cap(
         page = staff_client(charlie).get("/en/staff/applications/")
     assert "More than 2 applications" in page.content.decode()
     assert len(page.context["rows"]) == 3
+
+
+def test_the_queue_filters_by_dates_and_assignee(
+    staff_client: Callable[[User], Client],
+    submitted: Application,
+    charlie: User,
+    dana: User,
+    departments: dict,
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conftest import _staff
+    from minato.accounts.models import Role
+
+    colleague = _staff("colleague@city.minato.example", departments["kumin"], Role.CLERK)
+    client = staff_client(charlie)
+    today = timezone.localdate(submitted.submitted_at)
+    tomorrow = (today + timedelta(days=1)).isoformat()
+
+    def listed(query: str) -> bool:
+        return submitted.reference in client.get(f"/staff/applications/?{query}").content.decode()
+
+    def api_listed(query: str) -> bool:
+        items = client.get(f"/api/v1/staff/applications?{query}").json()["items"]
+        return submitted.reference in [item["reference"] for item in items]
+
+    assert listed(f"submitted_from={today}&submitted_to={today}")
+    assert not listed(f"submitted_from={tomorrow}")
+    assert api_listed(f"submitted_from={today}") and not api_listed(
+        f"submitted_to={today - timedelta(days=1)}"
+    )
+    workflow.application_assign(
+        application=submitted, assignee=charlie, staff=charlie, expected_version=submitted.version
+    )
+    assert listed(f"assignee={charlie.pk}") and not listed(f"assignee={colleague.pk}")
+    assert api_listed(f"assignee={charlie.pk}") and not api_listed(f"assignee={colleague.pk}")
+    # Only staff of the visible departments can be chosen.
+    choices = client.get("/staff/applications/").content.decode()
+    assert "colleague@city.minato.example" in choices and dana.email not in choices
+    # Someone outside the visible departments is not a choice: the filter is ignored.
+    page = client.get("/staff/applications/?submitted_from=not-a-date")
+    assert page.status_code == 200

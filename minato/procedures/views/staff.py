@@ -45,9 +45,31 @@ class QueueFilterForm(AccessibleForm):
     procedure = forms.SlugField(
         label=gettext_lazy("Procedure (code)"), required=False, max_length=80
     )
+    submitted_from = forms.DateField(
+        label=gettext_lazy("Submitted from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    submitted_to = forms.DateField(
+        label=gettext_lazy("Submitted until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    assignee = forms.ModelChoiceField(
+        label=gettext_lazy("Assignee"),
+        required=False,
+        queryset=User.objects.none(),
+        empty_label=gettext_lazy("Anyone"),
+    )
     mine = forms.BooleanField(label=gettext_lazy("Assigned to me"), required=False)
     unassigned = forms.BooleanField(label=gettext_lazy("Unassigned"), required=False)
     overdue = forms.BooleanField(label=gettext_lazy("Overdue"), required=False)
+
+    def __init__(self, *args: Any, department_ids: set[int] | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        assignee = self.fields["assignee"]
+        assignee.queryset = selectors.staff_of_departments(department_ids=department_ids)  # type: ignore[attr-defined]
+        assignee.label_from_instance = lambda user: user.display_name or user.email  # type: ignore[attr-defined]
 
 
 def _staff(request: HttpRequest) -> User:
@@ -56,15 +78,19 @@ def _staff(request: HttpRequest) -> User:
 
 def _queue(request: HttpRequest) -> tuple[QueueFilterForm, Any]:
     staff = _staff(request)
-    form = QueueFilterForm(request.GET or None)
+    department_ids = permissions.visible_department_ids(staff)
+    form = QueueFilterForm(request.GET or None, department_ids=department_ids)
     filters = form.cleaned_data if form.is_valid() else {}
+    assignee = filters.get("assignee")
     items = selectors.staff_queue(
-        department_ids=permissions.visible_department_ids(staff),
+        department_ids=department_ids,
         status=filters.get("status", ""),
         procedure=filters.get("procedure", ""),
-        assignee_id=staff.pk if filters.get("mine") else None,
+        assignee_id=staff.pk if filters.get("mine") else (assignee.pk if assignee else None),
         unassigned=bool(filters.get("unassigned")),
         overdue=bool(filters.get("overdue")),
+        date_from=filters.get("submitted_from"),
+        date_to=filters.get("submitted_to"),
     )
     return form, items
 
