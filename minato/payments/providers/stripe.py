@@ -111,7 +111,10 @@ class StripeProvider:
             )
         except stripe.StripeError as exc:
             raise ProviderError(type(exc).__name__) from exc
-        return RefundResult(refund.id, _refund_status(refund.status), refund.failure_reason or "")
+        data = _plain(refund)
+        return RefundResult(
+            data["id"], _refund_status(data.get("status")), data.get("failure_reason") or ""
+        )
 
     def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> Event:
         secret = settings.PAYMENTS_STRIPE_WEBHOOK_SECRET
@@ -129,7 +132,7 @@ class StripeProvider:
             raise WebhookRejected("stale timestamp" if stale else "bad signature") from None
         except ValueError:
             raise WebhookRejected("malformed body") from None
-        obj = event.data.object
+        obj = _plain(event.data.object)
         if event.type == "checkout.session.completed":
             state = _session_state(obj)
         elif event.type in SESSION_EVENTS:
@@ -171,29 +174,38 @@ class StripeProvider:
                 }
             )
             lines = []
-            for item in page.auto_paging_iter():
-                source: Any = getattr(item, "source", None) or {}
-                created = datetime.fromtimestamp(item.created, tz=timezone.get_current_timezone())
-                if item.type in ("charge", "payment"):
+            for entry in page.auto_paging_iter():
+                item = _plain(entry)
+                source: Any = item.get("source") or {}
+                created = datetime.fromtimestamp(
+                    item["created"], tz=timezone.get_current_timezone()
+                )
+                if item["type"] in ("charge", "payment"):
                     lines.append(
                         SettlementLine(
                             "payment",
                             "",
                             _id(source.get("payment_intent")),
-                            abs(item.amount),
+                            abs(item["amount"]),
                             created,
                         )
                     )
-                elif item.type in ("refund", "payment_refund"):
+                elif item["type"] in ("refund", "payment_refund"):
                     lines.append(
-                        SettlementLine("refund", "", _id(source), abs(item.amount), created)
+                        SettlementLine("refund", "", _id(source), abs(item["amount"]), created)
                     )
         except stripe.StripeError as exc:
             raise ProviderError(type(exc).__name__) from exc
         return lines
 
 
-def _session_state(session: Any) -> PaymentState:
+def _plain(obj: Any) -> dict[str, Any]:
+    """A Stripe object as a plain dict (the library's objects are not dicts)."""
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+
+
+def _session_state(stripe_session: Any) -> PaymentState:
+    session = _plain(stripe_session)
     status: ProviderStatus = "pending"
     if session.get("status") == "expired":
         status = "expired"

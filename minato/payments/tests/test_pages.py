@@ -1,0 +1,165 @@
+"""Resident and console pages: pay, return, history, receipt, counter, refunds, settlement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.template import Context, Template
+from django.test import Client, RequestFactory
+
+from minato.accounts.models import User
+from minato.payments.models import Payment, Refund
+from minato.payments.payables import Payable
+from minato.procedures.models import Application
+
+pytestmark = pytest.mark.django_db
+PAY = "/payments/pay/procedures.application/SODAI234/"
+
+
+def test_pay_now_goes_to_the_sandbox_page_and_back_to_the_true_state(
+    sodai_application: Application,
+    alice: User,
+    resident_client: Callable[[User], Client],
+    webhooks: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    client = resident_client(alice)
+    page = client.get(PAY)
+    assert page.status_code == 200 and "1,200" in page.content.decode()
+    response = client.post(PAY)
+    assert response.status_code == 302 and "/payments/sandbox/sbx_cs_" in response["Location"]
+    checkout = client.get(response["Location"])
+    assert "The payment succeeds" in checkout.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        back = client.post(response["Location"], {"outcome": "success"})
+    payment = Payment.objects.get()
+    assert back["Location"].endswith(f"/payments/{payment.public_id}/return/")
+    detail = client.get(back["Location"], follow=True)
+    assert payment.reference in detail.content.decode()
+    assert Payment.objects.get().status == "succeeded"
+    receipt = client.get(f"/payments/{payment.public_id}/receipt/")
+    assert receipt.status_code == 200
+    assert receipt["Content-Type"] == "application/pdf"
+    assert receipt.content.startswith(b"%PDF")
+    history = client.get("/en/payments/")
+    assert payment.reference in history.content.decode()
+
+
+def test_the_return_page_shows_waiting_when_the_provider_has_not_answered(
+    payable: Payable, alice: User, resident_client: Callable[[User], Client]
+) -> None:
+    from minato.payments import services
+
+    payment = services.payment_begin(payable=payable)
+    page = resident_client(alice).get(f"/en/payments/{payment.public_id}/return/", follow=True)
+    assert "We are waiting for the payment service" in page.content.decode()
+
+
+def test_bob_cannot_see_or_pay_for_alices_application(
+    payable: Payable,
+    pay: Callable[..., Payment],
+    bob: User,
+    resident_client: Callable[[User], Client],
+) -> None:
+    payment = pay(payable, "success")
+    client = resident_client(bob)
+    assert client.get(PAY).status_code == 404
+    assert client.post(PAY).status_code == 404
+    assert client.get(f"/payments/{payment.public_id}/").status_code == 404
+    assert client.get(f"/payments/{payment.public_id}/receipt/").status_code == 404
+    assert payment.reference not in client.get("/payments/").content.decode()
+
+
+def test_a_declined_payment_offers_to_try_again(
+    payable: Payable,
+    pay: Callable[..., Payment],
+    alice: User,
+    resident_client: Callable[[User], Client],
+) -> None:
+    payment = pay(payable, "decline")
+    page = resident_client(alice).get(f"/en/payments/{payment.public_id}/")
+    assert "Your card was declined." in page.content.decode()
+    assert "Try again" in page.content.decode()
+
+
+def test_the_payment_panel_shows_pay_now_to_the_applicant(
+    sodai_application: Application, alice: User
+) -> None:
+    request = RequestFactory().get("/")
+    request.user = alice
+    html = Template("{% load payments %}{% payment_panel application %}").render(
+        Context({"application": sodai_application, "request": request})
+    )
+    assert "/payments/pay/procedures.application/SODAI234/" in html
+
+
+def _kankyo_supervisor(departments: dict[str, Any]) -> User:
+    from conftest import _staff
+
+    return _staff("kankyo-boss@city.minato.example", departments["kankyo"], "supervisor")
+
+
+def test_staff_record_a_counter_payment_and_a_supervisor_refunds_it(
+    sodai_application: Application,
+    erin: User,
+    departments: dict[str, Any],
+    staff_client: Callable[[User], Client],
+) -> None:
+    clerk = staff_client(erin)
+    thing = "/staff/payments/for/procedures.application/SODAI234/"
+    assert clerk.get(thing).status_code == 200
+    clerk.post(thing + "counter/", {"method": "card", "terminal_transaction_id": "TERM-42"})
+    payment = Payment.objects.get()
+    assert (payment.channel, payment.status, payment.recorded_by_id) == (
+        "counter",
+        "succeeded",
+        erin.pk,
+    )
+    refund_url = f"/staff/payments/{payment.public_id}/refund/"
+    data = {
+        "amount_yen": "500",
+        "reason": "品目取消",
+        "request_key": "abc",
+        "counter_refund_reference": "TERM-43",
+    }
+    clerk.post(refund_url, data)
+    assert not Refund.objects.exists()  # a clerk may not refund
+    boss = staff_client(_kankyo_supervisor(departments))
+    boss.post(refund_url, data)
+    boss.post(refund_url, data)  # the same form sent twice
+    refund = Refund.objects.get()
+    assert (refund.amount_yen, refund.status) == (500, "succeeded")
+
+
+def test_a_clerk_of_another_department_cannot_open_the_payments_page(
+    sodai_application: Application, charlie: User, staff_client: Callable[[User], Client]
+) -> None:
+    client = staff_client(charlie)
+    assert client.get("/staff/payments/for/procedures.application/SODAI234/").status_code == 404
+
+
+def test_the_settlement_report_flags_a_payment_the_provider_does_not_know(
+    payable: Payable,
+    pay: Callable[..., Payment],
+    sam: User,
+    staff_client: Callable[[User], Client],
+) -> None:
+    from django.utils import timezone
+
+    from minato.payments.models import SandboxCheckout
+
+    ok = pay(payable, "success")
+    # the provider's record of it vanishes: it is now "recorded here, unknown to the provider"
+    SandboxCheckout.objects.filter(checkout_id=ok.provider_reference).update(status="declined")
+    day = timezone.localdate().isoformat()
+    client = staff_client(sam)
+    page = client.get(f"/en/staff/payments/settlement/?day={day}")
+    assert "Recorded here, unknown to the provider" in page.content.decode()
+    csv = client.get(f"/staff/payments/settlement/?day={day}&format=csv")
+    assert csv.content.startswith("\ufeff".encode())
+    text = csv.content.decode("utf-8-sig")
+    assert "事業者記録なし" in text and "13-02-05-02" in text
+    sjis = client.get(f"/staff/payments/settlement/?day={day}&format=sjis")
+    assert "事業者記録なし" in sjis.content.decode("cp932")
