@@ -175,11 +175,11 @@ def test_a_resident_applies_for_oversized_waste_collection(
     page.get_by_role("button", name="Continue").click()
     # Items: each has its own fee, times how many; "Add another" adds a second item.
     items = page.locator(".repeat-group__item")
-    items.nth(0).get_by_label("Bed (frame)", exact=True).check()
+    items.nth(0).get_by_label("Bed (frame) (2,000 yen)", exact=True).check()
     items.nth(0).get_by_label("How many").fill("2")
     page.get_by_role("button", name="Add another").click()
     axe_page.check()
-    items.nth(1).get_by_label("Chair", exact=True).check()
+    items.nth(1).get_by_label("Chair (400 yen)", exact=True).check()
     items.nth(1).get_by_label("How many").fill("1")
     page.get_by_role("button", name="Continue", exact=True).click()
     page.get_by_label("Preferred collection day").fill("2026-12-12")
