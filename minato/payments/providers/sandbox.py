@@ -170,6 +170,8 @@ class SandboxProvider:
         return RefundResult(refund.refund_id, "pending")
 
     def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> Event:
+        if not self.configured:
+            raise WebhookRejected("the sandbox provider is turned off")
         verify(
             header=headers.get(SIGNATURE_HEADER, ""),
             body=body,

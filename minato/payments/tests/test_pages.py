@@ -163,3 +163,16 @@ def test_the_settlement_report_flags_a_payment_the_provider_does_not_know(
     assert "事業者記録なし" in text and "13-02-05-02" in text
     sjis = client.get(f"/staff/payments/settlement/?day={day}&format=sjis")
     assert "事業者記録なし" in sjis.content.decode("cp932")
+
+
+def test_the_application_pages_show_the_payment_panel(
+    sodai_application: Application,
+    alice: User,
+    erin: User,
+    resident_client: Callable[[User], Client],
+    staff_client: Callable[[User], Client],
+) -> None:
+    resident_page = resident_client(alice).get("/en/procedures/applications/SODAI234/")
+    assert PAY in resident_page.content.decode()
+    staff_page = staff_client(erin).get("/en/staff/applications/SODAI234/")
+    assert "/staff/payments/for/procedures.application/SODAI234/" in staff_page.content.decode()

@@ -159,3 +159,11 @@ def test_duplicated_and_out_of_order_events_end_in_the_right_state(
         ).count()
         == 1
     )
+
+
+def test_sandbox_webhooks_are_refused_when_the_sandbox_is_turned_off(
+    started: Payment, settings: Any
+) -> None:
+    settings.PAYMENTS_SANDBOX_ENABLED = False
+    assert _post(_event(started, "payment.succeeded")).status_code == 400
+    _unchanged(started)
