@@ -24,3 +24,6 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEMO_DATA_ALLOWED = False
+# The sandbox payment provider lets anyone pick the outcome: never on in production unless
+# a staging deployment asks for it explicitly.
+PAYMENTS_SANDBOX_ENABLED = envbool("PAYMENTS_SANDBOX_ENABLED", False)

@@ -143,6 +143,9 @@ class BodySizeLimitMiddleware:
         return None
 
 
+WEBHOOK_PREFIXES = ("/api/v1/payments/webhooks/",)
+
+
 class AnonymousPostRateLimitMiddleware:
     """Limit unsafe requests from anonymous clients per IP (sign-up, login, guest forms)."""
 
@@ -156,10 +159,14 @@ class AnonymousPostRateLimitMiddleware:
         api_token_call = request.path.startswith("/api/") and request.META.get(
             "HTTP_AUTHORIZATION", ""
         ).startswith("Bearer ")
+        # Payment providers' webhooks are anonymous by nature and prove themselves by
+        # their signature; a burst of them is normal, not abuse.
+        webhook = request.path.startswith(WEBHOOK_PREFIXES)
         if (
             request.method in {"POST", "PUT", "PATCH", "DELETE"}
             and anonymous
             and not api_token_call
+            and not webhook
             and is_ratelimited(
                 request,
                 group="anonymous-post",

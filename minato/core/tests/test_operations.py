@@ -92,6 +92,22 @@ def test_anonymous_posts_are_rate_limited_per_ip(client: Client) -> None:
 
 
 @pytest.mark.django_db
+@override_settings(ANONYMOUS_POST_RATE="3/m")
+def test_payment_webhooks_are_not_rate_limited_as_anonymous_posts(client: Client) -> None:
+    # They prove themselves by signature: unsigned ones are refused, but never with 429.
+    statuses = {
+        client.post(
+            "/api/v1/payments/webhooks/sandbox",
+            b"{}",
+            content_type="application/json",
+            REMOTE_ADDR="10.9.9.8",
+        ).status_code
+        for _ in range(6)
+    }
+    assert 429 not in statuses and statuses <= {400, 401, 403, 404}
+
+
+@pytest.mark.django_db
 def test_unknown_pages_get_a_page_in_the_current_language(client: Client) -> None:
     response = client.get("/en/no-such-page/")
     assert response.status_code == 404
