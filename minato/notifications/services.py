@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +17,7 @@ from django.db import transaction
 from django.template import Context, Engine, TemplateDoesNotExist
 from django.utils import timezone
 
-from minato.core import audit
+from minato.core import audit, outbox
 from minato.core.context import current as current_context
 from minato.notifications.adapters import SUPPORTED_CHANNELS, DeliveryError, adapter_for
 from minato.notifications.models import Notification
@@ -153,35 +152,19 @@ def _set_status(notification: Notification, status: str, **fields: Any) -> None:
     )
 
 
-# A "sending" claim older than this is from a worker that died mid-send: try again.
-SENDING_CLAIM_TIMEOUT = timedelta(minutes=10)
-
-
 def _claim(notification_id: int) -> Notification | None:
-    """Mark the message as being sent and commit, so the slow part (SMTP, an HTTP call)
-    runs without holding a row lock or, on SQLite, the database's write lock."""
-    with transaction.atomic():
-        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if notification is None or notification.status in {
-            Notification.Status.DELIVERED,
-            Notification.Status.FAILED,
-        }:
-            return None
-        if (
-            notification.status == Notification.Status.SENDING
-            and notification.updated_at > timezone.now() - SENDING_CLAIM_TIMEOUT
-        ):
-            return None  # another worker is on it
-        notification.attempts += 1
-        _set_status(notification, Notification.Status.SENDING, attempts=notification.attempts)
-        return notification
+    return outbox.claim(
+        Notification.objects.all(),
+        notification_id,
+        mark_sending=lambda n: _set_status(n, Notification.Status.SENDING, attempts=n.attempts),
+    )
 
 
 def notification_deliver(*, notification_id: int) -> str:
     """Try to deliver one queued message once; schedule a retry on a temporary failure.
 
     At least once: a worker that dies after sending and before recording leaves a stale
-    claim, and the message is sent again after SENDING_CLAIM_TIMEOUT."""
+    claim, and the message is sent again after ``outbox.CLAIM_TIMEOUT``."""
     notification = _claim(notification_id)
     if notification is None:
         return "skipped"
@@ -198,12 +181,26 @@ def notification_deliver(*, notification_id: int) -> str:
                 "Delivery attempt failed",
                 extra={"notification_id": notification.pk, "error": error},
             )
+        _status, retry_at = outbox.after_failure(
+            attempts=notification.attempts,
+            max_attempts=settings.NOTIFICATION_MAX_ATTEMPTS,
+            base_seconds=RETRY_BASE_SECONDS,
+            permanent=permanent,
+        )
         with transaction.atomic():
-            if permanent or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            if retry_at is None:
                 _set_status(notification, Notification.Status.FAILED, last_error=error)
                 return "failed"
-            retry_at = _schedule_retry(notification, error=error)
-            return f"retry at {retry_at.isoformat()}"
+            _set_status(
+                notification,
+                Notification.Status.RETRYING,
+                last_error=error[:300],
+                next_attempt_at=retry_at,
+            )
+            from minato.notifications.tasks import deliver_notification
+
+            outbox.schedule_retry(deliver_notification, notification.pk, retry_at)
+        return f"retry at {retry_at.isoformat()}"
     with transaction.atomic():
         _set_status(
             notification,
@@ -212,22 +209,3 @@ def notification_deliver(*, notification_id: int) -> str:
             last_error="",
         )
     return "delivered"
-
-
-def _schedule_retry(notification: Notification, *, error: str) -> Any:
-    delay = timedelta(seconds=RETRY_BASE_SECONDS * 2 ** (notification.attempts - 1))
-    retry_at = timezone.now() + delay
-    _set_status(
-        notification,
-        Notification.Status.RETRYING,
-        last_error=error[:300],
-        next_attempt_at=retry_at,
-    )
-    from minato.notifications.tasks import deliver_notification
-
-    backend = deliver_notification.get_backend()
-    if backend.supports_defer:
-        deliver_notification.using(run_after=retry_at).enqueue(notification.pk)
-    # Backends that cannot defer (the in-process test backend) leave the retry to the
-    # next call; the row records when it is due.
-    return retry_at

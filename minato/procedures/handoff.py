@@ -8,7 +8,6 @@ it outside any database lock and retries with exponential backoff.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -16,13 +15,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from minato.core import audit
+from minato.core import audit, outbox
 from minato.procedures.adapters import webhook
 from minato.procedures.models import Application, HandoffDelivery, HandoffEndpoint
 
 MAX_ATTEMPTS = 6
 RETRY_BASE_SECONDS = 60
-CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
 def application_document(application: Application, *, event: str) -> dict[str, Any]:
@@ -61,33 +59,16 @@ def queue_handoff(*, application: Application, event: str) -> HandoffDelivery | 
 
 
 def _claim(delivery_id: int) -> HandoffDelivery | None:
-    with transaction.atomic():
-        delivery = (
-            HandoffDelivery.objects.select_for_update()
-            .select_related(
-                "endpoint",
-                "application__procedure",
-                "application__department",
-                "application__form_version",
-                "application__applicant",
-            )
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None or delivery.status in (
-            HandoffDelivery.Status.DELIVERED,
-            HandoffDelivery.Status.FAILED,
-        ):
-            return None
-        if (
-            delivery.status == HandoffDelivery.Status.SENDING
-            and delivery.updated_at > timezone.now() - CLAIM_TIMEOUT
-        ):
-            return None
-        delivery.attempts += 1
-        delivery.status = HandoffDelivery.Status.SENDING
-        delivery.save(update_fields=["attempts", "status", "updated_at"])
-        return delivery
+    return outbox.claim(
+        HandoffDelivery.objects.select_related(
+            "endpoint",
+            "application__procedure",
+            "application__department",
+            "application__form_version",
+            "application__applicant",
+        ),
+        delivery_id,
+    )
 
 
 def handoff_deliver(*, delivery_id: int) -> str:
@@ -107,12 +88,11 @@ def handoff_deliver(*, delivery_id: int) -> str:
         if result.ok:
             delivery.status = HandoffDelivery.Status.DELIVERED
             delivery.delivered_at = timezone.now()
-        elif delivery.attempts >= MAX_ATTEMPTS:
-            delivery.status = HandoffDelivery.Status.FAILED
         else:
-            delivery.status = HandoffDelivery.Status.RETRYING
-            delivery.next_attempt_at = timezone.now() + timedelta(
-                seconds=RETRY_BASE_SECONDS * 2 ** (delivery.attempts - 1)
+            delivery.status, delivery.next_attempt_at = outbox.after_failure(
+                attempts=delivery.attempts,
+                max_attempts=MAX_ATTEMPTS,
+                base_seconds=RETRY_BASE_SECONDS,
             )
         delivery.save()
         audit.record(
@@ -121,11 +101,10 @@ def handoff_deliver(*, delivery_id: int) -> str:
             department_id=delivery.application.department_id,
             changes={"status": [old, delivery.status], "http_status": [None, result.status_code]},
         )
-        if delivery.status == HandoffDelivery.Status.RETRYING:
+        if delivery.next_attempt_at is not None and delivery.status == outbox.RETRYING:
             from minato.procedures.tasks import deliver_handoff
 
-            if deliver_handoff.get_backend().supports_defer:
-                deliver_handoff.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
+            outbox.schedule_retry(deliver_handoff, delivery.pk, delivery.next_attempt_at)
     return delivery.status
 
 

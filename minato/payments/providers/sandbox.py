@@ -23,8 +23,6 @@ import logging
 import random
 import secrets
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -35,6 +33,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from minato.core import outbox
 from minato.payments.models import SandboxCheckout, SandboxRefund, SandboxWebhook
 from minato.payments.providers.base import (
     Checkout,
@@ -53,7 +52,6 @@ logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "Minato-Sandbox-Signature"
 MAX_ATTEMPTS = 6
 RETRY_BASE_SECONDS = 30
-CLAIM_TIMEOUT = timedelta(minutes=10)
 C = SandboxCheckout.Status
 
 OUTCOMES = ("success", "decline", "challenge", "timeout", "abandon")
@@ -364,33 +362,12 @@ def _queue(
 
 def post_webhook(url: str, body: bytes, headers: dict[str, str]) -> int | None:
     """POST one webhook; the HTTP status, or None when nobody answered."""
-    request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        return exc.code
-    except (urllib.error.URLError, TimeoutError, OSError):
-        return None
+    status_code, _error = outbox.http_post(url, body, headers, timeout=10)
+    return status_code
 
 
 def _claim(webhook_id: int) -> SandboxWebhook | None:
-    with transaction.atomic():
-        webhook = SandboxWebhook.objects.select_for_update().filter(pk=webhook_id).first()
-        if webhook is None or webhook.status in (
-            SandboxWebhook.Status.DELIVERED,
-            SandboxWebhook.Status.FAILED,
-        ):
-            return None
-        if (
-            webhook.status == SandboxWebhook.Status.SENDING
-            and webhook.updated_at > timezone.now() - CLAIM_TIMEOUT
-        ):
-            return None
-        webhook.attempts += 1
-        webhook.status = SandboxWebhook.Status.SENDING
-        webhook.save(update_fields=["attempts", "status", "updated_at"])
-        return webhook
+    return outbox.claim(SandboxWebhook.objects.all(), webhook_id)
 
 
 def webhook_deliver(*, webhook_id: int) -> str:
@@ -409,19 +386,17 @@ def webhook_deliver(*, webhook_id: int) -> str:
         webhook.last_status_code = status_code
         if status_code is not None and 200 <= status_code < 300:
             webhook.status = SandboxWebhook.Status.DELIVERED
-        elif webhook.attempts >= MAX_ATTEMPTS:
-            webhook.status = SandboxWebhook.Status.FAILED
         else:
-            webhook.status = SandboxWebhook.Status.RETRYING
-            webhook.next_attempt_at = timezone.now() + timedelta(
-                seconds=RETRY_BASE_SECONDS * 2 ** (webhook.attempts - 1)
+            webhook.status, webhook.next_attempt_at = outbox.after_failure(
+                attempts=webhook.attempts,
+                max_attempts=MAX_ATTEMPTS,
+                base_seconds=RETRY_BASE_SECONDS,
             )
         webhook.save()
-        if webhook.status == SandboxWebhook.Status.RETRYING:
+        if webhook.status == SandboxWebhook.Status.RETRYING and webhook.next_attempt_at:
             from minato.payments.tasks import deliver_sandbox_webhook
 
-            if deliver_sandbox_webhook.get_backend().supports_defer:
-                deliver_sandbox_webhook.using(run_after=webhook.next_attempt_at).enqueue(webhook.pk)
+            outbox.schedule_retry(deliver_sandbox_webhook, webhook.pk, webhook.next_attempt_at)
     if webhook.status != SandboxWebhook.Status.DELIVERED:
         logger.info(
             "sandbox webhook not delivered",

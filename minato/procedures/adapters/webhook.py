@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
+
+from minato.core import outbox
 
 TIMEOUT_SECONDS = 10
 
@@ -31,21 +31,16 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 def post(*, url: str, secret: str, body: bytes, timeout: float | None = None) -> WebhookResult:
     timestamp = str(int(time.time()))
-    request = urllib.request.Request(  # noqa: S310 - the URL is an http(s) endpoint set by staff
+    status_code, error = outbox.http_post(
         url,
-        data=body,
-        method="POST",
-        headers={
+        body,
+        {
             "Content-Type": "application/json",
             "User-Agent": "minato-platform-handoff/1",
             "X-Minato-Timestamp": timestamp,
             "X-Minato-Signature": signature(secret, timestamp, body),
         },
+        timeout=timeout or TIMEOUT_SECONDS,
     )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout or TIMEOUT_SECONDS) as response:  # noqa: S310
-            return WebhookResult(ok=200 <= response.status < 300, status_code=response.status)
-    except urllib.error.HTTPError as exc:
-        return WebhookResult(ok=False, status_code=exc.code, error=f"HTTP {exc.code}")
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        return WebhookResult(ok=False, status_code=None, error=type(exc).__name__)
+    ok = status_code is not None and 200 <= status_code < 300
+    return WebhookResult(ok=ok, status_code=status_code, error="" if ok else error)
