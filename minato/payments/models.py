@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from minato.accounts.models import Department
 
@@ -32,7 +33,7 @@ class Payment(models.Model):
         EXPIRED = "expired", _("Expired")
 
     class Channel(models.TextChoices):
-        ONLINE = "online", _("Online")
+        ONLINE = "online", pgettext_lazy("payment channel", "Online")
         COUNTER = "counter", _("At the counter")
 
     class Method(models.TextChoices):

@@ -44,6 +44,12 @@ def _p(text: object, size: float = 10, **extra: object) -> Paragraph:
     return Paragraph(escape(str(text)), _style(size, **extra))
 
 
+def _bilingual(japanese: str, translated: str, language: str) -> str:
+    """A receipt's labels are Japanese (it is a Japanese document), with the reader's
+    language beside them when that is not Japanese."""
+    return japanese if language == "ja" else f"{japanese} / {translated}"
+
+
 def receipt_pdf(payment: Payment, *, language: str = "ja") -> bytes:
     """The receipt; only for a succeeded payment (the caller checks)."""
     _register_font()
@@ -53,25 +59,28 @@ def receipt_pdf(payment: Payment, *, language: str = "ja") -> bytes:
         method = str(payment.get_method_display() or "")
         channel = str(payment.get_channel_display())
         rows = [
-            ("領収番号 / " + _("Receipt number"), payment.reference),
+            (_bilingual("領収番号", _("Receipt number"), language), payment.reference),
             (
-                "領収日 / " + _("Date paid"),
+                _bilingual("領収日", _("Date paid"), language),
                 f"{to_wareki(paid_at.date())}（{paid_at:%Y-%m-%d %H:%M}）",
             ),
-            ("但し / " + _("For"), payment.description),
+            (_bilingual("但し", _("For"), language), payment.description),
             (
-                "歳入科目 / " + _("Revenue account"),
+                _bilingual("歳入科目", _("Revenue account"), language),
                 f"{payment.account_code} {account_codes.name_of(payment.account_code)}",
             ),
-            ("お支払い方法 / " + _("Paid by"), f"{channel} {method}".strip()),
-            ("取引番号 / " + _("Transaction"), payment.provider_transaction_id or "–"),
+            (_bilingual("お支払い方法", _("Paid by"), language), f"{channel} {method}".strip()),
+            (
+                _bilingual("取引番号", _("Transaction"), language),
+                payment.provider_transaction_id or "–",
+            ),
         ]
         refunds = [r for r in payment.refunds.all() if r.status == Refund.Status.SUCCEEDED]
         for refund in refunds:
             when = timezone.localtime(refund.succeeded_at or refund.updated_at)
             rows.append(
                 (
-                    "返金 / " + _("Refunded"),
+                    _bilingual("返金", _("Refunded"), language),
                     f"{refund.amount_yen:,}円 {to_wareki(when.date())}",
                 )
             )

@@ -30,7 +30,7 @@ def test_pay_now_goes_to_the_sandbox_page_and_back_to_the_true_state(
     assert page.status_code == 200 and "1,200" in page.content.decode()
     response = client.post(PAY)
     assert response.status_code == 302 and "/payments/sandbox/sbx_cs_" in response["Location"]
-    checkout = client.get(response["Location"])
+    checkout = client.get("/en" + response["Location"])
     assert "The payment succeeds" in checkout.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         back = client.post(response["Location"], {"outcome": "success"})
