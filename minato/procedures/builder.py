@@ -220,6 +220,11 @@ def _question_list(
     raise BuilderError(_("There is no group “%(id)s” on this page.") % {"id": group_id})
 
 
+def _question_path(page_id: str, group_id: str | None, question_id: str) -> str:
+    """How the audit names a question: ``page.question``, or ``page.group.question``."""
+    return ".".join(part for part in (page_id, group_id, question_id) if part)
+
+
 def _position(items: list[dict[str, Any]], item_id: str) -> int:
     for index, item in enumerate(items):
         if item["id"] == item_id:
@@ -227,11 +232,19 @@ def _position(items: list[dict[str, Any]], item_id: str) -> int:
     raise BuilderError(_("“%(id)s” is not in this form.") % {"id": item_id})
 
 
-def _move(items: list[dict[str, Any]], item_id: str, direction: Direction) -> None:
+def _move(items: list[dict[str, Any]], item_id: str, direction: Direction) -> list[list[str]]:
+    """Swap an item with its neighbour; the ids' order before and after, for the audit."""
+    before = [item["id"] for item in items]
     index = _position(items, item_id)
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(items):
         items[index], items[other] = items[other], items[index]
+    return [before, [item["id"] for item in items]]
+
+
+def _diff(prefix: str, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The audit's ``{field: [old, new]}`` with each field named ``prefix.field``."""
+    return {f"{prefix}.{k}": v for k, v in audit.diff(before, after).items()}
 
 
 def _all_questions(definition: dict[str, Any]) -> list[dict[str, Any]]:
@@ -295,20 +308,27 @@ def condition_value(definition: dict[str, Any], question_id: str, raw: str) -> s
 # --- Writes --------------------------------------------------------------------------------
 
 
+def _locked(draft: FormDraft, expected_version: int) -> FormDraft:
+    """The draft, locked for this transaction; StaleDraft when it is no longer the version
+    the editor saw."""
+    locked = FormDraft.objects.select_for_update().select_related("procedure").get(pk=draft.pk)
+    if locked.version != expected_version:
+        raise StaleDraft()
+    return locked
+
+
 def _edit(
-    *,
     draft: FormDraft,
     expected_version: int,
     user: User,
+    *,
     action: str,
     change: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> FormDraft:
     """Lock the draft, check the version, apply ``change`` to a copy of its definition,
     keep the result only if it is still a valid definition, and audit it. ``change``
     returns the audit's ``{field: [old, new]}``."""
-    locked = FormDraft.objects.select_for_update().select_related("procedure").get(pk=draft.pk)
-    if locked.version != expected_version:
-        raise StaleDraft()
+    locked = _locked(draft, expected_version)
     definition = copy.deepcopy(locked.definition)
     changes = change(definition)
     try:
@@ -370,13 +390,7 @@ def form_draft_page_add(
         pages.append({"id": page_id, "title": title, "questions": [first_question]})
         return {"page": [None, page_id]}
 
-    return _edit(
-        draft=draft,
-        expected_version=expected_version,
-        user=user,
-        action="page_added",
-        change=change,
-    )
+    return _edit(draft, expected_version, user, action="page_added", change=change)
 
 
 @transaction.atomic
@@ -397,17 +411,9 @@ def form_draft_page_update(
         if new_id != page_id:
             _rename_target(definition, page_id, new_id)
         page["id"], page["title"] = new_id, title
-        return {
-            f"page.{k}": v for k, v in audit.diff(before, {"id": new_id, "title": title}).items()
-        }
+        return _diff("page", before, {"id": new_id, "title": title})
 
-    return _edit(
-        draft=draft,
-        expected_version=expected_version,
-        user=user,
-        action="page_updated",
-        change=change,
-    )
+    return _edit(draft, expected_version, user, action="page_updated", change=change)
 
 
 @transaction.atomic
@@ -426,13 +432,7 @@ def form_draft_page_remove(
                 page["next"] = removed.get("next")
         return {"page": [page_id, None]}
 
-    return _edit(
-        draft=draft,
-        expected_version=expected_version,
-        user=user,
-        action="page_removed",
-        change=change,
-    )
+    return _edit(draft, expected_version, user, action="page_removed", change=change)
 
 
 @transaction.atomic
@@ -442,17 +442,9 @@ def form_draft_page_move(
     """Move a page up or down the list (the first page is where applicants start)."""
 
     def change(definition: dict[str, Any]) -> dict[str, Any]:
-        before = [page["id"] for page in definition["pages"]]
-        _move(definition["pages"], page_id, direction)
-        return {"page_order": [before, [page["id"] for page in definition["pages"]]]}
+        return {"page_order": _move(definition["pages"], page_id, direction)}
 
-    return _edit(
-        draft=draft,
-        expected_version=expected_version,
-        user=user,
-        action="page_moved",
-        change=change,
-    )
+    return _edit(draft, expected_version, user, action="page_moved", change=change)
 
 
 @transaction.atomic
@@ -469,16 +461,9 @@ def form_draft_question_add(
 
     def change(definition: dict[str, Any]) -> dict[str, Any]:
         _question_list(definition, page_id, group_id).append(question)
-        where = f"{group_id}." if group_id else ""
-        return {"question": [None, f"{page_id}.{where}{question['id']}"]}
+        return {"question": [None, _question_path(page_id, group_id, question["id"])]}
 
-    return _edit(
-        draft=draft,
-        expected_version=expected_version,
-        user=user,
-        action="question_added",
-        change=change,
-    )
+    return _edit(draft, expected_version, user, action="question_added", change=change)
 
 
 # The fields the question form edits; the rest (a condition, a group's questions) are kept.
@@ -524,16 +509,9 @@ def form_draft_question_update(
         questions[index] = {**kept, **question}
         if group_id is None and question["id"] != question_id:
             _rename_question(definition, question_id, question["id"])
-        diff = audit.diff(old, questions[index])
-        return {f"{question_id}.{k}": v for k, v in diff.items()}
+        return _diff(question_id, old, questions[index])
 
-    return _edit(
-        draft=draft,
-        expected_version=expected_version,
-        user=user,
-        action="question_updated",
-        change=change,
-    )
+    return _edit(draft, expected_version, user, action="question_updated", change=change)
 
 
 @transaction.atomic
@@ -554,16 +532,9 @@ def form_draft_question_remove(
         if group_id is None and len(questions) == 1:
             raise BuilderError(_("A page needs at least one question. Remove the page instead."))
         questions.pop(index)
-        where = f"{group_id}." if group_id else ""
-        return {"question": [f"{page_id}.{where}{question_id}", None]}
+        return {"question": [_question_path(page_id, group_id, question_id), None]}
 
-    return _edit(
-        draft=draft,
-        expected_version=expected_version,
-        user=user,
-        action="question_removed",
-        change=change,
-    )
+    return _edit(draft, expected_version, user, action="question_removed", change=change)
 
 
 @transaction.atomic
@@ -581,17 +552,9 @@ def form_draft_question_move(
 
     def change(definition: dict[str, Any]) -> dict[str, Any]:
         questions = _question_list(definition, page_id, group_id)
-        before = [q["id"] for q in questions]
-        _move(questions, question_id, direction)
-        return {"question_order": [before, [q["id"] for q in questions]]}
+        return {"question_order": _move(questions, question_id, direction)}
 
-    return _edit(
-        draft=draft,
-        expected_version=expected_version,
-        user=user,
-        action="question_moved",
-        change=change,
-    )
+    return _edit(draft, expected_version, user, action="question_moved", change=change)
 
 
 @transaction.atomic
@@ -619,13 +582,7 @@ def form_draft_condition_set(
             question["show_if"] = {"question": when_question, "equals": value}
         return {f"{question_id}.show_if": [old, question.get("show_if")]}
 
-    return _edit(
-        draft=draft,
-        expected_version=expected_version,
-        user=user,
-        action="condition_set",
-        change=change,
-    )
+    return _edit(draft, expected_version, user, action="condition_set", change=change)
 
 
 @transaction.atomic
@@ -655,16 +612,9 @@ def form_draft_routing_set(
             for question, raw, goto in routes
         ]
         page["next"] = next_page
-        after = {"routes": page["routes"], "next": next_page}
-        return {f"{page_id}.{k}": v for k, v in audit.diff(before, after).items()}
+        return _diff(page_id, before, {"routes": page["routes"], "next": next_page})
 
-    return _edit(
-        draft=draft,
-        expected_version=expected_version,
-        user=user,
-        action="routing_set",
-        change=change,
-    )
+    return _edit(draft, expected_version, user, action="routing_set", change=change)
 
 
 @transaction.atomic
@@ -691,15 +641,9 @@ def form_draft_exit_save(
         exits[index] = item
         if new_id != exit_id:
             _rename_target(definition, exit_id, new_id)
-        return {f"exit.{k}": v for k, v in audit.diff(old, item).items()}
+        return _diff("exit", old, item)
 
-    return _edit(
-        draft=draft,
-        expected_version=expected_version,
-        user=user,
-        action="exit_saved",
-        change=change,
-    )
+    return _edit(draft, expected_version, user, action="exit_saved", change=change)
 
 
 @transaction.atomic
@@ -713,13 +657,7 @@ def form_draft_exit_remove(
         exits.pop(_position(exits, exit_id))
         return {"exit": [exit_id, None]}
 
-    return _edit(
-        draft=draft,
-        expected_version=expected_version,
-        user=user,
-        action="exit_removed",
-        change=change,
-    )
+    return _edit(draft, expected_version, user, action="exit_removed", change=change)
 
 
 @transaction.atomic
@@ -733,13 +671,7 @@ def form_draft_declaration_set(
         definition["declaration"] = declaration
         return {"declaration": [old, declaration]}
 
-    return _edit(
-        draft=draft,
-        expected_version=expected_version,
-        user=user,
-        action="declaration_set",
-        change=change,
-    )
+    return _edit(draft, expected_version, user, action="declaration_set", change=change)
 
 
 @transaction.atomic
@@ -768,22 +700,14 @@ def form_draft_import(
         definition.update(imported)
         return {"imported_pages": [old_pages, [page["id"] for page in imported["pages"]]]}
 
-    return _edit(
-        draft=draft,
-        expected_version=expected_version,
-        user=user,
-        action="imported",
-        change=change,
-    )
+    return _edit(draft, expected_version, user, action="imported", change=change)
 
 
 @transaction.atomic
 def form_draft_publish(*, draft: FormDraft, expected_version: int, user: User) -> FormVersion:
     """Publish the draft as a new immutable version, if it passes every check. The draft
     stays as the editable copy."""
-    locked = FormDraft.objects.select_for_update().select_related("procedure").get(pk=draft.pk)
-    if locked.version != expected_version:
-        raise StaleDraft()
+    locked = _locked(draft, expected_version)
     problems = form_draft_problems(definition=locked.definition)
     if problems:
         raise PublishRefused(*problems)

@@ -10,6 +10,7 @@ validate the forms and render. Every page works without JavaScript.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -603,12 +604,30 @@ def _questions_up_to(
     return choices
 
 
-def _run(request: HttpRequest, form: forms.Form | None, call: Any, success: str) -> bool:
-    """Run a builder service. Success: a message, True. A stale edit: a message, True (the
-    caller goes back to the overview). Any other refusal: the problems on ``form`` (or as
-    messages when there is no form), False."""
+def _editing(request: HttpRequest, slug: str) -> tuple[Procedure, FormDraft]:
+    """The procedure this admin may build, and its draft (404 without either)."""
+    procedure = _procedure(request, slug)
+    return procedure, _draft(procedure)
+
+
+def _direction(request: HttpRequest) -> builder.Direction:
+    return "up" if request.POST.get("direction") == "up" else "down"
+
+
+def _run(
+    request: HttpRequest,
+    form: forms.Form | None,
+    draft: FormDraft,
+    service: Callable[..., object],
+    fields: dict[str, Any],
+    success: str,
+) -> bool:
+    """Run a builder service on ``draft`` as of the version the editor saw, with ``fields``.
+    Success: a message, True. A stale edit: a message, True (the caller goes back to the
+    overview). Any other refusal: the problems on ``form`` (or as messages when there is no
+    form), False."""
     try:
-        call()
+        service(draft=draft, expected_version=_version(request), user=_staff(request), **fields)
     except builder.StaleDraft as exc:
         messages.error(request, exc.problems[0])
         return True
@@ -624,13 +643,43 @@ def _run(request: HttpRequest, form: forms.Form | None, call: Any, success: str)
     return True
 
 
-def _edit_page(
+def _button(
+    request: HttpRequest,
+    slug: str,
+    service: Callable[..., object],
+    *,
+    success: str,
+    anchor: str,
+    **fields: Any,
+) -> HttpResponse:
+    """A move or remove button on the overview: run ``service``, then back to the overview,
+    where a refusal shows as a message."""
+    procedure, draft = _editing(request, slug)
+    _run(request, None, draft, service, fields, success)
+    return _overview(procedure, anchor)
+
+
+def _form_page(
     request: HttpRequest,
     procedure: Procedure,
     draft: FormDraft,
+    form: forms.Form,
+    *,
+    service: Callable[..., object],
+    fields: Callable[[dict[str, Any]], dict[str, Any]],
+    success: str,
+    anchor: str | Callable[[dict[str, Any]], str],
     template: str,
-    context: dict[str, Any],
+    context: dict[str, Any] | None = None,
+    formset: forms.BaseFormSet[Any] | None = None,
 ) -> HttpResponse:
+    """A page that edits the draft: on a valid POST, run ``service`` with
+    ``fields(cleaned_data)`` and go back to the overview at ``anchor``; otherwise, or when
+    the service refuses, show ``template`` with the form (and ``formset``) and its problems."""
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+        data = form.cleaned_data
+        if _run(request, form, draft, service, fields(data), success):
+            return _overview(procedure, anchor(data) if callable(anchor) else anchor)
     return render(
         request,
         f"procedures/staff/builder/{template}",
@@ -638,7 +687,9 @@ def _edit_page(
             "procedure": procedure,
             "draft": draft,
             "version": request.POST.get("version", draft.version),
-            **context,
+            "form": form,
+            "formset": formset,
+            **(context or {}),
         },
     )
 
@@ -852,134 +903,107 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def import_json(request: HttpRequest, slug: str) -> HttpResponse:
-    procedure = _procedure(request, slug)
-    draft = _draft(procedure)
+    procedure, draft = _editing(request, slug)
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        done = _run(
-            request,
-            form,
-            lambda: builder.form_draft_import(
-                draft=draft,
-                expected_version=_version(request),
-                user=_staff(request),
-                text=form.content(),
-            ),
-            _("The form has been imported. Check it, preview it, then publish it."),
-        )
-        if done:
-            return _overview(procedure)
-    return _edit_page(
+    return _form_page(
         request,
         procedure,
         draft,
-        "import.html",
-        {"form": form, "max_kb": builder.MAX_IMPORT_BYTES // 1024},
+        form,
+        service=builder.form_draft_import,
+        fields=lambda data: {"text": form.content()},
+        success=_("The form has been imported. Check it, preview it, then publish it."),
+        anchor="",
+        template="import.html",
+        context={"max_kb": builder.MAX_IMPORT_BYTES // 1024},
     )
 
 
 # --- Pages ---------------------------------------------------------------------------------
 
 
+def _new_page_anchor(data: dict[str, Any]) -> str:
+    return f"page-{data['page_id']}"
+
+
 @require_http_methods(["GET", "POST"])
 def page_add(request: HttpRequest, slug: str) -> HttpResponse:
-    procedure = _procedure(request, slug)
-    draft = _draft(procedure)
-    form = NewPageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _run(
-            request,
-            form,
-            lambda: builder.form_draft_page_add(
-                draft=draft,
-                expected_version=_version(request),
-                user=_staff(request),
-                page_id=data["page_id"],
-                title=translated_value(data, "title") or {},
-                first_question={
-                    "id": data["question_id"],
-                    "type": data["question_type"],
-                    "label": translated_value(data, "question"),
-                },
-            ),
-            _("The page has been added."),
-        )
-        if done:
-            return _overview(procedure, f"page-{data['page_id']}")
-    return _edit_page(request, procedure, draft, "page_form.html", {"form": form, "adding": True})
+    procedure, draft = _editing(request, slug)
+    return _form_page(
+        request,
+        procedure,
+        draft,
+        NewPageForm(request.POST or None),
+        service=builder.form_draft_page_add,
+        fields=lambda data: {
+            "page_id": data["page_id"],
+            "title": translated_value(data, "title") or {},
+            "first_question": {
+                "id": data["question_id"],
+                "type": data["question_type"],
+                "label": translated_value(data, "question"),
+            },
+        },
+        success=_("The page has been added."),
+        anchor=_new_page_anchor,
+        template="page_form.html",
+        context={"adding": True},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def page_edit(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
-    procedure = _procedure(request, slug)
-    draft = _draft(procedure)
+    procedure, draft = _editing(request, slug)
     page = _page_of(draft.definition, page_id)
-    form = PageDetailsForm(
-        request.POST or None,
-        initial={"page_id": page["id"], **translated_initial("title", page["title"])},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _run(
-            request,
-            form,
-            lambda: builder.form_draft_page_update(
-                draft=draft,
-                expected_version=_version(request),
-                user=_staff(request),
-                page_id=page_id,
-                new_id=data["page_id"],
-                title=translated_value(data, "title") or {},
-            ),
-            _("The page has been saved."),
-        )
-        if done:
-            return _overview(procedure, f"page-{data['page_id']}")
-    return _edit_page(
-        request, procedure, draft, "page_form.html", {"form": form, "page": page, "adding": False}
+    return _form_page(
+        request,
+        procedure,
+        draft,
+        PageDetailsForm(
+            request.POST or None,
+            initial={"page_id": page["id"], **translated_initial("title", page["title"])},
+        ),
+        service=builder.form_draft_page_update,
+        fields=lambda data: {
+            "page_id": page_id,
+            "new_id": data["page_id"],
+            "title": translated_value(data, "title") or {},
+        },
+        success=_("The page has been saved."),
+        anchor=_new_page_anchor,
+        template="page_form.html",
+        context={"page": page, "adding": False},
     )
 
 
 @require_POST
 def page_remove(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
-    procedure = _procedure(request, slug)
-    draft = _draft(procedure)
-    _run(
+    return _button(
         request,
-        None,
-        lambda: builder.form_draft_page_remove(
-            draft=draft, expected_version=_version(request), user=_staff(request), page_id=page_id
-        ),
-        _("The page has been removed."),
+        slug,
+        builder.form_draft_page_remove,
+        success=_("The page has been removed."),
+        anchor="pages",
+        page_id=page_id,
     )
-    return _overview(procedure, "pages")
 
 
 @require_POST
 def page_move(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
-    procedure = _procedure(request, slug)
-    draft = _draft(procedure)
-    direction: builder.Direction = "up" if request.POST.get("direction") == "up" else "down"
-    _run(
+    return _button(
         request,
-        None,
-        lambda: builder.form_draft_page_move(
-            draft=draft,
-            expected_version=_version(request),
-            user=_staff(request),
-            page_id=page_id,
-            direction=direction,
-        ),
-        _("The page has been moved."),
+        slug,
+        builder.form_draft_page_move,
+        success=_("The page has been moved."),
+        anchor=f"page-{page_id}",
+        page_id=page_id,
+        direction=_direction(request),
     )
-    return _overview(procedure, f"page-{page_id}")
 
 
 @require_http_methods(["GET", "POST"])
 def routing(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
-    procedure = _procedure(request, slug)
-    draft = _draft(procedure)
+    procedure, draft = _editing(request, slug)
     definition = draft.definition
     page = _page_of(definition, page_id)
     language = request.LANGUAGE_CODE
@@ -988,9 +1012,6 @@ def routing(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
         "questions": _questions_up_to(definition, page_id, language, including=True),
         "targets": targets,
     }
-    form = RoutingForm(
-        request.POST or None, initial={"next_page": page.get("next") or ""}, targets=targets
-    )
     formset = RouteFormSet(
         request.POST or None,
         initial=[
@@ -1004,33 +1025,28 @@ def routing(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
         prefix="route",
         form_kwargs=choices,
     )
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        routes = [
-            (row["question"], row["equals"], row["goto"])
-            for row in formset.cleaned_data
-            if row.get("question")
-        ]
-        done = _run(
-            request,
-            form,
-            lambda: builder.form_draft_routing_set(
-                draft=draft,
-                expected_version=_version(request),
-                user=_staff(request),
-                page_id=page_id,
-                routes=routes,
-                next_page=form.cleaned_data.get("next_page") or None,
-            ),
-            _("Where the page leads has been saved."),
-        )
-        if done:
-            return _overview(procedure, f"page-{page_id}")
-    return _edit_page(
+    return _form_page(
         request,
         procedure,
         draft,
-        "routing.html",
-        {"form": form, "formset": formset, "page": page, "title": _label(page["title"], language)},
+        RoutingForm(
+            request.POST or None, initial={"next_page": page.get("next") or ""}, targets=targets
+        ),
+        formset=formset,
+        service=builder.form_draft_routing_set,
+        fields=lambda data: {
+            "page_id": page_id,
+            "routes": [
+                (row["question"], row["equals"], row["goto"])
+                for row in formset.cleaned_data
+                if row.get("question")
+            ],
+            "next_page": data.get("next_page") or None,
+        },
+        success=_("Where the page leads has been saved."),
+        anchor=f"page-{page_id}",
+        template="routing.html",
+        context={"page": page, "title": _label(page["title"], language)},
     )
 
 
@@ -1041,41 +1057,22 @@ def routing(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
 def question_add(
     request: HttpRequest, slug: str, page_id: str, group_id: str | None = None
 ) -> HttpResponse:
-    procedure = _procedure(request, slug)
-    draft = _draft(procedure)
+    procedure, draft = _editing(request, slug)
     page = _page_of(draft.definition, page_id)
     if group_id is not None:
         _question_of(draft.definition, page_id, group_id, None)
     form = QuestionForm(request.POST or None, initial={"required": True}, in_group=bool(group_id))
-    if request.method == "POST" and form.is_valid():
-        question = form.question
-        done = _run(
-            request,
-            form,
-            lambda: builder.form_draft_question_add(
-                draft=draft,
-                expected_version=_version(request),
-                user=_staff(request),
-                page_id=page_id,
-                group_id=group_id,
-                question=question,
-            ),
-            _("The question has been added."),
-        )
-        if done:
-            return _overview(procedure, f"page-{page_id}")
-    return _edit_page(
+    return _form_page(
         request,
         procedure,
         draft,
-        "question_form.html",
-        {
-            "form": form,
-            "page": page,
-            "page_title": _label(page["title"], request.LANGUAGE_CODE),
-            "group_id": group_id,
-            "adding": True,
-        },
+        form,
+        service=builder.form_draft_question_add,
+        fields=lambda data: {"page_id": page_id, "group_id": group_id, "question": form.question},
+        success=_("The question has been added."),
+        anchor=f"page-{page_id}",
+        template="question_form.html",
+        context=_question_context(request, page, group_id, None),
     )
 
 
@@ -1083,129 +1080,109 @@ def question_add(
 def question_edit(
     request: HttpRequest, slug: str, page_id: str, question_id: str, group_id: str | None = None
 ) -> HttpResponse:
-    procedure = _procedure(request, slug)
-    draft = _draft(procedure)
+    procedure, draft = _editing(request, slug)
     page = _page_of(draft.definition, page_id)
     question = _question_of(draft.definition, page_id, question_id, group_id)
     form = QuestionForm(
         request.POST or None, initial=question_initial(question), in_group=bool(group_id)
     )
-    if request.method == "POST" and form.is_valid():
-        edited = form.question
-        done = _run(
-            request,
-            form,
-            lambda: builder.form_draft_question_update(
-                draft=draft,
-                expected_version=_version(request),
-                user=_staff(request),
-                page_id=page_id,
-                group_id=group_id,
-                question_id=question_id,
-                question=edited,
-            ),
-            _("The question has been saved."),
-        )
-        if done:
-            return _overview(procedure, f"page-{page_id}")
-    return _edit_page(
+    return _form_page(
         request,
         procedure,
         draft,
-        "question_form.html",
-        {
-            "form": form,
-            "page": page,
-            "page_title": _label(page["title"], request.LANGUAGE_CODE),
-            "question": question,
+        form,
+        service=builder.form_draft_question_update,
+        fields=lambda data: {
+            "page_id": page_id,
             "group_id": group_id,
-            "adding": False,
+            "question_id": question_id,
+            "question": form.question,
         },
+        success=_("The question has been saved."),
+        anchor=f"page-{page_id}",
+        template="question_form.html",
+        context=_question_context(request, page, group_id, question),
     )
+
+
+def _question_context(
+    request: HttpRequest,
+    page: dict[str, Any],
+    group_id: str | None,
+    question: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """What the question form shows besides the form; ``question`` is None when adding."""
+    return {
+        "page": page,
+        "page_title": _label(page["title"], request.LANGUAGE_CODE),
+        "question": question,
+        "group_id": group_id,
+        "adding": question is None,
+    }
 
 
 @require_POST
 def question_remove(
     request: HttpRequest, slug: str, page_id: str, question_id: str, group_id: str | None = None
 ) -> HttpResponse:
-    procedure = _procedure(request, slug)
-    draft = _draft(procedure)
-    _run(
+    return _button(
         request,
-        None,
-        lambda: builder.form_draft_question_remove(
-            draft=draft,
-            expected_version=_version(request),
-            user=_staff(request),
-            page_id=page_id,
-            group_id=group_id,
-            question_id=question_id,
-        ),
-        _("The question has been removed."),
+        slug,
+        builder.form_draft_question_remove,
+        success=_("The question has been removed."),
+        anchor=f"page-{page_id}",
+        page_id=page_id,
+        group_id=group_id,
+        question_id=question_id,
     )
-    return _overview(procedure, f"page-{page_id}")
 
 
 @require_POST
 def question_move(
     request: HttpRequest, slug: str, page_id: str, question_id: str, group_id: str | None = None
 ) -> HttpResponse:
-    procedure = _procedure(request, slug)
-    draft = _draft(procedure)
-    direction: builder.Direction = "up" if request.POST.get("direction") == "up" else "down"
-    _run(
+    return _button(
         request,
-        None,
-        lambda: builder.form_draft_question_move(
-            draft=draft,
-            expected_version=_version(request),
-            user=_staff(request),
-            page_id=page_id,
-            group_id=group_id,
-            question_id=question_id,
-            direction=direction,
-        ),
-        _("The question has been moved."),
+        slug,
+        builder.form_draft_question_move,
+        success=_("The question has been moved."),
+        anchor=f"page-{page_id}",
+        page_id=page_id,
+        group_id=group_id,
+        question_id=question_id,
+        direction=_direction(request),
     )
-    return _overview(procedure, f"page-{page_id}")
 
 
 @require_http_methods(["GET", "POST"])
 def condition(request: HttpRequest, slug: str, page_id: str, question_id: str) -> HttpResponse:
-    procedure = _procedure(request, slug)
-    draft = _draft(procedure)
+    procedure, draft = _editing(request, slug)
     question = _question_of(draft.definition, page_id, question_id, None)
     language = request.LANGUAGE_CODE
     show_if = question.get("show_if") or {}
-    form = ConditionForm(
-        request.POST or None,
-        initial={"when_question": show_if.get("question", ""), "equals": show_if.get("equals", "")},
-        earlier=_questions_up_to(draft.definition, page_id, language, including=False),
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _run(
-            request,
-            form,
-            lambda: builder.form_draft_condition_set(
-                draft=draft,
-                expected_version=_version(request),
-                user=_staff(request),
-                page_id=page_id,
-                question_id=question_id,
-                when_question=data.get("when_question") or None,
-                equals=data.get("equals", ""),
-            ),
-            _("The condition has been saved."),
-        )
-        if done:
-            return _overview(procedure, f"page-{page_id}")
-    return _edit_page(
+    return _form_page(
         request,
         procedure,
         draft,
-        "condition.html",
-        {"form": form, "question": question, "label": _label(question["label"], language)},
+        ConditionForm(
+            request.POST or None,
+            initial={
+                "when_question": show_if.get("question", ""),
+                "equals": show_if.get("equals", ""),
+            },
+            earlier=_questions_up_to(draft.definition, page_id, language, including=False),
+        ),
+        service=builder.form_draft_condition_set,
+        fields=lambda data: {
+            "page_id": page_id,
+            "question_id": question_id,
+            "when_question": data.get("when_question") or None,
+            "equals": data.get("equals", ""),
+        },
+        success=_("The condition has been saved."),
+        anchor=f"page-{page_id}",
+        template="condition.html",
+        context={"question": question, "label": _label(question["label"], language)},
     )
 
 
@@ -1214,8 +1191,7 @@ def condition(request: HttpRequest, slug: str, page_id: str, question_id: str) -
 
 @require_http_methods(["GET", "POST"])
 def exit_edit(request: HttpRequest, slug: str, exit_id: str | None = None) -> HttpResponse:
-    procedure = _procedure(request, slug)
-    draft = _draft(procedure)
+    procedure, draft = _editing(request, slug)
     existing = _find(draft.definition.get("exits", []), exit_id) if exit_id else None
     initial = (
         {
@@ -1226,67 +1202,54 @@ def exit_edit(request: HttpRequest, slug: str, exit_id: str | None = None) -> Ht
         if existing
         else {}
     )
-    form = ExitForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _run(
-            request,
-            form,
-            lambda: builder.form_draft_exit_save(
-                draft=draft,
-                expected_version=_version(request),
-                user=_staff(request),
-                exit_id=exit_id,
-                new_id=data["exit_id"],
-                title=translated_value(data, "title") or {},
-                body=translated_value(data, "body") or {},
-            ),
-            _("The exit page has been saved."),
-        )
-        if done:
-            return _overview(procedure, "exits")
-    return _edit_page(request, procedure, draft, "exit_form.html", {"form": form, "exit": existing})
+    return _form_page(
+        request,
+        procedure,
+        draft,
+        ExitForm(request.POST or None, initial=initial),
+        service=builder.form_draft_exit_save,
+        fields=lambda data: {
+            "exit_id": exit_id,
+            "new_id": data["exit_id"],
+            "title": translated_value(data, "title") or {},
+            "body": translated_value(data, "body") or {},
+        },
+        success=_("The exit page has been saved."),
+        anchor="exits",
+        template="exit_form.html",
+        context={"exit": existing},
+    )
 
 
 @require_POST
 def exit_remove(request: HttpRequest, slug: str, exit_id: str) -> HttpResponse:
-    procedure = _procedure(request, slug)
-    draft = _draft(procedure)
-    _run(
+    return _button(
         request,
-        None,
-        lambda: builder.form_draft_exit_remove(
-            draft=draft, expected_version=_version(request), user=_staff(request), exit_id=exit_id
-        ),
-        _("The exit page has been removed."),
+        slug,
+        builder.form_draft_exit_remove,
+        success=_("The exit page has been removed."),
+        anchor="exits",
+        exit_id=exit_id,
     )
-    return _overview(procedure, "exits")
 
 
 @require_http_methods(["GET", "POST"])
 def declaration(request: HttpRequest, slug: str) -> HttpResponse:
-    procedure = _procedure(request, slug)
-    draft = _draft(procedure)
-    form = DeclarationForm(
-        request.POST or None,
-        initial=translated_initial("declaration", draft.definition.get("declaration")),
+    procedure, draft = _editing(request, slug)
+    return _form_page(
+        request,
+        procedure,
+        draft,
+        DeclarationForm(
+            request.POST or None,
+            initial=translated_initial("declaration", draft.definition.get("declaration")),
+        ),
+        service=builder.form_draft_declaration_set,
+        fields=lambda data: {"declaration": translated_value(data, "declaration") or {}},
+        success=_("The declaration has been saved."),
+        anchor="declaration",
+        template="declaration.html",
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _run(
-            request,
-            form,
-            lambda: builder.form_draft_declaration_set(
-                draft=draft,
-                expected_version=_version(request),
-                user=_staff(request),
-                declaration=translated_value(data, "declaration") or {},
-            ),
-            _("The declaration has been saved."),
-        )
-        if done:
-            return _overview(procedure, "declaration")
-    return _edit_page(request, procedure, draft, "declaration.html", {"form": form})
 
 
 # --- Preview as a resident -----------------------------------------------------------------
