@@ -45,6 +45,11 @@ ALL_FILE_KINDS: tuple[FileKind, ...] = ("pdf", "jpeg", "png")
 # Choice questions with more options than this are answered by typing and picking from a
 # list (an <input list> with a <datalist>), which works without JavaScript.
 AUTOCOMPLETE_THRESHOLD = 20
+# Fees are per item × quantity: bounded, so a total always fits the fee columns.
+MAX_QUANTITY = 1000
+# A parenthesised group containing a quantifier, followed by another quantifier: the shape
+# of patterns with catastrophic backtracking.
+NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)[*+{?]")
 
 
 class Translated(BaseModel):
@@ -119,6 +124,22 @@ class Question(BaseModel):
         ]
         | None
     ) = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _usable_pattern(cls, pattern: str | None) -> str | None:
+        # Checked when a draft is saved, not only at publish: a preview or a resident's page
+        # must never meet a pattern that does not compile, or one that can take exponential
+        # time on a long answer (a group with a quantifier, itself repeated: "(a+)+").
+        if pattern is None:
+            return pattern
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"the pattern is not a valid regular expression ({exc})") from None
+        if NESTED_QUANTIFIER.search(pattern):
+            raise ValueError("the pattern repeats a repeated group, which can be very slow")
+        return pattern
 
     @field_validator("options")
     @classmethod
@@ -237,11 +258,8 @@ def _question_problems(question: Question, *, in_group: bool) -> list[str]:
             problems.extend(_question_problems(child, in_group=True))
     if question.quantity and question.type != "number":
         problems.append(f"{where}: only a number can be a quantity")
-    if question.pattern is not None:
-        try:
-            re.compile(question.pattern)
-        except re.error as exc:
-            problems.append(f"{where}: the pattern is not a valid regular expression ({exc})")
+    elif question.quantity and (question.max is None or question.max > MAX_QUANTITY):
+        problems.append(f"{where}: a quantity needs a maximum of {MAX_QUANTITY} or less")
     if question.min is not None and question.max is not None and question.min > question.max:
         problems.append(f"{where}: the minimum is larger than the maximum")
     if (
@@ -299,22 +317,25 @@ def check_definition(data: Any) -> FormDefinition:
         asked_before |= {q.id for q in page.questions}
     if problems:
         raise DefinitionError(problems)
-    # Every page must be reachable from the first, and no path may come back to a page.
+    # Every page must be reachable from the first, and no path may come back to a page: a
+    # depth-first search that visits each page once (finished pages are not walked again,
+    # so a form with many branches is checked in linear time) and reports a back edge.
     reachable: set[str] = set()
+    finished: set[str] = set()
 
     def walk(page_id: str, path: tuple[str, ...]) -> None:
         if page_id in path:
             problems.append(f"loop: {' → '.join((*path, page_id))}")
             return
-        if page_id in exit_ids:
-            reachable.add(page_id)
-            return
-        page = definition.page(page_id)
-        if page is None:
+        if page_id in finished:
             return
         reachable.add(page_id)
-        for target in {route.goto for route in page.routes} | ({page.next} if page.next else set()):
-            walk(target, (*path, page_id))
+        page = definition.page(page_id)
+        if page is not None:
+            targets = [route.goto for route in page.routes] + ([page.next] if page.next else [])
+            for target in dict.fromkeys(targets):  # in order, once each
+                walk(target, (*path, page_id))
+        finished.add(page_id)
 
     walk(definition.pages[0].id, ())
     for unreachable in [pid for pid in all_ids if pid not in reachable]:

@@ -198,7 +198,7 @@ class Application(models.Model):
     # When a business system pulling through the API acknowledged it (pull hand-off).
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     # The fee worked out from the answers at submission (per-item fees), in yen.
-    fee_yen = models.PositiveIntegerField(null=True, blank=True)
+    fee_yen = models.PositiveBigIntegerField(null=True, blank=True)
     # The standard processing days counted in business days from submission.
     due_date = models.DateField(null=True, blank=True, db_index=True)
     assignee = models.ForeignKey(

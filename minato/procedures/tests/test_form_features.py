@@ -599,3 +599,45 @@ def test_options_with_a_fee_say_so_where_they_are_chosen() -> None:
     form = PageForm(page=definition.pages[1], language="en", answers={})
     html = str(form["items__0__item"])
     assert "Bed (2,000 yen)" in html
+
+
+def test_checking_a_form_with_many_branches_takes_linear_time() -> None:
+    import time
+
+    # Each page: "yes" goes to the next page, anything else skips one — 2^n paths.
+    pages = []
+    for n in range(50):
+        page: dict[str, Any] = {
+            "id": f"p{n}",
+            "title": t(f"p{n}"),
+            "questions": [{"id": f"q{n}", "type": "yesno", "label": t("?")}],
+            "next": f"p{n + 2}" if n + 2 < 50 else None,
+        }
+        if n + 1 < 50:
+            page["routes"] = [{"when": {"question": f"q{n}", "equals": "yes"}, "goto": f"p{n + 1}"}]
+        pages.append(page)
+    started = time.monotonic()
+    check_definition({"pages": pages, "declaration": t("d")})
+    assert time.monotonic() - started < 1.0
+    pages[49]["next"] = "p10"  # and a loop is still found
+    with pytest.raises(DefinitionError) as error:
+        check_definition({"pages": pages, "declaration": t("d")})
+    assert any(p.startswith("loop") for p in error.value.problems)
+
+
+@pytest.mark.parametrize("pattern", ["(", "(a+)+", r"([a-z]+\s?)+$"])
+def test_unusable_patterns_are_refused_when_saved(pattern: str) -> None:
+    from minato.procedures.form_schema import parse_definition
+
+    definition = {
+        "pages": [
+            {
+                "id": "p",
+                "title": t("p"),
+                "questions": [{"id": "x", "type": "text", "pattern": pattern, "label": t("x")}],
+            }
+        ],
+        "declaration": t("d"),
+    }
+    with pytest.raises(DefinitionError):
+        parse_definition(definition)
