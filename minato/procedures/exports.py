@@ -32,6 +32,23 @@ from minato.procedures.form_schema import FormDefinition
 from minato.procedures.models import Application
 
 FORMATS = ("csv", "sjis", "json")
+
+
+def _plain_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    """The filters as the audit log can store them: model instances by primary key,
+    dates as ISO text; empty ones left out."""
+    plain: dict[str, Any] = {}
+    for name, value in filters.items():
+        if value in ("", None, False):
+            continue
+        if hasattr(value, "pk"):
+            value = value.pk
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        plain[name] = value
+    return plain
+
+
 # The most applications one export holds; narrow the filters for more.
 EXPORT_LIMIT = 10_000
 COLUMNS = (
@@ -185,7 +202,7 @@ def applications_export(
         changes={
             "format": [None, fmt],
             "count": [None, len(rows)],
-            "filters": [None, {k: v for k, v in filters.items() if v not in ("", None, False)}],
+            "filters": [None, _plain_filters(filters)],
             "channel": [None, channel],
         },
     )

@@ -367,3 +367,21 @@ def test_the_queue_filters_by_dates_and_assignee(
     # Someone outside the visible departments is not a choice: the filter is ignored.
     page = client.get("/staff/applications/?submitted_from=not-a-date")
     assert page.status_code == 200
+
+
+def test_an_export_with_every_filter_set_is_audited(
+    staff_client: Callable[[User], Client], submitted: Application, charlie: User
+) -> None:
+    from minato.core.models import AuditEvent
+
+    day = submitted.submitted_at.date().isoformat() if submitted.submitted_at else ""
+    query = (
+        f"status=submitted&procedure=sodai-gomi&submitted_from={day}&submitted_to={day}"
+        f"&assignee={charlie.pk}&mine=on&unassigned=on&overdue=on"
+    )
+    client = staff_client(charlie)
+    for fmt in ("csv", "sjis", "json"):
+        response = client.get(f"/staff/applications/export/?{query}&format={fmt}")
+        assert response.status_code == 200, fmt
+    event = AuditEvent.objects.filter(action="procedures.applications_exported").last()
+    assert event is not None and event.changes["filters"][1]["assignee"] == charlie.pk
