@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -159,3 +160,17 @@ def test_a_guest_who_signs_up_gets_an_account_through_their_email(
     guest.refresh_from_db()
     assert guest.kind == User.Kind.RESIDENT and guest.has_usable_password()
     assert guest.profile is not None
+
+
+def test_a_link_never_replaces_the_person_signed_in(
+    guest_procedure: Procedure, resident_client: Any, alice: User
+) -> None:
+    link = _ask_for_link(Client(), "attacker@example.jp")
+    victim = resident_client(alice)
+    page = victim.get(link)
+    assert page.status_code == 409
+    assert victim.post(link).status_code == 409
+    assert not User.objects.filter(email="attacker@example.jp").exists()
+    assert victim.get("/accounts/profile/").status_code == 200  # still alice
+    # Signed out, the page says which address the link belongs to.
+    assert "attacker@example.jp" in Client().get(link).content.decode()

@@ -379,6 +379,15 @@ def guest_confirm(request: HttpRequest, token: str) -> HttpResponse:
     scanners that follow links do not use it up."""
     try:
         access = guest.guest_link_check(token)
+        if request.user.is_authenticated:
+            # Never swap the signed-in person for the link's guest: a link someone else
+            # asked for would otherwise put this person's answers in that guest account.
+            return render(
+                request,
+                "procedures/portal/guest_confirm.html",
+                {"procedure": access.procedure, "email": access.email, "signed_in": True},
+                status=409,
+            )
         if request.method == "POST":
             user, procedure = guest.guest_link_confirm(token=token)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -393,4 +402,8 @@ def guest_confirm(request: HttpRequest, token: str) -> HttpResponse:
             _("This email address has an account. Sign in to apply and to see your applications."),
         )
         return redirect("accounts:login")
-    return render(request, "procedures/portal/guest_confirm.html", {"procedure": access.procedure})
+    return render(
+        request,
+        "procedures/portal/guest_confirm.html",
+        {"procedure": access.procedure, "email": access.email},
+    )
