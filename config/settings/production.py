@@ -27,3 +27,8 @@ DEMO_DATA_ALLOWED = False
 # The sandbox payment provider lets anyone pick the outcome: never on in production unless
 # a staging deployment asks for it explicitly.
 PAYMENTS_SANDBOX_ENABLED = envbool("PAYMENTS_SANDBOX_ENABLED", False)
+SANDBOX_DEFAULT_SECRET = "sandbox-webhook-secret-for-local-testing-only"  # noqa: S105 - the public default
+if PAYMENTS_SANDBOX_ENABLED and SANDBOX_DEFAULT_SECRET == PAYMENTS_SANDBOX_WEBHOOK_SECRET:  # noqa: F405
+    # The default is public (it is in the repository): with it, anyone could forge a
+    # "payment succeeded" webhook on a staging site.
+    raise ImproperlyConfigured("Set PAYMENTS_SANDBOX_WEBHOOK_SECRET when the sandbox is enabled")
