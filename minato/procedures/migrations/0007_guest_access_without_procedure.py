@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('procedures', '0006_form_drafts_and_guests'),
+        ("procedures", "0006_form_drafts_and_guests"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='guestaccess',
-            name='procedure',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='guest_accesses', to='procedures.procedure'),
+            model_name="guestaccess",
+            name="procedure",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="guest_accesses",
+                to="procedures.procedure",
+            ),
         ),
     ]

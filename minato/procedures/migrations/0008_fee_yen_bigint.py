@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('procedures', '0007_guest_access_without_procedure'),
+        ("procedures", "0007_guest_access_without_procedure"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='application',
-            name='fee_yen',
+            model_name="application",
+            name="fee_yen",
             field=models.PositiveBigIntegerField(blank=True, null=True),
         ),
     ]
