@@ -5,8 +5,9 @@ PNG) — the name and the browser's content type are ignored, so an SVG, an HTML
 script renamed to ``.png`` is refused. Images are decoded with a pixel limit (a
 "decompression bomb" — a small file that expands to gigapixels — is refused before it is
 decoded) and re-encoded, which drops EXIF data (GPS position, camera serial numbers) and
-anything hidden after the image data. PDFs with JavaScript, launch actions or embedded
-files are refused. What is stored is the checked file and its SHA-256.
+anything hidden after the image data. PDFs are parsed (pypdf: name escapes decoded,
+object streams opened) and refused when encrypted, unreadable, or carrying JavaScript,
+launch actions, embedded files, forms that submit or XFA. What is stored is the checked file and its SHA-256.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 MAGIC = {
     "pdf": (b"%PDF-",),
@@ -103,16 +106,80 @@ def _reencode_image(content: bytes, kind: str) -> bytes:
             raise UploadRefused(_("The file could not be read. It may be damaged.")) from None
 
 
+# PDF names that run code, open other programs or files, or carry files, when the
+# document is opened (as pypdf gives them: hex escapes like /J#61vaScript decoded).
+PDF_ACTIVE_NAMES = frozenset(
+    {
+        "/JavaScript",
+        "/JS",
+        "/Launch",
+        "/EmbeddedFile",
+        "/EmbeddedFiles",
+        "/RichMedia",
+        "/XFA",
+        "/ImportData",
+        "/SubmitForm",
+    }
+)
+# A PDF with more objects than this is refused rather than walked.
+PDF_MAX_OBJECTS = 200_000
+
+
+def _pdf_has_active_content(reader: PdfReader) -> bool:
+    """Walk every object reachable from the trailer (object streams included, since
+    pypdf opens them) and look for active names among dictionary keys and name values."""
+    seen: set[tuple[int, int]] = set()
+    stack: list[Any] = [reader.trailer]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(seen) > PDF_MAX_OBJECTS:
+                return True
+            stack.append(item.get_object())
+        elif isinstance(item, DictionaryObject):  # streams are dictionaries too
+            for name, value in item.items():
+                if name in PDF_ACTIVE_NAMES:
+                    return True
+                stack.append(value)
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+        elif isinstance(item, NameObject) and item in PDF_ACTIVE_NAMES:
+            return True
+    return False
+
+
 def _check_pdf(content: bytes) -> None:
+    refused_active = UploadRefused(
+        _(
+            "This PDF contains scripts or embedded files, which we cannot accept. Save it "
+            "again as a plain PDF (for example by printing it to PDF)."
+        )
+    )
     if b"%%EOF" not in content[-2048:]:
         raise UploadRefused(_("The file could not be read. It may be damaged."))
-    if PDF_ACTIVE_CONTENT.search(content):
-        raise UploadRefused(
-            _(
-                "This PDF contains scripts or embedded files, which we cannot accept. Save it "
-                "again as a plain PDF (for example by printing it to PDF)."
-            )
-        )
+    if PDF_ACTIVE_CONTENT.search(content):  # cheap first look at the raw bytes
+        raise refused_active
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(content), strict=False)
+            if reader.is_encrypted:
+                raise UploadRefused(
+                    _(
+                        "Password-protected PDFs cannot be accepted. Save it again without a password."
+                    )
+                )
+            active = _pdf_has_active_content(reader)
+    except UploadRefused:
+        raise
+    except Exception:  # pypdf raises many kinds of error on a malformed file
+        raise UploadRefused(_("The file could not be read. It may be damaged.")) from None
+    if active:
+        raise refused_active
 
 
 def inspect(upload: Any, *, accept: Sequence[str], max_size_mb: int) -> CheckedFile:

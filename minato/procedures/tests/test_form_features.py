@@ -132,7 +132,38 @@ def _png(size: tuple[int, int] = (40, 30), *, exif: bool = False) -> bytes:
 
 
 def _pdf(extra: bytes = b"") -> bytes:
-    return b"%PDF-1.4\n1 0 obj << /Type /Catalog " + extra + b" >> endobj\ntrailer\n%%EOF\n"
+    """A one-page PDF made by pypdf; ``extra`` goes into the catalogue dictionary."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    out = io.BytesIO()
+    writer.write(out)
+    content = out.getvalue()
+    if extra:  # same length keeps the cross-reference offsets right: pad the catalogue
+        content = content.replace(b"/Type /Catalog", b"/Type /Catalog " + extra, 1)
+    return content
+
+
+def _pdf_with_object_stream_script() -> bytes:
+    """JavaScript in an object stream, compressed: invisible to a search of the bytes."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    action = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert(1)"),
+        }
+    )
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    out = io.BytesIO()
+    writer.write(out)
+    content = out.getvalue()
+    # Hide the names from a byte search the way object streams and escapes do.
+    return content.replace(b"/JavaScript", b"/J#61vaScript").replace(b"/JS ", b"/J#53 ")
 
 
 def _upload(name: str, content: bytes) -> SimpleUploadedFile:
@@ -259,6 +290,8 @@ def test_images_are_reencoded_without_exif() -> None:
         ("page.png", b"<html><script>alert(1)</script></html>", "not accepted"),
         ("fake.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "could not be read"),
         ("script.pdf", _pdf(b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"), "scripts"),
+        ("escaped.pdf", _pdf_with_object_stream_script(), "scripts"),
+        ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n%%EOF\n", "could not be read"),
         ("empty.png", b"", "empty"),
     ],
 )
@@ -266,6 +299,12 @@ def test_dangerous_or_broken_files_are_refused(name: str, content: bytes, messag
     with pytest.raises(uploads.UploadRefused) as refused:
         uploads.inspect(_upload(name, content), accept=["jpeg", "png", "pdf"], max_size_mb=1)
     assert message in str(refused.value.message)
+
+
+def test_a_plain_pdf_is_accepted_unchanged() -> None:
+    content = _pdf()
+    checked = uploads.inspect(_upload("見積書.pdf", content), accept=["pdf"], max_size_mb=1)
+    assert checked.kind == "pdf" and checked.content == content
 
 
 def test_a_kind_the_question_does_not_accept_is_refused() -> None:
