@@ -1,12 +1,15 @@
 """Hourly work for payments (run by ``minato.core.housekeeping``): ask the provider about
-payments stuck in "started"."""
+payments stuck in "started" and refunds still pending."""
 
 from __future__ import annotations
 
 from minato.core import context
-from minato.payments.services import payments_sweep_stuck
+from minato.payments.services import payments_sweep_stuck, refunds_sweep_pending
 
 
 def run() -> dict[str, int]:
     with context.acting_as(actor_label="system:payments_sweep"):
-        return {"stuck_payments_resolved": payments_sweep_stuck()}
+        return {
+            "stuck_payments_resolved": payments_sweep_stuck(),
+            "pending_refunds_settled": refunds_sweep_pending(),
+        }

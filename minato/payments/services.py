@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -38,6 +39,7 @@ from minato.payments.providers.base import (
     Event,
     PaymentState,
     ProviderError,
+    ProviderRefused,
     RefundResult,
 )
 
@@ -84,6 +86,13 @@ class AmountMismatch(PaymentError):
 
 class RefundNotAllowed(PaymentError):
     pass
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
 
 
 def new_reference() -> str:
@@ -366,11 +375,15 @@ def webhook_event_apply(*, provider: str, event: Event) -> str:
 
 
 def _apply_refund_event(payment: Payment, event: Event) -> str:
-    refund = (
-        Refund.objects.select_for_update()
-        .filter(payment=payment, provider_reference=event.refund_reference)
-        .first()
-    )
+    refunds = Refund.objects.select_for_update().filter(payment=payment)
+    refund = refunds.filter(provider_reference=event.refund_reference).first()
+    ours = _uuid_or_none(event.refund_our_reference)
+    if refund is None and ours is not None:
+        # A refund whose request timed out: we never learnt the provider's id for it.
+        refund = refunds.filter(public_id=ours, provider_reference="").first()
+        if refund is not None:
+            refund.provider_reference = event.refund_reference
+            refund.save(update_fields=["provider_reference", "updated_at"])
     if refund is None:
         raise UnknownPayment(f"No refund {event.refund_reference}")
     if event.refund_amount_yen is not None and event.refund_amount_yen != refund.amount_yen:
@@ -561,23 +574,45 @@ def refund_request(
         if counter:
             _refund_finish(refund, "succeeded", "")
             return refund
+    _refund_send(refund)
+    refund.refresh_from_db()
+    return refund
+
+
+def _refund_send(refund: Refund) -> None:
+    """Ask the provider to refund (outside any transaction) and record its answer. A refusal
+    fails the refund; no answer (timeout, 5xx) leaves it pending: the provider may have
+    refunded, so the amount stays taken until its webhook or the sweep says how it ended.
+    The idempotency key is the refund's own, so asking again never refunds twice."""
+    payment = refund.payment
     try:
-        result = providers.get(current.provider).refund(
-            provider_reference=current.provider_reference,
-            transaction_id=current.provider_transaction_id,
-            amount_yen=amount_yen,
-            key=f"minato-refund-{refund.public_id}",
+        result = providers.get(payment.provider).refund(
+            provider_reference=payment.provider_reference,
+            transaction_id=payment.provider_transaction_id,
+            amount_yen=refund.amount_yen,
+            key=_refund_key(refund),
+            our_reference=str(refund.public_id),
         )
-    except ProviderError as exc:
+    except ProviderRefused as exc:
         result = RefundResult(provider_reference="", status="failed", failure_reason=str(exc))
+    except ProviderError:
+        logger.warning("refund outcome unknown", extra={"refund_id": refund.pk})
+        return
+    _refund_record(refund, result)
+
+
+def _refund_key(refund: Refund) -> str:
+    return f"minato-refund-{refund.public_id}"
+
+
+def _refund_record(refund: Refund, result: RefundResult) -> None:
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund.pk)
         if result.provider_reference and not refund.provider_reference:
             refund.provider_reference = result.provider_reference
             refund.save(update_fields=["provider_reference", "updated_at"])
         if refund.status == Refund.Status.PENDING and result.status != "pending":
             _refund_finish(refund, result.status, result.failure_reason)
-    return refund
 
 
 def _refund_finish(refund: Refund, status: str, failure_reason: str) -> str:
@@ -629,3 +664,38 @@ def payments_sweep_stuck() -> int:
         if payment_refresh(payment=payment, source="sweep").status != S.STARTED:
             changed += 1
     return changed
+
+
+def refunds_sweep_pending() -> int:
+    """Ask the provider about online refunds still pending after
+    PAYMENTS_STUCK_AFTER_MINUTES (a request that timed out, a lost webhook) and record the
+    answer. A refund the provider has never heard of is sent again with the same
+    idempotency key. Returns how many were settled."""
+    cutoff = timezone.now() - timedelta(minutes=settings.PAYMENTS_STUCK_AFTER_MINUTES)
+    settled = 0
+    pending = (
+        Refund.objects.filter(status=Refund.Status.PENDING, created_at__lt=cutoff)
+        .exclude(payment__provider=providers.COUNTER)
+        .select_related("payment")
+        .order_by("pk")[:500]
+    )
+    for refund in pending:
+        payment = refund.payment
+        try:
+            found = providers.get(payment.provider).find_refund(
+                provider_reference=payment.provider_reference,
+                transaction_id=payment.provider_transaction_id,
+                key=_refund_key(refund),
+                our_reference=str(refund.public_id),
+            )
+        except ProviderError:
+            logger.warning("provider unreachable", extra={"refund_id": refund.pk})
+            continue
+        if found is None:
+            _refund_send(refund)
+        else:
+            _refund_record(refund, found)
+        refund.refresh_from_db()
+        if refund.status != Refund.Status.PENDING:
+            settled += 1
+    return settled

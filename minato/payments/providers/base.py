@@ -18,7 +18,14 @@ RefundStatus = Literal["pending", "succeeded", "failed"]
 
 
 class ProviderError(Exception):
-    """The provider could not be reached or refused the call; nothing was changed here."""
+    """The call did not get a usable answer; nothing was changed here. Unless it is a
+    ``ProviderRefused``, the provider may still have done what was asked (a timeout, a
+    dropped connection, a 5xx): for money movements, treat the outcome as unknown."""
+
+
+class ProviderRefused(ProviderError):
+    """The provider answered and definitely did not do it (a 4xx: invalid request, card
+    error, amount too large)."""
 
 
 class WebhookRejected(Exception):
@@ -71,6 +78,9 @@ class Event:
     refund_reference: str = ""
     refund_status: RefundStatus | None = None
     refund_amount_yen: int | None = None
+    # Our refund's public id, where the provider echoes it back (metadata): matches a refund
+    # whose provider reference we never learnt (the call timed out).
+    refund_our_reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,8 +110,21 @@ class PaymentProvider(Protocol):
     def fetch_payment(self, provider_reference: str) -> PaymentState: ...
 
     def refund(
-        self, *, provider_reference: str, transaction_id: str, amount_yen: int, key: str
+        self,
+        *,
+        provider_reference: str,
+        transaction_id: str,
+        amount_yen: int,
+        key: str,
+        our_reference: str,
     ) -> RefundResult: ...
+
+    def find_refund(
+        self, *, provider_reference: str, transaction_id: str, key: str, our_reference: str
+    ) -> RefundResult | None:
+        """The refund asked for with ``key`` / ``our_reference``, or None when the
+        provider has no such refund (the request never reached it)."""
+        ...
 
     def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> Event: ...
 

@@ -41,6 +41,7 @@ from minato.payments.providers.base import (
     Event,
     PaymentState,
     ProviderError,
+    ProviderRefused,
     ProviderStatus,
     RefundResult,
     SettlementLine,
@@ -142,7 +143,13 @@ class SandboxProvider:
         return _state(checkout)
 
     def refund(
-        self, *, provider_reference: str, transaction_id: str, amount_yen: int, key: str
+        self,
+        *,
+        provider_reference: str,
+        transaction_id: str,
+        amount_yen: int,
+        key: str,
+        our_reference: str,
     ) -> RefundResult:
         with transaction.atomic():
             checkout = (
@@ -151,7 +158,7 @@ class SandboxProvider:
                 .first()
             )
             if checkout is None:
-                raise ProviderError("No completed checkout to refund")
+                raise ProviderRefused("No completed checkout to refund")
             refund = SandboxRefund.objects.filter(idempotency_key=key).first()
             if refund is None:
                 refunded = sum(r.amount_yen for r in checkout.refunds.all())
@@ -163,9 +170,16 @@ class SandboxProvider:
                     amount_yen=amount_yen,
                     idempotency_key=key,
                 )
-                _queue(checkout, ["refund.succeeded"], refund=refund)
+                _queue(checkout, ["refund.succeeded"], refund=refund, our_reference=our_reference)
         # Confirmed later, by webhook, as real providers do.
         return RefundResult(refund.refund_id, "pending")
+
+    def find_refund(
+        self, *, provider_reference: str, transaction_id: str, key: str, our_reference: str
+    ) -> RefundResult | None:
+        refund = SandboxRefund.objects.filter(idempotency_key=key).first()
+        # The sandbox refunds at once; only the webhook saying so can be late or lost.
+        return RefundResult(refund.refund_id, "succeeded") if refund is not None else None
 
     def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> Event:
         if not self.configured:
@@ -194,6 +208,7 @@ class SandboxProvider:
                 refund_reference=str(data.get("refund_id", "")),
                 refund_status="succeeded",
                 refund_amount_yen=int(data.get("refund_amount_yen") or 0),
+                refund_our_reference=str(data.get("refund_reference") or ""),
             )
         if event_type not in _PAYMENT_EVENTS:
             raise WebhookRejected("unknown event type")
@@ -325,7 +340,11 @@ def _complete(checkout: SandboxCheckout, status: str, decline_code: str = "") ->
 
 
 def _queue(
-    checkout: SandboxCheckout, types: list[str], *, refund: SandboxRefund | None = None
+    checkout: SandboxCheckout,
+    types: list[str],
+    *,
+    refund: SandboxRefund | None = None,
+    our_reference: str = "",
 ) -> None:
     rows: list[dict[str, Any]] = []
     for event_type in types:
@@ -337,7 +356,11 @@ def _queue(
             "decline_code": checkout.decline_code,
         }
         if refund is not None:
-            data |= {"refund_id": refund.refund_id, "refund_amount_yen": refund.amount_yen}
+            data |= {
+                "refund_id": refund.refund_id,
+                "refund_amount_yen": refund.amount_yen,
+                "refund_reference": our_reference,
+            }
         rows.append(
             {
                 "id": "sbx_evt_" + secrets.token_urlsafe(12),

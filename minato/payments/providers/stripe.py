@@ -25,6 +25,7 @@ from minato.payments.providers.base import (
     Event,
     PaymentState,
     ProviderError,
+    ProviderRefused,
     ProviderStatus,
     RefundResult,
     RefundStatus,
@@ -91,30 +92,51 @@ class StripeProvider:
                 options={"idempotency_key": request.idempotency_key},
             )
         except stripe.StripeError as exc:
-            raise ProviderError(type(exc).__name__) from exc
+            raise _error(exc) from exc
         return Checkout(provider_reference=session.id, redirect_url=str(session.url))
 
     def fetch_payment(self, provider_reference: str) -> PaymentState:
         try:
             session = self._client().v1.checkout.sessions.retrieve(provider_reference)
         except stripe.StripeError as exc:
-            raise ProviderError(type(exc).__name__) from exc
+            raise _error(exc) from exc
         return _session_state(session)
 
     def refund(
-        self, *, provider_reference: str, transaction_id: str, amount_yen: int, key: str
+        self,
+        *,
+        provider_reference: str,
+        transaction_id: str,
+        amount_yen: int,
+        key: str,
+        our_reference: str,
     ) -> RefundResult:
         try:
             refund = self._client().v1.refunds.create(
-                params={"payment_intent": transaction_id, "amount": amount_yen},
+                params={
+                    "payment_intent": transaction_id,
+                    "amount": amount_yen,
+                    "metadata": {"refund": our_reference},
+                },
                 options={"idempotency_key": key},
             )
         except stripe.StripeError as exc:
-            raise ProviderError(type(exc).__name__) from exc
-        data = _plain(refund)
-        return RefundResult(
-            data["id"], _refund_status(data.get("status")), data.get("failure_reason") or ""
-        )
+            raise _error(exc) from exc
+        return _refund_result(refund)
+
+    def find_refund(
+        self, *, provider_reference: str, transaction_id: str, key: str, our_reference: str
+    ) -> RefundResult | None:
+        try:
+            page = self._client().v1.refunds.list(
+                params={"payment_intent": transaction_id, "limit": 100}
+            )
+            for refund in page.auto_paging_iter():
+                if (_plain(refund).get("metadata") or {}).get("refund") == our_reference:
+                    return _refund_result(refund)
+        except stripe.StripeError as exc:
+            raise _error(exc) from exc
+        return None
 
     def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> Event:
         secret = settings.PAYMENTS_STRIPE_WEBHOOK_SECRET
@@ -151,6 +173,7 @@ class StripeProvider:
                 refund_reference=str(obj.get("id")),
                 refund_status=_refund_status(obj.get("status")),
                 refund_amount_yen=obj.get("amount"),
+                refund_our_reference=str((obj.get("metadata") or {}).get("refund") or ""),
             )
         else:
             raise WebhookRejected("unhandled event type")
@@ -195,8 +218,30 @@ class StripeProvider:
                         SettlementLine("refund", "", _id(source), abs(item["amount"]), created)
                     )
         except stripe.StripeError as exc:
-            raise ProviderError(type(exc).__name__) from exc
+            raise _error(exc) from exc
         return lines
+
+
+def _error(exc: stripe.StripeError) -> ProviderError:
+    """A definite refusal (Stripe answered 4xx: nothing was done) or an unknown outcome (no
+    answer, a timeout, a 5xx, a rate limit: it may have been done)."""
+    refused = isinstance(
+        exc,
+        (
+            stripe.InvalidRequestError,
+            stripe.CardError,
+            stripe.AuthenticationError,
+            stripe.PermissionError,
+        ),
+    )
+    return (ProviderRefused if refused else ProviderError)(type(exc).__name__)
+
+
+def _refund_result(refund: Any) -> RefundResult:
+    data = _plain(refund)
+    return RefundResult(
+        str(data["id"]), _refund_status(data.get("status")), data.get("failure_reason") or ""
+    )
 
 
 def _plain(obj: Any) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from minato.payments import payables, services
 from minato.payments.models import AssessedFee, Payment, ProviderEvent, Refund, SandboxCheckout
 from minato.payments.payables import Payable
 from minato.payments.providers import sandbox
-from minato.payments.providers.base import PaymentState
+from minato.payments.providers.base import PaymentState, ProviderError
 from minato.payments.tests.conftest import APPLICATION, make_application
 from minato.procedures.models import Application, Procedure
 
@@ -288,3 +288,45 @@ def test_a_webhook_for_a_final_payment_contradicting_it_changes_nothing(
     assert outcome == ProviderEvent.Outcome.CONFLICT
     paid.refresh_from_db()
     assert paid.status == Payment.Status.SUCCEEDED
+
+
+def test_a_refund_whose_answer_the_sandbox_lost_is_settled_by_the_sweep(
+    paid: Payment, kankyo_supervisor: User, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = sandbox.SandboxProvider.refund
+
+    def answer_lost(self: sandbox.SandboxProvider, **kwargs: Any) -> Any:
+        real(self, **kwargs)
+        raise ProviderError("timeout")
+
+    monkeypatch.setattr(sandbox.SandboxProvider, "refund", answer_lost)
+    refund = services.refund_request(
+        payment=paid, amount_yen=1200, reason="取消", staff=kankyo_supervisor, request_key="k1"
+    )
+    assert refund.status == Refund.Status.PENDING
+    assert services.refundable_yen(paid) == 0
+    settings.PAYMENTS_STUCK_AFTER_MINUTES = 0
+    assert services.refunds_sweep_pending() == 1
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.SUCCEEDED
+    assert refund.provider_reference.startswith("sbx_re_")
+    assert sandbox.SandboxRefund.objects.count() == 1
+
+
+def test_a_refund_that_never_reached_the_sandbox_is_sent_again_by_the_sweep_once(
+    paid: Payment, kankyo_supervisor: User, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patched:
+        patched.setattr(
+            sandbox.SandboxProvider, "refund", mock.Mock(side_effect=ProviderError("down"))
+        )
+        refund = services.refund_request(
+            payment=paid, amount_yen=300, reason="一部", staff=kankyo_supervisor, request_key="k1"
+        )
+    assert refund.status == Refund.Status.PENDING
+    settings.PAYMENTS_STUCK_AFTER_MINUTES = 0
+    services.refunds_sweep_pending()
+    services.refunds_sweep_pending()
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.SUCCEEDED
+    assert sandbox.SandboxRefund.objects.get().amount_yen == 300

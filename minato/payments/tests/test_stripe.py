@@ -38,6 +38,9 @@ class StripeStub:
 
     def __init__(self) -> None:
         self.sessions: dict[str, dict[str, Any]] = {}
+        self.refunds: dict[str, dict[str, Any]] = {}  # by idempotency key
+        # Answers to force, by path; for "/v1/refunds" the refund is made and the answer lost.
+        self.fail: dict[str, tuple[int, dict[str, Any]]] = {}
         self.requests: list[tuple[str, str, dict[str, list[str]], dict[str, str]]] = []
         stub = self
 
@@ -55,7 +58,9 @@ class StripeStub:
                 form = parse_qs(self.rfile.read(length).decode())
                 path = urlsplit(self.path).path
                 stub.requests.append(("POST", path, form, dict(self.headers)))
-                if path == "/v1/checkout/sessions":
+                if path in stub.fail and path != "/v1/refunds":
+                    self._send(*stub.fail[path])
+                elif path == "/v1/checkout/sessions":
                     session_id = f"cs_test_{len(stub.sessions) + 1}"
                     session = {
                         "id": session_id,
@@ -71,16 +76,19 @@ class StripeStub:
                     stub.sessions[session_id] = session
                     self._send(200, session)
                 elif path == "/v1/refunds":
-                    self._send(
-                        200,
+                    key = self.headers.get("Idempotency-Key", "")
+                    refund = stub.refunds.setdefault(
+                        key,
                         {
-                            "id": "re_test_1",
+                            "id": f"re_test_{len(stub.refunds) + 1}",
                             "object": "refund",
                             "status": "succeeded",
                             "amount": int(form["amount"][0]),
                             "payment_intent": form["payment_intent"][0],
+                            "metadata": {"refund": form.get("metadata[refund]", [""])[0]},
                         },
                     )
+                    self._send(*stub.fail.get(path, (200, refund)))
                 else:
                     self._send(404, {"error": {"message": "no such path", "type": "invalid"}})
 
@@ -93,6 +101,16 @@ class StripeStub:
                         self._send(404, {"error": {"message": "missing", "type": "invalid"}})
                     else:
                         self._send(200, session)
+                elif path == "/v1/refunds":
+                    self._send(
+                        200,
+                        {
+                            "object": "list",
+                            "data": list(stub.refunds.values()),
+                            "has_more": False,
+                            "url": "/v1/refunds",
+                        },
+                    )
                 elif path == "/v1/balance_transactions":
                     data = [
                         {
@@ -231,3 +249,80 @@ def test_stripe_webhooks_with_a_bad_signature_stale_time_or_wrong_amount_change_
     assert _signed(_completed(payment.provider_reference, 100)).status_code == 409
     payment.refresh_from_db()
     assert payment.status == Payment.Status.STARTED
+
+
+@pytest.fixture
+def stripe_paid(stub: StripeStub, payable: Payable) -> Payment:
+    payment = services.payment_begin(payable=payable)
+    stub.pay(payment.provider_reference)
+    return services.payment_refresh(payment=payment)
+
+
+@pytest.fixture
+def boss(departments: dict[str, Any]) -> Any:
+    from conftest import _staff
+
+    return _staff("boss@city.minato.example", departments["kankyo"], "supervisor")
+
+
+LOST = (500, {"error": {"type": "api_error", "message": "upstream timeout"}})
+
+
+def test_a_refund_whose_answer_is_lost_stays_pending_and_cannot_be_made_twice(
+    stub: StripeStub, stripe_paid: Payment, boss: Any
+) -> None:
+    stub.fail["/v1/refunds"] = LOST
+    refund = services.refund_request(
+        payment=stripe_paid, amount_yen=1200, reason="取消", staff=boss, request_key="r1"
+    )
+    assert (refund.status, refund.provider_reference) == ("pending", "")
+    assert services.refundable_yen(stripe_paid) == 0
+    with pytest.raises(services.PaymentError):
+        services.refund_request(
+            payment=stripe_paid, amount_yen=1200, reason="again", staff=boss, request_key="r2"
+        )
+    sent = [r for r in stub.requests if r[1] == "/v1/refunds"]
+    assert {r[3]["Idempotency-Key"] for r in sent} == {f"minato-refund-{refund.public_id}"}
+    assert sent[0][2]["metadata[refund]"] == [str(refund.public_id)]
+
+
+def test_the_webhook_of_a_refund_whose_answer_was_lost_settles_it(
+    stub: StripeStub, stripe_paid: Payment, boss: Any
+) -> None:
+    stub.fail["/v1/refunds"] = LOST
+    refund = services.refund_request(
+        payment=stripe_paid, amount_yen=1200, reason="取消", staff=boss, request_key="r1"
+    )
+    made = next(iter(stub.refunds.values()))
+    event = {"id": "evt_r1", "object": "event", "type": "refund.updated", "data": {"object": made}}
+    assert _signed(event).json() == {"result": "applied"}
+    refund.refresh_from_db()
+    assert (refund.status, refund.provider_reference) == ("succeeded", made["id"])
+
+
+def test_the_sweep_asks_stripe_about_a_refund_whose_answer_was_lost(
+    stub: StripeStub, stripe_paid: Payment, boss: Any, settings: Any
+) -> None:
+    stub.fail["/v1/refunds"] = LOST
+    refund = services.refund_request(
+        payment=stripe_paid, amount_yen=500, reason="一部", staff=boss, request_key="r1"
+    )
+    settings.PAYMENTS_STUCK_AFTER_MINUTES = 0
+    assert services.refunds_sweep_pending() == 1
+    refund.refresh_from_db()
+    assert (refund.status, refund.provider_reference) == ("succeeded", "re_test_1")
+    assert len(stub.refunds) == 1
+
+
+def test_a_refund_stripe_refuses_fails_and_frees_the_amount(
+    stub: StripeStub, stripe_paid: Payment, boss: Any
+) -> None:
+    stub.fail["/v1/refunds"] = (
+        400,
+        {"error": {"type": "invalid_request_error", "message": "charge_already_refunded"}},
+    )
+    refund = services.refund_request(
+        payment=stripe_paid, amount_yen=1200, reason="取消", staff=boss, request_key="r1"
+    )
+    assert refund.status == "failed"
+    assert services.refundable_yen(stripe_paid) == 1200

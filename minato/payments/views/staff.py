@@ -164,6 +164,14 @@ def refund(request: HttpRequest, public_id: Any) -> HttpResponse:
         else:
             if result.status == "failed":
                 messages.error(request, _("The provider refused the refund."))
+            elif result.status == "pending" and not result.provider_reference:
+                messages.warning(
+                    request,
+                    _(
+                        "The provider did not answer. The refund stays pending (do not refund "
+                        "again): it is checked with the provider automatically."
+                    ),
+                )
             else:
                 messages.success(request, _("The refund has been requested."))
     else:
