@@ -20,7 +20,11 @@ from minato.core import audit, context
 from minato.core.business_days import add_business_days
 from minato.notifications.services import notify
 from minato.procedures.answers import route, validate_all
-from minato.procedures.attachments import attachment_names, claim_attachments
+from minato.procedures.attachments import (
+    attachment_names,
+    claim_attachments,
+    drop_replaced_attachments,
+)
 from minato.procedures.fees import fee_lines, fee_total
 from minato.procedures.form_schema import FormDefinition, check_definition, parse_definition
 from minato.procedures.handoff import queue_handoff
@@ -221,6 +225,7 @@ def application_submit(*, application: Application, language: str = "ja") -> App
         _assign_reference(application)
     if definition.has_files():
         claim_attachments(application=application, definition=definition)
+        drop_replaced_attachments(application=application, definition=definition)
     _event(application, old, Application.Status.SUBMITTED)
     queue_handoff(
         application=application,

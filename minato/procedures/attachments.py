@@ -116,6 +116,38 @@ def claim_attachments(*, application: Application, definition: FormDefinition) -
         ).update(application=application)
 
 
+def drop_replaced_attachments(*, application: Application, definition: FormDefinition) -> int:
+    """At submission: delete the application's files its answers no longer name (a file
+    replaced by another, or on a page the route no longer takes). Staff see only what the
+    applicant finally sent."""
+    keep = set(file_answer_ids(definition, application.answers))
+    replaced = [a for a in application.attachments.all() if str(a.public_id) not in keep]
+    for attachment in replaced:
+        default_storage.delete(attachment.storage_name)
+        attachment.delete()
+    if replaced:
+        audit.record(
+            action="procedures.attachments_dropped",
+            obj=application,
+            subject_id=application.applicant_id,
+            department_id=application.department_id,
+            changes={"files": [len(replaced), 0]},
+        )
+    return len(replaced)
+
+
+def purge_expired_drafts() -> int:
+    """Delete drafts nobody came back to within their lifetime, with their files: answers
+    are personal data and are kept no longer than the resident was told (30 days)."""
+    expired = Application.objects.filter(
+        status=Application.Status.DRAFT, draft_expires_at__lt=timezone.now()
+    )
+    for attachment in Attachment.objects.filter(application__in=expired):
+        default_storage.delete(attachment.storage_name)
+    count, _ = expired.delete()
+    return count
+
+
 def purge_unclaimed_attachments() -> int:
     """Delete files uploaded through the API that no application took up within a day."""
     cutoff = timezone.now() - UNCLAIMED_LIFETIME

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from minato.procedures.attachments import purge_unclaimed_attachments
+from minato.procedures.attachments import purge_expired_drafts, purge_unclaimed_attachments
 
 
 def run() -> dict[str, int]:
-    return {"unclaimed_attachments": purge_unclaimed_attachments()}
+    return {
+        "unclaimed_attachments": purge_unclaimed_attachments(),
+        "expired_drafts": purge_expired_drafts(),
+    }

@@ -7,7 +7,8 @@ script renamed to ``.png`` is refused. Images are decoded with a pixel limit (a
 decoded) and re-encoded, which drops EXIF data (GPS position, camera serial numbers) and
 anything hidden after the image data. PDFs are parsed (pypdf: name escapes decoded,
 object streams opened) and refused when encrypted, unreadable, or carrying JavaScript,
-launch actions, embedded files, forms that submit or XFA. What is stored is the checked file and its SHA-256.
+launch actions, embedded files, forms that submit or XFA. What is stored is the checked
+file and its SHA-256.
 """
 
 from __future__ import annotations
@@ -170,7 +171,8 @@ def _check_pdf(content: bytes) -> None:
             if reader.is_encrypted:
                 raise UploadRefused(
                     _(
-                        "Password-protected PDFs cannot be accepted. Save it again without a password."
+                        "Password-protected PDFs cannot be accepted. Save it again without "
+                        "a password."
                     )
                 )
             active = _pdf_has_active_content(reader)

@@ -680,3 +680,39 @@ def test_unusable_patterns_are_refused_when_saved(pattern: str) -> None:
     }
     with pytest.raises(DefinitionError):
         parse_definition(definition)
+
+
+def test_a_replaced_file_is_dropped_at_submission_and_expired_drafts_are_purged(
+    resident_client: Callable[[User], Client], alice: User, procedure: Procedure
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from minato.core.housekeeping import run_housekeeping
+
+    client = resident_client(alice)
+    draft = _start(client)
+    _page(client, draft, "who", WHO)
+    _page(client, draft, "details", {"town": "芝", "items__0__item": "bed", "items__0__count": "1"})
+    _page(client, draft, "papers", {"photo": _upload("wrong.png", _png()), "agree": "on"})
+    first = Attachment.objects.get()
+    _page(client, draft, "papers", {"photo": _upload("right.png", _png((50, 50))), "agree": "on"})
+    assert Attachment.objects.count() == 2
+    client.post(f"/en/procedures/drafts/{draft}/check/", {"declaration": "agreed"})
+    kept = Attachment.objects.get()
+    assert kept.filename == "right.png" and kept.pk != first.pk
+    assert not default_storage.exists(first.storage_name)
+    # A draft nobody came back to is deleted with its files after its 30 days.
+    other = _start(client)
+    _page(client, other, "who", WHO)
+    _page(client, other, "details", {"town": "芝", "items__0__item": "bed", "items__0__count": "1"})
+    _page(client, other, "papers", {"photo": _upload("later.png", _png()), "agree": "on"})
+    stale = Attachment.objects.exclude(pk=kept.pk).get()
+    Application.objects.filter(status="draft").update(
+        draft_expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert run_housekeeping()["expired_drafts"] >= 1
+    assert not Application.objects.filter(status="draft").exists()
+    assert not default_storage.exists(stale.storage_name)
+    assert Attachment.objects.get() == kept
