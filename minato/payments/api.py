@@ -120,7 +120,11 @@ def payment_create(request: HttpRequest, payload: PaymentIn) -> Any:
     response=responses({200: PaymentOut, 502: WebhookOut}),
     auth=AUTH,
     summary="Start the payment at the provider and get the hosted page's URL",
-    description="Safe to repeat: a started payment returns the same `checkout_url`.",
+    description=(
+        "Safe to repeat: a started payment returns the same `checkout_url` (null for a moment "
+        "while another request opens it). After a 502 the payment is cancelled: create a new "
+        "one to try again."
+    ),
 )
 def payment_checkout(request: HttpRequest, payment_id: Path[UUID]) -> Any:
     require_resident(request, "Only a signed-in resident can pay")

@@ -196,6 +196,9 @@ def payment_begin(*, payable: Payable, language: str = "ja") -> Payment:
     after a decline, a cancellation or an expiry). Returns a payment whose ``checkout_url``
     the browser goes to. Raises NotPayable, AlreadyPaid or ProviderError."""
     payment = _live_payment(payable.purpose, payable.object_ref)
+    if payment is not None and payment.status == S.STARTED and not payment.provider_reference:
+        # Another tab is opening the checkout at this moment.
+        raise ProviderError("The checkout is being opened")
     if payment is not None and payment.status == S.STARTED:
         # Back from the provider without finishing, or a second tab: ask first.
         payment = payment_refresh(payment=payment)
@@ -208,36 +211,69 @@ def payment_begin(*, payable: Payable, language: str = "ja") -> Payment:
 
 
 def payment_start(*, payment: Payment, language: str = "ja") -> Payment:
-    """Open a hosted checkout at the provider (outside any transaction) and record it."""
-    if payment.status != S.CREATED:
-        raise PaymentError("Only a payment not yet started can be started")
-    provider = providers.get(payment.provider)
-    return_path = reverse("payments:return", args=[payment.public_id])
-    checkout = provider.create_checkout(
-        CheckoutRequest(
-            payment_reference=payment.reference,
-            amount_yen=payment.amount_yen,
-            description=payment.description,
-            return_url=settings.SITE_URL + return_path,
-            cancel_url=settings.SITE_URL + return_path,
-            language=language,
-            idempotency_key=f"minato-checkout-{payment.public_id}",
-        )
-    )
+    """Open a hosted checkout at the provider (outside any transaction) and record it.
+
+    The payment is first claimed under its row lock: ``started`` with no checkout yet. A
+    changed amount or a counter payment only ever cancels a payment not yet started, so
+    nothing can cancel it while the provider is being called and leave a payable checkout
+    behind. If the provider gives no checkout, the payment is cancelled (audited): the next
+    attempt is a new payment with its own idempotency key, so a retry never sends one key
+    with different parameters (Stripe refuses that for 24 hours)."""
     with transaction.atomic():
         current = _locked(payment.pk)
-        if current.status != S.CREATED:
+        if current.status == S.STARTED:
             return current
+        if current.status != S.CREATED:
+            raise PaymentError("Only a payment not yet started can be started")
         before = audit.snapshot(current, WATCHED)
         current.status = S.STARTED
+        current.started_at = timezone.now()
+        _audit(current, "payment_started", _save(current, before, ["status", "started_at"]))
+    provider = providers.get(current.provider)
+    return_path = reverse("payments:return", args=[current.public_id])
+    try:
+        checkout = provider.create_checkout(
+            CheckoutRequest(
+                payment_reference=current.reference,
+                amount_yen=current.amount_yen,
+                description=current.description,
+                return_url=settings.SITE_URL + return_path,
+                cancel_url=settings.SITE_URL + return_path,
+                language=language,
+                idempotency_key=f"minato-checkout-{current.public_id}",
+            )
+        )
+    except ProviderError:
+        _checkout_abandon(current, reason="checkout_failed")
+        raise
+    with transaction.atomic():
+        current = _locked(payment.pk)
+        if current.status != S.STARTED or current.provider_reference:
+            return current
+        before = audit.snapshot(current, WATCHED)
         current.provider_reference = checkout.provider_reference
         current.checkout_url = checkout.redirect_url
-        current.started_at = timezone.now()
-        changes = _save(
-            current, before, ["status", "provider_reference", "checkout_url", "started_at"]
-        )
-        _audit(current, "payment_started", changes)
+        changes = _save(current, before, ["provider_reference", "checkout_url"])
+        _audit(current, "payment_checkout_opened", changes)
     return current
+
+
+@transaction.atomic
+def _checkout_abandon(payment: Payment, *, reason: str) -> None:
+    """Cancel a payment claimed for starting that never got a checkout (the provider gave
+    none, or the process stopped half way: then the resident never saw a checkout page)."""
+    current = _locked(payment.pk)
+    if current.status != S.STARTED or current.provider_reference:
+        return
+    before = audit.snapshot(current, WATCHED)
+    current.status = S.CANCELLED
+    current.failure_reason = reason
+    current.finished_at = timezone.now()
+    _audit(
+        current,
+        "payment_cancelled",
+        _save(current, before, ["status", "failure_reason", "finished_at"]),
+    )
 
 
 @transaction.atomic
@@ -325,7 +361,7 @@ def _notify_paid(payment: Payment) -> None:
 def payment_refresh(*, payment: Payment, source: str = "return") -> Payment:
     """Ask the provider for the true state (the return page never trusts the redirect) and
     apply it. A provider that cannot be reached leaves the payment as it is."""
-    if payment.status != S.STARTED:
+    if payment.status != S.STARTED or not payment.provider_reference:
         return payment
     try:
         state = providers.get(payment.provider).fetch_payment(payment.provider_reference)
@@ -661,7 +697,10 @@ def payments_sweep_stuck() -> int:
     changed = 0
     stuck = Payment.objects.filter(status=S.STARTED, started_at__lt=cutoff).order_by("pk")[:500]
     for payment in stuck:
-        if payment_refresh(payment=payment, source="sweep").status != S.STARTED:
+        if not payment.provider_reference:
+            _checkout_abandon(payment, reason="start_interrupted")
+            changed += 1
+        elif payment_refresh(payment=payment, source="sweep").status != S.STARTED:
             changed += 1
     return changed
 

@@ -48,6 +48,7 @@ def test_a_successful_sandbox_payment_is_applied_once_with_an_audit_trail(
     assert _actions(payment) == [
         "payments.payment_created",
         "payments.payment_started",
+        "payments.payment_checkout_opened",
         "payments.payment_succeeded",
     ]
     assert [m.subject for m in mail.outbox if "領収番号" in m.subject] == [
@@ -330,3 +331,40 @@ def test_a_refund_that_never_reached_the_sandbox_is_sent_again_by_the_sweep_once
     refund.refresh_from_db()
     assert refund.status == Refund.Status.SUCCEEDED
     assert sandbox.SandboxRefund.objects.get().amount_yen == 300
+
+
+def test_a_counter_payment_cannot_cancel_a_payment_while_its_checkout_is_being_opened(
+    payable: Payable, erin: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = sandbox.SandboxProvider.create_checkout
+    staff_view = payables.for_staff(APPLICATION, payable.object_ref, erin)
+    assert staff_view is not None
+
+    def counter_payment_meanwhile(self: sandbox.SandboxProvider, request: Any) -> Any:
+        with pytest.raises(services.AlreadyPaid):
+            services.counter_payment_record(
+                payable=staff_view, staff=erin, method="card", terminal_transaction_id="T-9"
+            )
+        return real(self, request)
+
+    monkeypatch.setattr(sandbox.SandboxProvider, "create_checkout", counter_payment_meanwhile)
+    payment = services.payment_begin(payable=payable)
+    assert payment.status == Payment.Status.STARTED
+    assert payment.provider_reference.startswith("sbx_cs_")
+    assert Payment.objects.count() == 1
+
+
+def test_a_payment_whose_checkout_was_never_recorded_is_cancelled_by_the_sweep(
+    payable: Payable, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    payment = services.payment_prepare(payable=payable)
+    # The process stopped between claiming the payment and recording the checkout.
+    monkeypatch.setattr(
+        sandbox.SandboxProvider, "create_checkout", mock.Mock(side_effect=SystemExit)
+    )
+    with pytest.raises(SystemExit):
+        services.payment_start(payment=payment)
+    settings.PAYMENTS_STUCK_AFTER_MINUTES = 0
+    assert services.payments_sweep_stuck() == 1
+    payment.refresh_from_db()
+    assert (payment.status, payment.failure_reason) == ("cancelled", "start_interrupted")

@@ -19,9 +19,16 @@ from django.utils import timezone
 from minato.payments import reconciliation, services
 from minato.payments.models import Payment
 from minato.payments.payables import Payable
+from minato.payments.providers.base import ProviderError
 
 pytestmark = pytest.mark.django_db
 WEBHOOK_SECRET = "whsec_test_secret"
+IDEMPOTENCY_ERROR = {
+    "error": {
+        "type": "idempotency_error",
+        "message": "Keys for idempotent requests can only be used with the same parameters",
+    }
+}
 
 
 def _methods(form: dict[str, list[str]]) -> list[str]:
@@ -39,6 +46,7 @@ class StripeStub:
     def __init__(self) -> None:
         self.sessions: dict[str, dict[str, Any]] = {}
         self.refunds: dict[str, dict[str, Any]] = {}  # by idempotency key
+        self.checkout_keys: dict[str, dict[str, list[str]]] = {}  # key → first parameters
         # Answers to force, by path; for "/v1/refunds" the refund is made and the answer lost.
         self.fail: dict[str, tuple[int, dict[str, Any]]] = {}
         self.requests: list[tuple[str, str, dict[str, list[str]], dict[str, str]]] = []
@@ -58,6 +66,12 @@ class StripeStub:
                 form = parse_qs(self.rfile.read(length).decode())
                 path = urlsplit(self.path).path
                 stub.requests.append(("POST", path, form, dict(self.headers)))
+                key = self.headers.get("Idempotency-Key", "")
+                if path == "/v1/checkout/sessions":
+                    first = stub.checkout_keys.setdefault(key, form)
+                    if first != form:
+                        self._send(400, IDEMPOTENCY_ERROR)
+                        return
                 if path in stub.fail and path != "/v1/refunds":
                     self._send(*stub.fail[path])
                 elif path == "/v1/checkout/sessions":
@@ -76,7 +90,6 @@ class StripeStub:
                     stub.sessions[session_id] = session
                     self._send(200, session)
                 elif path == "/v1/refunds":
-                    key = self.headers.get("Idempotency-Key", "")
                     refund = stub.refunds.setdefault(
                         key,
                         {
@@ -326,3 +339,17 @@ def test_a_refund_stripe_refuses_fails_and_frees_the_amount(
     )
     assert refund.status == "failed"
     assert services.refundable_yen(stripe_paid) == 1200
+
+
+def test_a_checkout_stripe_did_not_open_is_retried_as_a_new_payment_with_a_new_key(
+    stub: StripeStub, payable: Payable
+) -> None:
+    stub.fail["/v1/checkout/sessions"] = LOST
+    with pytest.raises(ProviderError):
+        services.payment_begin(payable=payable, language="ja")
+    first = Payment.objects.get()
+    assert (first.status, first.failure_reason) == ("cancelled", "checkout_failed")
+    del stub.fail["/v1/checkout/sessions"]
+    payment = services.payment_begin(payable=payable, language="en")
+    assert (payment.status, payment.provider_reference) == ("started", "cs_test_1")
+    assert payment.pk != first.pk
