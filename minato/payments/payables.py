@@ -33,6 +33,9 @@ class Payable:
     fee_type: str
     # Empty when it can be paid now; otherwise why not (shown to the person).
     blocked_reason: Any = ""
+    # Blocked only because an assessed fee is paid after approval: staff may still take it
+    # at the counter. Every other reason (withdrawn, rejected, too large) blocks staff too.
+    awaiting_approval: bool = False
     # The page of the thing itself (the application), for links back.
     resident_url: str = ""
     staff_url: str = ""
@@ -54,6 +57,9 @@ class PayableKind(Protocol):
 # paid after approval (事後決済).
 PAYABLE_STATUSES = {"submitted", "received", "in_review", "approved", "completed"}
 APPROVED_STATUSES = {"approved", "completed"}
+# The most one payment may be: a fee worked out from per-item prices × quantities could
+# otherwise exceed what the database's integer column (and any provider) takes.
+MAX_AMOUNT_YEN = 2_000_000_000
 
 
 class ApplicationPayables:
@@ -76,25 +82,32 @@ class ApplicationPayables:
         fee_type = procedure.fee_type
         amount: int | None = None
         blocked: Any = ""
-        if fee_type == "none":
-            blocked = _("This procedure is free.")
-        elif fee_type == "assessed":
+        awaiting_approval = False
+        if fee_type == "assessed":
             fee = AssessedFee.objects.filter(
                 purpose=self.purpose, object_ref=application.reference
             ).first()
             amount = fee.amount_yen if fee else None
-            if fee is None:
-                blocked = _("The ward has not set the fee yet.")
-            elif application.status not in APPROVED_STATUSES:
-                blocked = _("You can pay once your application is approved.")
-        else:
+        elif fee_type != "none":
             amount = application.fee_yen or (
                 procedure.fee_amount_yen if fee_type == "fixed" else None
             )
-            if not amount:
-                blocked = _("There is no fee to pay for this application.")
-        if not blocked and application.status not in PAYABLE_STATUSES:
+        if fee_type == "none":
+            blocked = _("This procedure is free.")
+        elif application.status not in PAYABLE_STATUSES:
             blocked = _("This application can no longer be paid for.")
+        elif fee_type == "assessed" and amount is None:
+            blocked = _("The ward has not set the fee yet.")
+        elif not amount:
+            blocked = _("There is no fee to pay for this application.")
+        elif amount > MAX_AMOUNT_YEN:
+            blocked = _(
+                "The fee is larger than can be paid here (at most ¥2,000,000,000). "
+                "Contact the ward's office."
+            )
+        elif fee_type == "assessed" and application.status not in APPROVED_STATUSES:
+            blocked = _("You can pay once your application is approved.")
+            awaiting_approval = True
         name_ja = localized(procedure.name, "ja")
         code = account_codes.for_procedure(procedure.slug)
         return Payable(
@@ -108,6 +121,7 @@ class ApplicationPayables:
             payer_id=application.applicant_id,
             fee_type=fee_type,
             blocked_reason=blocked,
+            awaiting_approval=awaiting_approval,
             resident_url=reverse("procedures:application_detail", args=[application.reference]),
             staff_url=reverse("staff:procedures:detail", args=[application.reference]),
         )

@@ -441,16 +441,13 @@ def counter_payment_record(
     refused)."""
     if not permissions.can_see_department(staff, payable.department_id):
         raise NotPayable("Not allowed")
-    if not payable.amount_yen or (
-        payable.blocked_reason and payable.fee_type != "assessed"
-    ):  # staff may take an assessed fee at the counter before approval
+    # Staff may take an assessed fee at the counter before approval; nothing else blocked.
+    if not payable.amount_yen or (payable.blocked_reason and not payable.awaiting_approval):
         raise NotPayable(str(payable.blocked_reason or "Nothing to pay"))
     terminal_transaction_id = terminal_transaction_id.strip()
     if not terminal_transaction_id:
         raise PaymentError("Enter the terminal's transaction id")
-    if Payment.objects.filter(
-        provider=providers.COUNTER, provider_reference=terminal_transaction_id
-    ).exists():
+    if _terminal_recorded(terminal_transaction_id):
         raise PaymentError("This terminal transaction id is already recorded")
     live = _live_payment(payable.purpose, payable.object_ref)
     if live is not None and live.status in (S.SUCCEEDED, S.STARTED):
@@ -458,26 +455,33 @@ def counter_payment_record(
     if live is not None:
         payment_cancel(payment=live, reason="paid_at_counter")
     now = timezone.now()
-    payment = Payment.objects.create(
-        reference=new_reference(),
-        purpose=payable.purpose,
-        object_ref=payable.object_ref,
-        payer_id=payable.payer_id,
-        department_id=payable.department_id,
-        description=payable.description,
-        account_code=payable.account_code,
-        amount_yen=payable.amount_yen,
-        channel=Payment.Channel.COUNTER,
-        provider=providers.COUNTER,
-        provider_reference=terminal_transaction_id,
-        provider_transaction_id=terminal_transaction_id,
-        method=method,
-        status=S.SUCCEEDED,
-        started_at=now,
-        succeeded_at=now,
-        finished_at=now,
-        recorded_by=staff,
-    )
+    try:
+        # A form submitted twice at once: the second insert breaks a unique constraint.
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                reference=new_reference(),
+                purpose=payable.purpose,
+                object_ref=payable.object_ref,
+                payer_id=payable.payer_id,
+                department_id=payable.department_id,
+                description=payable.description,
+                account_code=payable.account_code,
+                amount_yen=payable.amount_yen,
+                channel=Payment.Channel.COUNTER,
+                provider=providers.COUNTER,
+                provider_reference=terminal_transaction_id,
+                provider_transaction_id=terminal_transaction_id,
+                method=method,
+                status=S.SUCCEEDED,
+                started_at=now,
+                succeeded_at=now,
+                finished_at=now,
+                recorded_by=staff,
+            )
+    except IntegrityError:
+        if _terminal_recorded(terminal_transaction_id):
+            raise PaymentError("This terminal transaction id is already recorded") from None
+        raise AlreadyPaid("This has already been paid, or a payment is in progress.") from None
     _audit(
         payment,
         "payment_succeeded",
@@ -491,6 +495,12 @@ def counter_payment_record(
     )
     _notify_paid(payment)
     return payment
+
+
+def _terminal_recorded(terminal_transaction_id: str) -> bool:
+    return Payment.objects.filter(
+        provider=providers.COUNTER, provider_reference=terminal_transaction_id
+    ).exists()
 
 
 @transaction.atomic

@@ -368,3 +368,78 @@ def test_a_payment_whose_checkout_was_never_recorded_is_cancelled_by_the_sweep(
     assert services.payments_sweep_stuck() == 1
     payment.refresh_from_db()
     assert (payment.status, payment.failure_reason) == ("cancelled", "start_interrupted")
+
+
+def test_a_counter_payment_submitted_twice_at_once_is_refused_not_a_server_error(
+    payable: Payable, erin: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    staff_view = payables.for_staff(APPLICATION, payable.object_ref, erin)
+    assert staff_view is not None
+    services.counter_payment_record(
+        payable=staff_view, staff=erin, method="card", terminal_transaction_id="T-1"
+    )
+    # The second submit checked before the first one committed.
+    monkeypatch.setattr(services, "_live_payment", lambda purpose, object_ref: None)
+    with pytest.raises(services.AlreadyPaid):
+        services.counter_payment_record(
+            payable=staff_view, staff=erin, method="card", terminal_transaction_id="T-2"
+        )
+    assert Payment.objects.count() == 1
+
+
+def _assessed(catalogue: dict[str, Procedure], alice: User, charlie: User, status: str) -> Payable:
+    procedure = catalogue["juminhyo"]
+    procedure.fee_type, procedure.fee_amount_yen = "assessed", None
+    procedure.save(update_fields=["fee_type", "fee_amount_yen"])
+    application = make_application(
+        procedure, alice, reference="ASSESS23", fee_yen=None, status=status
+    )
+    AssessedFee.objects.create(
+        purpose=APPLICATION,
+        object_ref=application.reference,
+        amount_yen=2500,
+        department_id=application.department_id,
+    )
+    staff_view = payables.for_staff(APPLICATION, "ASSESS23", charlie)
+    assert staff_view is not None
+    return staff_view
+
+
+def test_staff_take_an_assessed_fee_at_the_counter_before_approval(
+    catalogue: dict[str, Procedure], alice: User, charlie: User
+) -> None:
+    staff_view = _assessed(catalogue, alice, charlie, "in_review")
+    payment = services.counter_payment_record(
+        payable=staff_view, staff=charlie, method="card", terminal_transaction_id="T-7"
+    )
+    assert payment.amount_yen == 2500
+
+
+@pytest.mark.parametrize("status", ["withdrawn", "rejected"])
+def test_an_assessed_fee_of_a_closed_application_cannot_be_taken_at_the_counter(
+    catalogue: dict[str, Procedure], alice: User, charlie: User, status: str
+) -> None:
+    staff_view = _assessed(catalogue, alice, charlie, status)
+    with pytest.raises(services.NotPayable):
+        services.counter_payment_record(
+            payable=staff_view, staff=charlie, method="card", terminal_transaction_id="T-8"
+        )
+    assert not Payment.objects.exists()
+
+
+def test_a_fee_above_the_maximum_cannot_be_paid(
+    sodai_application: Application, alice: User, erin: User
+) -> None:
+    Application.objects.filter(pk=sodai_application.pk).update(fee_yen=3_000_000_000)
+    payable = payables.for_payer(APPLICATION, sodai_application.reference, alice)
+    assert payable is not None and not payable.payable
+    assert "2,000,000,000" in str(payable.blocked_reason)
+    with pytest.raises(services.NotPayable):
+        services.payment_begin(payable=payable)
+    staff_view = payables.for_staff(APPLICATION, sodai_application.reference, erin)
+    assert staff_view is not None
+    with pytest.raises(services.NotPayable):
+        services.counter_payment_record(
+            payable=staff_view, staff=erin, method="card", terminal_transaction_id="T-3"
+        )
+    assert not Payment.objects.exists()
