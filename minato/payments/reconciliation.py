@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from minato.payments import account_codes, providers, selectors
-from minato.payments.models import Payment
+from minato.payments.models import Payment, Refund
 from minato.payments.providers.base import ProviderError, SettlementLine
 
 FLAGS = {
@@ -91,7 +91,14 @@ def _provider_rows(name: str, day: date) -> list[Row]:
         payments[paid.provider_reference] = paid
         if paid.provider_transaction_id:
             payments[paid.provider_transaction_id] = paid
-    refunds = {r.provider_reference: r for r in selectors.refunds_on(day=day, provider=name)}
+    refunds: dict[str, Refund] = {}
+    # Without the provider's id a refund cannot be matched; each is listed on its own.
+    unreferenced: list[Refund] = []
+    for recorded in selectors.refunds_on(day=day, provider=name):
+        if recorded.provider_reference:
+            refunds[recorded.provider_reference] = recorded
+        else:
+            unreferenced.append(recorded)
     matched: set[int] = set()
     unmatched: list[SettlementLine] = []
     for line in lines:
@@ -104,7 +111,7 @@ def _provider_rows(name: str, day: date) -> list[Row]:
             matched.add(payment.pk)
             rows.append(_row(name, payment, line.amount_yen, "payment", payment.amount_yen))
         else:
-            refund = refunds.pop(line.transaction_id, None)
+            refund = refunds.pop(line.transaction_id) if line.transaction_id in refunds else None
             if refund is None:
                 unmatched.append(line)
                 continue
@@ -126,7 +133,7 @@ def _provider_rows(name: str, day: date) -> list[Row]:
     ]
     rows += [
         _row(name, r.payment, None, "refund", r.amount_yen, r.provider_reference)
-        for r in refunds.values()
+        for r in [*refunds.values(), *unreferenced]
     ]
     # Settled by the provider, but not recorded here as paid that day.
     known = {

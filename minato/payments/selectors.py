@@ -65,10 +65,16 @@ def succeeded_on(*, day: date, provider: str) -> QuerySet[Payment]:
 
 
 def refunds_on(*, day: date, provider: str) -> QuerySet[Refund]:
+    """Refunds that completed on the day (when the money went back, as the provider settles
+    them), not the day they were asked for."""
     start, end = day_bounds(day)
     return (
-        Refund.objects.filter(payment__provider=provider, created_at__gte=start, created_at__lt=end)
-        .exclude(status=Refund.Status.FAILED)
+        Refund.objects.filter(
+            payment__provider=provider,
+            status=Refund.Status.SUCCEEDED,
+            succeeded_at__gte=start,
+            succeeded_at__lt=end,
+        )
         .select_related("payment")
         .order_by("pk")
     )
