@@ -41,6 +41,17 @@ def paid_payment(payments: list[Payment]) -> Payment | None:
     return next((p for p in payments if p.status == Payment.Status.SUCCEEDED), None)
 
 
+def fee_changed(payable: Any, paid: Payment | None) -> bool:
+    """Paid, but the fee is now different (the application was returned and resubmitted
+    with other answers): staff refund the difference or ask for it."""
+    return bool(
+        paid is not None
+        and payable is not None
+        and payable.amount_yen
+        and paid.amount_yen != payable.amount_yen
+    )
+
+
 def staff_payment(*, public_id: Any, department_ids: set[int] | None) -> Payment | None:
     payments = Payment.objects.filter(public_id=public_id).select_related("payer", "department")
     if department_ids is not None:

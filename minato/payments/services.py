@@ -179,6 +179,13 @@ def payment_prepare(*, payable: Payable) -> Payment:
         raise AlreadyPaid("This has already been paid.")
     if (
         payment is not None
+        and payment.status == S.STARTED
+        and payment.amount_yen != payable.amount_yen
+    ):
+        _checkout_withdraw(payment)
+        payment = None
+    if (
+        payment is not None
         and payment.status == S.CREATED
         and payment.amount_yen != payable.amount_yen
     ):
@@ -199,7 +206,11 @@ def payment_begin(*, payable: Payable, language: str = "ja") -> Payment:
     if payment is not None and payment.status == S.STARTED and not payment.provider_reference:
         # Another tab is opening the checkout at this moment.
         raise ProviderError("The checkout is being opened")
-    if payment is not None and payment.status == S.STARTED:
+    if (
+        payment is not None
+        and payment.status == S.STARTED
+        and payment.amount_yen == payable.amount_yen
+    ):
         # Back from the provider without finishing, or a second tab: ask first.
         payment = payment_refresh(payment=payment)
         if payment.status == S.STARTED:
@@ -256,6 +267,21 @@ def payment_start(*, payment: Payment, language: str = "ja") -> Payment:
         changes = _save(current, before, ["provider_reference", "checkout_url"])
         _audit(current, "payment_checkout_opened", changes)
     return current
+
+
+def _checkout_withdraw(payment: Payment) -> None:
+    """The fee changed while a checkout for the old amount is open: close it at the
+    provider, then ask the provider how it ended. Raises AlreadyPaid when it was paid
+    meanwhile, ProviderError when it could not be closed (try again later)."""
+    try:
+        providers.get(payment.provider).expire_checkout(payment.provider_reference)
+    except ProviderError:
+        logger.warning("checkout not expired", extra={"payment_id": payment.pk})
+    payment = payment_refresh(payment=payment, source="amount_changed")
+    if payment.status == S.SUCCEEDED:
+        raise AlreadyPaid("This has already been paid.")
+    if payment.status == S.STARTED:
+        raise ProviderError("The checkout for the old amount could not be closed")
 
 
 @transaction.atomic

@@ -109,6 +109,10 @@ class PaymentProvider(Protocol):
 
     def fetch_payment(self, provider_reference: str) -> PaymentState: ...
 
+    def expire_checkout(self, provider_reference: str) -> None:
+        """Close an open checkout so it can no longer be paid (the amount changed)."""
+        ...
+
     def refund(
         self,
         *,

@@ -142,6 +142,17 @@ class SandboxProvider:
         _expire_if_due(checkout)
         return _state(checkout)
 
+    def expire_checkout(self, provider_reference: str) -> None:
+        with transaction.atomic():
+            checkout = (
+                SandboxCheckout.objects.select_for_update()
+                .filter(checkout_id=provider_reference, status__in=[C.OPEN, C.CHALLENGE])
+                .first()
+            )
+            if checkout is not None:
+                _complete(checkout, C.EXPIRED)
+                _queue(checkout, ["checkout.expired"])
+
     def refund(
         self,
         *,

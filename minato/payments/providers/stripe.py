@@ -102,6 +102,12 @@ class StripeProvider:
             raise _error(exc) from exc
         return _session_state(session)
 
+    def expire_checkout(self, provider_reference: str) -> None:
+        try:
+            self._client().v1.checkout.sessions.expire(provider_reference)
+        except stripe.StripeError as exc:
+            raise _error(exc) from exc
+
     def refund(
         self,
         *,

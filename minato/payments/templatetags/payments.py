@@ -28,9 +28,11 @@ def payment_panel(context: template.Context, application: Any) -> dict[str, Any]
     payments = (
         selectors.payments_for_thing(purpose=APPLICATION, object_ref=reference) if payable else []
     )
+    paid = selectors.paid_payment(payments)
     return {
         "payable": payable,
-        "paid": selectors.paid_payment(payments),
+        "paid": paid,
+        "fee_changed": selectors.fee_changed(payable, paid),
         "in_progress": next((p for p in payments if p.status == "started"), None),
         "is_staff": is_staff,
         "csrf_token": context.get("csrf_token"),

@@ -443,3 +443,28 @@ def test_a_fee_above_the_maximum_cannot_be_paid(
             payable=staff_view, staff=erin, method="card", terminal_transaction_id="T-3"
         )
     assert not Payment.objects.exists()
+
+
+def test_a_started_payment_at_an_old_amount_is_closed_and_started_again_at_the_new_fee(
+    sodai_application: Application, alice: User
+) -> None:
+    old = services.payment_begin(payable=payables.for_payer(APPLICATION, "SODAI234", alice))  # type: ignore[arg-type]
+    Application.objects.filter(pk=sodai_application.pk).update(fee_yen=1500)
+    new = services.payment_begin(payable=payables.for_payer(APPLICATION, "SODAI234", alice))  # type: ignore[arg-type]
+    assert (new.status, new.amount_yen) == ("started", 1500)
+    old.refresh_from_db()
+    assert old.status == Payment.Status.EXPIRED
+    assert SandboxCheckout.objects.get(checkout_id=old.provider_reference).status == "expired"
+
+
+def test_staff_see_when_the_fee_changed_after_it_was_paid(
+    sodai_application: Application,
+    payable: Payable,
+    pay: Callable[..., Payment],
+    erin: User,
+    staff_client: Callable[[User], Any],
+) -> None:
+    pay(payable, "success")
+    Application.objects.filter(pk=sodai_application.pk).update(fee_yen=1500)
+    page = staff_client(erin).get("/en/staff/payments/for/procedures.application/SODAI234/")
+    assert "but the fee is now" in page.content.decode()

@@ -87,6 +87,7 @@ def thing(request: HttpRequest, purpose: str, object_ref: str) -> HttpResponse:
             "payable": payable,
             "payments": history,
             "paid": paid,
+            "fee_changed": selectors.fee_changed(payable, paid),
             "refundable": services.refundable_yen(paid) if paid else 0,
             "can_refund": permissions.can_refund_payment(staff, payable.department_id),
             "counter_form": CounterPaymentForm(),
