@@ -281,6 +281,9 @@ SODAI_GOMI: dict[str, Any] = {
                 {
                     "id": "preferred_date",
                     "type": "date",
+                    # From three days ahead (time to book the round), up to two months.
+                    "earliest_days": 3,
+                    "latest_days": 60,
                     "label": t("収集の希望日", "Preferred collection day", "きて ほしい ひ"),
                     "help": t(
                         "収集は月曜日から土曜日です。受付センターから収集日をお知らせします。",

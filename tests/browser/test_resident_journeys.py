@@ -1,15 +1,20 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, current_totp
 from minato.accounts.models import User
 from tests.browser.conftest import AxePage
+
+# A collection day the form accepts whenever the tests run (3 to 60 days ahead).
+COLLECTION_DAY = (timezone.localdate() + timedelta(days=10)).isoformat()
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -182,7 +187,7 @@ def test_a_resident_applies_for_oversized_waste_collection(
     items.nth(1).get_by_label("Chair (400 yen)", exact=True).check()
     items.nth(1).get_by_label("How many").fill("1")
     page.get_by_role("button", name="Continue", exact=True).click()
-    page.get_by_label("Preferred collection day").fill("2026-12-12")
+    page.get_by_label("Preferred collection day").fill(COLLECTION_DAY)
     page.get_by_label("Outside my front door (house)").check()
     page.get_by_role("button", name="Continue", exact=True).click()
     axe_page.check()
@@ -230,7 +235,7 @@ def test_staff_return_an_application_the_resident_fixes_and_a_supervisor_approve
         answers={
             "home_appliance": "no",
             "items": [{"item": "sofa", "count": 1}],
-            "preferred_date": "2026-12-12",
+            "preferred_date": COLLECTION_DAY,
             "place": "collection_point",
             "applicant_name": {
                 "family_name": "港",

@@ -19,6 +19,9 @@ from minato.procedures.demo_forms import SODAI_GOMI
 from minato.procedures.form_schema import DefinitionError, check_definition
 from minato.procedures.models import Application, Procedure
 
+# A collection day the form accepts whenever the tests run (3 to 60 days ahead).
+COLLECTION_DAY = (timezone.localdate() + timedelta(days=10)).isoformat()
+
 pytestmark = pytest.mark.django_db
 
 
@@ -38,7 +41,7 @@ def _start(client: Client) -> str:
 # A repeatable group is posted as <group>__count and <group>__<n>__<question>.
 ITEMS = {"items__count": "2", "items__0__item": "bed", "items__0__count": "2"}
 ITEMS |= {"items__1__item": "chair", "items__1__count": "1"}
-COLLECTION = {"preferred_date": "2026-12-12", "place": "door"}
+COLLECTION = {"preferred_date": COLLECTION_DAY, "place": "door"}
 NAME = {
     "applicant_name__family_name": "港",
     "applicant_name__given_name": "花子",
@@ -50,7 +53,7 @@ WHERE = {"postal_code": "105-8511", "address": "芝公園1-5-25", "phone": "03-3
 API_ANSWERS = {
     "home_appliance": "no",
     "items": [{"item": "bed", "count": 2}, {"item": "chair", "count": 1}],
-    "preferred_date": "2026-12-12",
+    "preferred_date": COLLECTION_DAY,
     "place": "door",
     "applicant_name": {
         "family_name": "港",

@@ -3,9 +3,11 @@ set (one per form, below — they double as documentation of the JSON answers) i
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from minato.accounts import services as account_services
 from minato.accounts.organisation import iter_units
@@ -17,6 +19,8 @@ from minato.procedures.fees import fee_lines, fee_total
 from minato.procedures.form_schema import check_definition
 from minato.procedures.models import Procedure
 
+# A collection day the form accepts whenever the tests run (3 to 60 days ahead).
+COLLECTION_DAY = (timezone.localdate() + timedelta(days=10)).isoformat()
 ME = {
     "family_name": "港",
     "given_name": "花子",
@@ -51,7 +55,7 @@ EXAMPLE_ANSWERS: dict[str, dict[str, Any]] = {
     "sodai-gomi": {
         "home_appliance": "no",
         "items": [{"item": "bed", "count": 1}, {"item": "chair", "count": 2}],
-        "preferred_date": "2026-12-12",
+        "preferred_date": COLLECTION_DAY,
         "place": "collection_point",
         "applicant_name": ME,
         **CONTACT,

@@ -8,6 +8,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from unittest import mock
@@ -15,6 +16,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from minato.accounts import services as account_services
 from minato.accounts.models import User
@@ -22,12 +24,15 @@ from minato.procedures import applications, handoff
 from minato.procedures.demo_forms import SODAI_GOMI
 from minato.procedures.models import Application, HandoffDelivery, Procedure
 
+# A collection day the form accepts whenever the tests run (3 to 60 days ahead).
+COLLECTION_DAY = (timezone.localdate() + timedelta(days=10)).isoformat()
+
 pytestmark = pytest.mark.django_db
 SECRET = "shared-secret-for-tests"
 ANSWERS = {
     "home_appliance": "no",
     "items": [{"item": "bed", "count": 1}],
-    "preferred_date": "2026-12-12",
+    "preferred_date": COLLECTION_DAY,
     "place": "door",
     "applicant_name": {
         "family_name": "港",

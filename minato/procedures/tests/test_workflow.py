@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -20,12 +20,15 @@ from minato.procedures import applications, workflow
 from minato.procedures.demo_forms import SODAI_GOMI
 from minato.procedures.models import Application, Procedure
 
+# A collection day the form accepts whenever the tests run (3 to 60 days ahead).
+COLLECTION_DAY = (timezone.localdate() + timedelta(days=10)).isoformat()
+
 pytestmark = pytest.mark.django_db
 
 ANSWERS = {
     "home_appliance": "no",
     "items": [{"item": "bed", "count": 2}],
-    "preferred_date": "2026-12-12",
+    "preferred_date": COLLECTION_DAY,
     "place": "door",
     "applicant_name": {
         "family_name": "港",
