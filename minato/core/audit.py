@@ -207,6 +207,9 @@ def seal(*, batch_size: int = 1000, wait: bool = True) -> int:
     serialises sealers instead.
     """
     sealed = 0
+    unsealed = AuditEvent.objects.filter(hash="", sequence__gte=PENDING_BASE)
+    if not unsealed.exists():  # the common idle case: no lock, no write transaction
+        return 0
     while True:
         with transaction.atomic():
             heads = AuditChainHead.objects.select_for_update(skip_locked=not wait)
@@ -217,7 +220,6 @@ def seal(*, batch_size: int = 1000, wait: bool = True) -> int:
                 head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
             # A row with hash "" but a real sequence lost its seal: verify reports it; it
             # is not re-chained (that would hide the hole it left).
-            unsealed = AuditEvent.objects.filter(hash="", sequence__gte=PENDING_BASE)
             pending = list(unsealed.order_by("id")[:batch_size])
             if not pending:
                 return sealed

@@ -41,6 +41,7 @@ class Command(BaseCommand):
             signal.signal(signum, lambda *_: stop.set())
         total = 0
         while not stop.is_set():
+            close_old_connections()  # honour CONN_MAX_AGE and health checks
             try:
                 total += seal(wait=False)
             except Exception:  # a busy or restarting database must not end the loop

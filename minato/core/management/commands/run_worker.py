@@ -76,6 +76,7 @@ def _beat(worker_id: str, stop: threading.Event) -> None:
 
 def _seal_loop(interval: float, stop: threading.Event) -> None:
     while not stop.wait(interval):
+        close_old_connections()  # honour CONN_MAX_AGE and health checks in this thread
         try:
             seal(wait=False)
         except Exception:  # a busy database must not kill the sealer thread
