@@ -40,7 +40,7 @@ def claim(
     call) runs without holding a row lock or, on SQLite, the database's write lock.
     ``mark_sending`` saves the row (and audits) where the default save is not enough."""
     with transaction.atomic():
-        row: Any = queryset.select_for_update().filter(pk=pk).first()
+        row: Any = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
         if row is None or row.status in (DELIVERED, FAILED):
             return None
         if row.status == SENDING and row.updated_at > timezone.now() - CLAIM_TIMEOUT:

@@ -679,7 +679,11 @@ def _refund_key(refund: Refund) -> str:
 
 def _refund_record(refund: Refund, result: RefundResult) -> None:
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund.pk)
+        refund = (
+            Refund.objects.select_for_update(of=("self",))
+            .select_related("payment")
+            .get(pk=refund.pk)
+        )
         if result.provider_reference and not refund.provider_reference:
             refund.provider_reference = result.provider_reference
             refund.save(update_fields=["provider_reference", "updated_at"])

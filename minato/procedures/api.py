@@ -192,7 +192,7 @@ def application_create(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
 ) -> Status:
     applicant = require_resident(request, "Applications are made by a signed-in resident")
-    procedure = selectors.published_procedures().filter(slug=slug[:80]).first()
+    procedure = selectors.published_procedure(slug)
     form_version = selectors.current_form_version(procedure) if procedure else None
     if (
         procedure is None
@@ -255,7 +255,7 @@ def attachment_upload(
     file: File[UploadedFile],
 ) -> Status:
     applicant = require_resident(request, "Applications are made by a signed-in resident")
-    procedure = selectors.published_procedures().filter(slug=slug[:80]).first()
+    procedure = selectors.published_procedure(slug)
     form_version = selectors.current_form_version(procedure) if procedure else None
     if procedure is None or form_version is None:
         raise HttpError(404, "This procedure has no online form")

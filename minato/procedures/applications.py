@@ -76,8 +76,20 @@ def form_publish(*, procedure: Procedure, definition: dict[str, Any]) -> FormVer
     return version
 
 
+# Parsed definitions of published versions, which never change. Keyed by id and
+# publication time: a test database can reuse an id after a rollback.
+_PARSED: dict[tuple[int, Any], FormDefinition] = {}
+
+
 def definition_of(application: Application) -> FormDefinition:
-    return parse_definition(application.form_version.definition)
+    version = application.form_version
+    key = (version.pk, version.published_at)
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        if len(_PARSED) > 1000:
+            _PARSED.clear()
+        parsed = _PARSED[key] = parse_definition(version.definition)
+    return parsed
 
 
 def _event(application: Application, old: str, new: str, message: str = "") -> None:
@@ -190,12 +202,20 @@ def application_submit(*, application: Application, language: str = "ja") -> App
     """Submit a draft: all-or-nothing, and a second submit (a double click, a retry) returns
     the application already submitted instead of creating anything."""
     application = (
-        Application.objects.select_for_update()
-        .select_related("form_version", "procedure")
+        # Lock only the application's row: every submission of a procedure joins the same
+        # procedure and form-version rows, and locking those would queue them all.
+        Application.objects.select_for_update(of=("self",))
+        .select_related("form_version", "procedure", "applicant")
         .get(pk=application.pk)
     )
     if application.status not in EDITABLE:
         return application  # already submitted: a double click or a retry
+    return _complete_submission(application, language=language)
+
+
+def _complete_submission(application: Application, *, language: str) -> Application:
+    """Check every answer and submit: ``application`` is a locked draft or returned
+    application, or (from the API) a new one not saved yet."""
     definition = definition_of(application)
     answers, errors, exit_id = validate_all(
         definition,
@@ -227,12 +247,13 @@ def application_submit(*, application: Application, language: str = "ja") -> App
         claim_attachments(application=application, definition=definition)
         drop_replaced_attachments(application=application, definition=definition)
     _event(application, old, Application.Status.SUBMITTED)
-    queue_handoff(
-        application=application,
-        event="application.submitted"
-        if old == Application.Status.DRAFT
-        else "application.resubmitted",
-    )
+    if getattr(application.procedure, "has_active_handoff", True):
+        queue_handoff(
+            application=application,
+            event="application.submitted"
+            if old == Application.Status.DRAFT
+            else "application.resubmitted",
+        )
     notify(
         recipient=application.applicant,
         template_key="procedures/application_submitted",
@@ -245,8 +266,6 @@ def application_submit(*, application: Application, language: str = "ja") -> App
         },
         reference=f"procedures.application:{application.reference}",
     )
-    # Audited last: appending to the audit chain locks its head row until commit, so the
-    # later it happens in the transaction, the less submissions wait for each other.
     audit.record(
         action="procedures.application_submitted"
         if old == Application.Status.DRAFT
@@ -276,19 +295,22 @@ def _assign_reference(application: Application) -> None:
                     add_business_days(timezone.localdate(submitted_at), days) if days else None
                 )
                 application.version += 1
-                application.save(
-                    update_fields=[
-                        "reference",
-                        "status",
-                        "submitted_at",
-                        "answers",
-                        "fee_yen",
-                        "draft_expires_at",
-                        "due_date",
-                        "version",
-                        "updated_at",
-                    ]
-                )
+                if application.pk is None:  # the API's new application: one INSERT
+                    application.save(force_insert=True)
+                else:
+                    application.save(
+                        update_fields=[
+                            "reference",
+                            "status",
+                            "submitted_at",
+                            "answers",
+                            "fee_yen",
+                            "draft_expires_at",
+                            "due_date",
+                            "version",
+                            "updated_at",
+                        ]
+                    )
             return
         except IntegrityError:  # a reference already taken: draw again
             continue
@@ -313,7 +335,7 @@ def application_withdraw(*, application: Application) -> None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # nothing on this path carries on after an error
 def application_create_and_submit(
     *,
     procedure: Procedure,
@@ -323,13 +345,13 @@ def application_create_and_submit(
     language: str = "ja",
 ) -> Application:
     """The API's path: a complete set of answers in one request, submitted at once. The
-    application exists only as submitted (the draft never commits), so one audit event,
-    ``procedures.application_submitted``, records it."""
-    application = Application.objects.create(
+    application is inserted once, already submitted (it never exists as a draft), so one
+    audit event, ``procedures.application_submitted``, records it."""
+    application = Application(
         procedure=procedure,
         form_version=form_version,
         applicant=applicant,
         department_id=procedure.department_id,
         answers=answers,
     )
-    return application_submit(application=application, language=language)
+    return _complete_submission(application, language=language)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from minato.accounts.models import User
@@ -15,6 +15,7 @@ from minato.procedures.models import (
     Attachment,
     Category,
     FormVersion,
+    HandoffEndpoint,
     LifeEvent,
     Procedure,
 )
@@ -25,6 +26,21 @@ def published_procedures() -> QuerySet[Procedure]:
         Procedure.objects.filter(is_published=True)
         .select_related("department")
         .prefetch_related("categories", "life_events")
+    )
+
+
+def published_procedure(slug: str) -> Procedure | None:
+    """One published procedure by its slug, for applying (no catalogue prefetches), with
+    whether it has an active hand-off endpoint (so submitting need not look it up)."""
+    return (
+        Procedure.objects.filter(is_published=True, slug=slug[:80])
+        .select_related("department")
+        .annotate(
+            has_active_handoff=Exists(
+                HandoffEndpoint.objects.filter(procedure=OuterRef("pk"), is_active=True)
+            )
+        )
+        .first()
     )
 
 

@@ -89,7 +89,7 @@ def available_transitions(staff: User, application: Application) -> list[Transit
 
 def _locked(application: Application, expected_version: int) -> Application:
     current = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("procedure", "applicant")
         .get(pk=application.pk)
     )

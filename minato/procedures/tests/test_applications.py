@@ -358,3 +358,28 @@ def test_answers_are_prefilled_from_the_profile(
     client.post(f"/procedures/drafts/{draft}/collection/", COLLECTION)
     where = client.get(f"/procedures/drafts/{draft}/where/").content.decode()
     assert 'value="0335782111"' in where
+
+
+def test_an_api_submission_takes_a_bounded_number_of_statements(
+    client: Client, alice: User, sodai: Procedure
+) -> None:
+    """A guard for the submission benchmark (docs/benchmarks.md): one INSERT of the
+    application (no draft re-read), no catalogue prefetches, no hand-off look-up when the
+    procedure has no endpoint. Here the test task backend also delivers the email inline
+    (8 of the statements); in production that is one INSERT into the task queue."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(alice)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            "/api/v1/procedures/sodai-gomi/applications",
+            {"answers": API_ANSWERS},
+            content_type="application/json",
+            headers={"Idempotency-Key": "statements-1"},
+        )
+    assert response.status_code == 201, response.content
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert len(statements) <= 29, "\n".join(statements)
+    assert sum(s.startswith('INSERT INTO "procedures_application"') for s in statements) == 1
+    assert not any(s.startswith('SELECT "procedures_handoffendpoint"') for s in statements)
