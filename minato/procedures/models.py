@@ -216,7 +216,15 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["applicant", "-created_at"], name="application_applicant")]
+        indexes = [
+            models.Index(fields=["applicant", "-created_at"], name="application_applicant"),
+            # The staff queue: a department's submitted applications, oldest due first.
+            models.Index(
+                fields=["department", "due_date", "submitted_at"],
+                condition=~models.Q(status="draft"),
+                name="application_queue",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference or f"draft {self.public_id}"
