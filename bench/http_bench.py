@@ -41,6 +41,7 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -56,9 +57,18 @@ STAFF_TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 
 SUBMIT_PROCEDURE = "sodai-gomi"
 SUBMIT_BODY = {
+    # The demo 粗大ごみ form: one item, a collection day 3–60 days ahead, the contact page.
     "answers": {
-        "item": "bed",
-        "count": 1,
+        "home_appliance": "no",
+        "items": [{"item": "bed", "count": 1}],
+        "preferred_date": (date.today() + timedelta(days=10)).isoformat(),
+        "place": "door",
+        "applicant_name": {
+            "family_name": "港",
+            "given_name": "花子",
+            "family_name_kana": "みなと",
+            "given_name_kana": "はなこ",
+        },
         "postal_code": "1058511",
         "address": "芝公園1-5-25",
         "phone": "0335782111",
