@@ -192,14 +192,15 @@ def application_create(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
 ) -> Status:
     applicant = require_resident(request, "Applications are made by a signed-in resident")
-    procedure = selectors.published_procedure(slug)
-    form_version = selectors.current_form_version(procedure) if procedure else None
+    form_version = selectors.current_form_of(slug)  # with its procedure: one query
+    procedure = form_version.procedure if form_version else None
     if (
         procedure is None
         or form_version is None
         or procedure.availability != Procedure.Availability.ONLINE
     ):
         raise HttpError(404, "This procedure cannot be applied for online")
+    procedure.has_active_handoff = form_version.procedure_has_active_handoff  # type: ignore[attr-defined]
 
     def run() -> tuple[int, Any]:
         try:

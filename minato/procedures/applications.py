@@ -92,8 +92,8 @@ def definition_of(application: Application) -> FormDefinition:
     return parsed
 
 
-def _event(application: Application, old: str, new: str, message: str = "") -> None:
-    ApplicationEvent.objects.create(
+def _event(application: Application, old: str, new: str, message: str = "") -> ApplicationEvent:
+    return ApplicationEvent.objects.create(
         application=application,
         from_status=old,
         to_status=new,
@@ -217,6 +217,7 @@ def _complete_submission(application: Application, *, language: str) -> Applicat
     """Check every answer and submit: ``application`` is a locked draft or returned
     application, or (from the API) a new one not saved yet."""
     definition = definition_of(application)
+    is_new = application.pk is None
     answers, errors, exit_id = validate_all(
         definition,
         application.answers,
@@ -246,7 +247,10 @@ def _complete_submission(application: Application, *, language: str) -> Applicat
     if definition.has_files():
         claim_attachments(application=application, definition=definition)
         drop_replaced_attachments(application=application, definition=definition)
-    _event(application, old, Application.Status.SUBMITTED)
+    event = _event(application, old, Application.Status.SUBMITTED)
+    if is_new:
+        # Its whole timeline is this one event: answering with it needs no query.
+        application._prefetched_objects_cache = {"events": [event]}  # type: ignore[attr-defined]
     if getattr(application.procedure, "has_active_handoff", True):
         queue_handoff(
             application=application,

@@ -35,13 +35,29 @@ def published_procedure(slug: str) -> Procedure | None:
     return (
         Procedure.objects.filter(is_published=True, slug=slug[:80])
         .select_related("department")
-        .annotate(
-            has_active_handoff=Exists(
-                HandoffEndpoint.objects.filter(procedure=OuterRef("pk"), is_active=True)
-            )
-        )
+        .annotate(has_active_handoff=_HAS_ACTIVE_HANDOFF)
         .first()
     )
+
+
+def current_form_of(slug: str) -> FormVersion | None:
+    """The current published form version of a published procedure, with its procedure
+    (as ``published_procedure`` gives it) in the same query: what submitting needs."""
+    return (
+        FormVersion.objects.filter(procedure__is_published=True, procedure__slug=slug[:80])
+        .select_related("procedure__department")
+        .annotate(procedure_has_active_handoff=_HAS_ACTIVE_HANDOFF_OF_VERSION)
+        .order_by("-version")
+        .first()
+    )
+
+
+_HAS_ACTIVE_HANDOFF = Exists(
+    HandoffEndpoint.objects.filter(procedure=OuterRef("pk"), is_active=True)
+)
+_HAS_ACTIVE_HANDOFF_OF_VERSION = Exists(
+    HandoffEndpoint.objects.filter(procedure=OuterRef("procedure_id"), is_active=True)
+)
 
 
 def procedures_search(
