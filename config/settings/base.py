@@ -123,6 +123,7 @@ RATELIMIT_VIEW = "minato.core.views.rate_limited"
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["minato.accounts.backends.ProfileModelBackend"]
 # Sessions live in the cache (Redis in production) and in the database as a fallback, so
 # a signed-in page view usually reads no session row.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

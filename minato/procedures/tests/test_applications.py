@@ -380,6 +380,6 @@ def test_an_api_submission_takes_a_bounded_number_of_statements(
         )
     assert response.status_code == 201, response.content
     statements = [q["sql"] for q in queries.captured_queries]
-    assert len(statements) <= 27, "\n".join(statements)
+    assert len(statements) <= 26, "\n".join(statements)
     assert sum(s.startswith('INSERT INTO "procedures_application"') for s in statements) == 1
     assert not any(s.startswith('SELECT "procedures_handoffendpoint"') for s in statements)

@@ -390,7 +390,7 @@ def guest_confirm(request: HttpRequest, token: str) -> HttpResponse:
             )
         if request.method == "POST":
             user, procedure = guest.guest_link_confirm(token=token)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="minato.accounts.backends.ProfileModelBackend")
             if procedure is not None:
                 return redirect("procedures:start", slug=procedure.slug)
             return redirect("procedures:my_applications")
