@@ -36,6 +36,14 @@ TEST_DEPARTMENTS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache (rate-limit counters, cached fragments)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def departments(db: None) -> dict[str, Department]:
     created: dict[str, Department] = {}

@@ -3,10 +3,12 @@ and export for Excel."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -154,6 +157,25 @@ def _queue_rows(applications_page: Any, language: str) -> Any:
     return format_html_join("", ROW_HTML, cells)
 
 
+# How long the rendered filter form is reused (its assignee list may lag by this much).
+FILTERS_CACHE_SECONDS = 60
+
+
+def _filters_html(request: HttpRequest, form: QueueFilterForm, query: str) -> str:
+    """The filter form's HTML. Django renders each field and option through templates,
+    which costs more than the rest of the page; the same filters, language and departments
+    always render the same, so it is cached for a minute."""
+    department_ids = permissions.visible_department_ids(_staff(request))
+    scope = "all" if department_ids is None else ",".join(map(str, sorted(department_ids)))
+    digest = hashlib.sha256(f"{scope}|{query}".encode()).hexdigest()[:32]
+    key = f"procedures:queue-filters:{request.LANGUAGE_CODE}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = str(form)
+        cache.set(key, html, FILTERS_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by Django's form templates above
+
+
 def queue(request: HttpRequest) -> HttpResponse:
     form, items = _queue(request)
     paginator = CappedPaginator(items.values(*QUEUE_VALUES), 50)
@@ -165,6 +187,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "procedures/staff/queue.html",
         {
             "form": form,
+            "filters": _filters_html(request, form, query.urlencode()),
             "page": page,
             "query": query.urlencode(),
             "rows": _queue_rows(page.object_list, request.LANGUAGE_CODE),
