@@ -130,21 +130,27 @@ def _save(payment: Payment, before: dict[str, Any], fields: list[str]) -> dict[s
 # --- Creating and starting ------------------------------------------------------------------
 
 
+def _payment_of(payable: Payable) -> dict[str, Any]:
+    """A new payment's fields that come from the thing paid for (the amount included: it
+    is never taken from the client)."""
+    return {
+        "reference": new_reference(),
+        "purpose": payable.purpose,
+        "object_ref": payable.object_ref,
+        "payer_id": payable.payer_id,
+        "department_id": payable.department_id,
+        "description": payable.description,
+        "account_code": payable.account_code,
+        "amount_yen": payable.amount_yen or 0,
+    }
+
+
 def _create(*, payable: Payable, provider: str, channel: str) -> Payment:
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 payment = Payment.objects.create(
-                    reference=new_reference(),
-                    purpose=payable.purpose,
-                    object_ref=payable.object_ref,
-                    payer_id=payable.payer_id,
-                    department_id=payable.department_id,
-                    description=payable.description,
-                    account_code=payable.account_code,
-                    amount_yen=payable.amount_yen or 0,
-                    provider=provider,
-                    channel=channel,
+                    **_payment_of(payable), provider=provider, channel=channel
                 )
                 _audit(
                     payment,
@@ -485,14 +491,7 @@ def counter_payment_record(
         # A form submitted twice at once: the second insert breaks a unique constraint.
         with transaction.atomic():
             payment = Payment.objects.create(
-                reference=new_reference(),
-                purpose=payable.purpose,
-                object_ref=payable.object_ref,
-                payer_id=payable.payer_id,
-                department_id=payable.department_id,
-                description=payable.description,
-                account_code=payable.account_code,
-                amount_yen=payable.amount_yen,
+                **_payment_of(payable),
                 channel=Payment.Channel.COUNTER,
                 provider=providers.COUNTER,
                 provider_reference=terminal_transaction_id,
