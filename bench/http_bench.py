@@ -16,11 +16,15 @@ previous answer arrives. Bounded: at most ``--requests`` requests and ``--run-se
 seconds per run, ``--max-seconds`` for the whole benchmark. Only ever targets 127.0.0.1.
 
 Scenarios are GETs of pages (anonymous, as the demo resident, or as the demo clerk signed in
-with two factors) and one POST: ``api_submit`` submits a complete 粗大ごみ application through
-the API, each request with its own Idempotency-Key, so every request is a new application.
+with two factors) and two POSTs: ``api_submit`` submits a complete 粗大ごみ application through
+the API, each request with its own Idempotency-Key, so every request is a new application;
+``payments_webhook`` sends signed sandbox ``payment.succeeded`` webhooks from the file that
+``bench/seed_payments.py`` wrote (``--webhook-events``), each event once, and afterwards
+checks in the database that every event sent completed its payment.
 
 Output: one JSON object per scenario, then one summary line naming the targets of issue 2
-(portal pages) and issue 3 (submissions per second, staff queue p95) met or missed.
+(portal pages), issue 3 (submissions per second, staff queue p95) and issue 4 (webhook events
+per second) met or missed.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -40,7 +46,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -91,6 +97,8 @@ class Scenario:
     concurrency_env: str | None = None
     expect: int = 200  # the pre-flight's expected status
     unit: str = "req/s"
+    # Each request is the next signed webhook event of --webhook-events (sent once each).
+    events: bool = False
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -123,6 +131,17 @@ SCENARIOS: dict[str, Scenario] = {
         max_requests_default=500,
         concurrency_env="BENCH_QUEUE_CONCURRENCY",
     ),
+    # Issue 4: signed sandbox webhooks (payment.succeeded), each a new event for a started
+    # payment (bench/seed_payments.py): verified, the payment locked and completed, audited,
+    # the resident notified, the event recorded. Each run sends its own unused events.
+    "payments_webhook": Scenario(
+        "/api/v1/payments/webhooks/sandbox",
+        method="POST",
+        events=True,
+        max_requests_env="BENCH_WEBHOOK_REQUESTS",
+        max_requests_default=2000,
+        unit="events/s",
+    ),
 }
 BASELINE = "bare"
 # Targets from issue 2: portal pages at >= 60% of the bare view's throughput, and a p95
@@ -136,6 +155,11 @@ TARGET_CONCURRENCY = 32
 TARGET_SUBMISSIONS_PER_S = 100.0
 TARGET_QUEUE_P95_MS = 100.0
 TARGET_CORES = 2
+# Target from issue 4: >= 300 webhook events processed per second on 2 cores.
+TARGET_WEBHOOK_EVENTS_PER_S = 300.0
+SIGNATURE_HEADER = "Minato-Sandbox-Signature"  # minato.payments.providers.sandbox
+# Spare events in each run's slice (wrk sends exactly n; see WRK_EVENTS).
+EVENTS_SPARE = 8
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -153,6 +177,8 @@ class RunResult:
     db_cpu_s: float
     machine_cpu_s: float  # everything, including other people's processes
     notes: list[str] = field(default_factory=list)
+    # Webhook events this run sent (lines of --webhook-events), answered or not.
+    sent: list[str] = field(default_factory=list)
 
     @property
     def throughput(self) -> float:
@@ -330,6 +356,69 @@ class RequestSpec:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | None = None
     unique_key: bool = False
+    # A file of signed webhook events ("<signature header>\t<body>" a line): each request
+    # sends the next one, once (payments_webhook).
+    events_file: str | None = None
+
+
+# --- Webhook events (payments_webhook) ---------------------------------------------------------
+
+
+def read_events(path: str) -> list[str]:
+    with open(path, encoding="utf-8") as fh:
+        return [line.rstrip("\n") for line in fh if "\t" in line]
+
+
+def resign(lines: list[str], secret: str | None) -> list[str]:
+    """Sign the events again with the current time, as the sandbox signs when it sends
+    (HMAC-SHA256 of "<t>.<body>"): the server refuses a timestamp older than
+    PAYMENTS_WEBHOOK_TOLERANCE_SECONDS, and a full benchmark runs longer than that. Without
+    the secret the file's own signatures are sent."""
+    if not secret:
+        return lines
+    timestamp = int(time.time())
+    out = []
+    for line in lines:
+        body = line.split("\t", 1)[1]
+        digest = hmac.new(
+            secret.encode(), f"{timestamp}.".encode() + body.encode(), hashlib.sha256
+        ).hexdigest()
+        out.append(f"t={timestamp},v1={digest}\t{body}")
+    return out
+
+
+def event_ids(line: str) -> tuple[str, str]:
+    """(event id, checkout id) of one event line."""
+    payload = json.loads(line.split("\t", 1)[1])
+    return str(payload["id"]), str(payload["data"]["checkout_id"])
+
+
+def verify_events(database_url: str, lines: list[str]) -> dict[str, Any]:
+    """How many of the events sent were applied: payments now succeeded, and the recorded
+    events' outcomes (every event sent should be "applied")."""
+    import psycopg  # Django's PostgreSQL driver, in the virtualenv
+
+    ids = [event_ids(line) for line in lines]
+    with psycopg.connect(database_url) as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM payments_payment WHERE provider = 'sandbox' "
+            "AND provider_reference = ANY(%s) AND status = 'succeeded'",
+            ([c for _e, c in ids],),
+        )
+        row = cur.fetchone()
+        succeeded = int(row[0]) if row else 0
+        cur.execute(
+            "SELECT outcome, count(*) FROM payments_providerevent WHERE provider = 'sandbox' "
+            "AND event_id = ANY(%s) GROUP BY outcome",
+            ([e for e, _c in ids],),
+        )
+        outcomes = {str(outcome): int(count) for outcome, count in cur.fetchall()}
+    return {
+        "sent": len(lines),
+        "payments_succeeded": succeeded,
+        "events_recorded": outcomes,
+        "verified": succeeded == len(lines) == outcomes.get("applied", 0) == sum(outcomes.values()),
+    }
 
 
 # --- Drivers ----------------------------------------------------------------------------------
@@ -353,13 +442,18 @@ function response(status, headers, body)
 end
 function done(summary, latency, requests)
   local bad = 0
-  for _, t in ipairs(threads) do bad = bad + (t:get("non2xx") or 0) end
+  local sent = {}
+  for _, t in ipairs(threads) do
+    bad = bad + (t:get("non2xx") or 0)
+    table.insert(sent, tostring(t:get("sent") or 0))
+  end
   local e = summary.errors
   io.write(string.format(
     'BENCHJSON {"requests":%%d,"duration_us":%%d,"non2xx":%%d,"connect":%%d,"read":%%d,' ..
-    '"write":%%d,"timeout":%%d,"p50":%%d,"p95":%%d,"p99":%%d}\\n',
+    '"write":%%d,"timeout":%%d,"p50":%%d,"p95":%%d,"p99":%%d,"sent":[%%s]}\\n',
     summary.requests, summary.duration, bad, e.connect, e.read, e.write, e.timeout,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+    latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    table.concat(sent, ",")))
 end
 """
 
@@ -380,6 +474,45 @@ if unique_key then
 end
 """
 
+# Appended for payments_webhook: each thread reads its share of the run's events (every
+# nthreads-th line) and each request sends the next one, with its signature header.
+WRK_EVENTS = """
+wrk.method = "POST"
+local events_file = "%(events_file)s"
+local nthreads = %(threads)d
+local events = {}
+local base_init = init
+function init(args)
+  base_init(args)
+  -- wrk calls request() once in the first thread before any load, to check what it builds,
+  -- and sends nothing: that call must not use up an event.
+  sent = (tid or 1) == 1 and -1 or 0
+  local i = 0
+  for line in io.lines(events_file) do
+    if i %% nthreads == (tid or 1) - 1 then
+      local tab = line:find("\\t", 1, true)
+      if tab then table.insert(events, {line:sub(1, tab - 1), line:sub(tab + 1)}) end
+    end
+    i = i + 1
+  end
+end
+-- No event past this thread's share of the run: a request still on its way when wrk stops
+-- might not be sent or served, and then nobody knows whether it was applied. wrk asks
+-- delay() before each request after the first on a connection: park the connection.
+local share = %(limit)d
+function delay()
+  if sent >= share then return 3600000 end
+  return 0
+end
+function request()
+  sent = sent + 1
+  -- Past the end (not expected) the last event goes again, and is answered "duplicate".
+  local event = events[math.max(sent, 1)] or events[#events]
+  wrk.headers["%(header)s"] = event[1]
+  return wrk.format(nil, nil, nil, event[2])
+end
+"""
+
 
 def run_wrk(
     spec: RequestSpec,
@@ -392,7 +525,19 @@ def run_wrk(
     threads = 1  # one epoll thread easily outpaces the server and leaves the CPU to it
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as script:
         script.write(WRK_SCRIPT % {"limit": -(-n // threads)})
-        if spec.method != "GET" or spec.body is not None:
+        if spec.events_file:
+            if '"' in spec.events_file or "\\" in spec.events_file:
+                raise ValueError("the events file's path cannot be put in a Lua string")
+            script.write(
+                WRK_EVENTS
+                % {
+                    "events_file": spec.events_file,
+                    "threads": threads,
+                    "header": SIGNATURE_HEADER,
+                    "limit": -(-n // threads),
+                }
+            )
+        elif spec.method != "GET" or spec.body is not None:
             body = (spec.body or b"").decode("ascii")  # ASCII only: no Lua escaping needed
             if "]==]" in body:
                 raise ValueError("the request body cannot be put in a Lua long string")
@@ -451,6 +596,14 @@ def run_wrk(
     notes = []
     if data["requests"] < n:
         notes.append(f"stopped by the time bound after {data['requests']} requests")
+    sent: list[str] = []
+    if spec.events_file:
+        lines = read_events(spec.events_file)
+        for tid, count in enumerate(data["sent"]):
+            share = lines[tid::threads]
+            if count > len(share):
+                notes.append(f"ran out of events: {count - len(share)} sent twice")
+            sent += share[:count]
     return RunResult(
         requests=data["requests"],
         seconds=data["duration_us"] / 1e6,
@@ -463,14 +616,16 @@ def run_wrk(
         db_cpu_s=db_cpu,
         machine_cpu_s=machine_cpu,
         notes=notes,
+        sent=sent,
     )
 
 
 async def _run_httpx(
-    spec: RequestSpec, n: int, concurrency: int, seconds: float
+    spec: RequestSpec, n: int, concurrency: int, seconds: float, sent: list[str]
 ) -> tuple[list[float], int, float]:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     key_prefix = f"bench-{uuid.uuid4().hex}-"
+    events = read_events(spec.events_file) if spec.events_file else []
     latencies: list[float] = []
     errors = 0
     issued = 0
@@ -483,12 +638,21 @@ async def _run_httpx(
             while issued < n and time.perf_counter() < deadline:
                 issued += 1
                 headers = spec.headers
+                body = spec.body
                 if spec.unique_key:
                     headers = {**headers, "Idempotency-Key": f"{key_prefix}{issued}"}
+                if spec.events_file:
+                    if issued > len(events):
+                        break
+                    line = events[issued - 1]
+                    sent.append(line)
+                    signature, text = line.split("\t", 1)
+                    headers = {**headers, SIGNATURE_HEADER: signature}
+                    body = text.encode()
                 t0 = time.perf_counter()
                 try:
                     response = await client.request(
-                        spec.method, spec.url, headers=headers, content=spec.body
+                        spec.method, spec.url, headers=headers, content=body
                     )
                 except httpx.HTTPError:
                     errors += 1
@@ -512,7 +676,8 @@ def run_httpx(
 ) -> RunResult:
     cpu_before, procs_before = time.process_time(), cpu_snapshot(server_pid, database)
     machine_before = machine_busy()
-    latencies, errors, elapsed = asyncio.run(_run_httpx(spec, n, concurrency, seconds))
+    sent: list[str] = []
+    latencies, errors, elapsed = asyncio.run(_run_httpx(spec, n, concurrency, seconds, sent))
     client_cpu = time.process_time() - cpu_before
     server_cpu, db_cpu = cpu_used(procs_before, cpu_snapshot(server_pid, database))
     machine_cpu = machine_busy() - machine_before
@@ -532,6 +697,7 @@ def run_httpx(
         db_cpu_s=db_cpu,
         machine_cpu_s=machine_cpu,
         notes=notes,
+        sent=sent,
     )
 
 
@@ -574,6 +740,15 @@ def main() -> int:
         action="append",
         default=[],
         help="another server-side process (the audit sealer) whose CPU counts as the server's",
+    )
+    parser.add_argument(
+        "--webhook-events",
+        help="signed webhook events written by bench/seed_payments.py (payments_webhook)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", ""),
+        help="the server's database, to check that the webhook events were applied",
     )
     args = parser.parse_args()
     EXTRA_SERVER_PIDS.update(args.extra_pid)
@@ -636,15 +811,62 @@ def main() -> int:
 
     specs = {name: spec_of(name) for name in names}
 
+    # payments_webhook: every request is a new event, sent once; each run takes the next
+    # unused slice of the file (n events, plus spares for the requests wrk had on their way).
+    events: list[str] = []
+    events_sent: list[str] = []
+    events_secret = os.environ.get("PAYMENTS_SANDBOX_WEBHOOK_SECRET")
+    event_names = [name for name in names if SCENARIOS[name].events]
+    if event_names:
+        if not args.webhook_events:
+            parser.error("payments_webhook needs --webhook-events (bench/seed_payments.py)")
+        events = read_events(args.webhook_events)
+        needed = sum(
+            1
+            + min(args.warmup, requests_of(name))
+            + args.runs * requests_of(name)
+            + (args.runs + 1) * (concurrency_of(name) + EVENTS_SPARE)
+            for name in event_names
+        )
+        if len(events) < needed:
+            print(
+                f"payments_webhook: {len(events)} events in {args.webhook_events}, "
+                f"{needed} needed: seed more (BENCH_WEBHOOK_EVENTS) or send fewer "
+                "(BENCH_WEBHOOK_REQUESTS, BENCH_RUNS)",
+                file=sys.stderr,
+            )
+            return 2
+    events_dir = tempfile.mkdtemp(prefix="minato-bench-events-")
+
+    def take_events(count: int) -> list[str]:
+        """The next ``count`` unused events, signed now."""
+        taken = events[:count]
+        del events[:count]
+        return resign(taken, events_secret)
+
     # Pre-flight: every scenario must answer as expected (no redirect to the login page, no
     # refused submission) before any load; api_submit thereby submits one application.
     with httpx.Client(timeout=30, trust_env=False) as client:
         for name in names:
             spec = specs[name]
             headers = dict(spec.headers)
+            body = spec.body
             if spec.unique_key:
                 headers["Idempotency-Key"] = f"bench-preflight-{uuid.uuid4().hex}"
-            answer = client.request(spec.method, spec.url, headers=headers, content=spec.body)
+            if SCENARIOS[name].events:  # one event, which must be applied
+                line = take_events(1)[0]
+                events_sent.append(line)
+                signature, text = line.split("\t", 1)
+                headers[SIGNATURE_HEADER] = signature
+                body = text.encode()
+            answer = client.request(spec.method, spec.url, headers=headers, content=body)
+            if (
+                SCENARIOS[name].events
+                and answer.status_code == 200
+                and answer.json().get("result") != "applied"
+            ):
+                print(f"{name}: the event was not applied: {answer.text[:300]}", file=sys.stderr)
+                return 2
             if answer.status_code != SCENARIOS[name].expect:
                 print(
                     f"{name}: {spec.method} {spec.url} answered HTTP {answer.status_code} "
@@ -657,14 +879,28 @@ def main() -> int:
 
     def measure(name: str, n: int) -> RunResult:
         settle(args.server_pid, args.database)
-        return driver(
-            specs[name],
-            n,
-            concurrency_of(name),
-            args.run_seconds,
-            args.server_pid,
-            args.database,
-        )
+        spec = specs[name]
+        if SCENARIOS[name].events:
+            path = os.path.join(events_dir, f"run-{len(os.listdir(events_dir))}.txt")
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.writelines(
+                    f"{line}\n" for line in take_events(n + concurrency_of(name) + EVENTS_SPARE)
+                )
+            spec = replace(spec, events_file=path)
+        try:
+            result = driver(
+                spec,
+                n,
+                concurrency_of(name),
+                args.run_seconds,
+                args.server_pid,
+                args.database,
+            )
+        finally:
+            if spec.events_file:
+                os.unlink(spec.events_file)
+        events_sent.extend(result.sent)
+        return result
 
     for name in names:  # warm-up: imports, template caches, connections, the DB's buffers
         measure(name, min(args.warmup, requests_of(name)))
@@ -679,6 +915,18 @@ def main() -> int:
                 skipped += 1
                 continue
             runs[name].append(measure(name, requests_of(name)))
+
+    os.rmdir(events_dir)
+    events_check: dict[str, Any] | None = None
+    if event_names:
+        # Every event sent (pre-flight, warm-up, runs; answered or still on its way when a run
+        # stopped) must have completed its payment, once.
+        settle(args.server_pid, args.database)
+        time.sleep(1.0)
+        if args.database_url:
+            events_check = verify_events(args.database_url, events_sent)
+        else:
+            events_check = {"sent": len(events_sent), "verified": None}
 
     baseline = statistics.median(r.throughput for r in runs[BASELINE])
     base_lat = {
@@ -749,6 +997,14 @@ def main() -> int:
         notes = sorted({note for r in rs for note in r.notes})
         if notes:
             result["notes"] = notes
+        if SCENARIOS[name].events and events_check is not None:
+            # 2xx answers received in the measured runs, and the check in the database.
+            result["events"] = {
+                "answered_2xx_in_runs": total_requests - sum(r.errors for r in rs),
+                **events_check,
+            }
+            if events_check.get("verified") is False:
+                result["flagged"] = True
         results[name] = result
         print(json.dumps(result, ensure_ascii=False), flush=True)
 
@@ -780,6 +1036,17 @@ def main() -> int:
         verdicts.append(
             f"staff_queue p95 {r['p95']:.1f} ms at c={r['concurrency']} "
             f"({'met' if ok else 'MISSED'} < {TARGET_QUEUE_P95_MS:.0f} ms)"
+        )
+    if "payments_webhook" in results:
+        r = results["payments_webhook"]
+        ok = r["throughput"] >= TARGET_WEBHOOK_EVENTS_PER_S and r["errors"] == 0
+        check = r.get("events") or {}
+        verdicts.append(
+            f"payments_webhook {r['throughput']:.0f} events/s = {r['ratio']:.3f}x bare "
+            f"({'met' if ok else 'MISSED'} >= {TARGET_WEBHOOK_EVENTS_PER_S:.0f}/s"
+            + (f" on {TARGET_CORES} cores)" if cores == TARGET_CORES else f"; {cores} cores here)")
+            + f", {check.get('sent')} events sent, {check.get('payments_succeeded')} payments "
+            + ("succeeded (verified)" if check.get("verified") else "succeeded (NOT VERIFIED)")
         )
     flagged = [n for n, r in results.items() if r["flagged"]]
     summary = (

@@ -1,8 +1,10 @@
-"""In-process profile of the two issue-3 requests: SQL statements and time per request.
+"""In-process profile of the issue-3 and issue-4 requests: SQL statements and time per request.
 
-Runs a submission (``POST /api/v1/procedures/sodai-gomi/applications``, as ``api_submit``) or
-the clerk's queue (``GET /staff/applications/``, as ``staff_queue``) through Django's test
-client against the bench database, and prints:
+Runs a submission (``POST /api/v1/procedures/sodai-gomi/applications``, as ``api_submit``),
+the clerk's queue (``GET /staff/applications/``, as ``staff_queue``) or a sandbox webhook
+(``POST /api/v1/payments/webhooks/sandbox``, as ``payments_webhook``: each request the next
+event of ``--events FILE`` from ``bench/seed_payments.py --out``, signed again with the
+current time) through Django's test client against the bench database, and prints:
 
 - the SQL statements of one request, numbered, with their time (``--show-sql``);
 - the statements grouped by table and kind;
@@ -29,7 +31,12 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-from http_bench import SUBMIT_BODY  # bench/ is on sys.path when this runs as a script
+from http_bench import (  # bench/ is on sys.path when this runs as a script
+    SIGNATURE_HEADER,
+    SUBMIT_BODY,
+    read_events,
+    resign,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 RESIDENT = "hanako@example.jp"
@@ -48,7 +55,8 @@ def _kind(sql: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("scenario", choices=["submit", "queue"])
+    parser.add_argument("scenario", choices=["submit", "queue", "webhook"])
+    parser.add_argument("--events", help="webhook: signed events (bench/seed_payments.py --out)")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--show-sql", action="store_true")
     parser.add_argument("--cprofile", metavar="FILE")
@@ -86,6 +94,28 @@ def main() -> int:
             return response.status_code
 
         expected = 201
+    elif args.scenario == "webhook":
+        if not args.events:
+            parser.error("webhook needs --events FILE (bench/seed_payments.py --out FILE)")
+        events = read_events(args.events)
+        if len(events) < args.repeat + 2:
+            parser.error(f"{len(events)} events in {args.events}; {args.repeat + 2} needed")
+
+        def one() -> int:
+            line = resign([events.pop(0)], settings.PAYMENTS_SANDBOX_WEBHOOK_SECRET)[0]
+            signature, body = line.split("\t", 1)
+            response = client.post(
+                "/api/v1/payments/webhooks/sandbox",
+                body.encode(),
+                content_type="application/json",
+                headers={SIGNATURE_HEADER: signature},
+            )
+            if response.status_code != 200 or response.json().get("result") != "applied":
+                print(response.status_code, response.content[:200], file=sys.stderr)
+                return 0
+            return 200
+
+        expected = 200
     else:
         clerk = User.objects.get(email=CLERK)
         client.force_login(clerk)
