@@ -160,7 +160,11 @@ def departments(request: HttpRequest) -> Any:
 
 
 class AuditEventOut(Schema):
-    sequence: int
+    sequence: int | None = Field(
+        description="The event's place in the hash chain; null for about a second after it "
+        "is written, until the worker seals it into the chain (ADR 0005)."
+    )
+    sealed: bool
     occurred_at: datetime
     actor_id: int | None
     actor_label: str
@@ -173,6 +177,14 @@ class AuditEventOut(Schema):
     request_id: str
     hash: str
     prev_hash: str
+
+    @staticmethod
+    def resolve_sequence(event: Any) -> int | None:
+        return event.sequence if event.is_sealed else None
+
+    @staticmethod
+    def resolve_sealed(event: Any) -> bool:
+        return bool(event.is_sealed)
 
 
 class AuditQuery(Schema):

@@ -77,6 +77,19 @@ def test_audit_events_need_the_scope_or_an_admin_session(
     assert resident_client(alice).get("/api/v1/audit-events").status_code == 403
 
 
+def test_an_event_not_yet_sealed_has_no_sequence_yet(client: Client, service_token: str) -> None:
+    from minato.core import audit
+
+    audit.seal()
+    audit.record(action="tests.pending", object_type="test", object_id="1")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {service_token}"}
+    pending = client.get("/api/v1/audit-events?action=tests.pending", **headers).json()
+    assert pending["items"][0]["sealed"] is False and pending["items"][0]["sequence"] is None
+    audit.seal()
+    sealed = client.get("/api/v1/audit-events?action=tests.pending", **headers).json()
+    assert sealed["items"][0]["sealed"] is True and sealed["items"][0]["sequence"] > 0
+
+
 def test_openapi_documents_problem_json_errors(client: Client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     response_422 = schema["paths"]["/api/v1/notifications"]["post"]["responses"]["422"]
