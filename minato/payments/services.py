@@ -110,7 +110,13 @@ def _audit(payment: Payment, action: str, changes: dict[str, Any]) -> None:
 
 
 def _locked(payment_id: int) -> Payment:
-    return Payment.objects.select_for_update().get(pk=payment_id)
+    # The payer (and their profile, for the language of the "paid" email) come in the same
+    # query; only the payment's own row is locked.
+    return (
+        Payment.objects.select_for_update(of=("self",))
+        .select_related("payer__profile")
+        .get(pk=payment_id)
+    )
 
 
 def _save(payment: Payment, before: dict[str, Any], fields: list[str]) -> dict[str, Any]:
