@@ -200,7 +200,6 @@ def application_create(
         or procedure.availability != Procedure.Availability.ONLINE
     ):
         raise HttpError(404, "This procedure cannot be applied for online")
-    procedure.has_active_handoff = form_version.procedure_has_active_handoff  # type: ignore[attr-defined]
 
     def run() -> tuple[int, Any]:
         try:
@@ -256,9 +255,8 @@ def attachment_upload(
     file: File[UploadedFile],
 ) -> Status:
     applicant = require_resident(request, "Applications are made by a signed-in resident")
-    procedure = selectors.published_procedure(slug)
-    form_version = selectors.current_form_version(procedure) if procedure else None
-    if procedure is None or form_version is None:
+    form_version = selectors.current_form_of(slug)
+    if form_version is None:
         raise HttpError(404, "This procedure has no online form")
     target = applications.parse_definition(form_version.definition).question(question[:40])
     if target is None or target.type != "file":

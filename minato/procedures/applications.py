@@ -251,6 +251,7 @@ def _complete_submission(application: Application, *, language: str) -> Applicat
     if is_new:
         # Its whole timeline is this one event: answering with it needs no query.
         application._prefetched_objects_cache = {"events": [event]}  # type: ignore[attr-defined]
+    # selectors.current_form_of says whether there is an endpoint; otherwise look it up.
     if getattr(application.procedure, "has_active_handoff", True):
         queue_handoff(
             application=application,

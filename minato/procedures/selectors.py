@@ -29,35 +29,24 @@ def published_procedures() -> QuerySet[Procedure]:
     )
 
 
-def published_procedure(slug: str) -> Procedure | None:
-    """One published procedure by its slug, for applying (no catalogue prefetches), with
-    whether it has an active hand-off endpoint (so submitting need not look it up)."""
-    return (
-        Procedure.objects.filter(is_published=True, slug=slug[:80])
-        .select_related("department")
-        .annotate(has_active_handoff=_HAS_ACTIVE_HANDOFF)
-        .first()
-    )
-
-
 def current_form_of(slug: str) -> FormVersion | None:
-    """The current published form version of a published procedure, with its procedure
-    (as ``published_procedure`` gives it) in the same query: what submitting needs."""
-    return (
+    """The current form version of a published procedure, with its procedure in the same
+    query — what applying through the API needs. ``version.procedure.has_active_handoff``
+    says whether submitting must queue a hand-off, so it need not look one up."""
+    version = (
         FormVersion.objects.filter(procedure__is_published=True, procedure__slug=slug[:80])
         .select_related("procedure__department")
-        .annotate(procedure_has_active_handoff=_HAS_ACTIVE_HANDOFF_OF_VERSION)
+        .annotate(
+            has_active_handoff=Exists(
+                HandoffEndpoint.objects.filter(procedure=OuterRef("procedure_id"), is_active=True)
+            )
+        )
         .order_by("-version")
         .first()
     )
-
-
-_HAS_ACTIVE_HANDOFF = Exists(
-    HandoffEndpoint.objects.filter(procedure=OuterRef("pk"), is_active=True)
-)
-_HAS_ACTIVE_HANDOFF_OF_VERSION = Exists(
-    HandoffEndpoint.objects.filter(procedure=OuterRef("procedure_id"), is_active=True)
-)
+    if version is not None:
+        version.procedure.has_active_handoff = version.has_active_handoff  # type: ignore[attr-defined]
+    return version
 
 
 def procedures_search(
