@@ -10,6 +10,8 @@ CLAIM_TIMEOUT; receivers deduplicate.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -83,3 +85,11 @@ def http_post(
         return exc.code, f"HTTP {exc.code}"
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         return None, type(exc).__name__
+
+
+def timestamped_hmac(secret: str, timestamp: int | str, body: bytes) -> str:
+    """HMAC-SHA256 (hex) over ``"<timestamp>.<body>"``: the webhook signature scheme of our
+    hand-off and of the payment providers (Stripe's and GOV.UK Pay's), which lets a
+    receiver refuse stale or replayed deliveries. Each sender puts it in its own header."""
+    message = str(timestamp).encode() + b"." + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()

@@ -12,7 +12,6 @@ form cannot be used to find out who is registered.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -23,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minato.accounts.models import User
+from minato.accounts.services import hash_token
 from minato.core import audit
 from minato.core.i18n import url_in_language
 from minato.core.translated import localized
@@ -40,15 +40,11 @@ class AddressHasAccount(Exception):
     """The address belongs to a resident's account: they sign in instead."""
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def guest_link_send(*, email: str, procedure: Procedure | None, language: str) -> None:
     token = secrets.token_urlsafe(32)
     access = GuestAccess.objects.create(
-        token_hash=_hash(token),
+        token_hash=hash_token(token),
         email=email.strip().lower(),
         procedure=procedure,
         expires_at=timezone.now() + LINK_LIFETIME,
@@ -74,7 +70,7 @@ def guest_link_send(*, email: str, procedure: Procedure | None, language: str) -
 def guest_link_check(token: str) -> GuestAccess:
     access = (
         GuestAccess.objects.select_related("procedure")
-        .filter(token_hash=_hash(token[:100]), confirmed_at__isnull=True)
+        .filter(token_hash=hash_token(token[:100]), confirmed_at__isnull=True)
         .first()
     )
     if access is None or access.expires_at <= timezone.now():

@@ -16,7 +16,6 @@ audited: they are the simulated outside world, not the ward's records.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import logging
@@ -76,8 +75,7 @@ _STATUS_OF = {
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
-    digest = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256)
-    return f"t={timestamp},v1={digest.hexdigest()}"
+    return f"t={timestamp},v1={outbox.timestamped_hmac(secret, timestamp, body)}"
 
 
 def verify(*, header: str, body: bytes, secret: str, tolerance: int, now: float) -> None:

@@ -7,8 +7,6 @@ can refuse stale or replayed deliveries (the same scheme as Stripe's and GOV.UK 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
 from dataclasses import dataclass
 
@@ -25,8 +23,7 @@ class WebhookResult:
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
-    message = timestamp.encode() + b"." + body
-    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return "sha256=" + outbox.timestamped_hmac(secret, timestamp, body)
 
 
 def post(*, url: str, secret: str, body: bytes, timeout: float | None = None) -> WebhookResult:
