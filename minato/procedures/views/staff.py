@@ -71,6 +71,7 @@ class QueueFilterForm(AccessibleForm):
 
     def __init__(self, *args: Any, department_ids: set[int] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.department_ids = department_ids
         assignee = self.fields["assignee"]
         assignee.queryset = selectors.staff_of_departments(department_ids=department_ids)  # type: ignore[attr-defined]
         assignee.label_from_instance = lambda user: user.display_name or user.email  # type: ignore[attr-defined]
@@ -165,7 +166,7 @@ def _filters_html(request: HttpRequest, form: QueueFilterForm, query: str) -> st
     """The filter form's HTML. Django renders each field and option through templates,
     which costs more than the rest of the page; the same filters, language and departments
     always render the same, so it is cached for a minute."""
-    department_ids = permissions.visible_department_ids(_staff(request))
+    department_ids = form.department_ids
     scope = "all" if department_ids is None else ",".join(map(str, sorted(department_ids)))
     digest = hashlib.sha256(f"{scope}|{query}".encode()).hexdigest()[:32]
     key = f"procedures:queue-filters:{request.LANGUAGE_CODE}:{digest}"
