@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -77,6 +77,17 @@ class AxePage:
             response and response.status,
         )
         self.check()
+        return self.page
+
+    def follow(self, target: Locator) -> Page:
+        """Click a link or submit button and wait until the page it leads to has loaded.
+
+        Playwright's click returns once the click is dispatched; an assertion made straight
+        after it can still see the old page (a form re-rendered with its errors at the same
+        URL is the usual victim), so every navigating click goes through here.
+        """
+        with self.page.expect_navigation():
+            target.click()
         return self.page
 
     def check(self) -> None:

@@ -17,41 +17,41 @@ def test_a_department_admin_adds_a_question_previews_and_publishes(
     page.get_by_label("Email address").fill(dana.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.locator("#id_otp_token").fill(current_totp(dana))
-    page.get_by_role("button", name="Sign in").click()
+    axe_page.follow(page.get_by_role("button", name="Sign in"))
     assert page.url.endswith("/en/staff/")
 
-    page.get_by_role("link", name="Procedures and forms").click()
+    axe_page.follow(page.get_by_role("link", name="Procedures and forms"))
     axe_page.check()
-    page.get_by_role("link", name="Certificate of residence").click()
+    axe_page.follow(page.get_by_role("link", name="Certificate of residence"))
     axe_page.check()
-    page.get_by_role("button", name="Start editing the form").click()
+    axe_page.follow(page.get_by_role("button", name="Start editing the form"))
     axe_page.check()
 
     # A choice question, its options written one per line.
-    page.get_by_role("link", name="Add a question to this page").click()
+    axe_page.follow(page.get_by_role("link", name="Add a question to this page"))
     axe_page.check()
     page.get_by_label("Question id").fill("copies")
     page.locator("#id_type").select_option("choice")
     page.get_by_label("Question (Japanese)").fill("必要な通数")
     page.get_by_label("Question (English)").fill("How many copies")
     page.get_by_label("Options (for choices)").fill("one|1通|One copy\ntwo|2通|Two copies")
-    page.get_by_role("button", name="Save").click()
+    axe_page.follow(page.get_by_role("button", name="Save"))
     assert "The question has been added." in page.content()
     axe_page.check()
 
     # Preview as a resident: the new question is there; answers stay in the preview.
-    page.get_by_role("link", name="Preview as a resident").click()
+    axe_page.follow(page.get_by_role("link", name="Preview as a resident"))
     assert "/preview/page_1/" in page.url
     axe_page.check()
     page.get_by_label("Question 1").fill("窓口で受け取ります")
     page.get_by_label("Two copies").check()
-    page.get_by_role("button", name="Continue", exact=True).click()
+    axe_page.follow(page.get_by_role("button", name="Continue", exact=True))
     assert "/preview/check-answers/" in page.url
     assert "Two copies" in page.content()
     axe_page.check()
-    page.get_by_role("link", name="Back to the form builder").click()
+    axe_page.follow(page.get_by_role("link", name="Back to the form builder"))
 
-    page.get_by_role("button", name="Publish this form").click()
+    axe_page.follow(page.get_by_role("button", name="Publish this form"))
     assert "Version 1 is published" in page.content()
     axe_page.check()
     assert FormVersion.objects.get(procedure__slug="juminhyo").version == 1
@@ -71,7 +71,7 @@ def test_every_builder_page_of_a_rich_form_is_accessible(
     page.get_by_label("メールアドレス").fill(sam.email)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.locator("#id_otp_token").fill(current_totp(sam))
-    page.locator("form button[type=submit]").click()
+    axe_page.follow(page.locator("form button[type=submit]"))
 
     base = "/en/staff/forms/sodai-gomi/"
     axe_page.visit("/en/staff/forms/")
@@ -88,7 +88,7 @@ def test_every_builder_page_of_a_rich_form_is_accessible(
     axe_page.visit(f"{base}pages/{second['id']}/")
     axe_page.visit(f"{base}pages/{second['id']}/routing/")
     page = axe_page.visit(f"{base}pages/{second['id']}/add-question/")
-    page.get_by_role("button", name="Save").click()  # nothing filled in: errors
+    axe_page.follow(page.get_by_role("button", name="Save"))  # nothing filled in: errors
     assert page.locator(".error-summary").is_visible()
     axe_page.check()
     for page_definition in definition["pages"]:

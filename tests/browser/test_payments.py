@@ -27,7 +27,7 @@ def _sign_in(axe_page: AxePage, user: User, prefix: str) -> None:
     page = axe_page.visit(f"{prefix}/accounts/login/")
     page.locator("#id_email, input[type=email]").first.fill(user.email)
     page.locator("input[type=password]").first.fill(PASSWORD)
-    page.locator("main form button[type=submit]").last.click()
+    axe_page.follow(page.locator("main form button[type=submit]").last)
 
 
 def _choose(axe_page: AxePage, outcome: str) -> None:
@@ -35,7 +35,7 @@ def _choose(axe_page: AxePage, outcome: str) -> None:
     assert "/payments/sandbox/" in page.url
     axe_page.check()
     page.locator(f"input[name=outcome][value={outcome}]").check()
-    page.locator("main form button[type=submit]").first.click()
+    axe_page.follow(page.locator("main form button[type=submit]").first)
 
 
 def test_a_resident_pays_the_sodai_gomi_fee_and_downloads_the_receipt(
@@ -47,7 +47,7 @@ def test_a_resident_pays_the_sodai_gomi_fee_and_downloads_the_receipt(
     _sign_in(axe_page, alice, "")
     page = axe_page.visit("/payments/pay/procedures.application/SODAI234/")
     assert "1,200" in page.locator("#amount").inner_text()
-    page.locator("main form button[type=submit]").first.click()
+    axe_page.follow(page.locator("main form button[type=submit]").first)
     _choose(axe_page, "success")
     # back on the platform: the return page asked the sandbox and shows the receipt number
     page.locator("#receipt-number").wait_for()
@@ -74,16 +74,16 @@ def test_a_declined_card_then_a_retry_succeeds(
     )
     _sign_in(axe_page, alice, "/en")
     page = axe_page.visit("/en/payments/pay/procedures.application/SODAI567/")
-    page.locator("main form button[type=submit]").first.click()
+    axe_page.follow(page.locator("main form button[type=submit]").first)
     _choose(axe_page, "decline")
     page.get_by_text("Your card was declined.").wait_for()
     axe_page.check()
-    page.get_by_role("button", name="Try again").click()
+    axe_page.follow(page.get_by_role("button", name="Try again"))
     _choose(axe_page, "challenge")
     assert "/challenge/" in page.url
     axe_page.check()
     page.locator("input[name=result][value=pass]").check()
-    page.locator("main form button[type=submit]").first.click()
+    axe_page.follow(page.locator("main form button[type=submit]").first)
     page.locator("#receipt-number").wait_for()
     axe_page.check()
     statuses = sorted(Payment.objects.values_list("status", flat=True))
