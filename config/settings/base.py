@@ -214,6 +214,15 @@ STORAGES = {
 # --- Background tasks -------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", 10)
+# Work each worker does every few seconds beside its tasks ({dotted path: seconds}, 0 = off;
+# minato.core.periodic): seal audit events (decision 0005), apply the payment webhook events
+# the endpoint stored (decision 0006).
+AUDIT_SEAL_SECONDS = float(env("AUDIT_SEAL_SECONDS", "1"))
+PAYMENTS_EVENTS_SECONDS = float(env("PAYMENTS_EVENTS_SECONDS", "0.5"))
+PERIODIC_JOBS = {
+    "minato.core.audit.seal_waiting": AUDIT_SEAL_SECONDS,
+    "minato.payments.services.webhook_events_apply": PAYMENTS_EVENTS_SECONDS,
+}
 WORKER_STALE_SECONDS = envint("WORKER_STALE_SECONDS", 60)
 
 # --- Email ------------------------------------------------------------------------------

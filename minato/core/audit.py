@@ -113,38 +113,86 @@ _INSERTED_COLUMNS = (
 )
 
 
-def _insert_unsealed(event: AuditEvent) -> None:
-    """INSERT the event with a provisional sequence, in one statement and without any lock.
+def _insert_unsealed(events: list[AuditEvent]) -> None:
+    """INSERT the events with provisional sequences, in one statement and without any lock.
 
     The provisional number is PENDING_BASE + n: on PostgreSQL n comes from a sequence
     (non-transactional, never blocks); on SQLite, where IMMEDIATE transactions already let one
-    writer in at a time, n is the next row id. Raw SQL because this runs in every audited
-    request: one statement, no savepoint, no ORM compilation.
+    writer in at a time, n is the next row id (plus the event's place in the statement, so
+    the rows of one statement never share a number). Raw SQL because this runs in every
+    audited request: one statement, no savepoint, no ORM compilation.
     """
     connection = connections[router.db_for_write(AuditEvent)]
     opts = AuditEvent._meta
     qn = connection.ops.quote_name
     table = qn(opts.db_table)
-    # The SQL is built from constants and quoted column names only; values are parameters.
-    if connection.vendor == "postgresql":
-        pending = f"{PENDING_BASE} + nextval('{PENDING_SEQUENCE}')"
-    elif connection.vendor == "sqlite":
-        pending = f"{PENDING_BASE} + (SELECT COALESCE(MAX({qn('id')}), 0) + 1 FROM {table})"  # noqa: S608
-    else:  # pragma: no cover - the platform runs on PostgreSQL or SQLite
-        raise NotImplementedError(f"audit.record does not support {connection.vendor}")
     fields = [cast(models.Field[Any, Any], opts.get_field(name)) for name in _INSERTED_COLUMNS]
     columns = ", ".join(qn(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    params = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields]
+    rows: list[str] = []
+    params: list[Any] = []
+    for offset, event in enumerate(events):
+        # The SQL is built from constants and quoted column names only; values are parameters.
+        if connection.vendor == "postgresql":
+            pending = f"{PENDING_BASE} + nextval('{PENDING_SEQUENCE}')"
+        elif connection.vendor == "sqlite":
+            pending = (
+                f"{PENDING_BASE} + {offset + 1} + "  # noqa: S608
+                f"(SELECT COALESCE(MAX({qn('id')}), 0) FROM {table})"
+            )
+        else:  # pragma: no cover - the platform runs on PostgreSQL or SQLite
+            raise NotImplementedError(f"audit.record does not support {connection.vendor}")
+        rows.append(f"({pending}, {placeholders})")
+        params.extend(
+            field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields
+        )
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({qn('sequence')}, {columns}) "  # noqa: S608
-            f"VALUES ({pending}, {placeholders}) RETURNING {qn('id')}, {qn('sequence')}",
+            f"VALUES {', '.join(rows)} RETURNING {qn('id')}, {qn('sequence')}",
             params,
         )
-        event.pk, event.sequence = cursor.fetchone()
-    event._state.adding = False
-    event._state.db = connection.alias
+        returned = sorted(cursor.fetchall())
+    # Both databases hand out ids in VALUES order; RETURNING's own order is not promised.
+    for event, (pk, sequence) in zip(events, returned, strict=True):
+        event.pk, event.sequence = pk, sequence
+        event._state.adding = False
+        event._state.db = connection.alias
+
+
+def _event(
+    *,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    changes: Mapping[str, Any] | None = None,
+    subject_id: int | None = None,
+    department_id: int | None = None,
+    actor_id: int | None = None,
+    actor_label: str | None = None,
+) -> AuditEvent:
+    ctx = context.current()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    if actor_id is None and actor_label is None:
+        actor_id, actor_label = ctx.actor_id, ctx.actor_label
+    return AuditEvent(
+        occurred_at=timezone.now(),
+        actor_id=actor_id,
+        actor_label=actor_label or (f"user:{actor_id}" if actor_id else "system"),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        subject_id=subject_id,
+        department_id=department_id if department_id is not None else ctx.department_id,
+        changes=_json_safe(dict(changes or {})),
+        request_id=ctx.request_id,
+        ip=ctx.ip,
+        prev_hash="",
+        hash="",
+    )
 
 
 def record(
@@ -167,29 +215,33 @@ def record(
     every second). Until then ``sequence`` is provisional (``>= PENDING_BASE``) and the hashes
     are empty.
     """
-    ctx = context.current()
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
-    if actor_id is None and actor_label is None:
-        actor_id, actor_label = ctx.actor_id, ctx.actor_label
-    event = AuditEvent(
-        occurred_at=timezone.now(),
-        actor_id=actor_id,
-        actor_label=actor_label or (f"user:{actor_id}" if actor_id else "system"),
+    event = _event(
         action=action,
+        obj=obj,
         object_type=object_type,
-        object_id=str(object_id),
+        object_id=object_id,
+        changes=changes,
         subject_id=subject_id,
-        department_id=department_id if department_id is not None else ctx.department_id,
-        changes=_json_safe(dict(changes or {})),
-        request_id=ctx.request_id,
-        ip=ctx.ip,
-        prev_hash="",
-        hash="",
+        department_id=department_id,
+        actor_id=actor_id,
+        actor_label=actor_label,
     )
-    _insert_unsealed(event)
+    _insert_unsealed([event])
     return event
+
+
+def record_many(events: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Write several events in one statement (for work done in batches); each dict holds
+    ``record``'s keyword arguments. The same rules as ``record`` apply."""
+    built = [_event(**kwargs) for kwargs in events]
+    if built:
+        _insert_unsealed(built)
+    return built
+
+
+def seal_waiting() -> int:
+    """The worker's periodic job: seal what is waiting, or skip if another sealer is busy."""
+    return seal(wait=False)
 
 
 def seal(*, batch_size: int = 1000, wait: bool = True) -> int:

@@ -89,6 +89,51 @@ def _preferences(recipient: Any) -> tuple[str, list[str]]:
     return language, channels
 
 
+def _build(
+    *,
+    template_key: str,
+    context: dict[str, Any],
+    recipient: Any = None,
+    address: str = "",
+    language: str | None = None,
+    channel: str | None = None,
+    reference: str = "",
+) -> Notification:
+    preferred_language, preferred_channels = _preferences(recipient)
+    language = language or preferred_language
+    if channel is None:
+        channel = next((c for c in preferred_channels if c in SUPPORTED_CHANNELS), "email")
+    address = address or (recipient.email if recipient is not None else "")
+    if not address:
+        raise ValueError("A notification needs a recipient or an address")
+    language_used, subject, body = render_message(
+        template_key=template_key, language=language, context=context
+    )
+    return Notification(
+        recipient=recipient,
+        address=address,
+        channel=channel,
+        template_key=template_key,
+        language=language_used,
+        subject=subject[:300],
+        body=body,
+        reference=reference[:100],
+        created_by_id=context_actor_id(),
+    )
+
+
+def _queued_event(notification: Notification) -> dict[str, Any]:
+    return {
+        "action": "notifications.queued",
+        "obj": notification,
+        "subject_id": notification.recipient_id,
+        "changes": {
+            "status": [None, notification.status],
+            "template_key": [None, notification.template_key],
+        },
+    }
+
+
 @transaction.atomic
 def notify(
     *,
@@ -105,37 +150,38 @@ def notify(
     ``recipient`` is a user (preferences come from their profile); ``address`` alone sends
     to someone without an account (a guest applicant).
     """
-    preferred_language, preferred_channels = _preferences(recipient)
-    language = language or preferred_language
-    if channel is None:
-        channel = next((c for c in preferred_channels if c in SUPPORTED_CHANNELS), "email")
-    address = address or (recipient.email if recipient is not None else "")
-    if not address:
-        raise ValueError("A notification needs a recipient or an address")
-    language_used, subject, body = render_message(
-        template_key=template_key, language=language, context=context
-    )
-    notification = Notification.objects.create(
+    notification = _build(
+        template_key=template_key,
+        context=context,
         recipient=recipient,
         address=address,
+        language=language,
         channel=channel,
-        template_key=template_key,
-        language=language_used,
-        subject=subject[:300],
-        body=body,
-        reference=reference[:100],
-        created_by_id=context_actor_id(),
+        reference=reference,
     )
-    audit.record(
-        action="notifications.queued",
-        obj=notification,
-        subject_id=recipient.pk if recipient is not None else None,
-        changes={"status": [None, notification.status], "template_key": [None, template_key]},
-    )
+    notification.save(force_insert=True)
+    audit.record(**_queued_event(notification))
     from minato.notifications.tasks import deliver_notification
 
     deliver_notification.enqueue(notification.pk)
     return notification
+
+
+@transaction.atomic
+def notify_many(messages: list[dict[str, Any]]) -> list[Notification]:
+    """Queue several messages at once (work done in batches): each dict holds ``notify``'s
+    keyword arguments. One insert for the messages, one for their audit events and one
+    delivery task for them all; the messages are otherwise exactly as ``notify`` makes them.
+    """
+    notifications = [_build(**message) for message in messages]
+    if not notifications:
+        return []
+    Notification.objects.bulk_create(notifications)
+    audit.record_many([_queued_event(notification) for notification in notifications])
+    from minato.notifications.tasks import deliver_notifications
+
+    deliver_notifications.enqueue([notification.pk for notification in notifications])
+    return notifications
 
 
 def _set_status(notification: Notification, status: str, **fields: Any) -> None:

@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+import logging
+
 from django_tasks import task
 
 from minato.notifications import services
+
+logger = logging.getLogger(__name__)
 
 
 @task()
 def deliver_notification(notification_id: int) -> str:
     return services.notification_deliver(notification_id=notification_id)
+
+
+@task()
+def deliver_notifications(notification_ids: list[int]) -> str:
+    """Deliver the messages ``notify_many`` queued together. A message whose delivery
+    breaks this task (not a failed send: those are retried by the service) gets its own
+    task, so one bad message never holds back the others."""
+    results: dict[str, int] = {}
+    for notification_id in notification_ids:
+        try:
+            result = services.notification_deliver(notification_id=notification_id)
+        except Exception:
+            logger.exception("Delivery crashed", extra={"notification_id": notification_id})
+            deliver_notification.enqueue(notification_id)
+            result = "requeued"
+        result = result.split(" ", 1)[0]  # "retry at …" counts as "retry"
+        results[result] = results.get(result, 0) + 1
+    return ", ".join(f"{name}: {count}" for name, count in sorted(results.items()))

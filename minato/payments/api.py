@@ -157,9 +157,11 @@ def payment_detail(request: HttpRequest, payment_id: Path[UUID]) -> Any:
     description=(
         "The body and signature header are the provider's own (`Minato-Sandbox-Signature` "
         "for the sandbox, `Stripe-Signature` for Stripe). 400: bad signature, stale "
-        "timestamp or malformed body; 404: unknown provider or payment; 409: the amount "
-        "differs from the payment's. Rejected calls change nothing. Duplicates answer 200 "
-        "with `duplicate`."
+        "timestamp or malformed body; 404: unknown provider, payment or refund; 409: the "
+        "amount differs from the payment's (or the refund's). Rejected calls change nothing. "
+        "An accepted event is stored and answered at once with `accepted` (a duplicate of "
+        "one already stored with `duplicate`); the worker applies stored events within about "
+        "a second (docs/decisions/0006)."
     ),
     openapi_extra={
         "requestBody": {
@@ -181,7 +183,7 @@ def webhook(request: HttpRequest, provider: Path[str]) -> Any:
         logger.warning("webhook rejected", extra={"provider": provider, "reason": exc.reason})
         raise HttpError(400, f"Webhook rejected: {exc.reason}") from None
     try:
-        result = services.webhook_event_apply(provider=provider, event=event)
+        result = services.webhook_event_receive(provider=provider, event=event)
     except services.UnknownPayment:
         logger.warning(
             "webhook rejected", extra={"provider": provider, "reason": "unknown payment"}

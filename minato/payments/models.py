@@ -172,13 +172,17 @@ class Refund(models.Model):
 
 
 class ProviderEvent(models.Model):
-    """A webhook event we accepted (signature and timestamp good), kept so a duplicate is
-    recognised and the outcome can be traced. Rejected webhooks are only logged."""
+    """A webhook event we accepted (signature, timestamp, payment and amount good): the
+    endpoint stores it and answers at once; the worker applies stored events in batches
+    (decision 0006). Kept so a duplicate is recognised and the outcome can be traced.
+    Rejected webhooks are only logged."""
 
     class Outcome(models.TextChoices):
+        PENDING = "pending", _("Waiting to be applied")
         APPLIED = "applied", _("Applied")
         IGNORED = "ignored", _("Already in that state or later")
         CONFLICT = "conflict", _("Contradicts a final state")
+        REJECTED = "rejected", _("Could not be applied")
 
     provider = models.CharField(max_length=20)
     event_id = models.CharField(max_length=100)
@@ -186,14 +190,24 @@ class ProviderEvent(models.Model):
     payment = models.ForeignKey(
         Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    # The verified event in the providers' common vocabulary (providers.base.Event).
+    payload = models.JSONField(default=dict, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["provider", "event_id"], name="provider_event_once")
+        ]
+        indexes = [
+            # The worker's batches: the few events still waiting, oldest first.
+            models.Index(
+                fields=["id"], condition=Q(outcome="pending"), name="provider_event_pending"
+            )
         ]
 
     def __str__(self) -> str:

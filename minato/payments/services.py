@@ -13,18 +13,19 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
+from dataclasses import asdict
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from minato.accounts import permissions
 from minato.core import audit
-from minato.notifications.services import notify
+from minato.notifications.services import notify, notify_many
 from minato.payments import providers
 from minato.payments.models import (
     FINAL_STATUSES,
@@ -99,14 +100,18 @@ def new_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
+def _audit_event(payment: Payment, action: str, changes: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "action": f"payments.{action}",
+        "obj": payment,
+        "subject_id": payment.payer_id,
+        "department_id": payment.department_id,
+        "changes": changes,
+    }
+
+
 def _audit(payment: Payment, action: str, changes: dict[str, Any]) -> None:
-    audit.record(
-        action=f"payments.{action}",
-        obj=payment,
-        subject_id=payment.payer_id,
-        department_id=payment.department_id,
-        changes=changes,
-    )
+    audit.record(**_audit_event(payment, action, changes))
 
 
 def _locked(payment_id: int) -> Payment:
@@ -335,25 +340,27 @@ def payment_cancel(*, payment: Payment, reason: str) -> Payment:
 # --- Applying what the provider says -------------------------------------------------------
 
 
-def _apply_state(current: Payment, state: PaymentState, *, source: str) -> str:
-    """Apply a provider state to a locked payment; return applied / ignored / conflict."""
+def _state_change(current: Payment, state: PaymentState) -> tuple[str, dict[str, Any], list[str]]:
+    """Decide what a provider state does to a locked payment: the outcome (applied /
+    ignored / conflict) and, when applied, the payment changed in memory, its snapshot from
+    before and the fields changed. Writes nothing."""
     if state.amount_yen is not None and state.amount_yen != current.amount_yen:
         raise AmountMismatch(
             f"The provider reports {state.amount_yen} yen for a payment of {current.amount_yen}"
         )
     if state.status == "pending":
-        return ProviderEvent.Outcome.IGNORED
+        return ProviderEvent.Outcome.IGNORED, {}, []
     target = _FROM_PROVIDER[state.status]
     if current.status in FINAL_STATUSES:
         if current.status == target:
-            return ProviderEvent.Outcome.IGNORED
+            return ProviderEvent.Outcome.IGNORED, {}, []
         # A final state is never rewritten here: the settlement report shows the difference
         # for finance to resolve (paid at the provider but not here, or the reverse).
         logger.warning(
             "payment final state contradicted",
             extra={"payment_id": current.pk, "status": current.status, "reported": target},
         )
-        return ProviderEvent.Outcome.CONFLICT
+        return ProviderEvent.Outcome.CONFLICT, {}, []
     before = audit.snapshot(current, WATCHED)
     now = timezone.now()
     current.status = target
@@ -371,29 +378,41 @@ def _apply_state(current: Payment, state: PaymentState, *, source: str) -> str:
     else:
         current.failure_reason = state.failure_reason[:50]
         fields.append("failure_reason")
+    return ProviderEvent.Outcome.APPLIED, before, fields
+
+
+def _apply_state(current: Payment, state: PaymentState, *, source: str) -> str:
+    """Apply a provider state to a locked payment now; return applied / ignored / conflict."""
+    outcome, before, fields = _state_change(current, state)
+    if outcome != ProviderEvent.Outcome.APPLIED:
+        return outcome
     changes = _save(current, before, fields)
     changes["source"] = [None, source]
-    _audit(current, f"payment_{target}", changes)
-    if target == S.SUCCEEDED:
+    _audit(current, f"payment_{current.status}", changes)
+    if current.status == S.SUCCEEDED:
         _notify_paid(current)
-    return ProviderEvent.Outcome.APPLIED
+    return outcome
 
 
 def _notify_paid(payment: Payment) -> None:
-    if payment.payer is None:
-        return
-    notify(
-        recipient=payment.payer,
-        template_key="payments/payment_received",
-        context={
+    if payment.payer is not None:
+        notify(**_paid_message(payment))
+
+
+def _paid_message(payment: Payment) -> dict[str, Any]:
+    """The "payment received" message to the payer, as ``notify``'s arguments."""
+    return {
+        "recipient": payment.payer,
+        "template_key": "payments/payment_received",
+        "context": {
             "reference": payment.reference,
             "amount": f"{payment.amount_yen:,}",
             "description": payment.description,
             "receipt_url": settings.SITE_URL
             + reverse("payments:receipt", args=[payment.public_id]),
         },
-        reference=f"payments.payment:{payment.reference}",
-    )
+        "reference": f"payments.payment:{payment.reference}",
+    }
 
 
 def payment_refresh(*, payment: Payment, source: str = "return") -> Payment:
@@ -417,49 +436,198 @@ def payment_refresh(*, payment: Payment, source: str = "return") -> Payment:
     return current
 
 
-@transaction.atomic
-def webhook_event_apply(*, provider: str, event: Event) -> str:
-    """Apply one verified webhook event. A duplicate (same event id) changes nothing; an
-    unknown payment or a wrong amount raises, so nothing at all is written."""
-    payments = Payment.objects.select_for_update().filter(provider=provider)
+# --- Webhook events: stored by the endpoint, applied in batches by the worker (ADR 0006) -------
+
+
+def _refund_of_event(payment_id: int, event: Event, *, lock: bool) -> Refund | None:
+    refunds = Refund.objects.filter(payment_id=payment_id)
+    if lock:
+        refunds = refunds.select_for_update()
+    refund = refunds.filter(provider_reference=event.refund_reference).first()
+    ours = _uuid_or_none(event.refund_our_reference)
+    if refund is None and ours is not None:
+        # A refund whose request timed out: we never learnt the provider's id for it.
+        refund = refunds.filter(public_id=ours, provider_reference="").first()
+    return refund
+
+
+def _payment_of_event(provider: str, event: Event) -> int:
+    """The id of the payment an event is about, after the checks that reject the event
+    (unknown payment or refund, another amount). One indexed read; no lock."""
+    payments = Payment.objects.filter(provider=provider)
     if event.provider_reference:
         payments = payments.filter(provider_reference=event.provider_reference)
     elif event.transaction_id:
         payments = payments.filter(provider_transaction_id=event.transaction_id)
     else:
         raise UnknownPayment("The event names no payment")
-    payment = payments.first()
-    if payment is None:
+    found = payments.values_list("pk", "amount_yen").first()
+    if found is None:
         raise UnknownPayment(f"No payment for {provider} {event.provider_reference}")
-    if ProviderEvent.objects.filter(provider=provider, event_id=event.event_id).exists():
-        return "duplicate"
+    payment_id, amount_yen = found
     if event.kind == "payment":
         assert event.state is not None
-        outcome = _apply_state(payment, event.state, source="webhook")
+        if event.state.amount_yen is not None and event.state.amount_yen != amount_yen:
+            raise AmountMismatch(
+                f"The provider reports {event.state.amount_yen} yen for a payment of {amount_yen}"
+            )
     else:
-        outcome = _apply_refund_event(payment, event)
-    ProviderEvent.objects.create(
-        provider=provider,
-        event_id=event.event_id,
-        type=event.type,
-        payment=payment,
-        outcome=outcome,
+        refund = _refund_of_event(payment_id, event, lock=False)
+        if refund is None:
+            raise UnknownPayment(f"No refund {event.refund_reference}")
+        if event.refund_amount_yen is not None and event.refund_amount_yen != refund.amount_yen:
+            raise AmountMismatch("The provider reports a different refund amount")
+    return payment_id
+
+
+def _store_event(provider: str, event: Event, payment_id: int) -> bool:
+    """INSERT the event unless its id is already stored; True when it was new.
+
+    One statement (``ON CONFLICT DO NOTHING``): two deliveries of one event at the same
+    moment are settled by the unique index, not by a lock or a failed transaction."""
+    connection = connections[router.db_for_write(ProviderEvent)]
+    qn = connection.ops.quote_name
+    opts = ProviderEvent._meta
+    now = timezone.now()
+    values = {
+        "provider": provider,
+        "event_id": event.event_id[:100],
+        "type": event.type[:60],
+        "payment_id": payment_id,
+        "payload": asdict(event),
+        "outcome": ProviderEvent.Outcome.PENDING,
+        "error": "",
+        "created_at": now,
+        "updated_at": now,
+    }
+    fields = [cast(Any, opts.get_field(name)) for name in values]
+    params = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(fields, values.values(), strict=True)
+    ]
+    # The SQL is built from quoted column names only; values are parameters.
+    sql = (
+        f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({qn('provider')}, {qn('event_id')}) DO NOTHING RETURNING {qn('id')}"
     )
-    return str(outcome)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
+
+
+def webhook_event_receive(*, provider: str, event: Event) -> str:
+    """Check and store one verified webhook event for the worker to apply; return
+    ``accepted``, or ``duplicate`` for an event id already stored. An unknown payment or
+    refund, or another amount, raises and stores nothing."""
+    payment_id = _payment_of_event(provider, event)
+    return "accepted" if _store_event(provider, event, payment_id) else "duplicate"
+
+
+def _event_of(payload: dict[str, Any]) -> Event:
+    state = payload.get("state")
+    return Event(**{**payload, "state": PaymentState(**state) if state else None})
+
+
+class _PaymentWrites:
+    """What a batch of events changes, written at the end in a few statements: the payments
+    (one UPDATE), their audit events (one INSERT) and the "paid" messages (notify_many)."""
+
+    def __init__(self) -> None:
+        self.changed: list[tuple[Payment, dict[str, Any], list[str]]] = []
+
+    def add(self, payment: Payment, before: dict[str, Any], fields: list[str]) -> None:
+        self.changed.append((payment, before, fields))
+
+    def write(self, *, source: str) -> None:
+        if not self.changed:
+            return
+        now = timezone.now()
+        names = {"version", "updated_at"}
+        events, messages = [], []
+        for payment, before, fields in self.changed:
+            # The rows are locked (PostgreSQL) or the database is (SQLite's IMMEDIATE
+            # transactions), so the version check of _save is not needed; the bump is.
+            payment.version += 1
+            payment.updated_at = now
+            names.update(fields)
+            changes = audit.diff(before, audit.snapshot(payment, WATCHED), fields=WATCHED)
+            changes["source"] = [None, source]
+            events.append(_audit_event(payment, f"payment_{payment.status}", changes))
+            if payment.status == S.SUCCEEDED and payment.payer is not None:
+                messages.append(_paid_message(payment))
+        Payment.objects.bulk_update([p for p, _before, _fields in self.changed], sorted(names))
+        audit.record_many(events)
+        notify_many(messages)
+
+
+@transaction.atomic
+def _webhook_events_apply_batch(batch_size: int) -> int:
+    stored = list(
+        ProviderEvent.objects.select_for_update(skip_locked=True)
+        .filter(outcome=ProviderEvent.Outcome.PENDING)
+        .order_by("pk")[:batch_size]
+    )
+    if not stored:
+        return 0
+    # Locked in id order, so two workers (or a worker and a return page) never deadlock.
+    payments = {
+        payment.pk: payment
+        for payment in Payment.objects.select_for_update(of=("self",))
+        .select_related("payer__profile")
+        .filter(pk__in={row.payment_id for row in stored})
+        .order_by("pk")
+    }
+    writes = _PaymentWrites()
+    now = timezone.now()
+    for row in stored:
+        event = _event_of(row.payload)
+        payment = payments.get(row.payment_id or 0)
+        try:
+            if payment is None:
+                raise UnknownPayment("The payment no longer exists")
+            if event.kind == "payment":
+                assert event.state is not None
+                outcome, before, fields = _state_change(payment, event.state)
+                if outcome == ProviderEvent.Outcome.APPLIED:
+                    writes.add(payment, before, fields)
+            else:
+                with transaction.atomic():  # a refund event that fails leaves nothing behind
+                    outcome = _apply_refund_event(payment, event)
+        except PaymentError as exc:
+            logger.warning(
+                "webhook event not applied",
+                extra={"provider_event_id": row.pk, "reason": type(exc).__name__},
+            )
+            outcome, row.error = ProviderEvent.Outcome.REJECTED, str(exc)[:200]
+        row.outcome, row.applied_at, row.updated_at = outcome, now, now
+    writes.write(source="webhook")
+    ProviderEvent.objects.bulk_update(stored, ["outcome", "error", "applied_at", "updated_at"])
+    return len(stored)
+
+
+def webhook_events_apply(*, batch_size: int = 200) -> int:
+    """Apply the stored webhook events, oldest first, in batches of ``batch_size`` (each in
+    one transaction); return how many. Run by the worker every PAYMENTS_EVENTS_SECONDS.
+
+    Several workers may run it at once: each takes events the others have not locked. A
+    payment reached by two events of one batch is changed once (the second finds it final),
+    exactly as when the return page or the sweep got there first."""
+    applied = 0
+    while True:
+        done = _webhook_events_apply_batch(batch_size)
+        applied += done
+        if done < batch_size:
+            return applied
 
 
 def _apply_refund_event(payment: Payment, event: Event) -> str:
-    refunds = Refund.objects.select_for_update().filter(payment=payment)
-    refund = refunds.filter(provider_reference=event.refund_reference).first()
-    ours = _uuid_or_none(event.refund_our_reference)
-    if refund is None and ours is not None:
-        # A refund whose request timed out: we never learnt the provider's id for it.
-        refund = refunds.filter(public_id=ours, provider_reference="").first()
-        if refund is not None:
-            refund.provider_reference = event.refund_reference
-            refund.save(update_fields=["provider_reference", "updated_at"])
+    refund = _refund_of_event(payment.pk, event, lock=True)
     if refund is None:
         raise UnknownPayment(f"No refund {event.refund_reference}")
+    if not refund.provider_reference and event.refund_reference:
+        refund.provider_reference = event.refund_reference
+        refund.save(update_fields=["provider_reference", "updated_at"])
     if event.refund_amount_yen is not None and event.refund_amount_yen != refund.amount_yen:
         raise AmountMismatch("The provider reports a different refund amount")
     if event.refund_status is None or event.refund_status == "pending":

@@ -63,6 +63,28 @@ def test_record_is_one_statement() -> None:
 
 
 @pytest.mark.django_db
+def test_record_many_writes_several_events_in_one_statement_that_seal_like_any_other() -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    audit.record(action="test.before", object_type="test")
+    with CaptureQueriesContext(connection) as queries:
+        written = audit.record_many(
+            [{"action": "test.batch", "object_type": "test", "object_id": i} for i in range(5)]
+        )
+    assert len(queries) == 1
+    assert audit.record_many([]) == []
+    # each event got its own row id and provisional sequence, in the order given
+    assert len({event.pk for event in written}) == 5
+    assert [event.pk for event in written] == sorted(event.pk for event in written)
+    assert all(event.sequence >= PENDING_BASE for event in written)
+    stored = AuditEvent.objects.filter(action="test.batch").order_by("id")
+    assert [event.object_id for event in stored] == ["0", "1", "2", "3", "4"]
+    assert len({event.sequence for event in stored}) == 5
+    assert audit.seal() == 6
+    assert list(audit.verify_chain()) == []
+
+
+@pytest.mark.django_db
 def test_seal_chains_events_in_id_order_and_moves_the_head() -> None:
     pending = _events(3, sealed=False)
     assert audit.seal() == 3

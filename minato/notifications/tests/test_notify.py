@@ -101,3 +101,62 @@ def test_a_message_another_worker_is_sending_is_not_sent_twice(alice: User) -> N
         )
     Notification.objects.filter(pk=notification.pk).update(status=Notification.Status.SENDING)
     assert services.notification_deliver(notification_id=notification.pk) == "skipped"
+
+
+def test_notify_many_queues_each_message_as_notify_would_and_delivers_them(
+    alice: User, bob: User
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bob.profile.preferred_language = "en"
+    bob.profile.save()
+    message = {"template_key": "general/message", "context": {"title": "T", "message": "M"}}
+    with CaptureQueriesContext(connection) as queries:
+        queued = services.notify_many(
+            [{**message, "recipient": alice}, {**message, "recipient": bob}]
+        )
+    # one insert for the messages and one for their audit events, whatever their number
+    # (the tests' task backend then delivers at once, which writes more)
+    inserts = [q["sql"] for q in queries if q["sql"].startswith("INSERT")]
+    assert sum('"notifications_notification"' in sql for sql in inserts) == 1
+    assert sum("notifications.queued" in sql for sql in inserts) == 1
+    assert [n.language for n in queued] == ["ja", "en"]
+    assert (
+        AuditEvent.objects.filter(
+            action="notifications.queued", object_id__in=[str(n.pk) for n in queued]
+        ).count()
+        == 2
+    )
+    for notification in queued:
+        notification.refresh_from_db()
+        assert notification.status == Notification.Status.DELIVERED
+    assert sorted(m.to[0] for m in mail.outbox[-2:]) == sorted([alice.email, bob.email])
+    assert services.notify_many([]) == []
+
+
+def test_a_message_whose_delivery_crashes_gets_its_own_task(alice: User) -> None:
+    from minato.notifications import tasks
+
+    first, second = (
+        services.notify(
+            recipient=alice, template_key="general/message", context={"title": t, "message": t}
+        )
+        for t in ("one", "two")
+    )
+    Notification.objects.filter(pk__in=[first.pk, second.pk]).update(status="queued")
+    real = services.notification_deliver
+    crashed: list[int] = []
+
+    def deliver(*, notification_id: int) -> str:
+        if notification_id == first.pk and not crashed:
+            crashed.append(notification_id)
+            raise RuntimeError("database went away")
+        return real(notification_id=notification_id)
+
+    with mock.patch.object(services, "notification_deliver", deliver):
+        result = tasks.deliver_notifications.call([first.pk, second.pk])
+    # the crash did not stop the second message; the first was handed to its own task
+    assert result == "delivered: 1, requeued: 1"
+    first.refresh_from_db()
+    assert crashed == [first.pk] and first.status == Notification.Status.DELIVERED

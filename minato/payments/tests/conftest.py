@@ -59,7 +59,10 @@ class WebhookLog:
 
 @pytest.fixture
 def webhooks(monkeypatch: pytest.MonkeyPatch) -> WebhookLog:
-    """Send the sandbox's webhooks to the real endpoint with the test client."""
+    """Send the sandbox's webhooks to the real endpoint with the test client; the worker's
+    job then applies what the endpoint stored, as it would within a second."""
+    from minato.payments import services
+
     log = WebhookLog()
     client = Client()
 
@@ -71,6 +74,7 @@ def webhooks(monkeypatch: pytest.MonkeyPatch) -> WebhookLog:
             headers={sandbox.SIGNATURE_HEADER: headers[sandbox.SIGNATURE_HEADER]},
         )
         log.responses.append((response.status_code, response.json()))
+        services.webhook_events_apply()
         return response.status_code
 
     monkeypatch.setattr(sandbox, "post_webhook", post)

@@ -276,7 +276,7 @@ def test_a_webhook_for_a_final_payment_contradicting_it_changes_nothing(
 ) -> None:
     from minato.payments.providers.base import Event
 
-    outcome = services.webhook_event_apply(
+    received = services.webhook_event_receive(
         provider="sandbox",
         event=Event(
             event_id="evt_x",
@@ -286,7 +286,9 @@ def test_a_webhook_for_a_final_payment_contradicting_it_changes_nothing(
             state=PaymentState(status="failed", amount_yen=1200),
         ),
     )
-    assert outcome == ProviderEvent.Outcome.CONFLICT
+    assert received == "accepted"
+    assert services.webhook_events_apply() == 1
+    assert ProviderEvent.objects.get(event_id="evt_x").outcome == ProviderEvent.Outcome.CONFLICT
     paid.refresh_from_db()
     assert paid.status == Payment.Status.SUCCEEDED
 

@@ -247,7 +247,8 @@ def _completed(session_id: str, amount: int) -> dict[str, Any]:
 def test_a_signed_stripe_webhook_completes_the_payment(stub: StripeStub, payable: Payable) -> None:
     payment = services.payment_begin(payable=payable)
     response = _signed(_completed(payment.provider_reference, 1200))
-    assert response.json() == {"result": "applied"}
+    assert response.json() == {"result": "accepted"}
+    assert services.webhook_events_apply() == 1
     payment.refresh_from_db()
     assert (payment.status, payment.method) == ("succeeded", "card")
 
@@ -260,6 +261,7 @@ def test_stripe_webhooks_with_a_bad_signature_stale_time_or_wrong_amount_change_
     assert _signed(event, secret="whsec_wrong").status_code == 400
     assert _signed(event, at=int(time.time()) - 3600).status_code == 400
     assert _signed(_completed(payment.provider_reference, 100)).status_code == 409
+    assert services.webhook_events_apply() == 0  # nothing was stored
     payment.refresh_from_db()
     assert payment.status == Payment.Status.STARTED
 
@@ -308,7 +310,8 @@ def test_the_webhook_of_a_refund_whose_answer_was_lost_settles_it(
     )
     made = next(iter(stub.refunds.values()))
     event = {"id": "evt_r1", "object": "event", "type": "refund.updated", "data": {"object": made}}
-    assert _signed(event).json() == {"result": "applied"}
+    assert _signed(event).json() == {"result": "accepted"}
+    assert services.webhook_events_apply() == 1
     refund.refresh_from_db()
     assert (refund.status, refund.provider_reference) == ("succeeded", made["id"])
 

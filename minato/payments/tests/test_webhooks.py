@@ -106,10 +106,28 @@ def test_a_webhook_for_an_unknown_provider_is_404() -> None:
     )
 
 
+def test_an_accepted_webhook_is_stored_and_applied_by_the_worker(started: Payment) -> None:
+    # the endpoint answers at once; the payment changes when the worker applies the event
+    assert _post(_event(started, "payment.succeeded")).json() == {"result": "accepted"}
+    started.refresh_from_db()
+    assert started.status == Payment.Status.STARTED
+    stored = ProviderEvent.objects.get()
+    assert (stored.outcome, stored.payment_id) == ("pending", started.pk)
+    assert services.webhook_events_apply() == 1
+    started.refresh_from_db()
+    stored.refresh_from_db()
+    assert started.status == Payment.Status.SUCCEEDED
+    assert stored.outcome == "applied" and stored.applied_at is not None
+    assert services.webhook_events_apply() == 0  # nothing left waiting
+
+
 def test_a_duplicate_webhook_is_recognised_and_applied_once(started: Payment) -> None:
     event = _event(started, "payment.succeeded")
-    assert _post(event).json() == {"result": "applied"}
+    assert _post(event).json() == {"result": "accepted"}
     assert _post(event).json() == {"result": "duplicate"}
+    services.webhook_events_apply()
+    assert _post(event).json() == {"result": "duplicate"}  # also once it has been applied
+    services.webhook_events_apply()
     started.refresh_from_db()
     assert started.status == Payment.Status.SUCCEEDED
     assert (
@@ -147,9 +165,14 @@ def test_duplicated_and_out_of_order_events_end_in_the_right_state(
     # when its events arrive in any order, each any number of times (1–3)
     sent = [t for t in types for _ in range(data.draw(st.integers(1, 3)))]
     order = data.draw(st.permutations(sent))
+    # and the worker applies them in batches of any size (each batch one transaction)
+    batch_size = data.draw(st.integers(1, 4))
     for event_type in order:
         response = _post(_event(payment, event_type, id=f"evt_{payment.pk}_{event_type}"))
         assert response.status_code == 200
+        if data.draw(st.booleans()):
+            services.webhook_events_apply(batch_size=batch_size)
+    services.webhook_events_apply(batch_size=batch_size)
     # then it ends in the one final state, applied once
     payment.refresh_from_db()
     assert payment.status == FINAL_OF[outcome]
@@ -167,3 +190,89 @@ def test_sandbox_webhooks_are_refused_when_the_sandbox_is_turned_off(
     settings.PAYMENTS_SANDBOX_ENABLED = False
     assert _post(_event(started, "payment.succeeded")).status_code == 400
     _unchanged(started)
+
+
+def test_a_refund_event_for_an_unknown_refund_is_rejected(started: Payment) -> None:
+    event = _event(started, "refund.succeeded", refund_id="sbx_re_nobody", refund_amount_yen=1)
+    assert _post(event).status_code == 404
+    _unchanged(started)
+
+
+def test_a_stored_event_that_can_no_longer_be_applied_is_marked_rejected(
+    started: Payment,
+) -> None:
+    assert _post(_event(started, "payment.succeeded")).json() == {"result": "accepted"}
+    ProviderEvent.objects.update(payment=None)  # as if the payment had gone meanwhile
+    assert services.webhook_events_apply() == 1
+    stored = ProviderEvent.objects.get()
+    assert stored.outcome == ProviderEvent.Outcome.REJECTED and stored.error
+    started.refresh_from_db()
+    assert started.status == Payment.Status.STARTED
+
+
+def test_a_batch_applies_many_payments_in_a_few_statements(
+    catalogue: dict[str, Any], alice: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from minato.payments.payables import for_payer
+    from minato.payments.tests.conftest import make_application
+
+    payments = []
+    for n in range(6):
+        make_application(
+            catalogue["sodai"], alice, reference=f"BATCH00{n}", fee_yen=400, status="submitted"
+        )
+        payable = for_payer("procedures.application", f"BATCH00{n}", alice)
+        assert payable is not None
+        payments.append(services.payment_begin(payable=payable))
+    for payment in payments:
+        assert _post(_event(payment, "payment.succeeded")).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert services.webhook_events_apply(batch_size=10) == 6
+    # events, payments, the payments' update, their audit events, the notifications and their
+    # audit events, the events' update: the same count for 6 events as for 600 (the tests'
+    # task backend then delivers each message at once, which is not counted here)
+    ours = [
+        q["sql"]
+        for q in queries
+        if '"payments_' in q["sql"]
+        or "payments.payment_" in q["sql"]
+        or "notifications.queued" in q["sql"]
+        or '"notifications_notification" ("' in q["sql"]
+    ]
+    assert 5 <= len(ours) <= 7, ours
+    for payment in payments:
+        payment.refresh_from_db()
+        assert payment.status == Payment.Status.SUCCEEDED and payment.version == 3
+    assert AuditEvent.objects.filter(action="payments.payment_succeeded").count() == len(payments)
+
+
+def test_the_worker_runs_the_configured_periodic_jobs(settings: Any) -> None:
+    import threading
+
+    from minato.core import periodic
+
+    assert "minato.payments.services.webhook_events_apply" in settings.PERIODIC_JOBS
+    settings.PERIODIC_JOBS = {
+        "minato.payments.services.webhook_events_apply": 0.5,
+        "minato.core.audit.seal_waiting": 0,  # turned off
+    }
+    jobs = periodic.configured_jobs()
+    assert [(name, interval) for name, _job, interval in jobs] == [
+        ("minato.payments.services.webhook_events_apply", 0.5)
+    ]
+    # a failing round is logged and the loop goes on until told to stop
+    stop = threading.Event()
+    calls: list[int] = []
+
+    def flaky() -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database restarting")
+        if len(calls) == 3:
+            stop.set()
+        return 2
+
+    assert periodic.run_every("flaky", flaky, 0, stop) == 4

@@ -6,17 +6,14 @@ without workers, and for the benchmark.
 
 from __future__ import annotations
 
-import logging
 import signal
 import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
 
-from minato.core.audit import seal
-
-logger = logging.getLogger(__name__)
+from minato.core import periodic
+from minato.core.audit import seal, seal_waiting
 
 
 class Command(BaseCommand):
@@ -39,13 +36,5 @@ class Command(BaseCommand):
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
-        total = 0
-        while not stop.is_set():
-            close_old_connections()  # honour CONN_MAX_AGE and health checks
-            try:
-                total += seal(wait=False)
-            except Exception:  # a busy or restarting database must not end the loop
-                logger.exception("Sealing audit events failed")
-                close_old_connections()
-            stop.wait(interval)
+        total = periodic.run_every("audit_seal", seal_waiting, interval, stop)
         self.stdout.write(f"Sealed {total} event(s)")

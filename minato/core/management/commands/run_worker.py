@@ -3,10 +3,9 @@
 The heartbeat comes from a small thread while the worker loop runs; the row also counts
 the tasks this process finished, so a stuck worker shows a heartbeat but no progress. The
 same thread runs the hourly housekeeping (expired idempotency records, dead heartbeats).
-A second thread seals pending audit events every AUDIT_SEAL_SECONDS (default 1; 0 turns it
-off), so events join the hash chain about a second after their transaction commits
-(decision 0005). Several workers may run it: one seals, the others find the lock taken and
-skip that round.
+Other threads run the PERIODIC_JOBS (``minato.core.periodic``): sealing audit events every
+AUDIT_SEAL_SECONDS, so they join the hash chain about a second after their transaction
+commits (decision 0005), and applying stored payment webhook events (decision 0006).
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
-from minato.core.audit import seal
+from minato.core import periodic
 from minato.core.housekeeping import run_housekeeping
 from minato.core.models import WorkerHeartbeat
 
@@ -74,17 +73,6 @@ def _beat(worker_id: str, stop: threading.Event) -> None:
     connection.close()
 
 
-def _seal_loop(interval: float, stop: threading.Event) -> None:
-    while not stop.wait(interval):
-        close_old_connections()  # honour CONN_MAX_AGE and health checks in this thread
-        try:
-            seal(wait=False)
-        except Exception:  # a busy database must not kill the sealer thread
-            logger.exception("Sealing audit events failed")
-            close_old_connections()
-    connection.close()
-
-
 class Command(DbWorkerCommand):
     help = "Run the background task worker (django-tasks-db) with a readiness heartbeat."
 
@@ -94,11 +82,7 @@ class Command(DbWorkerCommand):
         stop = threading.Event()
         beat = threading.Thread(target=_beat, args=(worker_id, stop), daemon=True)
         beat.start()
-        seal_every = float(getattr(settings, "AUDIT_SEAL_SECONDS", 1.0))
-        sealer = None
-        if seal_every > 0:
-            sealer = threading.Thread(target=_seal_loop, args=(seal_every, stop), daemon=True)
-            sealer.start()
+        jobs = periodic.start_threads(stop)
         import django_tasks_db.management.commands.db_worker as db_worker
 
         original = db_worker.Worker
@@ -109,6 +93,6 @@ class Command(DbWorkerCommand):
             db_worker.Worker = original  # type: ignore[misc]
             stop.set()
             beat.join(timeout=5)
-            if sealer is not None:
-                sealer.join(timeout=5)
+            for job in jobs:
+                job.join(timeout=5)
             WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()

@@ -1,0 +1,57 @@
+"""Work the worker does every few seconds beside its tasks: a thread per job, each calling a
+function that finishes what is waiting and returns how many it did.
+
+The jobs come from the PERIODIC_JOBS setting ({dotted path: seconds}; 0 turns one off), so
+an app adds its own without the worker knowing it: sealing audit events (decision 0005) and
+applying stored payment webhook events (decision 0006). Several workers may run the same
+job: the jobs lock what they take, so they share the work or skip a round.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+def configured_jobs() -> list[tuple[str, Callable[[], int], float]]:
+    jobs = getattr(settings, "PERIODIC_JOBS", {})
+    return [
+        (path, import_string(path), float(seconds))
+        for path, seconds in jobs.items()
+        if float(seconds) > 0
+    ]
+
+
+def run_every(name: str, job: Callable[[], int], interval: float, stop: threading.Event) -> int:
+    """Call ``job`` every ``interval`` seconds until ``stop`` is set; return the total done.
+    A failing call is logged and the loop goes on: a busy or restarting database must not
+    end it."""
+    total = 0
+    while not stop.is_set():
+        close_old_connections()  # honour CONN_MAX_AGE and health checks in this thread
+        try:
+            total += job()
+        except Exception:
+            logger.exception("Periodic job failed", extra={"job": name})
+            close_old_connections()
+        stop.wait(interval)
+    connection.close()
+    return total
+
+
+def start_threads(stop: threading.Event) -> list[threading.Thread]:
+    threads = []
+    for name, job, interval in configured_jobs():
+        thread = threading.Thread(
+            target=run_every, args=(name, job, interval, stop), name=name, daemon=True
+        )
+        thread.start()
+        threads.append(thread)
+    return threads
