@@ -9,7 +9,9 @@ current time) through Django's test client against the bench database, and print
 - the SQL statements of one request, numbered, with their time (``--show-sql``);
 - the statements grouped by table and kind;
 - wall and CPU time per request over ``--repeat`` requests (after one warm-up), and, with
-  ``--cprofile FILE``, a cProfile of those requests (read it with ``python -m pstats``).
+  ``--cprofile FILE``, a cProfile of those requests (read it with ``python -m pstats``);
+- for ``webhook``, then the worker's part: statements and time per event to apply the
+  events those requests stored (``webhook_events_apply``, decision 0006).
 
 Bench data only (submissions add applications to the bench database); it refuses to run
 without ``BENCHMARK_ENDPOINTS=true`` and PostgreSQL, like ``seed_applications.py``::
@@ -110,7 +112,7 @@ def main() -> int:
                 content_type="application/json",
                 headers={SIGNATURE_HEADER: signature},
             )
-            if response.status_code != 200 or response.json().get("result") != "applied":
+            if response.status_code != 200 or response.json().get("result") != "accepted":
                 print(response.status_code, response.content[:200], file=sys.stderr)
                 return 0
             return 200
@@ -153,6 +155,19 @@ def main() -> int:
         f"{args.repeat} requests: {1000 * wall / args.repeat:.1f} ms wall, "
         f"{1000 * cpu / args.repeat:.1f} ms Python CPU per request (one process, no concurrency)"
     )
+    if args.scenario == "webhook":
+        # The worker's part (decision 0006): apply the events those requests stored.
+        from minato.payments.services import webhook_events_apply
+
+        wall0, cpu0 = time.perf_counter(), time.process_time()
+        with CaptureQueriesContext(connection) as queries:
+            applied = webhook_events_apply()
+        wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+        print(
+            f"applying {applied} stored events: {len(queries)} SQL statements, "
+            f"{1000 * wall / max(applied, 1):.2f} ms wall, "
+            f"{1000 * cpu / max(applied, 1):.2f} ms Python CPU per event (batches of 200)"
+        )
     return 0
 
 
