@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minato.accounts import permissions
-from minato.core import audit
+from minato.core import audit, bulk
 from minato.notifications.services import notify, notify_many
 from minato.payments import providers
 from minato.payments.models import (
@@ -531,7 +531,8 @@ def _event_of(payload: dict[str, Any]) -> Event:
 
 class _PaymentWrites:
     """What a batch of events changes, written at the end in a few statements: the payments
-    (one UPDATE), their audit events (one INSERT) and the "paid" messages (notify_many)."""
+    (one UPDATE for all rows), their audit events (one INSERT) and the "paid" messages
+    (notify_many)."""
 
     def __init__(self) -> None:
         self.changed: list[tuple[Payment, dict[str, Any], list[str]]] = []
@@ -556,7 +557,7 @@ class _PaymentWrites:
             events.append(_audit_event(payment, f"payment_{payment.status}", changes))
             if payment.status == S.SUCCEEDED and payment.payer is not None:
                 messages.append(_paid_message(payment))
-        Payment.objects.bulk_update([p for p, _before, _fields in self.changed], sorted(names))
+        bulk.update_rows([p for p, _before, _fields in self.changed], sorted(names))
         audit.record_many(events)
         notify_many(messages)
 
@@ -602,7 +603,7 @@ def _webhook_events_apply_batch(batch_size: int) -> int:
             outcome, row.error = ProviderEvent.Outcome.REJECTED, str(exc)[:200]
         row.outcome, row.applied_at, row.updated_at = outcome, now, now
     writes.write(source="webhook")
-    ProviderEvent.objects.bulk_update(stored, ["outcome", "error", "applied_at", "updated_at"])
+    bulk.update_rows(stored, ["outcome", "error", "applied_at", "updated_at"])
     return len(stored)
 
 

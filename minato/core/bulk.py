@@ -1,0 +1,39 @@
+"""Writing many rows at once, for work done in batches.
+
+Django's ``bulk_update`` builds one ``CASE WHEN id = … THEN …`` expression per field and row;
+for a batch of a few hundred rows building it costs more CPU than the database spends on the
+update (measured on the payment webhook batches: 3.5 of 4.6 s). ``update_rows`` sends one
+parameterised ``UPDATE … WHERE id = %s`` for all rows with ``executemany`` instead: the
+statement is built once, and psycopg pipelines the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from django.db import connections, models, router
+
+
+def update_rows(objects: Sequence[models.Model], field_names: Sequence[str]) -> None:
+    """Write ``field_names`` of each object (all of one model, already saved) by primary key.
+
+    Like ``bulk_update``: no signals, no ``auto_now``; values go through each field's
+    ``get_db_prep_save`` as in ``save()``."""
+    if not objects:
+        return
+    model = type(objects[0])
+    connection = connections[router.db_for_write(model)]
+    opts = model._meta
+    qn = connection.ops.quote_name
+    fields = [cast(models.Field[Any, Any], opts.get_field(name)) for name in field_names]
+    assignments = ", ".join(f"{qn(field.column)} = %s" for field in fields)
+    # The SQL is built from quoted column names only; values are parameters.
+    sql = f"UPDATE {qn(opts.db_table)} SET {assignments} WHERE {qn(opts.pk.column)} = %s"  # noqa: S608
+    rows = [
+        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields]
+        + [obj.pk]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
