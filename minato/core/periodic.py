@@ -4,7 +4,7 @@ function that finishes what is waiting and returns how many it did.
 The jobs come from the PERIODIC_JOBS setting ({dotted path: seconds}; 0 turns one off), so
 an app adds its own without the worker knowing it: sealing audit events (decision 0005) and
 applying stored payment webhook events (decision 0006). Several workers may run the same
-job: the jobs lock what they take, so they share the work or skip a round.
+job: each job takes a lock, so one worker does a round and the others skip it.
 """
 
 from __future__ import annotations

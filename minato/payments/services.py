@@ -562,16 +562,34 @@ class _PaymentWrites:
         notify_many(messages)
 
 
+# Held by the one worker applying events at a time (PostgreSQL; SQLite has one writer anyway).
+_APPLIER_LOCK = 0x6D6E7470  # "mntp"
+
+
+def _applier_lock_taken() -> bool:
+    """Take the transaction's applier lock, or say another worker holds it. One applier at a
+    time keeps a payment's events in the order they arrived, even across batches."""
+    connection = connections[router.db_for_write(ProviderEvent)]
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_APPLIER_LOCK])
+        row = cursor.fetchone()
+    return not (row and row[0])
+
+
 @transaction.atomic
 def _webhook_events_apply_batch(batch_size: int) -> int:
+    if _applier_lock_taken():
+        return 0
     stored = list(
-        ProviderEvent.objects.select_for_update(skip_locked=True)
-        .filter(outcome=ProviderEvent.Outcome.PENDING)
-        .order_by("pk")[:batch_size]
+        ProviderEvent.objects.filter(outcome=ProviderEvent.Outcome.PENDING).order_by("pk")[
+            :batch_size
+        ]
     )
     if not stored:
         return 0
-    # Locked in id order, so two workers (or a worker and a return page) never deadlock.
+    # Locked in id order, as a return page or the sweep lock one: no deadlock.
     payments = {
         payment.pk: payment
         for payment in Payment.objects.select_for_update(of=("self",))
@@ -611,9 +629,10 @@ def webhook_events_apply(*, batch_size: int = 200) -> int:
     """Apply the stored webhook events, oldest first, in batches of ``batch_size`` (each in
     one transaction); return how many. Run by the worker every PAYMENTS_EVENTS_SECONDS.
 
-    Several workers may run it at once: each takes events the others have not locked. A
-    payment reached by two events of one batch is changed once (the second finds it final),
-    exactly as when the return page or the sweep got there first."""
+    Every worker runs it; one at a time applies (the others find the applier lock taken and
+    skip the round), so events are applied in the order they were stored. A payment reached
+    by two events is changed once (the second finds it final), exactly as when the return
+    page or the sweep got there first."""
     applied = 0
     while True:
         done = _webhook_events_apply_batch(batch_size)

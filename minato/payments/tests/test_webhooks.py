@@ -276,3 +276,64 @@ def test_the_worker_runs_the_configured_periodic_jobs(settings: Any) -> None:
         return 2
 
     assert periodic.run_every("flaky", flaky, 0, stop) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql",
+    reason="needs concurrent workers (row and advisory locks)",
+)
+def test_two_workers_applying_at_once_apply_each_payment_once(
+    catalogue: dict[str, Any], alice: Any
+) -> None:
+    import threading
+
+    from django.db import connections
+
+    from minato.payments.payables import for_payer
+    from minato.payments.tests.conftest import make_application
+
+    payments = []
+    for n in range(12):
+        make_application(
+            catalogue["sodai"], alice, reference=f"RACE00{n:02d}", fee_yen=400, status="submitted"
+        )
+        payable = for_payer("procedures.application", f"RACE00{n:02d}", alice)
+        assert payable is not None
+        payments.append(services.payment_begin(payable=payable))
+    # each payment gets its success twice under different event ids, and a decline after it
+    for payment in payments:
+        for event in (
+            _event(payment, "payment.succeeded", id=f"a_{payment.pk}"),
+            _event(payment, "payment.succeeded", id=f"b_{payment.pk}"),
+            _event(payment, "payment.declined", id=f"c_{payment.pk}"),
+        ):
+            assert _post(event).status_code == 200
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def worker() -> None:
+        try:
+            start.wait()
+            while services.webhook_events_apply(batch_size=5):
+                pass
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert not ProviderEvent.objects.filter(outcome="pending").exists()
+    # one worker applied at a time, in arrival order: each success first, then the decline
+    # that contradicts it
+    for payment in payments:
+        payment.refresh_from_db()
+        assert payment.status == Payment.Status.SUCCEEDED
+    assert AuditEvent.objects.filter(action="payments.payment_succeeded").count() == 12
+    outcomes = sorted(ProviderEvent.objects.values_list("outcome", flat=True))
+    assert outcomes.count("applied") == 12 and outcomes.count("conflict") == 12
