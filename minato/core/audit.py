@@ -171,6 +171,8 @@ def _event(
     department_id: int | None = None,
     actor_id: int | None = None,
     actor_label: str | None = None,
+    request_id: str | None = None,
+    ip: str | None = None,
 ) -> AuditEvent:
     ctx = context.current()
     if obj is not None:
@@ -188,8 +190,8 @@ def _event(
         subject_id=subject_id,
         department_id=department_id if department_id is not None else ctx.department_id,
         changes=_json_safe(dict(changes or {})),
-        request_id=ctx.request_id,
-        ip=ctx.ip,
+        request_id=ctx.request_id if request_id is None else request_id,
+        ip=ctx.ip if ip is None else ip,
         prev_hash="",
         hash="",
     )
@@ -232,7 +234,8 @@ def record(
 
 def record_many(events: list[dict[str, Any]]) -> list[AuditEvent]:
     """Write several events in one statement (for work done in batches); each dict holds
-    ``record``'s keyword arguments. The same rules as ``record`` apply."""
+    ``record``'s keyword arguments, plus ``request_id`` and ``ip`` for work done later on
+    behalf of a request (a stored webhook). The same rules as ``record`` apply."""
     built = [_event(**kwargs) for kwargs in events]
     if built:
         _insert_unsealed(built)

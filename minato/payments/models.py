@@ -193,7 +193,13 @@ class ProviderEvent(models.Model):
     # The verified event in the providers' common vocabulary (providers.base.Event).
     payload = models.JSONField(default=dict, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    # Failed applications other than the payment rules (a bug, a constraint): after
+    # MAX_ATTEMPTS the event is rejected, so it never blocks the events behind it.
+    attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=200, blank=True)
+    # The webhook request that delivered it, for the audit events written when it is applied.
+    request_id = models.CharField(max_length=64, blank=True)
+    ip = models.CharField(max_length=45, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

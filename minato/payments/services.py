@@ -19,12 +19,13 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from minato.accounts import permissions
 from minato.core import audit, bulk
+from minato.core.context import current as current_context
 from minato.notifications.services import notify, notify_many
 from minato.payments import providers
 from minato.payments.models import (
@@ -489,6 +490,7 @@ def _store_event(provider: str, event: Event, payment_id: int) -> bool:
     qn = connection.ops.quote_name
     opts = ProviderEvent._meta
     now = timezone.now()
+    ctx = current_context()
     values = {
         "provider": provider,
         "event_id": event.event_id[:100],
@@ -496,7 +498,10 @@ def _store_event(provider: str, event: Event, payment_id: int) -> bool:
         "payment_id": payment_id,
         "payload": asdict(event),
         "outcome": ProviderEvent.Outcome.PENDING,
+        "attempts": 0,
         "error": "",
+        "request_id": ctx.request_id[:64],
+        "ip": ctx.ip[:45],
         "created_at": now,
         "updated_at": now,
     }
@@ -535,10 +540,12 @@ class _PaymentWrites:
     (notify_many)."""
 
     def __init__(self) -> None:
-        self.changed: list[tuple[Payment, dict[str, Any], list[str]]] = []
+        self.changed: list[tuple[Payment, dict[str, Any], list[str], ProviderEvent]] = []
 
-    def add(self, payment: Payment, before: dict[str, Any], fields: list[str]) -> None:
-        self.changed.append((payment, before, fields))
+    def add(
+        self, payment: Payment, before: dict[str, Any], fields: list[str], row: ProviderEvent
+    ) -> None:
+        self.changed.append((payment, before, fields, row))
 
     def write(self, *, source: str) -> None:
         if not self.changed:
@@ -546,7 +553,7 @@ class _PaymentWrites:
         now = timezone.now()
         names = {"version", "updated_at"}
         events, messages = [], []
-        for payment, before, fields in self.changed:
+        for payment, before, fields, row in self.changed:
             # The rows are locked (PostgreSQL) or the database is (SQLite's IMMEDIATE
             # transactions), so the version check of _save is not needed; the bump is.
             payment.version += 1
@@ -554,10 +561,18 @@ class _PaymentWrites:
             names.update(fields)
             changes = audit.diff(before, audit.snapshot(payment, WATCHED), fields=WATCHED)
             changes["source"] = [None, source]
-            events.append(_audit_event(payment, f"payment_{payment.status}", changes))
+            # Traced to the webhook request that delivered the event, as when it was applied
+            # in that request.
+            events.append(
+                {
+                    **_audit_event(payment, f"payment_{payment.status}", changes),
+                    "request_id": row.request_id,
+                    "ip": row.ip,
+                }
+            )
             if payment.status == S.SUCCEEDED and payment.payer is not None:
                 messages.append(_paid_message(payment))
-        bulk.update_rows([p for p, _before, _fields in self.changed], sorted(names))
+        bulk.update_rows([change[0] for change in self.changed], sorted(names))
         audit.record_many(events)
         notify_many(messages)
 
@@ -578,15 +593,18 @@ def _applier_lock_taken() -> bool:
     return not (row and row[0])
 
 
+def _pending_events() -> QuerySet[ProviderEvent]:
+    return ProviderEvent.objects.filter(outcome=ProviderEvent.Outcome.PENDING).order_by("pk")
+
+
 @transaction.atomic
-def _webhook_events_apply_batch(batch_size: int) -> int:
+def _webhook_events_apply_batch(batch_size: int, *, event_id: int | None = None) -> int:
     if _applier_lock_taken():
         return 0
-    stored = list(
-        ProviderEvent.objects.filter(outcome=ProviderEvent.Outcome.PENDING).order_by("pk")[
-            :batch_size
-        ]
-    )
+    pending = _pending_events()
+    if event_id is not None:
+        pending = pending.filter(pk=event_id)
+    stored = list(pending[:batch_size])
     if not stored:
         return 0
     # Locked in id order, as a return page or the sweep lock one: no deadlock.
@@ -600,16 +618,16 @@ def _webhook_events_apply_batch(batch_size: int) -> int:
     writes = _PaymentWrites()
     now = timezone.now()
     for row in stored:
-        event = _event_of(row.payload)
         payment = payments.get(row.payment_id or 0)
         try:
+            event = _event_of(row.payload)
             if payment is None:
                 raise UnknownPayment("The payment no longer exists")
             if event.kind == "payment":
                 assert event.state is not None
                 outcome, before, fields = _state_change(payment, event.state)
                 if outcome == ProviderEvent.Outcome.APPLIED:
-                    writes.add(payment, before, fields)
+                    writes.add(payment, before, fields, row)
             else:
                 with transaction.atomic():  # a refund event that fails leaves nothing behind
                     outcome = _apply_refund_event(payment, event)
@@ -625,17 +643,54 @@ def _webhook_events_apply_batch(batch_size: int) -> int:
     return len(stored)
 
 
+MAX_EVENT_ATTEMPTS = 5
+
+
+def _webhook_events_apply_one_by_one(batch_size: int) -> int:
+    """After a batch failed on something other than the payment rules (a bug, a constraint):
+    apply its events one at a time, so the others go through; the one that fails is counted
+    and, after MAX_EVENT_ATTEMPTS rounds, rejected, so it never blocks the queue. An error
+    that also stops the counting (the database gone) changes nothing: the next round retries.
+    """
+    applied = 0
+    for event_id in list(_pending_events().values_list("pk", flat=True)[:batch_size]):
+        try:
+            applied += _webhook_events_apply_batch(1, event_id=event_id)
+        except Exception as exc:
+            logger.exception("webhook event failed", extra={"provider_event_id": event_id})
+            with transaction.atomic():
+                row = _pending_events().select_for_update().filter(pk=event_id).first()
+                if row is None:
+                    continue
+                row.attempts += 1
+                row.error = f"{type(exc).__name__} (attempt {row.attempts})"[:200]
+                fields = ["attempts", "error", "updated_at"]
+                if row.attempts >= MAX_EVENT_ATTEMPTS:
+                    row.outcome, row.applied_at = ProviderEvent.Outcome.REJECTED, timezone.now()
+                    fields += ["outcome", "applied_at"]
+                row.save(update_fields=fields)
+    return applied
+
+
 def webhook_events_apply(*, batch_size: int = 200) -> int:
     """Apply the stored webhook events, oldest first, in batches of ``batch_size`` (each in
     one transaction); return how many. Run by the worker every PAYMENTS_EVENTS_SECONDS.
 
-    Every worker runs it; one at a time applies (the others find the applier lock taken and
-    skip the round), so events are applied in the order they were stored. A payment reached
+    Every worker runs it; on PostgreSQL one at a time applies (the others find the applier
+    lock taken and skip the round; on SQLite they wait for the writer lock), so events are
+    applied in id order, which is the order they were stored except for requests committing
+    at the same instant. A payment reached
     by two events is changed once (the second finds it final), exactly as when the return
     page or the sweep got there first."""
+    if not _pending_events().exists():  # the idle case: no write transaction (SQLite)
+        return 0
     applied = 0
     while True:
-        done = _webhook_events_apply_batch(batch_size)
+        try:
+            done = _webhook_events_apply_batch(batch_size)
+        except Exception:
+            logger.exception("webhook event batch failed; applying its events one by one")
+            return applied + _webhook_events_apply_one_by_one(batch_size)  # the rest next round
         applied += done
         if done < batch_size:
             return applied

@@ -160,3 +160,29 @@ def test_a_message_whose_delivery_crashes_gets_its_own_task(alice: User) -> None
     assert result == "delivered: 1, requeued: 1"
     first.refresh_from_db()
     assert crashed == [first.pk] and first.status == Notification.Status.DELIVERED
+
+
+def test_housekeeping_hands_messages_whose_task_was_lost_to_a_new_task(alice: User) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from minato.notifications import housekeeping
+
+    notification = services.notify(
+        recipient=alice, template_key="general/message", context={"title": "t", "message": "m"}
+    )
+    # as if its worker died before delivering it: still queued, 20 minutes later
+    Notification.objects.filter(pk=notification.pk).update(
+        status="queued", created_at=timezone.now() - timedelta(minutes=20)
+    )
+    fresh = services.notify(
+        recipient=alice, template_key="general/message", context={"title": "u", "message": "n"}
+    )
+    Notification.objects.filter(pk=fresh.pk).update(status="queued")  # its task may yet run
+    sent = len(mail.outbox)
+    assert housekeeping.run() == {"notifications_requeued": 1}
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.DELIVERED
+    assert len(mail.outbox) == sent + 1
+    assert housekeeping.requeue_lost_deliveries() == 0
