@@ -5,8 +5,9 @@ page refuses is also refused through /api/v1.
 
 Composite questions use several form fields named ``<question>__<part>``: a ``name`` has
 its four parts (NAME_PARTS), a repeatable ``group`` has ``<group>__count`` and
-``<group>__<n>__<child>`` for each item. Questions hidden by ``show_if`` get no field at
-all, and their answers are dropped.
+``<group>__<n>__<child>`` for each item (a name in a group:
+``<group>__<n>__<child>__<part>``). Questions hidden by ``show_if`` get no field at all, and
+their answers are dropped.
 """
 
 from __future__ import annotations
@@ -224,21 +225,22 @@ def _field(question: Question, language: str, *, required: bool | None = None) -
 
 
 @dataclass
-class GroupLayout:
-    question: Question
-    label: str
-    items: list[list[forms.BoundField]] = field(default_factory=list)
-    can_add: bool = True
-    kind: str = "group"
-
-
-@dataclass
 class NameLayout:
     question: Question
     label: str
     help: str
     fields: list[forms.BoundField]
     kind: str = "name"
+
+
+@dataclass
+class GroupLayout:
+    question: Question
+    label: str
+    # Per item, its questions: a bound field, or a NameLayout for a name's four parts.
+    items: list[list[forms.BoundField | NameLayout]] = field(default_factory=list)
+    can_add: bool = True
+    kind: str = "group"
 
 
 def group_count(question: Question, data: Any, initial: Any) -> int:
@@ -280,7 +282,7 @@ class PageForm(AccessibleForm):
         self.group_counts: dict[str, int] = {}
         for question in self.questions:
             if question.type == "name":
-                self._add_name_fields(question, initial.get(question.id))
+                self._add_name_fields(question, question.id, initial.get(question.id))
             elif question.type == "group":
                 self._add_group_fields(question, initial.get(question.id))
             else:
@@ -292,10 +294,12 @@ class PageForm(AccessibleForm):
             if form_field.help_text:
                 self._describe(name, form_field, f"{self.auto_id_for(name)}_hint")
 
-    def _add_name_fields(self, question: Question, saved: Any) -> None:
+    def _add_name_fields(self, question: Question, prefix: str, saved: Any) -> None:
+        """The four parts of a name, as fields ``<prefix>__<part>``; ``prefix`` is the
+        question's id, or ``<group>__<n>__<child>`` for a name in a group item."""
         saved = saved if isinstance(saved, dict) else {}
         for part in NAME_PARTS:
-            name = f"{question.id}{SEP}{part}"
+            name = f"{prefix}{SEP}{part}"
             if part.endswith("_kana"):
                 self.fields[name] = KanaField(
                     label=NAME_PART_LABELS[part],
@@ -326,6 +330,9 @@ class PageForm(AccessibleForm):
             item = items[index] if index < len(items) and isinstance(items[index], dict) else {}
             for child in question.questions:
                 name = f"{question.id}{SEP}{index}{SEP}{child.id}"
+                if child.type == "name":
+                    self._add_name_fields(child, name, item.get(child.id))
+                    continue
                 self.fields[name] = _field(child, self.language)
                 self.initial.setdefault(name, item.get(child.id))
 
@@ -343,30 +350,35 @@ class PageForm(AccessibleForm):
         items: list[Any] = []
         for question in self.questions:
             if question.type == "name":
-                items.append(
-                    NameLayout(
-                        question=question,
-                        label=text_of(question.label, self.language),
-                        help=text_of(question.help, self.language),
-                        fields=[self[f"{question.id}{SEP}{part}"] for part in NAME_PARTS],
-                    )
-                )
+                items.append(self._name_layout(question, question.id))
             elif question.type == "group":
                 count = self.group_counts[question.id]
                 items.append(
                     GroupLayout(
                         question=question,
                         label=text_of(question.label, self.language),
-                        items=[
-                            [self[f"{question.id}{SEP}{i}{SEP}{c.id}"] for c in question.questions]
-                            for i in range(count)
-                        ],
+                        items=[self._item_layout(question, i) for i in range(count)],
                         can_add=count < question.max_items,
                     )
                 )
             else:
                 items.append(self[question.id])
         return items
+
+    def _item_layout(self, group: Question, index: int) -> list[forms.BoundField | NameLayout]:
+        fields: list[forms.BoundField | NameLayout] = []
+        for child in group.questions:
+            name = f"{group.id}{SEP}{index}{SEP}{child.id}"
+            fields.append(self._name_layout(child, name) if child.type == "name" else self[name])
+        return fields
+
+    def _name_layout(self, question: Question, prefix: str) -> NameLayout:
+        return NameLayout(
+            question=question,
+            label=text_of(question.label, self.language),
+            help=text_of(question.help, self.language),
+            fields=[self[f"{prefix}{SEP}{part}"] for part in NAME_PARTS],
+        )
 
     @property
     def is_multipart(self) -> bool:  # type: ignore[override]
@@ -376,7 +388,7 @@ class PageForm(AccessibleForm):
         cleaned = super().clean() or {}
         for question in self.questions:
             if question.type == "name":
-                self._clean_name(question, cleaned)
+                cleaned[question.id] = self._clean_name(question.id, cleaned)
             elif question.type == "group":
                 self._clean_group(question, cleaned)
             else:
@@ -416,9 +428,9 @@ class PageForm(AccessibleForm):
             return None
         return str(value)
 
-    def _clean_name(self, question: Question, cleaned: dict[str, Any]) -> None:
-        parts = {part: cleaned.pop(f"{question.id}{SEP}{part}", "") or "" for part in NAME_PARTS}
-        cleaned[question.id] = parts if any(parts.values()) else None
+    def _clean_name(self, prefix: str, cleaned: dict[str, Any]) -> dict[str, str] | None:
+        parts = {part: cleaned.pop(f"{prefix}{SEP}{part}", "") or "" for part in NAME_PARTS}
+        return parts if any(parts.values()) else None
 
     def _clean_group(self, question: Question, cleaned: dict[str, Any]) -> None:
         cleaned.pop(f"{question.id}{SEP}count", None)
@@ -427,6 +439,9 @@ class PageForm(AccessibleForm):
             item = {}
             for child in question.questions:
                 name = f"{question.id}{SEP}{index}{SEP}{child.id}"
+                if child.type == "name":
+                    item[child.id] = self._clean_name(name, cleaned)
+                    continue
                 item[child.id] = self._clean_value(child, name, cleaned)
                 cleaned.pop(name, None)
             items.append(item)
@@ -442,16 +457,22 @@ class PageForm(AccessibleForm):
 def raw_initial(page: Page, data: Any) -> dict[str, Any]:
     """What was posted, shaped as saved answers, to redisplay a page without checking it
     (after "add another" or "remove")."""
+
+    def typed(question: Question, name: str) -> Any:
+        if question.type == "name":
+            return {part: data.get(f"{name}{SEP}{part}") for part in NAME_PARTS}
+        return data.get(name)
+
     initial: dict[str, Any] = {}
     for question in page.questions:
         if question.type == "group":
             count = group_count(question, data, None)
             initial[question.id] = [
-                {c.id: data.get(f"{question.id}{SEP}{i}{SEP}{c.id}") for c in question.questions}
+                {c.id: typed(c, f"{question.id}{SEP}{i}{SEP}{c.id}") for c in question.questions}
                 for i in range(count)
             ]
         elif question.type == "name":
-            initial[question.id] = {p: data.get(f"{question.id}{SEP}{p}") for p in NAME_PARTS}
+            initial[question.id] = typed(question, question.id)
         elif question.type == "multichoice":
             initial[question.id] = data.getlist(question.id)
         elif question.type != "file":
@@ -590,6 +611,13 @@ def _scalar(question: Question, value: Any) -> Any:
     return str(value)
 
 
+def _name_form_data(prefix: str, value: Any, form_data: dict[str, Any]) -> None:
+    if isinstance(value, dict):
+        for part in NAME_PARTS:
+            if value.get(part) is not None:
+                form_data[f"{prefix}{SEP}{part}"] = str(value[part])
+
+
 def as_form_data(page: Page, data: dict[str, Any]) -> dict[str, Any]:
     """Saved or API JSON values as the strings a form post would carry."""
     form_data: dict[str, Any] = {}
@@ -598,10 +626,7 @@ def as_form_data(page: Page, data: dict[str, Any]) -> dict[str, Any]:
         if value is None or question.type == "file":
             continue
         if question.type == "name":
-            if isinstance(value, dict):
-                for part in NAME_PARTS:
-                    if value.get(part) is not None:
-                        form_data[f"{question.id}{SEP}{part}"] = str(value[part])
+            _name_form_data(question.id, value, form_data)
         elif question.type == "group":
             items = value if isinstance(value, list) else []
             form_data[f"{question.id}{SEP}count"] = str(len(items) or 1)
@@ -612,10 +637,11 @@ def as_form_data(page: Page, data: dict[str, Any]) -> dict[str, Any]:
                     continue
                 for child in question.questions:
                     child_value = item.get(child.id)
-                    if child_value is not None:
-                        form_data[f"{question.id}{SEP}{index}{SEP}{child.id}"] = _scalar(
-                            child, child_value
-                        )
+                    name = f"{question.id}{SEP}{index}{SEP}{child.id}"
+                    if child.type == "name":
+                        _name_form_data(name, child_value, form_data)
+                    elif child_value is not None:
+                        form_data[name] = _scalar(child, child_value)
         else:
             form_data[question.id] = _scalar(question, value)
     return form_data

@@ -120,7 +120,7 @@ def procedure_form(request: HttpRequest, slug: Path[str]) -> Any:
     }
 
 
-GroupItemAnswer = dict[str, str | int | bool | list[str] | None]
+GroupItemAnswer = dict[str, str | int | bool | list[str] | dict[str, str | None] | None]
 
 
 class ApplicationIn(InputSchema):
@@ -133,8 +133,8 @@ class ApplicationIn(InputSchema):
         description="Answers by question id, as in the form definition: text, numbers, "
         'dates as YYYY-MM-DD, choice values, "yes"/"no", lists for multiple choice, '
         "an object with family_name, given_name, family_name_kana and given_name_kana for "
-        "a name, a list of objects (one per item) for a repeatable group, `true` for a "
-        "declaration, and for a file the `id` returned by "
+        "a name, a list of objects (one per item; a name in an item is the same object) for "
+        "a repeatable group, `true` for a declaration, and for a file the `id` returned by "
         "`POST /procedures/{slug}/attachments`.",
     )
     language: str = Field("ja", pattern=r"^(ja|en|ja-easy)$")

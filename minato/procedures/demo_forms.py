@@ -76,8 +76,8 @@ EMAIL: dict[str, Any] = {
     ),
 }
 
-# Hiragana or katakana, with spaces and long-vowel marks: for furigana typed in groups, where
-# the ``name`` question type cannot be used (a group's questions are single fields).
+# Hiragana or katakana, with spaces and long-vowel marks: for a kana-only text answer (an
+# account holder's name as the bank spells it).
 KANA_PATTERN = r"[ぁ-ゖァ-ヺー・ 　]+"
 KANA_MESSAGE = t(
     "ふりがなは、ひらがなかカタカナで入力してください。",
@@ -86,48 +86,13 @@ KANA_MESSAGE = t(
 )
 
 
-def person_questions(subject_ja: str, subject_en: str, subject_easy: str) -> list[dict[str, Any]]:
-    """A person's name and furigana as four text questions (for use inside a group)."""
-    return [
-        {
-            "id": "family_name",
-            "type": "text",
-            "max_length": 50,
-            "label": t(
-                f"{subject_ja}の姓", f"{subject_en}: family name", f"{subject_easy} みょうじ"
-            ),
-        },
-        {
-            "id": "given_name",
-            "type": "text",
-            "max_length": 50,
-            "label": t(f"{subject_ja}の名", f"{subject_en}: given name", f"{subject_easy} なまえ"),
-        },
-        {
-            "id": "family_name_kana",
-            "type": "text",
-            "max_length": 50,
-            "pattern": KANA_PATTERN,
-            "pattern_message": KANA_MESSAGE,
-            "label": t(
-                f"{subject_ja}の姓（ふりがな）",
-                f"{subject_en}: family name (furigana)",
-                f"{subject_easy} みょうじ（ふりがな）",
-            ),
-        },
-        {
-            "id": "given_name_kana",
-            "type": "text",
-            "max_length": 50,
-            "pattern": KANA_PATTERN,
-            "pattern_message": KANA_MESSAGE,
-            "label": t(
-                f"{subject_ja}の名（ふりがな）",
-                f"{subject_en}: given name (furigana)",
-                f"{subject_easy} なまえ（ふりがな）",
-            ),
-        },
-    ]
+def person_name(subject_ja: str, subject_en: str, subject_easy: str) -> dict[str, Any]:
+    """A person's name with furigana, asked for each item of a group."""
+    return {
+        "id": "name",
+        "type": "name",
+        "label": t(f"{subject_ja}の氏名", f"{subject_en}'s name", f"{subject_easy} なまえ"),
+    }
 
 
 # Minato City's 30 town names (町名), for choices answered by autocomplete.
@@ -719,7 +684,7 @@ KUMIN_JUTAKU_TODOKEDE: dict[str, Any] = {
                     "max_items": 8,
                     "label": t("世帯員", "Household member", "かぞく"),
                     "questions": [
-                        *person_questions("世帯員", "Member", "その ひとの"),
+                        person_name("世帯員", "Member", "その ひとの"),
                         {
                             "id": "relationship",
                             "type": "choice",
@@ -984,7 +949,7 @@ KUMIN_JUTAKU_NYUKYO: dict[str, Any] = {
                         "じぶんは かきません。",
                     ),
                     "questions": [
-                        *person_questions("同居する方", "Member", "その ひとの"),
+                        person_name("同居する方", "Member", "その ひとの"),
                         {
                             "id": "relationship",
                             "type": "choice",
@@ -1543,7 +1508,7 @@ TENSHUTSU: dict[str, Any] = {
                         "じぶんも いれて、ひっこす ひと ぜんいんを かいて ください。",
                     ),
                     "questions": [
-                        *person_questions("引っ越す方", "Person", "その ひとの"),
+                        person_name("引っ越す方", "Person", "その ひとの"),
                         {
                             "id": "birth_date",
                             "type": "date",
@@ -1624,7 +1589,7 @@ JIDO_TEATE: dict[str, Any] = {
                     "max_items": 10,
                     "label": t("子ども", "Child", "こども"),
                     "questions": [
-                        *person_questions("子ども", "Child", "こどもの"),
+                        person_name("子ども", "Child", "こどもの"),
                         {
                             "id": "birth_date",
                             "type": "date",

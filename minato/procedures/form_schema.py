@@ -7,8 +7,9 @@ an earlier answer. Questions can be shown only when an earlier page's answer mat
 targets, unreachable pages, loops, duplicate ids, conditions on answers not yet given.
 
 Answers are plain JSON: text for most types, a list for ``multichoice``, an object with four
-keys for ``name`` (see NAME_PARTS), a list of objects for a repeatable ``group``, an
-attachment's id for ``file``, and ``true`` for a ``declaration``.
+keys for ``name`` (see NAME_PARTS), a list of objects for a repeatable ``group`` (a name
+inside it is the same four-key object), an attachment's id for ``file``, and ``true`` for a
+``declaration``.
 """
 
 from __future__ import annotations
@@ -251,7 +252,8 @@ def _question_problems(question: Question, *, in_group: bool) -> list[str]:
         if len(set(child_ids)) != len(child_ids):
             problems.append(f"{where}: the group's question ids must be unique")
         for child in question.questions:
-            if child.type in ("file", "name", "declaration"):
+            # Uploads are kept per top-level question, and a declaration is made once.
+            if child.type in ("file", "declaration"):
                 problems.append(f"{where}: a {child.type} question cannot be inside a group")
             if child.show_if is not None:
                 problems.append(f"{where}: questions inside a group cannot have conditions")

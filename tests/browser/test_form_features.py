@@ -1,6 +1,7 @@
 """The richer question types in a real browser, with axe on every page: a name with
 furigana, "add another" items with fees, a long list answered by typing, a file upload, a
-declaration; and the start page offering to apply without an account."""
+declaration, names inside group items; and the start page offering to apply without an
+account."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from PIL import Image
 
 from conftest import PASSWORD
 from minato.accounts.models import User
-from minato.procedures.tests.test_form_features import FEATURES
+from minato.procedures.tests.test_form_features import FEATURES, HOUSEHOLD
 from tests.browser.conftest import AxePage
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -74,6 +75,47 @@ def test_a_resident_adds_items_uploads_a_file_and_sees_the_fees(
     axe_page.follow(page.get_by_role("button", name="Submit application"))
     assert len(page.locator("#reference").inner_text()) == 8
     axe_page.check()
+
+
+def test_a_resident_gives_a_name_with_furigana_in_each_group_item(
+    axe_page: AxePage, alice: User, catalogue: dict
+) -> None:
+    from minato.procedures import applications
+
+    procedure = catalogue["juminhyo"]
+    procedure.availability = "online"
+    procedure.save()
+    applications.form_publish(procedure=procedure, definition=HOUSEHOLD)
+    page = axe_page.visit("/en/accounts/login/")
+    page.set_default_timeout(5000)
+    page.get_by_label("Email address").fill(alice.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    axe_page.follow(page.locator("form button[type=submit]").last)
+    axe_page.visit("/en/procedures/juminhyo/apply/")
+    axe_page.follow(page.get_by_role("button", name="Start now"))
+
+    def fill(index: int, family: str, given: str, family_kana: str, given_kana: str) -> None:
+        prefix = f"input[name=household__{index}__member__"
+        page.locator(prefix + "family_name]").fill(family)
+        page.locator(prefix + "given_name]").fill(given)
+        page.locator(prefix + "family_name_kana]").fill(family_kana)
+        page.locator(prefix + "given_name_kana]").fill(given_kana)
+
+    fill(0, "港", "太郎", "みなと", "たろう")
+    page.locator("input[name=household__0__relation][value=spouse]").check()
+    axe_page.follow(page.get_by_role("button", name="Add another"))
+    axe_page.check()
+    assert page.locator("input[name=household__0__member__given_name]").input_value() == "太郎"
+    fill(1, "港", "さくら", "Minato", "さくら")
+    page.locator("input[name=household__1__relation][value=child]").check()
+    axe_page.follow(page.get_by_role("button", name="Continue", exact=True).last)
+    assert page.locator(".error-summary").is_visible()
+    axe_page.check()
+    page.locator("input[name=household__1__member__family_name_kana]").fill("みなと")
+    axe_page.follow(page.get_by_role("button", name="Continue", exact=True).last)
+    assert "/check/" in page.url
+    axe_page.check()
+    assert "港 さくら（みなと さくら）" in page.content()
 
 
 def test_the_start_page_offers_applying_without_an_account(

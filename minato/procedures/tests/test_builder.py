@@ -370,6 +370,22 @@ def test_group_children_are_added_edited_moved_and_removed(admin: Client, draft:
     assert _ids(_page(_definition(draft), "items")["questions"][-1]["questions"]) == ["size"]
 
 
+def test_a_group_can_ask_a_name_but_not_a_file_or_a_declaration(
+    admin: Client, draft: FormDraft
+) -> None:
+    _post(admin, "pages/items/add-question/", _question_data(id="household", type="group"))
+    group = "pages/items/groups/household/"
+    offered = admin.get(BASE + group + "add-question/").content.decode()
+    assert 'value="name"' in offered
+    assert 'value="file"' not in offered and 'value="declaration"' not in offered
+    _post(admin, group + "add-question/", _question_data(id="member", type="name"))
+    refused = _post(admin, group + "add-question/", _question_data(id="sign", type="declaration"))
+    assert refused.status_code == 200  # not one of the choices in a group
+    children = _page(_definition(draft), "items")["questions"][-1]["questions"]
+    assert [(child["id"], child["type"]) for child in children] == [("member", "name")]
+    assert builder.form_draft_problems(definition=_definition(draft)) == []
+
+
 def test_a_condition_is_typed_like_the_answer_it_compares(admin: Client, draft: FormDraft) -> None:
     _post(
         admin, "pages/where/questions/address/condition/", {"when_question": "count", "equals": "2"}

@@ -86,7 +86,7 @@ EXAMPLE_ANSWERS: dict[str, dict[str, Any]] = {
         "kind": "members",
         "members": [
             {
-                **person("港", "一郎", "みなと", "いちろう"),
+                "name": person("港", "一郎", "みなと", "いちろう"),
                 "relationship": "child",
                 "change": "birth",
                 "change_date": "2026-10-01",
@@ -103,12 +103,12 @@ EXAMPLE_ANSWERS: dict[str, dict[str, Any]] = {
         "current_housing": "private_rent",
         "members": [
             {
-                **person("港", "太郎", "みなと", "たろう"),
+                "name": person("港", "太郎", "みなと", "たろう"),
                 "relationship": "spouse",
                 "birth_date": "1983-06-15",
             },
             {
-                **person("港", "さくら", "ミナト", "サクラ"),
+                "name": person("港", "さくら", "ミナト", "サクラ"),
                 "relationship": "child",
                 "birth_date": "2019-03-03",
             },
@@ -153,7 +153,7 @@ EXAMPLE_ANSWERS: dict[str, dict[str, Any]] = {
         "new_postal_code": "220-0012",
         "new_address": "神奈川県横浜市西区みなとみらい1-1-1",
         "movers": [
-            {**person("港", "花子", "みなと", "はなこ"), "birth_date": "1985-04-01"},
+            {"name": person("港", "花子", "みなと", "はなこ"), "birth_date": "1985-04-01"},
         ],
         "applicant_name": ME,
         "phone": "090-1234-5678",
@@ -165,7 +165,7 @@ EXAMPLE_ANSWERS: dict[str, dict[str, Any]] = {
         "birth_date": "1985-04-01",
         "children": [
             {
-                **person("港", "さくら", "みなと", "さくら"),
+                "name": person("港", "さくら", "みなと", "さくら"),
                 "birth_date": "2019-03-03",
                 "lives_with_you": "yes",
             }

@@ -4,6 +4,7 @@ fees, file uploads, conditions, patterns, autocomplete and declarations."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -190,6 +191,12 @@ def test_the_features_form_is_publishable() -> None:
                 {"id": "scan", "type": "file", "label": t("x")}
             ),
             "inside a group",
+        ),
+        (
+            lambda d: d["pages"][1]["questions"][2]["questions"].append(
+                {"id": "sign", "type": "declaration", "label": t("x")}
+            ),
+            "a declaration question cannot be inside a group",
         ),
     ],
 )
@@ -716,3 +723,235 @@ def test_a_replaced_file_is_dropped_at_submission_and_expired_drafts_are_purged(
     assert not Application.objects.filter(status="draft").exists()
     assert not default_storage.exists(stale.storage_name)
     assert Attachment.objects.get() == kept
+
+
+# --- a name inside a repeatable group ------------------------------------------------------
+
+RELATIONS = [
+    {"value": "spouse", "label": t("配偶者", "Spouse")},
+    {"value": "child", "label": t("子", "Child")},
+]
+HOUSEHOLD: dict[str, Any] = {
+    "pages": [
+        {
+            "id": "members",
+            "title": t("世帯", "Household"),
+            "questions": [
+                {
+                    "id": "household",
+                    "type": "group",
+                    "label": t("世帯員", "Member"),
+                    "max_items": 3,
+                    "questions": [
+                        {"id": "member", "type": "name", "label": t("氏名", "Name")},
+                        {
+                            "id": "relation",
+                            "type": "choice",
+                            "label": t("続柄", "Relationship"),
+                            "options": RELATIONS,
+                        },
+                        {
+                            "id": "alias",
+                            "type": "name",
+                            "required": False,
+                            "label": t("通称", "Other name used"),
+                        },
+                    ],
+                }
+            ],
+        }
+    ],
+    "declaration": t("誤りはありません"),
+}
+TARO = {
+    "family_name": "港",
+    "given_name": "太郎",
+    "family_name_kana": "みなと",
+    "given_name_kana": "ﾀﾛｳ",
+}
+SAKURA = {
+    "family_name": "港",
+    "given_name": "さくら",
+    "family_name_kana": "ミナト",
+    "given_name_kana": "さくら",
+}
+
+
+@pytest.fixture
+def household(catalogue: dict[str, Procedure]) -> Procedure:
+    procedure = catalogue["juminhyo"]
+    procedure.availability = "online"
+    procedure.save()
+    applications.form_publish(procedure=procedure, definition=HOUSEHOLD)
+    return procedure
+
+
+def test_a_name_may_be_asked_in_each_item_of_a_group() -> None:
+    definition = check_definition(HOUSEHOLD)
+    assert [c.type for c in definition.pages[0].questions[0].questions] == [
+        "name",
+        "choice",
+        "name",
+    ]
+
+
+def test_a_name_in_a_group_is_an_object_of_four_parts_with_its_kana_normalised() -> None:
+    definition = check_definition(HOUSEHOLD)
+    data = {
+        "household": [
+            {"member": TARO, "relation": "spouse"},
+            {"member": SAKURA, "relation": "child", "alias": SAKURA},
+        ]
+    }
+    answers, errors, _exit = validate_all(definition, data, "ja")
+    assert errors == {}
+    assert answers["household"] == [
+        {
+            "member": {**TARO, "given_name_kana": "タロウ"},  # half-width kana folded
+            "relation": "spouse",
+            "alias": None,  # optional, not given
+        },
+        {"member": SAKURA, "relation": "child", "alias": SAKURA},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("items", "field"),
+    [
+        (
+            [{"member": {**TARO, "family_name_kana": "港"}, "relation": "spouse"}],
+            "household__0__member__family_name_kana",
+        ),
+        (
+            [
+                {"member": TARO, "relation": "spouse"},
+                {"member": {**SAKURA, "given_name_kana": "Sakura"}, "relation": "child"},
+            ],
+            "household__1__member__given_name_kana",
+        ),
+        ([{"relation": "spouse"}], "household__0__member__family_name"),
+        (
+            [{"member": {**TARO, "given_name": ""}, "relation": "spouse"}],
+            "household__0__member__given_name",
+        ),
+        ([{"member": "港 太郎", "relation": "spouse"}], "household__0__member__family_name"),
+        (
+            [{"member": TARO, "relation": "spouse", "alias": {**TARO, "given_name_kana": "x"}}],
+            "household__0__alias__given_name_kana",
+        ),
+    ],
+)
+def test_a_name_in_a_group_is_checked_like_a_name_on_the_form(
+    items: list[dict[str, Any]], field: str
+) -> None:
+    definition = check_definition(HOUSEHOLD)
+    _answers, errors, _exit = validate_all(definition, {"household": items}, "en")
+    assert field in errors, errors
+
+
+def test_the_api_takes_names_inside_group_items(
+    client: Client, alice: User, household: Procedure
+) -> None:
+    client.force_login(alice)
+
+    def submit(items: list[dict[str, Any]], key: str) -> Any:
+        return client.post(
+            "/api/v1/procedures/juminhyo/applications",
+            {"answers": {"household": items}},
+            content_type="application/json",
+            headers={"Idempotency-Key": key},
+        )
+
+    refused = submit([{"member": {**TARO, "family_name_kana": "港"}, "relation": "spouse"}], "h1")
+    assert refused.status_code == 422, refused.content
+    assert "household__0__member__family_name_kana" in refused.content.decode()
+    created = submit([{"member": TARO, "relation": "spouse"}], "h2")
+    assert created.status_code == 201, created.content
+    application = Application.objects.get(reference=created.json()["reference"])
+    assert application.answers["household"][0]["member"]["given_name_kana"] == "タロウ"
+
+
+MEMBERS_PAGE = {
+    "household__count": "2",
+    "household__0__member__family_name": "港",
+    "household__0__member__given_name": "太郎",
+    "household__0__member__family_name_kana": "みなと",
+    "household__0__member__given_name_kana": "たろう",
+    "household__0__relation": "spouse",
+    "household__1__member__family_name": "港",
+    "household__1__member__given_name": "さくら",
+    "household__1__member__family_name_kana": "ミナト",
+    "household__1__member__given_name_kana": "ｻｸﾗ",
+    "household__1__relation": "child",
+}
+
+
+def _input_value(body: str, name: str) -> str | None:
+    found = re.search(rf'<input[^>]*name="{name}"[^>]*>', body)
+    value = re.search(r'value="([^"]*)"', found.group(0)) if found else None
+    return value.group(1) if value else None
+
+
+def test_a_resident_answers_a_name_in_each_group_item_on_the_page(
+    resident_client: Callable[[User], Client], alice: User, household: Procedure
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    assert "household" not in Application.objects.get().answers  # no profile prefill here
+    body = client.get(f"/en/procedures/drafts/{draft}/members/").content.decode()
+    # Each item asks the name in its own fieldset, labelled like a name on the form.
+    assert body.count('<fieldset class="form-field form-field--name">') == 2  # name, alias
+    assert '<label class="form-field__label" for="id_household__0__member__family_name_kana">' in (
+        body
+    )
+    assert _page(client, draft, "members", MEMBERS_PAGE).status_code == 302
+    saved = Application.objects.get().answers["household"]
+    assert saved[0]["member"] == {
+        "family_name": "港",
+        "given_name": "太郎",
+        "family_name_kana": "みなと",
+        "given_name_kana": "たろう",
+    }
+    assert saved[1]["member"]["given_name_kana"] == "サクラ"
+    assert saved[1]["relation"] == "child" and saved[1]["alias"] is None
+    # The saved names are shown again when the page is opened.
+    again = client.get(f"/en/procedures/drafts/{draft}/members/").content.decode()
+    assert _input_value(again, "household__1__member__given_name") == "さくら"
+
+
+def test_a_wrong_reading_in_a_group_item_is_refused_with_the_error_linked(
+    resident_client: Callable[[User], Client], alice: User, household: Procedure
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    wrong = {**MEMBERS_PAGE, "household__1__member__family_name_kana": "Minato"}
+    wrong.pop("household__0__member__given_name")
+    response = _page(client, draft, "members", wrong)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'href="#id_household__1__member__family_name_kana"' in body  # the error summary
+    assert 'href="#id_household__0__member__given_name"' in body  # required
+    field = re.search(r'<input[^>]*name="household__1__member__family_name_kana"[^>]*>', body)
+    assert field is not None
+    assert 'aria-invalid="true"' in field.group(0)
+    assert "id_household__1__member__family_name_kana_error" in field.group(0)
+    assert "household" not in Application.objects.get().answers
+
+
+def test_adding_and_removing_items_keeps_the_names_typed(
+    resident_client: Callable[[User], Client], alice: User, household: Procedure
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    more = _page(client, draft, "members", {**MEMBERS_PAGE, "add_item": "household"})
+    body = more.content.decode()
+    assert more.status_code == 200
+    assert _input_value(body, "household__0__member__given_name") == "太郎"
+    assert _input_value(body, "household__1__member__given_name_kana") == "ｻｸﾗ"
+    assert 'name="household__2__member__family_name"' in body
+    assert "household" not in Application.objects.get().answers  # nothing saved yet
+    removed = _page(client, draft, "members", {**MEMBERS_PAGE, "remove_item": "household__0"})
+    body = removed.content.decode()
+    assert _input_value(body, "household__0__member__given_name") == "さくら"  # moved up
+    assert _input_value(body, "household__0__member__family_name_kana") == "ミナト"
+    assert 'name="household__1__member__family_name"' not in body

@@ -235,6 +235,55 @@ def test_answers_are_flattened_for_excel(submitted: Application) -> None:
     assert records[0]["answers"] == submitted.answers  # as stored, for machines
 
 
+def test_a_name_in_a_group_item_reads_like_a_name_on_the_form(
+    catalogue: dict[str, Procedure], alice: User
+) -> None:
+    from minato.procedures import display
+    from minato.procedures.form_schema import parse_definition
+
+    form = {
+        "pages": [
+            {
+                "id": "members",
+                "title": t("世帯"),
+                "questions": [
+                    {
+                        "id": "household",
+                        "type": "group",
+                        "label": t("世帯員"),
+                        "questions": [
+                            {"id": "member", "type": "name", "label": t("氏名")},
+                            {"id": "age", "type": "number", "label": t("年齢")},
+                        ],
+                    }
+                ],
+            }
+        ],
+        "declaration": t("誤りはありません。"),
+    }
+    procedure = catalogue["sodai"]
+    version = applications.form_publish(procedure=procedure, definition=form)
+    hanako = {
+        "family_name": "港",
+        "given_name": "花子",
+        "family_name_kana": "みなと",
+        "given_name_kana": "はなこ",
+    }
+    application = applications.application_create_and_submit(
+        procedure=procedure,
+        form_version=version,
+        applicant=alice,
+        answers={"household": [{"member": hanako, "age": 40}]},
+    )
+    expected = "氏名: 港 花子（みなと はなこ） / 年齢: 40"
+    definition = parse_definition(form)
+    rows = display.answer_rows(definition, definition.pages, application.answers, "ja")
+    assert [(row.label, row.answer) for row in rows] == [("世帯員 1", expected)]
+    assert expected in pdf_text(pdf.application_pdf(application, for_staff=False))
+    records = exports.export_records(Application.objects.filter(pk=application.pk))
+    assert records[0]["answer_texts"]["household.1"] == expected
+
+
 def test_a_formula_typed_by_an_applicant_is_not_a_formula_in_excel() -> None:
     body, _type, _ext = exports.encode(
         [

@@ -323,9 +323,11 @@ class QuestionForm(AccessibleForm):
     def __init__(self, *args: Any, in_group: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if in_group:
-            # A group holds neither groups nor files (check_definition refuses both).
+            # A group holds no groups, files or declarations (check_definition refuses them).
             self.fields["type"].choices = [  # type: ignore[attr-defined]
-                choice for choice in QUESTION_TYPES if choice[0] not in ("group", "file")
+                choice
+                for choice in QUESTION_TYPES
+                if choice[0] not in ("group", "file", "declaration")
             ]
 
     def clean(self) -> dict[str, Any]:
