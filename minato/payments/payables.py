@@ -52,6 +52,11 @@ class PayableKind(Protocol):
 
     def for_staff(self, object_ref: str, staff: Any) -> Payable | None: ...
 
+    def current_amounts(self, object_refs: list[str]) -> dict[str, int | None]:
+        """What each thing costs now (its fee may change after it was paid), for reports;
+        one query or a few, whatever the number of references."""
+        ...
+
 
 # Statuses in which an application's fixed or per-item fee can be paid; an assessed fee is
 # paid after approval (事後決済).
@@ -77,21 +82,28 @@ class ApplicationPayables:
             .first()
         )
 
+    def _amount(self, application: Any, assessed: AssessedFee | None) -> int | None:
+        procedure = application.procedure
+        if procedure.fee_type == "assessed":
+            return assessed.amount_yen if assessed else None
+        if procedure.fee_type == "none":
+            return None
+        fixed = procedure.fee_amount_yen if procedure.fee_type == "fixed" else None
+        return int(application.fee_yen or fixed or 0) or None
+
     def _payable(self, application: Any) -> Payable:
         procedure = application.procedure
         fee_type = procedure.fee_type
-        amount: int | None = None
         blocked: Any = ""
         awaiting_approval = False
-        if fee_type == "assessed":
-            fee = AssessedFee.objects.filter(
+        assessed = (
+            AssessedFee.objects.filter(
                 purpose=self.purpose, object_ref=application.reference
             ).first()
-            amount = fee.amount_yen if fee else None
-        elif fee_type != "none":
-            amount = application.fee_yen or (
-                procedure.fee_amount_yen if fee_type == "fixed" else None
-            )
+            if fee_type == "assessed"
+            else None
+        )
+        amount = self._amount(application, assessed)
         if fee_type == "none":
             blocked = _("This procedure is free.")
         elif application.status not in PAYABLE_STATUSES:
@@ -139,6 +151,24 @@ class ApplicationPayables:
         ):
             return None
         return self._payable(application)
+
+    def current_amounts(self, object_refs: list[str]) -> dict[str, int | None]:
+        from minato.procedures.models import Application
+
+        refs = [ref.upper()[:8] for ref in object_refs]
+        assessed = {
+            fee.object_ref: fee
+            for fee in AssessedFee.objects.filter(purpose=self.purpose, object_ref__in=refs)
+        }
+        return {
+            str(application.reference): self._amount(
+                application, assessed.get(str(application.reference))
+            )
+            for application in Application.objects.filter(reference__in=refs)
+            .exclude(status="draft")
+            .select_related("procedure")
+            .only("reference", "fee_yen", "procedure__fee_type", "procedure__fee_amount_yen")
+        }
 
 
 KINDS: dict[str, PayableKind] = {kind.purpose: kind for kind in [ApplicationPayables()]}

@@ -17,7 +17,7 @@ from datetime import date
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from minato.payments import account_codes, providers, selectors
+from minato.payments import account_codes, payables, providers, selectors
 from minato.payments.models import Payment, Refund
 from minato.payments.providers.base import ProviderError, SettlementLine
 
@@ -51,10 +51,19 @@ class Row:
     amount_provider: int | None
     flag: str
     department_id: int | None = None
+    # What was paid for, and, when its fee has changed since (an application returned and
+    # resubmitted with other answers), what it costs now: refund or collect the difference.
+    purpose: str = ""
+    object_ref: str = ""
+    fee_now: int | None = None
 
     @property
     def flag_label(self) -> str:
         return str(FLAGS[self.flag])
+
+    @property
+    def fee_changed(self) -> bool:
+        return self.fee_now is not None
 
 
 @dataclass
@@ -77,6 +86,10 @@ class Report:
     @property
     def mismatches(self) -> list[Row]:
         return [row for row in self.rows if row.flag not in ("", "counter")]
+
+    @property
+    def fee_changes(self) -> list[Row]:
+        return [row for row in self.rows if row.fee_changed]
 
 
 def _provider_rows(name: str, day: date) -> list[Row]:
@@ -185,7 +198,30 @@ def _row(
         theirs,
         flag,
         payment.department_id,
+        payment.purpose,
+        payment.object_ref,
     )
+
+
+def _mark_fee_changes(rows: list[Row]) -> None:
+    """Set ``fee_now`` on the payment rows whose thing now costs something else (one query
+    per kind of thing). A changed fee is not a settlement difference: the provider and we
+    agree on what was paid; the department refunds or collects the difference."""
+    refs: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        if row.kind == "payment" and row.purpose and row.amount_here is not None:
+            refs[row.purpose].add(row.object_ref)
+    for purpose, object_refs in refs.items():
+        kind = payables.KINDS.get(purpose)
+        if kind is None:
+            continue
+        now = kind.current_amounts(sorted(object_refs))
+        for row in rows:
+            if row.purpose != purpose or row.kind != "payment" or row.amount_here is None:
+                continue
+            amount = now.get(row.object_ref)
+            if amount is not None and amount != row.amount_here:
+                row.fee_now = amount
 
 
 def settlement_report(*, day: date, department_ids: set[int] | None = None) -> Report:
@@ -205,6 +241,8 @@ def settlement_report(*, day: date, department_ids: set[int] | None = None) -> R
             None,
             "counter",
             p.department_id,
+            p.purpose,
+            p.object_ref,
         )
         for p in selectors.succeeded_on(day=day, provider=providers.COUNTER)
     ]
@@ -224,6 +262,7 @@ def settlement_report(*, day: date, department_ids: set[int] | None = None) -> R
     ]
     if department_ids is not None:
         report.rows = [row for row in report.rows if row.department_id in department_ids]
+    _mark_fee_changes(report.rows)
     totals: dict[tuple[str, str], Total] = defaultdict(Total)
     for row in report.rows:
         if row.amount_here is None:
@@ -240,7 +279,8 @@ def settlement_report(*, day: date, department_ids: set[int] | None = None) -> R
 
 def report_csv(report: Report, *, encoding: str = "utf-8-sig") -> bytes:
     """The report as CSV for Excel: UTF-8 with BOM (``utf-8-sig``) or Shift_JIS (``cp932``).
-    First the totals per provider and account code, then every row, mismatches flagged."""
+    First the totals per provider and account code, then every row, mismatches flagged, and
+    the current fee where it changed after the payment."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     day = report.day.isoformat()
@@ -272,6 +312,7 @@ def report_csv(report: Report, *, encoding: str = "utf-8-sig") -> bytes:
             "金額（当方）",
             "金額（事業者）",
             "照合結果",
+            "現在の手数料（支払後に変更）",
         ]
     )
     for row in report.rows:
@@ -286,6 +327,7 @@ def report_csv(report: Report, *, encoding: str = "utf-8-sig") -> bytes:
                 "" if row.amount_here is None else row.amount_here,
                 "" if row.amount_provider is None else row.amount_provider,
                 CSV_FLAGS[row.flag],
+                "" if row.fee_now is None else row.fee_now,
             ]
         )
     return buffer.getvalue().encode(encoding, errors="replace")

@@ -165,6 +165,37 @@ def test_the_settlement_report_flags_a_payment_the_provider_does_not_know(
     assert "事業者記録なし" in sjis.content.decode("cp932")
 
 
+def test_the_settlement_report_shows_a_fee_that_changed_after_the_payment(
+    payable: Payable,
+    pay: Callable[..., Payment],
+    sodai_application: Application,
+    sam: User,
+    staff_client: Callable[[User], Client],
+) -> None:
+    from django.utils import timezone
+
+    from minato.payments import reconciliation
+
+    pay(payable, "success")  # 1,200 yen
+    day = timezone.localdate()
+    row = next(r for r in reconciliation.settlement_report(day=day).rows if r.kind == "payment")
+    assert (row.object_ref, row.fee_now, row.flag) == ("SODAI234", None, "")
+    # returned and resubmitted with another item: the fee is now 1,600 yen
+    Application.objects.filter(pk=sodai_application.pk).update(fee_yen=1600)
+    report = reconciliation.settlement_report(day=day)
+    row = next(r for r in report.rows if r.kind == "payment")
+    assert (row.fee_now, row.flag) == (1600, "")  # the provider and we still agree
+    assert report.fee_changes == [row] and report.mismatches == []
+    client = staff_client(sam)
+    page = client.get(f"/en/staff/payments/settlement/?day={day.isoformat()}").content.decode()
+    assert "Fee now 1,600 yen" in page and "1 payment was made at a fee that has changed" in page
+    text = client.get(
+        f"/staff/payments/settlement/?day={day.isoformat()}&format=csv"
+    ).content.decode("utf-8-sig")
+    assert "現在の手数料（支払後に変更）" in text
+    assert text.strip().splitlines()[-1].endswith(",一致,1600")
+
+
 def test_the_application_pages_show_the_payment_panel(
     sodai_application: Application,
     alice: User,
