@@ -223,6 +223,10 @@ PERIODIC_JOBS = {
     "minato.core.audit.seal_waiting": AUDIT_SEAL_SECONDS,
     "minato.payments.services.webhook_events_apply": PAYMENTS_EVENTS_SECONDS,
 }
+# /readyz also fails when stored payment webhook events wait longer than this (no worker
+# applying them, or one failing on them).
+PAYMENTS_EVENTS_STALE_SECONDS = envint("PAYMENTS_EVENTS_STALE_SECONDS", 300)
+READINESS_CHECKS = {"payment_events": "minato.payments.selectors.webhook_events_backlog"}
 WORKER_STALE_SECONDS = envint("WORKER_STALE_SECONDS", 60)
 
 # --- Email ------------------------------------------------------------------------------

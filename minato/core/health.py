@@ -1,4 +1,6 @@
-"""Readiness checks: the database answers, every migration is applied, a worker is alive."""
+"""Readiness checks: the database answers, every migration is applied, a worker is alive,
+and the checks apps add in READINESS_CHECKS ({name: dotted path of a function returning
+``{"ok": bool, …}``}) pass — e.g. the worker keeps up with stored payment webhook events."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from minato.core.models import WorkerHeartbeat
 
@@ -61,10 +64,16 @@ def check_worker() -> dict[str, Any]:
 def readiness() -> tuple[bool, dict[str, Any]]:
     database = check_database()
     checks = {"database": database}
+    extra = getattr(settings, "READINESS_CHECKS", {})
     if database["ok"]:
         checks["migrations"] = check_migrations()
         checks["worker"] = check_worker()
+        for name, path in extra.items():
+            try:
+                checks[name] = import_string(path)()
+            except Exception as exc:  # a failing check means "not ready", never a 500
+                checks[name] = {"ok": False, "error": type(exc).__name__}
     else:
-        checks["migrations"] = {"ok": False, "error": "database unreachable"}
-        checks["worker"] = {"ok": False, "error": "database unreachable"}
+        for name in ("migrations", "worker", *extra):
+            checks[name] = {"ok": False, "error": "database unreachable"}
     return all(check["ok"] for check in checks.values()), checks

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from minato.payments.models import Payment, Refund
+from minato.payments.models import Payment, ProviderEvent, Refund
 
 
 def payments_of(*, payer_id: int) -> QuerySet[Payment]:
@@ -89,3 +90,19 @@ def refunds_on(*, day: date, provider: str) -> QuerySet[Refund]:
         .select_related("payment")
         .order_by("pk")
     )
+
+
+def webhook_events_backlog() -> dict[str, Any]:
+    """For /readyz: how many stored webhook events wait to be applied, and whether the
+    oldest has waited longer than PAYMENTS_EVENTS_STALE_SECONDS (no worker applying them,
+    or one failing). Two index reads (the pending partial index)."""
+    pending = ProviderEvent.objects.filter(outcome=ProviderEvent.Outcome.PENDING)
+    oldest = pending.order_by("pk").values_list("created_at", flat=True).first()
+    if oldest is None:
+        return {"ok": True, "pending": 0}
+    age = (timezone.now() - oldest).total_seconds()
+    return {
+        "ok": age <= settings.PAYMENTS_EVENTS_STALE_SECONDS,
+        "pending": pending.count(),
+        "oldest_age_seconds": round(age, 1),
+    }

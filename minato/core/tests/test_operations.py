@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client, override_settings
@@ -48,6 +49,16 @@ def test_readyz_is_ready_with_a_fresh_worker_heartbeat(client: Client) -> None:
 def test_readyz_treats_a_stale_heartbeat_as_not_ready(client: Client) -> None:
     _heartbeat(age_seconds=3600)
     assert client.get("/readyz").status_code == 503
+
+
+@pytest.mark.django_db
+def test_a_readiness_check_that_breaks_reports_not_ready_instead_of_a_500(
+    client: Client, settings: Any
+) -> None:
+    settings.READINESS_CHECKS = {"broken": "minato.no_such_module.check"}
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["broken"] == {"ok": False, "error": "ModuleNotFoundError"}
 
 
 @pytest.mark.django_db

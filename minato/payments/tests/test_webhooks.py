@@ -390,3 +390,26 @@ def test_the_audit_event_of_an_applied_webhook_names_the_request_that_delivered_
     services.webhook_events_apply()
     event = AuditEvent.objects.get(action="payments.payment_succeeded", object_id=str(started.pk))
     assert event.request_id == stored.request_id
+
+
+def test_readyz_fails_while_stored_events_wait_too_long(started: Payment, settings: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from minato.core.models import WorkerHeartbeat
+
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id="w", hostname="h", pid=1, started_at=now, last_seen_at=now
+    )
+    assert Client().get("/readyz").json()["checks"]["payment_events"] == {"ok": True, "pending": 0}
+    _post(_event(started, "payment.succeeded"))
+    assert Client().get("/readyz").status_code == 200  # just stored: the worker has time
+    ProviderEvent.objects.update(created_at=now - timedelta(minutes=10))  # nobody applied it
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    check = response.json()["checks"]["payment_events"]
+    assert (check["ok"], check["pending"]) == (False, 1) and check["oldest_age_seconds"] >= 600
+    services.webhook_events_apply()
+    assert Client().get("/readyz").status_code == 200
