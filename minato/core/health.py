@@ -76,4 +76,4 @@ def readiness() -> tuple[bool, dict[str, Any]]:
     else:
         for name in ("migrations", "worker", *extra):
             checks[name] = {"ok": False, "error": "database unreachable"}
-    return all(check["ok"] for check in checks.values()), checks
+    return all(check.get("ok") is True for check in checks.values()), checks

@@ -1,6 +1,6 @@
 """Hourly work for notifications (run by ``minato.core.housekeeping``): hand messages whose
-delivery task was lost (a worker killed in the middle of a batch task, a retry whose task
-never got queued) to a new task.
+delivery task was lost (a worker killed in the middle of a batch task or of a send, a retry
+whose task never got queued) to a new task.
 
 Safe to repeat: delivery claims each message under its row lock, so a message whose old task
 does turn up after all is still sent once."""
@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from minato.core import outbox
 from minato.notifications.models import Notification
 from minato.notifications.tasks import deliver_notification
 
@@ -21,9 +22,12 @@ AT_MOST = 500
 
 def requeue_lost_deliveries() -> int:
     cutoff = timezone.now() - STALE_AFTER
+    claim_expired = timezone.now() - outbox.CLAIM_TIMEOUT - STALE_AFTER
     lost = Notification.objects.filter(
         Q(status=Notification.Status.QUEUED, created_at__lt=cutoff)
         | Q(status=Notification.Status.RETRYING, next_attempt_at__lt=cutoff)
+        # claimed by a worker that died while sending: delivery takes the stale claim again
+        | Q(status=Notification.Status.SENDING, updated_at__lt=claim_expired)
     ).order_by("pk")
     ids = list(lost.values_list("pk", flat=True)[:AT_MOST])
     for notification_id in ids:

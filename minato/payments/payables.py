@@ -89,7 +89,7 @@ class ApplicationPayables:
         if procedure.fee_type == "none":
             return None
         fixed = procedure.fee_amount_yen if procedure.fee_type == "fixed" else None
-        return int(application.fee_yen or fixed or 0) or None
+        return application.fee_yen or fixed  # type: ignore[no-any-return]
 
     def _payable(self, application: Any) -> Payable:
         procedure = application.procedure

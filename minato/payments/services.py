@@ -13,12 +13,19 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import timedelta
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import IntegrityError, connections, router, transaction
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connections,
+    router,
+    transaction,
+)
 from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +33,8 @@ from django.utils import timezone
 from minato.accounts import permissions
 from minato.core import audit, bulk
 from minato.core.context import current as current_context
+from minato.core.context import reset as reset_context
+from minato.core.context import set_current as set_context
 from minato.notifications.services import notify, notify_many
 from minato.payments import providers
 from minato.payments.models import (
@@ -629,8 +638,16 @@ def _webhook_events_apply_batch(batch_size: int, *, event_id: int | None = None)
                 if outcome == ProviderEvent.Outcome.APPLIED:
                     writes.add(payment, before, fields, row)
             else:
-                with transaction.atomic():  # a refund event that fails leaves nothing behind
-                    outcome = _apply_refund_event(payment, event)
+                # Its audit event names the webhook request that delivered it, as payment
+                # events' do; a refund event that fails leaves nothing behind.
+                token = set_context(
+                    replace(current_context(), request_id=row.request_id, ip=row.ip)
+                )
+                try:
+                    with transaction.atomic():
+                        outcome = _apply_refund_event(payment, event)
+                finally:
+                    reset_context(token)
         except PaymentError as exc:
             logger.warning(
                 "webhook event not applied",
@@ -644,32 +661,44 @@ def _webhook_events_apply_batch(batch_size: int, *, event_id: int | None = None)
 
 
 MAX_EVENT_ATTEMPTS = 5
+# A failing event is given up only once it has failed this many rounds *and* is this old, so
+# a short-lived bug or outage (fixed by a deploy) does not reject good events.
+EVENT_GIVE_UP_AFTER = timedelta(minutes=15)
 
 
 def _webhook_events_apply_one_by_one(batch_size: int) -> int:
     """After a batch failed on something other than the payment rules (a bug, a constraint):
-    apply its events one at a time, so the others go through; the one that fails is counted
-    and, after MAX_EVENT_ATTEMPTS rounds, rejected, so it never blocks the queue. An error
-    that also stops the counting (the database gone) changes nothing: the next round retries.
-    """
+    apply its events one at a time, so the others go through. The one that fails is counted
+    (``attempts``, ``error``) and rejected after MAX_EVENT_ATTEMPTS rounds once it is
+    EVENT_GIVE_UP_AFTER old, so it never blocks the queue for good; until then it keeps
+    /readyz failing (PAYMENTS_EVENTS_STALE_SECONDS), which is the alarm. A database error
+    (connection lost, deadlock, timeout) says nothing about the event and is not counted."""
     applied = 0
     for event_id in list(_pending_events().values_list("pk", flat=True)[:batch_size]):
         try:
             applied += _webhook_events_apply_batch(1, event_id=event_id)
+        except (OperationalError, InterfaceError):
+            logger.exception("webhook event not applied", extra={"provider_event_id": event_id})
         except Exception as exc:
             logger.exception("webhook event failed", extra={"provider_event_id": event_id})
-            with transaction.atomic():
-                row = _pending_events().select_for_update().filter(pk=event_id).first()
-                if row is None:
-                    continue
-                row.attempts += 1
-                row.error = f"{type(exc).__name__} (attempt {row.attempts})"[:200]
-                fields = ["attempts", "error", "updated_at"]
-                if row.attempts >= MAX_EVENT_ATTEMPTS:
-                    row.outcome, row.applied_at = ProviderEvent.Outcome.REJECTED, timezone.now()
-                    fields += ["outcome", "applied_at"]
-                row.save(update_fields=fields)
+            _webhook_event_failed(event_id, exc)
     return applied
+
+
+@transaction.atomic
+def _webhook_event_failed(event_id: int, exc: Exception) -> None:
+    row = _pending_events().select_for_update().filter(pk=event_id).first()
+    if row is None:
+        return
+    now = timezone.now()
+    row.attempts += 1
+    row.error = f"{type(exc).__name__} (attempt {row.attempts})"[:200]
+    row.updated_at = now
+    fields = ["attempts", "error", "updated_at"]
+    if row.attempts >= MAX_EVENT_ATTEMPTS and row.created_at < now - EVENT_GIVE_UP_AFTER:
+        row.outcome, row.applied_at = ProviderEvent.Outcome.REJECTED, now
+        fields += ["outcome", "applied_at"]
+    row.save(update_fields=fields)
 
 
 def webhook_events_apply(*, batch_size: int = 200) -> int:

@@ -579,6 +579,10 @@ def validate_all(
     seen: list[str] = []
     while page is not None and page.id not in seen:
         seen.append(page.id)
+        wrong = _wrong_shapes(page, data)
+        if wrong:
+            errors.update({key: [str(WRONG_SHAPE)] for key in wrong})
+            return answers, errors, None
         form = PageForm(
             as_form_data(page, data),
             initial=_file_answers(page, data),
@@ -597,6 +601,45 @@ def validate_all(
             return answers, errors, target
         page = definition.page(target) if target else None
     return answers, errors, None
+
+
+WRONG_SHAPE = _(
+    "This answer has the wrong form: see the form definition for what each question takes."
+)
+
+
+def _shape_is_wrong(question: Question, value: Any) -> bool:
+    """An API answer of the wrong JSON type, which turning it into a form post would hide
+    (an object given to a text question would be saved as its Python text)."""
+    if value is None:
+        return False
+    if question.type == "name":
+        return not isinstance(value, dict) or not set(value) <= set(NAME_PARTS)
+    if question.type == "multichoice":
+        return isinstance(value, dict) or (
+            isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
+        )
+    return isinstance(value, dict | list)
+
+
+def _wrong_shapes(page: Page, data: dict[str, Any]) -> list[str]:
+    wrong = []
+    for question in page.questions:
+        value = data.get(question.id)
+        if question.type != "group":
+            if _shape_is_wrong(question, value):
+                wrong.append(question.id)
+            continue
+        if value is None:
+            continue
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            wrong.append(question.id)
+            continue
+        for index, item in enumerate(value):
+            for child in question.questions:
+                if _shape_is_wrong(child, item.get(child.id)):
+                    wrong.append(f"{question.id}{SEP}{index}{SEP}{child.id}")
+    return wrong
 
 
 def _file_answers(page: Page, data: dict[str, Any]) -> dict[str, Any]:

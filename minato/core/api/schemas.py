@@ -47,8 +47,23 @@ class InputSchema(Schema):
     @field_validator("*", mode="before")
     @classmethod
     def _text_is_storable(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            return [_check_text(item) for item in value]
-        if isinstance(value, dict):
-            return {key: _check_text(item) for key, item in value.items()}
-        return _check_text(value)
+        return _check_nested(value, depth=0)
+
+
+# Far deeper than anything the platform takes (a name in a group item is 3 levels, a form
+# definition about 10); stops a pathological body long before Python's recursion limit.
+MAX_NESTING = 32
+
+
+def _check_nested(value: Any, *, depth: int) -> Any:
+    """Every text in lists and objects, at any depth (a name inside a group item), and the
+    keys of objects, must be storable; too deep a structure is refused."""
+    if isinstance(value, list | dict) and depth >= MAX_NESTING:
+        raise ValueError("is nested too deeply")
+    if isinstance(value, list):
+        return [_check_nested(item, depth=depth + 1) for item in value]
+    if isinstance(value, dict):
+        return {
+            _check_text(key): _check_nested(item, depth=depth + 1) for key, item in value.items()
+        }
+    return _check_text(value)

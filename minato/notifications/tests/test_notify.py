@@ -180,9 +180,17 @@ def test_housekeeping_hands_messages_whose_task_was_lost_to_a_new_task(alice: Us
         recipient=alice, template_key="general/message", context={"title": "u", "message": "n"}
     )
     Notification.objects.filter(pk=fresh.pk).update(status="queued")  # its task may yet run
+    # claimed by a worker that died while sending, long enough ago that the claim is stale
+    stuck = services.notify(
+        recipient=alice, template_key="general/message", context={"title": "v", "message": "o"}
+    )
+    Notification.objects.filter(pk=stuck.pk).update(
+        status="sending", updated_at=timezone.now() - timedelta(minutes=30)
+    )
     sent = len(mail.outbox)
-    assert housekeeping.run() == {"notifications_requeued": 1}
-    notification.refresh_from_db()
-    assert notification.status == Notification.Status.DELIVERED
-    assert len(mail.outbox) == sent + 1
+    assert housekeeping.run() == {"notifications_requeued": 2}
+    for message in (notification, stuck):
+        message.refresh_from_db()
+        assert message.status == Notification.Status.DELIVERED
+    assert len(mail.outbox) == sent + 2
     assert housekeeping.requeue_lost_deliveries() == 0

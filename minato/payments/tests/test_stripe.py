@@ -314,6 +314,12 @@ def test_the_webhook_of_a_refund_whose_answer_was_lost_settles_it(
     assert services.webhook_events_apply() == 1
     refund.refresh_from_db()
     assert (refund.status, refund.provider_reference) == ("succeeded", made["id"])
+    # its audit event names the webhook request that delivered it
+    from minato.core.models import AuditEvent
+    from minato.payments.models import ProviderEvent
+
+    audited = AuditEvent.objects.get(action="payments.refund_succeeded", object_id=str(refund.pk))
+    assert audited.request_id == ProviderEvent.objects.get(event_id="evt_r1").request_id != ""
 
 
 def test_the_sweep_asks_stripe_about_a_refund_whose_answer_was_lost(

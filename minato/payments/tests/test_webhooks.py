@@ -373,12 +373,35 @@ def test_an_event_that_breaks_its_batch_is_retried_alone_then_rejected_without_b
     stored = ProviderEvent.objects.get(payment=poison)
     assert (stored.outcome, stored.attempts) == ("pending", 1)
     assert stored.error == "RuntimeError (attempt 1)"
-    # a few rounds later it is rejected, and the queue is empty
-    for _ in range(services.MAX_EVENT_ATTEMPTS - 1):
+    # failing round after round, it stays waiting while it is young (a deploy may fix it)
+    for _ in range(services.MAX_EVENT_ATTEMPTS):
         services.webhook_events_apply()
     stored.refresh_from_db()
-    assert (stored.outcome, stored.attempts) == ("rejected", services.MAX_EVENT_ATTEMPTS)
+    assert (stored.outcome, stored.attempts) == ("pending", services.MAX_EVENT_ATTEMPTS + 1)
+    # once it is old as well, it is rejected, and the queue is empty
+    ProviderEvent.objects.filter(pk=stored.pk).update(
+        created_at=stored.created_at - services.EVENT_GIVE_UP_AFTER
+    )
+    services.webhook_events_apply()
+    stored.refresh_from_db()
+    assert (stored.outcome, stored.attempts) == ("rejected", services.MAX_EVENT_ATTEMPTS + 2)
     assert services.webhook_events_apply() == 0
+
+
+def test_a_database_error_while_applying_is_not_counted_against_the_event(
+    started: Payment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    _post(_event(started, "payment.succeeded"))
+
+    def lost(current: Payment, state: Any) -> Any:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "_state_change", lost)
+    services.webhook_events_apply()
+    stored = ProviderEvent.objects.get()
+    assert (stored.outcome, stored.attempts) == ("pending", 0)
 
 
 def test_the_audit_event_of_an_applied_webhook_names_the_request_that_delivered_it(

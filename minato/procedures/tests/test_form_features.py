@@ -246,7 +246,7 @@ def test_valid_answers_are_normalised() -> None:
             {"applicant": {**VALID["applicant"], "family_name_kana": "港"}},
             "applicant__family_name_kana",
         ),
-        ({"applicant": "港 花子"}, "applicant__family_name"),
+        ({"applicant": "港 花子"}, "applicant"),  # not an object: the wrong form
         ({"town": "大阪"}, "town"),
         ({"items": [{"item": "bed", "count": 0}]}, "items__0__count"),
         ({"items": [{"item": "sofa", "count": 1}]}, "items__0__item"),
@@ -834,7 +834,12 @@ def test_a_name_in_a_group_is_an_object_of_four_parts_with_its_kana_normalised()
             [{"member": {**TARO, "given_name": ""}, "relation": "spouse"}],
             "household__0__member__given_name",
         ),
-        ([{"member": "港 太郎", "relation": "spouse"}], "household__0__member__family_name"),
+        # answers of the wrong JSON type are refused, not turned into text
+        ([{"member": "港 太郎", "relation": "spouse"}], "household__0__member"),
+        ([{"member": {**TARO, "nickname": "タロ"}, "relation": "spouse"}], "household__0__member"),
+        ([{"member": TARO, "relation": {"value": "spouse"}}], "household__0__relation"),
+        ([{"member": TARO, "relation": ["spouse"]}], "household__0__relation"),
+        (["港 太郎"], "household"),
         (
             [{"member": TARO, "relation": "spouse", "alias": {**TARO, "given_name_kana": "x"}}],
             "household__0__alias__given_name_kana",
@@ -865,6 +870,12 @@ def test_the_api_takes_names_inside_group_items(
     refused = submit([{"member": {**TARO, "family_name_kana": "港"}, "relation": "spouse"}], "h1")
     assert refused.status_code == 422, refused.content
     assert "household__0__member__family_name_kana" in refused.content.decode()
+    # an object where text is expected, and text no database can store, at any depth
+    wrong = submit([{"member": TARO, "relation": {"x": "spouse"}}], "h3")
+    assert wrong.status_code == 422, wrong.content
+    assert "household__0__relation" in wrong.content.decode()
+    broken = submit([{"member": {**TARO, "given_name": "\ud800"}, "relation": "spouse"}], "h4")
+    assert broken.status_code == 422, broken.content
     created = submit([{"member": TARO, "relation": "spouse"}], "h2")
     assert created.status_code == 201, created.content
     application = Application.objects.get(reference=created.json()["reference"])
