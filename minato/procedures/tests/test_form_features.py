@@ -239,6 +239,26 @@ def test_valid_answers_are_normalised() -> None:
     assert "corporate_number" not in answers  # hidden: not a business
 
 
+def test_an_object_or_a_list_given_to_a_text_question_is_refused_not_saved_as_text() -> None:
+    definition = check_definition(
+        {
+            "pages": [
+                {
+                    "id": "p",
+                    "title": t("p"),
+                    "questions": [{"id": "note", "type": "text", "label": t("メモ")}],
+                }
+            ],
+            "declaration": t("誤りはありません"),
+        }
+    )
+    for wrong in ({"a": "b"}, ["a", "b"]):
+        answers, errors, _exit = validate_all(definition, {"note": wrong}, "en")
+        assert "note" in errors and "note" not in answers
+    answers, errors, _exit = validate_all(definition, {"note": "ok"}, "en")
+    assert (answers, errors) == ({"note": "ok"}, {})
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
