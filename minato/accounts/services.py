@@ -47,6 +47,9 @@ PROFILE_FIELDS = [
     "preferred_language",
     "preferred_channels",
 ]
+# Personal data: the audit log records that these changed, never their values (decision
+# 0007). The log is append-only and outlives a deleted account; the profile keeps the data.
+PERSONAL_PROFILE_FIELDS = frozenset(PROFILE_FIELDS) - {"preferred_language", "preferred_channels"}
 
 
 class InvalidVerificationLink(Exception):
@@ -176,14 +179,17 @@ def resident_email_verify(*, token: str) -> User:
 
 @transaction.atomic
 def resident_profile_update(*, user: User, data: dict[str, Any]) -> dict[str, list[Any]]:
-    """Update profile fields; returns (and audits) the fields that changed, old → new."""
+    """Update profile fields; returns (and audits) the fields that changed. The audit event
+    keeps old → new only for preferences; personal fields are recorded as changed."""
     profile, _ = ResidentProfile.objects.select_for_update().get_or_create(user=user)
     fields = [name for name in PROFILE_FIELDS if name in data]
     before = audit.snapshot(profile, fields)
     for name in fields:
         setattr(profile, name, data[name])
     profile.full_clean(exclude=["user"])
-    changes = audit.diff(before, audit.snapshot(profile, fields), fields=fields)
+    changes = audit.diff(
+        before, audit.snapshot(profile, fields), fields=fields, redact=PERSONAL_PROFILE_FIELDS
+    )
     if changes:
         profile.save(update_fields=[*changes.keys(), "updated_at"])
         audit.record(

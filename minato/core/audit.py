@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
@@ -43,15 +43,21 @@ def _json_safe(value: Any) -> Any:
 
 
 def diff(
-    before: Mapping[str, Any], after: Mapping[str, Any], *, fields: list[str] | None = None
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    *,
+    fields: list[str] | None = None,
+    redact: Collection[str] = (),
 ) -> dict[str, list[Any]]:
-    """Return ``{field: [old, new]}`` for the fields whose values differ."""
+    """Return ``{field: [old, new]}`` for the fields whose values differ. Secrets, and the
+    fields named in ``redact`` (personal data: decision 0007), record only that they
+    changed."""
     names = fields if fields is not None else sorted(set(before) | set(after))
     changes: dict[str, list[Any]] = {}
     for name in names:
         old, new = before.get(name), after.get(name)
         if old != new:
-            if name in SECRET_FIELDS:
+            if name in SECRET_FIELDS or name in redact:
                 changes[name] = [REDACTED, REDACTED]
             else:
                 changes[name] = [old, new]
