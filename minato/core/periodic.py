@@ -10,6 +10,7 @@ job: each job takes a lock, so one worker does a round and the others skip it.
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from collections.abc import Callable
 
@@ -44,6 +45,15 @@ def run_every(name: str, job: Callable[[], int], interval: float, stop: threadin
         stop.wait(interval)
     connection.close()
     return total
+
+
+def run_until_signalled(name: str, job: Callable[[], int], interval: float) -> int:
+    """``run_every`` in the foreground until SIGINT or SIGTERM (a management command's
+    ``--loop``); return the total done."""
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    return run_every(name, job, interval, stop)
 
 
 def start_threads(stop: threading.Event) -> list[threading.Thread]:

@@ -15,7 +15,7 @@ import secrets
 import uuid
 from dataclasses import asdict, replace
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.db import (
@@ -318,6 +318,10 @@ def _checkout_abandon(payment: Payment, *, reason: str) -> None:
     current = _locked(payment.pk)
     if current.status != S.STARTED or current.provider_reference:
         return
+    _cancel_locked(current, reason)
+
+
+def _cancel_locked(current: Payment, reason: str) -> None:
     before = audit.snapshot(current, WATCHED)
     current.status = S.CANCELLED
     current.failure_reason = reason
@@ -335,15 +339,7 @@ def payment_cancel(*, payment: Payment, reason: str) -> Payment:
     current = _locked(payment.pk)
     if current.status != S.CREATED:
         return current
-    before = audit.snapshot(current, WATCHED)
-    current.status = S.CANCELLED
-    current.failure_reason = reason
-    current.finished_at = timezone.now()
-    _audit(
-        current,
-        "payment_cancelled",
-        _save(current, before, ["status", "failure_reason", "finished_at"]),
-    )
+    _cancel_locked(current, reason)
     return current
 
 
@@ -495,9 +491,6 @@ def _store_event(provider: str, event: Event, payment_id: int) -> bool:
 
     One statement (``ON CONFLICT DO NOTHING``): two deliveries of one event at the same
     moment are settled by the unique index, not by a lock or a failed transaction."""
-    connection = connections[router.db_for_write(ProviderEvent)]
-    qn = connection.ops.quote_name
-    opts = ProviderEvent._meta
     now = timezone.now()
     ctx = current_context()
     values = {
@@ -514,20 +507,7 @@ def _store_event(provider: str, event: Event, payment_id: int) -> bool:
         "created_at": now,
         "updated_at": now,
     }
-    fields = [cast(Any, opts.get_field(name)) for name in values]
-    params = [
-        field.get_db_prep_save(value, connection)
-        for field, value in zip(fields, values.values(), strict=True)
-    ]
-    # The SQL is built from quoted column names only; values are parameters.
-    sql = (
-        f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT ({qn('provider')}, {qn('event_id')}) DO NOTHING RETURNING {qn('id')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone() is not None
+    return bulk.insert_unless_present(ProviderEvent, values, unique=["provider", "event_id"])
 
 
 def webhook_event_receive(*, provider: str, event: Event) -> str:

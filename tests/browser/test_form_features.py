@@ -6,6 +6,7 @@ account."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -24,22 +25,28 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-def test_a_resident_adds_items_uploads_a_file_and_sees_the_fees(
-    axe_page: AxePage, alice: User, catalogue: dict
-) -> None:
+def _start_applying(axe_page: AxePage, alice: User, procedure: Any, definition: dict) -> Any:
+    """Publish ``definition`` for an online procedure, sign in as the resident and press
+    "Start now"; return the page on the form's first question."""
     from minato.procedures import applications
 
-    procedure = catalogue["juminhyo"]
     procedure.availability = "online"
     procedure.save()
-    applications.form_publish(procedure=procedure, definition=FEATURES)
+    applications.form_publish(procedure=procedure, definition=definition)
     page = axe_page.visit("/en/accounts/login/")
     page.set_default_timeout(5000)
     page.get_by_label("Email address").fill(alice.email)
     page.get_by_label("Password").fill(PASSWORD)
     axe_page.follow(page.locator("form button[type=submit]").last)
-    axe_page.visit("/en/procedures/juminhyo/apply/")
+    axe_page.visit(f"/en/procedures/{procedure.slug}/apply/")
     axe_page.follow(page.get_by_role("button", name="Start now"))
+    return page
+
+
+def test_a_resident_adds_items_uploads_a_file_and_sees_the_fees(
+    axe_page: AxePage, alice: User, catalogue: dict
+) -> None:
+    page = _start_applying(axe_page, alice, catalogue["juminhyo"], FEATURES)
     # Name with furigana: an invalid reading is refused, with the error linked.
     page.locator("input[name=applicant__family_name]").fill("港")
     page.locator("input[name=applicant__given_name]").fill("花子")
@@ -80,19 +87,7 @@ def test_a_resident_adds_items_uploads_a_file_and_sees_the_fees(
 def test_a_resident_gives_a_name_with_furigana_in_each_group_item(
     axe_page: AxePage, alice: User, catalogue: dict
 ) -> None:
-    from minato.procedures import applications
-
-    procedure = catalogue["juminhyo"]
-    procedure.availability = "online"
-    procedure.save()
-    applications.form_publish(procedure=procedure, definition=HOUSEHOLD)
-    page = axe_page.visit("/en/accounts/login/")
-    page.set_default_timeout(5000)
-    page.get_by_label("Email address").fill(alice.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    axe_page.follow(page.locator("form button[type=submit]").last)
-    axe_page.visit("/en/procedures/juminhyo/apply/")
-    axe_page.follow(page.get_by_role("button", name="Start now"))
+    page = _start_applying(axe_page, alice, catalogue["juminhyo"], HOUSEHOLD)
 
     def fill(index: int, family: str, given: str, family_kana: str, given_kana: str) -> None:
         prefix = f"input[name=household__{index}__member__"

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -54,6 +55,23 @@ def _post(body: dict, *, secret: str = "", timestamp: int | None = None) -> Any:
 @pytest.fixture
 def started(payable: Payable) -> Payment:
     return services.payment_begin(payable=payable)
+
+
+def _started_payments(catalogue: dict[str, Any], alice: Any, prefix: str, count: int) -> list:
+    """``count`` started payments, each for its own submitted 粗大ごみ application."""
+    from minato.payments.payables import for_payer
+    from minato.payments.tests.conftest import make_application
+
+    payments = []
+    for n in range(count):
+        reference = f"{prefix}{n:02d}"
+        make_application(
+            catalogue["sodai"], alice, reference=reference, fee_yen=400, status="submitted"
+        )
+        payable = for_payer("procedures.application", reference, alice)
+        assert payable is not None
+        payments.append(services.payment_begin(payable=payable))
+    return payments
 
 
 def _unchanged(payment: Payment) -> None:
@@ -213,20 +231,9 @@ def test_a_stored_event_that_can_no_longer_be_applied_is_marked_rejected(
 def test_a_batch_applies_many_payments_in_a_few_statements(
     catalogue: dict[str, Any], alice: Any
 ) -> None:
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from minato.payments.payables import for_payer
-    from minato.payments.tests.conftest import make_application
-
-    payments = []
-    for n in range(6):
-        make_application(
-            catalogue["sodai"], alice, reference=f"BATCH00{n}", fee_yen=400, status="submitted"
-        )
-        payable = for_payer("procedures.application", f"BATCH00{n}", alice)
-        assert payable is not None
-        payments.append(services.payment_begin(payable=payable))
+    payments = _started_payments(catalogue, alice, "BATCH0", 6)
     for payment in payments:
         assert _post(_event(payment, "payment.succeeded")).status_code == 200
     with CaptureQueriesContext(connection) as queries:
@@ -280,7 +287,7 @@ def test_the_worker_runs_the_configured_periodic_jobs(settings: Any) -> None:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
-    __import__("django.db").db.connection.vendor != "postgresql",
+    connection.vendor != "postgresql",
     reason="needs concurrent workers (row and advisory locks)",
 )
 def test_two_workers_applying_at_once_apply_each_payment_once(
@@ -290,17 +297,7 @@ def test_two_workers_applying_at_once_apply_each_payment_once(
 
     from django.db import connections
 
-    from minato.payments.payables import for_payer
-    from minato.payments.tests.conftest import make_application
-
-    payments = []
-    for n in range(12):
-        make_application(
-            catalogue["sodai"], alice, reference=f"RACE00{n:02d}", fee_yen=400, status="submitted"
-        )
-        payable = for_payer("procedures.application", f"RACE00{n:02d}", alice)
-        assert payable is not None
-        payments.append(services.payment_begin(payable=payable))
+    payments = _started_payments(catalogue, alice, "RACE0", 12)
     # each payment gets its success twice under different event ids, and a decline after it
     for payment in payments:
         for event in (
@@ -342,18 +339,9 @@ def test_two_workers_applying_at_once_apply_each_payment_once(
 def test_an_event_that_breaks_its_batch_is_retried_alone_then_rejected_without_blocking_others(
     catalogue: dict[str, Any], alice: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from minato.payments.payables import for_payer
-    from minato.payments.tests.conftest import make_application
-
-    payments = []
-    for n in range(3):
-        make_application(
-            catalogue["sodai"], alice, reference=f"POISON0{n}", fee_yen=400, status="submitted"
-        )
-        payable = for_payer("procedures.application", f"POISON0{n}", alice)
-        assert payable is not None
-        payments.append(services.payment_begin(payable=payable))
-        assert _post(_event(payments[-1], "payment.succeeded")).status_code == 200
+    payments = _started_payments(catalogue, alice, "POISON", 3)
+    for payment in payments:
+        assert _post(_event(payment, "payment.succeeded")).status_code == 200
     poison = payments[1]
     real = services._state_change
 

@@ -6,8 +6,6 @@ without workers, and for the benchmark.
 
 from __future__ import annotations
 
-import signal
-import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -33,8 +31,5 @@ class Command(BaseCommand):
         if interval <= 0:
             self.stdout.write(f"Sealed {seal()} event(s)")
             return
-        stop = threading.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: stop.set())
-        total = periodic.run_every("audit_seal", seal_waiting, interval, stop)
+        total = periodic.run_until_signalled("audit_seal", seal_waiting, interval)
         self.stdout.write(f"Sealed {total} event(s)")

@@ -7,8 +7,6 @@ deployment without workers, for draining by hand, and for the benchmark.
 
 from __future__ import annotations
 
-import signal
-import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -34,8 +32,7 @@ class Command(BaseCommand):
         if interval <= 0:
             self.stdout.write(f"Applied {webhook_events_apply()} event(s)")
             return
-        stop = threading.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: stop.set())
-        total = periodic.run_every("payments_apply_events", webhook_events_apply, interval, stop)
+        total = periodic.run_until_signalled(
+            "payments_apply_events", webhook_events_apply, interval
+        )
         self.stdout.write(f"Applied {total} event(s)")
