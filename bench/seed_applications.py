@@ -62,9 +62,10 @@ def main() -> int:
 
     from minato.accounts.models import User
     from minato.core.business_days import add_business_days
-    from minato.procedures.applications import REFERENCE_ALPHABET, REFERENCE_LENGTH
+    from minato.core.references import ALPHABET as REFERENCE_ALPHABET
+    from minato.procedures.applications.services import REFERENCE_LENGTH
+    from minato.procedures.forms.selectors import current_form_version
     from minato.procedures.models import Application, Procedure
-    from minato.procedures.selectors import current_form_version
 
     if connection.vendor != "postgresql" or not getattr(settings, "BENCHMARK_ENDPOINTS", False):
         print(

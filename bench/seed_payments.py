@@ -83,12 +83,13 @@ def main() -> int:
     from django.utils import timezone
 
     from minato.accounts.models import User
+    from minato.core.references import ALPHABET as REFERENCE_ALPHABET
     from minato.payments import payables, services
     from minato.payments.models import Payment, SandboxCheckout
     from minato.payments.providers import sandbox
-    from minato.procedures.applications import REFERENCE_ALPHABET, REFERENCE_LENGTH
+    from minato.procedures.applications.services import REFERENCE_LENGTH
+    from minato.procedures.forms.selectors import current_form_version
     from minato.procedures.models import Application, Procedure
-    from minato.procedures.selectors import current_form_version
 
     if connection.vendor != "postgresql" or not getattr(settings, "BENCHMARK_ENDPOINTS", False):
         print(

@@ -16,6 +16,15 @@ from minato.procedures.api import router as procedures_router
 
 
 class MinatoAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        """``<module>_api_<function>`` (``minato_procedures_api_procedure_list``), whether a
+        module keeps its endpoints in ``api.py`` or splits them over an ``api/`` package:
+        generated clients name their methods after these ids, so moving code keeps them."""
+        module = operation.view_func.__module__
+        if ".api." in module:
+            module = module[: module.index(".api.") + len(".api")]
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         return mark_problem_content_types(super().get_openapi_schema(*args, **kwargs))
 

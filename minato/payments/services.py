@@ -11,7 +11,6 @@ applied exactly once: whoever comes second finds the payment already final.
 from __future__ import annotations
 
 import logging
-import secrets
 import uuid
 from dataclasses import asdict, replace
 from datetime import timedelta
@@ -31,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minato.accounts import permissions
-from minato.core import audit, bulk
+from minato.core import audit, bulk, references
 from minato.core.context import current as current_context
 from minato.core.context import reset as reset_context
 from minato.core.context import set_current as set_context
@@ -56,7 +55,6 @@ from minato.payments.providers.base import (
 
 logger = logging.getLogger(__name__)
 
-REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 REFERENCE_LENGTH = 10
 WATCHED = [
     "status",
@@ -106,10 +104,6 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
         return None
 
 
-def new_reference() -> str:
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-
-
 def _audit_event(payment: Payment, action: str, changes: dict[str, Any]) -> dict[str, Any]:
     return {
         "action": f"payments.{action}",
@@ -155,7 +149,7 @@ def _payment_of(payable: Payable) -> dict[str, Any]:
     """A new payment's fields that come from the thing paid for (the amount included: it
     is never taken from the client)."""
     return {
-        "reference": new_reference(),
+        "reference": references.new_reference(REFERENCE_LENGTH),
         "purpose": payable.purpose,
         "object_ref": payable.object_ref,
         "payer_id": payable.payer_id,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from minato.procedures.attachments import purge_expired_drafts, purge_unclaimed_attachments
+from minato.procedures.applications.attachments import (
+    purge_expired_drafts,
+    purge_unclaimed_attachments,
+)
 
 
 def run() -> dict[str, int]:

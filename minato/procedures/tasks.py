@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from minato.procedures import handoff
+from minato.procedures.handoff import services as handoff
 
 
 @task()

@@ -4,6 +4,7 @@ import pytest
 
 from conftest import PASSWORD, current_totp
 from minato.accounts.models import User
+from minato.procedures.forms.services import form_publish
 from minato.procedures.models import Application, FormVersion
 from tests.browser.conftest import AxePage
 
@@ -61,11 +62,11 @@ def test_a_department_admin_adds_a_question_previews_and_publishes(
 def test_every_builder_page_of_a_rich_form_is_accessible(
     axe_page: AxePage, sam: User, catalogue: dict
 ) -> None:
-    from minato.procedures import applications, builder
-    from minato.procedures.demo_forms import SODAI_GOMI
+    from minato.procedures.forms import services as builder
+    from minato.procedures.tests.form_factories import waste_collection_form
 
     procedure = catalogue["sodai"]
-    applications.form_publish(procedure=procedure, definition=SODAI_GOMI)
+    form_publish(procedure=procedure, definition=waste_collection_form())
     definition = builder.form_draft_start(procedure=procedure, user=sam).definition
     page = axe_page.visit("/staff/login/")
     page.get_by_label("メールアドレス").fill(sam.email)

@@ -13,6 +13,7 @@ from PIL import Image
 
 from conftest import PASSWORD
 from minato.accounts.models import User
+from minato.procedures.forms.services import form_publish
 from minato.procedures.tests.test_form_features import FEATURES, HOUSEHOLD
 from tests.browser.conftest import AxePage
 
@@ -28,11 +29,10 @@ def _png() -> bytes:
 def _start_applying(axe_page: AxePage, alice: User, procedure: Any, definition: dict) -> Any:
     """Publish ``definition`` for an online procedure, sign in as the resident and press
     "Start now"; return the page on the form's first question."""
-    from minato.procedures import applications
 
     procedure.availability = "online"
     procedure.save()
-    applications.form_publish(procedure=procedure, definition=definition)
+    form_publish(procedure=procedure, definition=definition)
     page = axe_page.visit("/en/accounts/login/")
     page.set_default_timeout(5000)
     page.get_by_label("Email address").fill(alice.email)
@@ -116,12 +116,11 @@ def test_a_resident_gives_a_name_with_furigana_in_each_group_item(
 def test_the_start_page_offers_applying_without_an_account(
     axe_page: AxePage, catalogue: dict
 ) -> None:
-    from minato.procedures import applications
 
     procedure = catalogue["sodai"]
     procedure.allows_guest = True
     procedure.save()
-    applications.form_publish(procedure=procedure, definition=FEATURES)
+    form_publish(procedure=procedure, definition=FEATURES)
     page = axe_page.visit("/en/procedures/sodai-gomi/apply/")
     axe_page.follow(page.get_by_role("link", name="Continue without an account"))
     axe_page.check()

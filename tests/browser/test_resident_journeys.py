@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from conftest import PASSWORD, current_totp
 from minato.accounts.models import User
+from minato.procedures.forms.services import form_publish
 from tests.browser.conftest import AxePage
 
 # A collection day the form accepts whenever the tests run (3 to 60 days ahead).
@@ -160,10 +161,9 @@ def test_first_staff_sign_in_enrols_an_authenticator(axe_page: AxePage, charlie:
 def test_a_resident_applies_for_oversized_waste_collection(
     axe_page: AxePage, alice: User, catalogue: dict
 ) -> None:
-    from minato.procedures import applications
-    from minato.procedures.demo_forms import SODAI_GOMI
+    from minato.procedures.tests.form_factories import waste_collection_form
 
-    applications.form_publish(procedure=catalogue["sodai"], definition=SODAI_GOMI)
+    form_publish(procedure=catalogue["sodai"], definition=waste_collection_form())
     page = axe_page.visit("/en/accounts/login/")
     page.get_by_label("Email address").fill(alice.email)
     page.get_by_label("Password").fill(PASSWORD)
@@ -221,13 +221,13 @@ def test_staff_return_an_application_the_resident_fixes_and_a_supervisor_approve
     catalogue: dict,
     departments: dict,
 ) -> None:
-    from minato.procedures import applications
-    from minato.procedures.demo_forms import SODAI_GOMI
+    from minato.procedures.applications import services as applications
     from minato.procedures.models import Application, Procedure
+    from minato.procedures.tests.form_factories import waste_collection_form
 
     Procedure.objects.filter(slug="sodai-gomi").update(department=departments["kumin"])
     procedure = Procedure.objects.get(slug="sodai-gomi")
-    version = applications.form_publish(procedure=procedure, definition=SODAI_GOMI)
+    version = form_publish(procedure=procedure, definition=waste_collection_form())
     application = applications.application_create_and_submit(
         procedure=procedure,
         form_version=version,

@@ -13,9 +13,9 @@ from minato.accounts.models import User
 from minato.payments.models import Payment
 from minato.payments.payables import Payable, for_payer
 from minato.payments.providers import sandbox
-from minato.procedures import applications
-from minato.procedures.demo_forms import SODAI_GOMI
+from minato.procedures.forms.services import form_publish
 from minato.procedures.models import Application, Procedure
+from minato.procedures.tests.form_factories import waste_collection_form
 
 APPLICATION = "procedures.application"
 
@@ -23,8 +23,8 @@ APPLICATION = "procedures.application"
 def make_application(
     procedure: Procedure, applicant: User, *, reference: str, fee_yen: int | None, status: str
 ) -> Application:
-    version = procedure.form_versions.order_by("-version").first() or applications.form_publish(
-        procedure=procedure, definition=SODAI_GOMI
+    version = procedure.form_versions.order_by("-version").first() or form_publish(
+        procedure=procedure, definition=waste_collection_form()
     )
     return Application.objects.create(
         procedure=procedure,

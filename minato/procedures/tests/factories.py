@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from minato.accounts.models import Department
-from minato.procedures import services
+from minato.procedures.catalogue import services
 from minato.procedures.models import Category, LifeEvent, Procedure
 
 

@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from minato.accounts.models import User
 from minato.core.models import AuditEvent
-from minato.procedures import applications
-from minato.procedures.demo_forms import SODAI_GOMI
-from minato.procedures.form_schema import DefinitionError, check_definition
+from minato.procedures.applications import services as applications
+from minato.procedures.forms.schema import DefinitionError, check_definition
+from minato.procedures.forms.services import form_publish
 from minato.procedures.models import Application, Procedure
+from minato.procedures.tests.form_factories import waste_collection_form
 
 # A collection day the form accepts whenever the tests run (3 to 60 days ahead).
 COLLECTION_DAY = (timezone.localdate() + timedelta(days=10)).isoformat()
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sodai(catalogue: dict[str, Procedure]) -> Procedure:
     procedure = catalogue["sodai"]
-    applications.form_publish(procedure=procedure, definition=SODAI_GOMI)
+    form_publish(procedure=procedure, definition=waste_collection_form())
     return procedure
 
 
@@ -83,7 +84,7 @@ def _complete(client: Client, draft: str) -> None:
 
 
 def _broken(mutate: Callable[[dict[str, Any]], None]) -> list[str]:
-    definition = copy.deepcopy(SODAI_GOMI)
+    definition = waste_collection_form()
     mutate(definition)
     with pytest.raises(DefinitionError) as error:
         check_definition(definition)
@@ -123,7 +124,7 @@ def test_publishing_refuses_routes_on_questions_not_yet_asked() -> None:
 
 
 def test_published_versions_are_numbered_and_kept(sodai: Procedure) -> None:
-    second = applications.form_publish(procedure=sodai, definition=SODAI_GOMI)
+    second = form_publish(procedure=sodai, definition=waste_collection_form())
     assert second.version == 2
     assert sodai.form_versions.count() == 2
 

@@ -18,7 +18,8 @@ from conftest import PASSWORD
 from minato.accounts import services as account_services
 from minato.accounts.models import Department, Role, User
 from minato.core.models import AuditEvent
-from minato.procedures import applications, builder
+from minato.procedures.forms import services as builder
+from minato.procedures.forms.services import form_publish
 from minato.procedures.models import Application, FormDraft, FormVersion, Procedure
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +107,7 @@ def procedure(catalogue: dict[str, Procedure]) -> Procedure:
 
 @pytest.fixture
 def draft(procedure: Procedure, dana: User) -> FormDraft:
-    applications.form_publish(procedure=procedure, definition=FORM)
+    form_publish(procedure=procedure, definition=FORM)
     return builder.form_draft_start(procedure=procedure, user=dana)
 
 
@@ -209,7 +210,7 @@ def test_the_builder_is_linked_from_the_console_menu_for_admins_only(
 
 
 def test_starting_copies_the_latest_published_version(admin: Client, procedure: Procedure) -> None:
-    applications.form_publish(procedure=procedure, definition=FORM)
+    form_publish(procedure=procedure, definition=FORM)
     admin.post(BASE)
     draft = FormDraft.objects.get(procedure=procedure)
     assert draft.definition == builder.normalise(FORM)

@@ -6,7 +6,7 @@ from django.test import Client
 
 from minato.accounts.models import Department
 from minato.core.models import AuditEvent
-from minato.procedures import selectors
+from minato.procedures.catalogue import selectors as catalogue_selectors
 from minato.procedures.models import Procedure
 from minato.procedures.tests.factories import make_procedure
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _slugs(query: str) -> list[str]:
-    return [p.slug for p in selectors.procedures_search(query=query)]
+    return [p.slug for p in catalogue_selectors.procedures_search(query=query)]
 
 
 @pytest.mark.parametrize(
@@ -44,14 +44,18 @@ def test_every_word_of_the_query_must_match(catalogue: dict[str, Procedure]) -> 
 
 
 def test_browse_by_category_and_life_event(catalogue: dict[str, Procedure]) -> None:
-    assert [p.slug for p in selectors.procedures_search(category="gomi")] == ["sodai-gomi"]
-    assert [p.slug for p in selectors.procedures_search(life_event="hikkoshi")] == ["sodai-gomi"]
+    assert [p.slug for p in catalogue_selectors.procedures_search(category="gomi")] == [
+        "sodai-gomi"
+    ]
+    assert [p.slug for p in catalogue_selectors.procedures_search(life_event="hikkoshi")] == [
+        "sodai-gomi"
+    ]
 
 
 def test_online_share_excludes_procedures_the_law_keeps_offline(
     catalogue: dict[str, Procedure],
 ) -> None:
-    share = selectors.online_share()
+    share = catalogue_selectors.online_share()
     assert (share.online, share.eligible, share.kept_offline_by_law) == (2, 3, 1)
     assert share.percent == 66.7
 

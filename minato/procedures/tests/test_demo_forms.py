@@ -4,6 +4,7 @@ set (one per form, below — they double as documentation of the JSON answers) i
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,13 +13,15 @@ from django.utils import timezone
 from minato.accounts import services as account_services
 from minato.accounts.organisation import iter_units
 from minato.core.context import acting_as
-from minato.procedures import applications, demo
-from minato.procedures.answers import route, validate_all
-from minato.procedures.demo_forms import DEMO_FORMS
-from minato.procedures.fees import fee_lines, fee_total
-from minato.procedures.form_schema import check_definition
+from minato.procedures import demo
+from minato.procedures.demo import demo_forms
+from minato.procedures.forms.answers import route, validate_all
+from minato.procedures.forms.fees import fee_lines, fee_total
+from minato.procedures.forms.schema import check_definition
+from minato.procedures.forms.services import form_export, form_publish
 from minato.procedures.models import Procedure
 
+DEMO_FORMS = demo_forms()
 # A collection day the form accepts whenever the tests run (3 to 60 days ahead).
 COLLECTION_DAY = (timezone.localdate() + timedelta(days=10)).isoformat()
 ME = {
@@ -339,10 +342,10 @@ def test_load_demo_replaces_its_own_older_forms_but_not_staff_edits() -> None:
         sodai = Procedure.objects.get(slug="sodai-gomi")
         older = {**DEMO_FORMS["sodai-gomi"], "exits": DEMO_FORMS["sodai-gomi"]["exits"][:1]}
         older["declaration"] = {"ja": "古いデモの宣言"}
-        applications.form_publish(procedure=sodai, definition=older)
+        form_publish(procedure=sodai, definition=older)
     inu = Procedure.objects.get(slug="inu-toroku")
     with acting_as(actor_label="staff@city.minato.example"):
-        applications.form_publish(
+        form_publish(
             procedure=inu, definition={**DEMO_FORMS["inu-toroku"], "declaration": {"ja": "職員"}}
         )
     with acting_as(actor_label=demo.DEMO_ACTOR):
@@ -361,3 +364,9 @@ def test_a_town_typed_in_the_autocomplete_box_is_stored_as_its_value() -> None:
         assert validate_all(definition, answers, "ja", attachment_names=FILES)[0]["town"] == (
             "shibaura"
         )
+
+
+@pytest.mark.parametrize("slug", list(DEMO_FORMS))
+def test_each_demo_form_file_is_in_the_form_builders_exported_json(slug: str) -> None:
+    path = Path(demo.__file__).parent / "forms" / f"{slug}.json"
+    assert path.read_text(encoding="utf-8") == form_export(definition=DEMO_FORMS[slug])

@@ -16,9 +16,10 @@ from PIL import Image
 
 from minato.accounts.models import User
 from minato.core.models import AuditEvent
-from minato.procedures import applications, uploads
-from minato.procedures.answers import validate_all
-from minato.procedures.form_schema import DefinitionError, check_definition
+from minato.procedures.applications import uploads
+from minato.procedures.forms.answers import validate_all
+from minato.procedures.forms.schema import DefinitionError, check_definition
+from minato.procedures.forms.services import form_publish
 from minato.procedures.models import Application, Attachment, Procedure
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +117,7 @@ def procedure(catalogue: dict[str, Procedure]) -> Procedure:
     procedure = catalogue["juminhyo"]
     procedure.availability = "online"
     procedure.save()
-    applications.form_publish(procedure=procedure, definition=FEATURES)
+    form_publish(procedure=procedure, definition=FEATURES)
     return procedure
 
 
@@ -585,7 +586,7 @@ def test_find_address_fills_the_address_from_the_postal_code(
         ],
         "declaration": t("誤りはありません"),
     }
-    applications.form_publish(procedure=procedure, definition=form)
+    form_publish(procedure=procedure, definition=form)
     client = resident_client(alice)
     draft = _start(client)
     found = _page(
@@ -659,7 +660,7 @@ def test_dates_can_be_limited_relative_to_today() -> None:
 
 
 def test_options_with_a_fee_say_so_where_they_are_chosen() -> None:
-    from minato.procedures.answers import PageForm
+    from minato.procedures.forms.answers import PageForm
 
     definition = check_definition(FEATURES)
     form = PageForm(page=definition.pages[1], language="en", answers={})
@@ -693,7 +694,7 @@ def test_checking_a_form_with_many_branches_takes_linear_time() -> None:
 
 @pytest.mark.parametrize("pattern", ["(", "(a+)+", r"([a-z]+\s?)+$"])
 def test_unusable_patterns_are_refused_when_saved(pattern: str) -> None:
-    from minato.procedures.form_schema import parse_definition
+    from minato.procedures.forms.schema import parse_definition
 
     definition = {
         "pages": [
@@ -802,7 +803,7 @@ def household(catalogue: dict[str, Procedure]) -> Procedure:
     procedure = catalogue["juminhyo"]
     procedure.availability = "online"
     procedure.save()
-    applications.form_publish(procedure=procedure, definition=HOUSEHOLD)
+    form_publish(procedure=procedure, definition=HOUSEHOLD)
     return procedure
 
 

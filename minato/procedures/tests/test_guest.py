@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from minato.accounts.models import User
 from minato.core.models import AuditEvent
-from minato.procedures import applications
+from minato.procedures.forms.services import form_publish
 from minato.procedures.models import Application, GuestAccess, Procedure
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def guest_procedure(catalogue: dict[str, Procedure]) -> Procedure:
     procedure = catalogue["sodai"]
     procedure.allows_guest = True
     procedure.save()
-    applications.form_publish(procedure=procedure, definition=FORM)
+    form_publish(procedure=procedure, definition=FORM)
     return procedure
 
 
@@ -117,7 +117,7 @@ def test_procedures_without_guest_access_need_an_account(
     catalogue: dict[str, Procedure],
 ) -> None:
     procedure = catalogue["sodai"]
-    applications.form_publish(procedure=procedure, definition=FORM)
+    form_publish(procedure=procedure, definition=FORM)
     client = Client()
     assert client.get("/procedures/sodai-gomi/apply/")["Location"].startswith("/accounts/login/")
     assert client.get("/procedures/sodai-gomi/apply/guest/").status_code == 404

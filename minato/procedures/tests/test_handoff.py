@@ -20,9 +20,11 @@ from django.utils import timezone
 
 from minato.accounts import services as account_services
 from minato.accounts.models import User
-from minato.procedures import applications, handoff
-from minato.procedures.demo_forms import SODAI_GOMI
+from minato.procedures.applications import services as applications
+from minato.procedures.forms.services import form_publish
+from minato.procedures.handoff import services as handoff
 from minato.procedures.models import Application, HandoffDelivery, Procedure
+from minato.procedures.tests.form_factories import waste_collection_form
 
 # A collection day the form accepts whenever the tests run (3 to 60 days ahead).
 COLLECTION_DAY = (timezone.localdate() + timedelta(days=10)).isoformat()
@@ -81,7 +83,7 @@ def receiver() -> Iterator[Receiver]:
 @pytest.fixture
 def sodai(catalogue: dict[str, Procedure], receiver: Receiver) -> Procedure:
     procedure = catalogue["sodai"]
-    applications.form_publish(procedure=procedure, definition=SODAI_GOMI)
+    form_publish(procedure=procedure, definition=waste_collection_form())
     handoff.handoff_endpoint_set(procedure=procedure, url=receiver.url, secret=SECRET)
     return procedure
 

@@ -17,7 +17,9 @@ from django.test import Client
 
 from minato.accounts.models import Department, User
 from minato.core.models import AuditEvent
-from minato.procedures import applications, exports, pdf
+from minato.procedures.applications import exports, pdf
+from minato.procedures.applications import services as applications
+from minato.procedures.forms.services import form_publish
 from minato.procedures.models import Application, Procedure
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +91,7 @@ def submitted(
     # The test catalogue files 粗大ごみ under 環境課; move it to 区民課 where charlie works.
     Procedure.objects.filter(pk=procedure.pk).update(department=departments["kumin"])
     procedure.refresh_from_db()
-    version = applications.form_publish(procedure=procedure, definition=FORM)
+    version = form_publish(procedure=procedure, definition=FORM)
     return applications.application_create_and_submit(
         procedure=procedure, form_version=version, applicant=alice, answers=ANSWERS
     )
@@ -238,8 +240,8 @@ def test_answers_are_flattened_for_excel(submitted: Application) -> None:
 def test_a_name_in_a_group_item_reads_like_a_name_on_the_form(
     catalogue: dict[str, Procedure], alice: User
 ) -> None:
-    from minato.procedures import display
-    from minato.procedures.form_schema import parse_definition
+    from minato.procedures.forms import display
+    from minato.procedures.forms.schema import parse_definition
 
     form = {
         "pages": [
@@ -262,7 +264,7 @@ def test_a_name_in_a_group_item_reads_like_a_name_on_the_form(
         "declaration": t("誤りはありません。"),
     }
     procedure = catalogue["sodai"]
-    version = applications.form_publish(procedure=procedure, definition=form)
+    version = form_publish(procedure=procedure, definition=form)
     hanako = {
         "family_name": "港",
         "given_name": "花子",

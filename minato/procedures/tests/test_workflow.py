@@ -16,9 +16,11 @@ from minato.accounts import services as account_services
 from minato.accounts.models import Role, User
 from minato.core.business_days import add_business_days
 from minato.core.models import AuditEvent
-from minato.procedures import applications, workflow
-from minato.procedures.demo_forms import SODAI_GOMI
+from minato.procedures.applications import services as applications
+from minato.procedures.applications import workflow
+from minato.procedures.forms.services import form_publish
 from minato.procedures.models import Application, Procedure
+from minato.procedures.tests.form_factories import waste_collection_form
 
 # A collection day the form accepts whenever the tests run (3 to 60 days ahead).
 COLLECTION_DAY = (timezone.localdate() + timedelta(days=10)).isoformat()
@@ -48,7 +50,7 @@ def submitted(catalogue: dict[str, Procedure], alice: User, departments: dict) -
     # The test catalogue files 粗大ごみ under 環境課; move it to 区民課 where the personas work.
     Procedure.objects.filter(pk=procedure.pk).update(department=departments["kumin"])
     procedure.refresh_from_db()
-    version = applications.form_publish(procedure=procedure, definition=SODAI_GOMI)
+    version = form_publish(procedure=procedure, definition=waste_collection_form())
     return applications.application_create_and_submit(
         procedure=procedure, form_version=version, applicant=alice, answers=ANSWERS
     )

@@ -22,8 +22,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minato.accounts.models import User
 from minato.core.forms import AccessibleForm
 from minato.core.translated import localized
-from minato.procedures import applications, attachments, guest, pdf, selectors
-from minato.procedures.answers import (
+from minato.procedures.applications import attachments, guest, pdf
+from minato.procedures.applications import selectors as application_selectors
+from minato.procedures.applications import services as applications
+from minato.procedures.applications.uploads import CheckedFile
+from minato.procedures.catalogue import selectors as catalogue_selectors
+from minato.procedures.forms import selectors as form_selectors
+from minato.procedures.forms.answers import (
     PageForm,
     apply_group_action,
     fill_address,
@@ -32,11 +37,10 @@ from minato.procedures.answers import (
     raw_initial,
     route,
 )
-from minato.procedures.display import answer_rows
-from minato.procedures.fees import fee_lines, fee_total
-from minato.procedures.form_schema import FormDefinition, Page, next_page_id
+from minato.procedures.forms.display import answer_rows
+from minato.procedures.forms.fees import fee_lines, fee_total
+from minato.procedures.forms.schema import FormDefinition, Page, next_page_id
 from minato.procedures.models import Application
-from minato.procedures.uploads import CheckedFile
 from minato.procedures.views.files import attachment_response
 
 
@@ -45,7 +49,7 @@ def _is_applicant(user: Any) -> bool:
 
 
 def _resident_only(view: Any) -> Any:
-    """Signed in as a resident, or as a guest applicant (see minato.procedures.guest)."""
+    """Signed in as a resident, or as a guest applicant (see ``applications.guest``)."""
 
     @login_required
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -61,7 +65,7 @@ def _user_id(request: HttpRequest) -> int:
 
 
 def _draft(request: HttpRequest, public_id: Any) -> Application:
-    draft = selectors.own_draft(public_id=public_id, applicant_id=_user_id(request))
+    draft = application_selectors.own_draft(public_id=public_id, applicant_id=_user_id(request))
     if draft is None:
         raise Http404
     return draft
@@ -86,8 +90,8 @@ def _first_incomplete(
 
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    procedure = get_object_or_404(selectors.published_procedures(), slug=slug)
-    form_version = selectors.current_form_version(procedure)
+    procedure = get_object_or_404(catalogue_selectors.published_procedures(), slug=slug)
+    form_version = form_selectors.current_form_version(procedure)
     if form_version is None or procedure.availability != procedure.Availability.ONLINE:
         raise Http404
     user = request.user
@@ -114,7 +118,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
 @_resident_only
 def resume(request: HttpRequest, public_id: Any) -> HttpResponse:
     draft = _draft(request, public_id)
-    definition = applications.definition_of(draft)
+    definition = application_selectors.definition_of(draft)
     _pages, incomplete, exit_id = _first_incomplete(definition, draft.answers)
     if incomplete is not None:
         return redirect("procedures:page", public_id=draft.public_id, page_id=incomplete.id)
@@ -127,7 +131,7 @@ def resume(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def page(request: HttpRequest, public_id: Any, page_id: str) -> HttpResponse:
     draft = _draft(request, public_id)
-    definition = applications.definition_of(draft)
+    definition = application_selectors.definition_of(draft)
     pages, incomplete, _exit = _first_incomplete(definition, draft.answers)
     reachable = (
         [p.id for p in pages[: pages.index(incomplete) + 1]]
@@ -208,7 +212,7 @@ def page(request: HttpRequest, public_id: Any, page_id: str) -> HttpResponse:
 @_resident_only
 def exit_page(request: HttpRequest, public_id: Any, exit_id: str) -> HttpResponse:
     draft = _draft(request, public_id)
-    exit_ = applications.definition_of(draft).exit(exit_id)
+    exit_ = application_selectors.definition_of(draft).exit(exit_id)
     if exit_ is None:
         raise Http404
     return render(
@@ -225,11 +229,13 @@ def exit_page(request: HttpRequest, public_id: Any, exit_id: str) -> HttpRespons
 @_resident_only
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, public_id: Any) -> HttpResponse:
-    submitted = selectors.own_submitted(public_id=public_id, applicant_id=_user_id(request))
+    submitted = application_selectors.own_submitted(
+        public_id=public_id, applicant_id=_user_id(request)
+    )
     if submitted is not None:  # a double click or a retry after submitting: show the result
         return redirect("procedures:application_detail", reference=submitted.reference)
     draft = _draft(request, public_id)
-    definition = applications.definition_of(draft)
+    definition = application_selectors.definition_of(draft)
     pages, incomplete, exit_id = _first_incomplete(definition, draft.answers)
     if incomplete is not None or exit_id is not None:
         return redirect("procedures:resume", public_id=draft.public_id)
@@ -270,18 +276,18 @@ def check(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @_resident_only
 def my_applications(request: HttpRequest) -> HttpResponse:
-    items = selectors.applications_of(applicant_id=_user_id(request))
+    items = application_selectors.applications_of(applicant_id=_user_id(request))
     return render(request, "procedures/portal/my_applications.html", {"applications": items})
 
 
 @_resident_only
 def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    application = selectors.own_application(
+    application = application_selectors.own_application(
         reference=reference.upper()[:8], applicant_id=_user_id(request)
     )
     if application is None:
         raise Http404
-    definition = applications.definition_of(application)
+    definition = application_selectors.definition_of(application)
     pages, _exit = route(definition, application.answers)
     return render(
         request,
@@ -303,7 +309,7 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @_resident_only
 @require_POST
 def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
-    application = selectors.own_application(
+    application = application_selectors.own_application(
         reference=reference.upper()[:8], applicant_id=_user_id(request)
     )
     if application is None:
@@ -326,7 +332,7 @@ def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
 @_resident_only
 def attachment(request: HttpRequest, public_id: Any) -> HttpResponse:
     """A file the resident uploaded, on a draft or an application of theirs."""
-    item = selectors.own_attachment(public_id=public_id, uploader_id=_user_id(request))
+    item = application_selectors.own_attachment(public_id=public_id, uploader_id=_user_id(request))
     if item is None:
         raise Http404
     return attachment_response(item, by_staff=False)
@@ -335,7 +341,7 @@ def attachment(request: HttpRequest, public_id: Any) -> HttpResponse:
 @_resident_only
 def application_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     """The applicant's own copy of an application as a PDF (another person's reference: 404)."""
-    application = selectors.own_application(
+    application = application_selectors.own_application(
         reference=reference.upper()[:8], applicant_id=_user_id(request)
     )
     if application is None:
@@ -359,7 +365,7 @@ def guest_link(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     slug) to see the applications made as a guest."""
     procedure = None
     if slug is not None:
-        procedure = get_object_or_404(selectors.published_procedures(), slug=slug)
+        procedure = get_object_or_404(catalogue_selectors.published_procedures(), slug=slug)
         if not procedure.allows_guest:
             raise Http404
     form = GuestEmailForm(request.POST or None)

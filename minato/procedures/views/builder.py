@@ -3,7 +3,7 @@
 Department admins edit their departments' procedures (system admins every one): the
 catalogue entry, and the form's pages, questions, conditions, routes, exit pages and
 declaration; they preview it as a resident, import or export it as JSON, and publish it.
-Every write is a service in ``minato.procedures.builder``; these views check permissions,
+Every write is a service in ``minato.procedures.forms.services``; these views check permissions,
 validate the forms and render. Every page works without JavaScript.
 """
 
@@ -29,17 +29,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minato.accounts.models import Department, User
 from minato.core.forms import AccessibleForm
 from minato.core.translated import localized
-from minato.procedures import builder
-from minato.procedures.answers import (
+from minato.procedures.applications.uploads import CheckedFile
+from minato.procedures.forms import selectors as form_selectors
+from minato.procedures.forms import services as builder
+from minato.procedures.forms.answers import (
     PageForm,
     apply_group_action,
     initial_for,
     raw_initial,
     route,
 )
-from minato.procedures.display import answer_rows
-from minato.procedures.fees import fee_lines, fee_total
-from minato.procedures.form_schema import (
+from minato.procedures.forms.display import answer_rows
+from minato.procedures.forms.fees import fee_lines, fee_total
+from minato.procedures.forms.schema import (
     ID_PATTERN,
     FormDefinition,
     QuestionType,
@@ -47,7 +49,6 @@ from minato.procedures.form_schema import (
     parse_definition,
 )
 from minato.procedures.models import FormDraft, Procedure
-from minato.procedures.uploads import CheckedFile
 
 ID_VALIDATOR = RegexValidator(
     ID_PATTERN,
@@ -178,7 +179,7 @@ class ProcedureEntryForm(AccessibleForm):
 
     def __init__(self, *args: Any, user: User, editing: Procedure | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = builder.buildable_departments(user)  # type: ignore[attr-defined]
+        self.fields["department"].queryset = form_selectors.buildable_departments(user)  # type: ignore[attr-defined]
         if editing is not None:
             del self.fields["slug"]
 
@@ -510,7 +511,7 @@ class ImportForm(AccessibleForm):
 
 def _staff(request: HttpRequest) -> User:
     user = request.user
-    if not builder.can_build_forms(user):
+    if not form_selectors.can_build_forms(user):
         raise PermissionDenied
     return user  # type: ignore[return-value]
 
@@ -518,7 +519,7 @@ def _staff(request: HttpRequest) -> User:
 def _procedure(request: HttpRequest, slug: str) -> Procedure:
     user = _staff(request)
     procedure = Procedure.objects.select_related("department").filter(slug=slug).first()
-    if procedure is None or not builder.can_build(user, procedure):
+    if procedure is None or not form_selectors.can_build(user, procedure):
         raise Http404
     return procedure
 
@@ -704,7 +705,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "procedures/staff/builder/list.html",
-        {"procedures": builder.buildable_procedures(user)},
+        {"procedures": form_selectors.buildable_procedures(user)},
     )
 
 
@@ -821,7 +822,9 @@ def _render_overview(
             ],
             "declaration": _label(draft.definition["declaration"], language) if draft else "",
             "problems": problems or [],
-            "versions": builder.published_versions(procedure).only("version", "published_at"),
+            "versions": form_selectors.published_versions(procedure).only(
+                "version", "published_at"
+            ),
         },
     )
 
@@ -887,7 +890,7 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
     number = request.GET.get("version", "")
     if number:
         version = (
-            builder.published_versions(procedure).filter(version=number).first()
+            form_selectors.published_versions(procedure).filter(version=number).first()
             if number.isdigit()
             else None
         )

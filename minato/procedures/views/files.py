@@ -8,9 +8,9 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from minato.procedures import attachments
+from minato.procedures.applications import attachments
+from minato.procedures.applications.uploads import CONTENT_TYPES
 from minato.procedures.models import Attachment
-from minato.procedures.uploads import CONTENT_TYPES
 
 
 def attachment_response(item: Attachment, *, by_staff: bool) -> HttpResponse:

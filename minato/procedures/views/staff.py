@@ -26,10 +26,12 @@ from minato.accounts import permissions
 from minato.accounts.models import User
 from minato.core.forms import AccessibleForm
 from minato.core.translated import localized
-from minato.procedures import applications, exports, handoff, pdf, selectors, workflow
-from minato.procedures.answers import route
-from minato.procedures.display import answer_rows
-from minato.procedures.fees import fee_lines
+from minato.procedures.applications import exports, pdf, workflow
+from minato.procedures.applications import selectors as application_selectors
+from minato.procedures.forms.answers import route
+from minato.procedures.forms.display import answer_rows
+from minato.procedures.forms.fees import fee_lines
+from minato.procedures.handoff import services as handoff
 from minato.procedures.models import Application
 from minato.procedures.views.files import attachment_response
 
@@ -73,7 +75,9 @@ class QueueFilterForm(AccessibleForm):
         super().__init__(*args, **kwargs)
         self.department_ids = department_ids
         assignee = self.fields["assignee"]
-        assignee.queryset = selectors.staff_of_departments(department_ids=department_ids)  # type: ignore[attr-defined]
+        assignee.queryset = application_selectors.staff_of_departments(  # type: ignore[attr-defined]
+            department_ids=department_ids
+        )
         assignee.label_from_instance = lambda user: user.display_name or user.email  # type: ignore[attr-defined]
 
 
@@ -87,7 +91,7 @@ def _queue(request: HttpRequest) -> tuple[QueueFilterForm, Any]:
     form = QueueFilterForm(request.GET or None, department_ids=department_ids)
     filters = form.cleaned_data if form.is_valid() else {}
     assignee = filters.get("assignee")
-    items = selectors.staff_queue(
+    items = application_selectors.staff_queue(
         department_ids=department_ids,
         status=filters.get("status", ""),
         procedure=filters.get("procedure", ""),
@@ -142,7 +146,9 @@ def _queue_rows(applications_page: Any, language: str) -> Any:
             names[procedure_id] = localized(row["procedure__name"], language)
         submitted = timezone.localtime(row["submitted_at"]) if row["submitted_at"] else None
         due = row["due_date"]
-        overdue = bool(due and due < today and row["status"] in selectors.OPEN_FOR_QUEUE)
+        overdue = bool(
+            due and due < today and row["status"] in application_selectors.OPEN_FOR_QUEUE
+        )
         cells.append(
             (
                 detail_url.replace("REFERENCE", row["reference"]),
@@ -215,12 +221,12 @@ def _scoped(request: HttpRequest, reference: str) -> Application:
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     staff = _staff(request)
     application = _scoped(request, reference)
-    definition = applications.definition_of(application)
+    definition = application_selectors.definition_of(application)
     pages, _exit = route(definition, application.answers)
     files = {str(a.public_id): a.filename for a in application.attachments.all()}
     rows = answer_rows(definition, pages, application.answers, request.LANGUAGE_CODE, files)
     lines = fee_lines(definition, pages, application.answers, request.LANGUAGE_CODE)
-    colleagues = selectors.department_staff(department_id=application.department_id)
+    colleagues = application_selectors.department_staff(department_id=application.department_id)
     return render(
         request,
         "procedures/staff/detail.html",
@@ -278,7 +284,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
     application = _scoped(request, reference)
     assignee_id = request.POST.get("assignee", "")
     assignee = (
-        selectors.department_staff(department_id=application.department_id)
+        application_selectors.department_staff(department_id=application.department_id)
         .filter(pk=assignee_id)
         .first()
         if assignee_id.isdigit()

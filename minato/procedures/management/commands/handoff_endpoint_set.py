@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from minato.core.context import acting_as
-from minato.procedures import handoff
+from minato.procedures.handoff import services as handoff
 from minato.procedures.models import Procedure
 
 

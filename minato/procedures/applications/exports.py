@@ -25,10 +25,10 @@ from django.utils import timezone, translation
 
 from minato.core import audit
 from minato.core.translated import localized
-from minato.procedures import applications
-from minato.procedures.answers import route
-from minato.procedures.display import format_answer
-from minato.procedures.form_schema import FormDefinition
+from minato.procedures.applications.selectors import definition_of
+from minato.procedures.forms.answers import route
+from minato.procedures.forms.display import format_answer
+from minato.procedures.forms.schema import FormDefinition
 from minato.procedures.models import Application
 
 FORMATS = ("csv", "sjis", "json")
@@ -109,7 +109,7 @@ def export_records(items: Iterable[Application], *, language: str = "ja") -> lis
     with translation.override(language):
         for application in items:
             if application.form_version_id not in definitions:
-                definitions[application.form_version_id] = applications.definition_of(application)
+                definitions[application.form_version_id] = definition_of(application)
             files = {str(a.public_id): a.filename for a in application.attachments.all()}
             records.append(
                 {

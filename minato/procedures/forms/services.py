@@ -21,19 +21,21 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minato.accounts import permissions
-from minato.accounts.models import Department, Role, User
+from minato.accounts.models import User
 from minato.core import audit
-from minato.procedures import applications, services
-from minato.procedures.form_schema import (
+from minato.procedures.catalogue import services
+from minato.procedures.forms.schema import (
     DefinitionError,
     FormDefinition,
     check_definition,
     parse_definition,
 )
+from minato.procedures.forms.selectors import can_build, can_build_forms, published_versions
 from minato.procedures.models import FormDraft, FormVersion, Procedure
 
 # An exported form is a few tens of kilobytes; anything much larger is not a form.
@@ -63,43 +65,6 @@ class StaleDraft(BuilderError):
 
 class PublishRefused(BuilderError):
     pass
-
-
-# --- Who may build -------------------------------------------------------------------------
-
-
-def can_build_forms(user: Any) -> bool:
-    """Department admins (within their departments) and system admins; never clerks or
-    supervisors."""
-    return permissions.has_role(user, Role.DEPARTMENT_ADMIN)
-
-
-def can_build(user: Any, procedure: Procedure) -> bool:
-    return can_build_forms(user) and permissions.can_see_department(user, procedure.department_id)
-
-
-# --- Reads ---------------------------------------------------------------------------------
-
-
-def buildable_procedures(user: Any) -> QuerySet[Procedure]:
-    """The procedures this person may edit, with their latest published version number."""
-    procedures = Procedure.objects.select_related("department", "form_draft").annotate(
-        latest_version=Max("form_versions__version")
-    )
-    visible = permissions.visible_department_ids(user)
-    if visible is not None:
-        procedures = procedures.filter(department_id__in=visible)
-    return procedures.order_by("department__code", "slug")
-
-
-def buildable_departments(user: Any) -> QuerySet[Department]:
-    visible = permissions.visible_department_ids(user)
-    departments = Department.objects.order_by("code")
-    return departments if visible is None else departments.filter(pk__in=visible)
-
-
-def published_versions(procedure: Procedure) -> QuerySet[FormVersion]:
-    return procedure.form_versions.order_by("-version")
 
 
 def form_draft_problems(*, definition: dict[str, Any]) -> list[str]:
@@ -711,7 +676,7 @@ def form_draft_publish(*, draft: FormDraft, expected_version: int, user: User) -
     problems = form_draft_problems(definition=locked.definition)
     if problems:
         raise PublishRefused(*problems)
-    return applications.form_publish(procedure=locked.procedure, definition=locked.definition)
+    return form_publish(procedure=locked.procedure, definition=locked.definition)
 
 
 # The catalogue fields the console edits; the rest (documents, keywords, categories…) stay.
@@ -757,3 +722,21 @@ def procedure_entry_save(
         slug=slug, data=data, category_codes=category_codes, life_event_codes=life_event_codes
     )
     return saved
+
+
+@transaction.atomic
+def form_publish(*, procedure: Procedure, definition: dict[str, Any]) -> FormVersion:
+    """Publish a new version of a procedure's form (checked first; raises DefinitionError)."""
+    check_definition(definition)
+    Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
+    latest = procedure.form_versions.aggregate(latest=Max("version"))["latest"] or 0
+    version = FormVersion.objects.create(
+        procedure=procedure, version=latest + 1, definition=definition, published_at=timezone.now()
+    )
+    audit.record(
+        action="procedures.form_published",
+        obj=version,
+        department_id=procedure.department_id,
+        changes={"version": [latest or None, version.version]},
+    )
+    return version

@@ -36,8 +36,8 @@ from minato.accounts.validators import (
 )
 from minato.core.forms import AccessibleForm
 from minato.core.translated import localized
-from minato.procedures import uploads
-from minato.procedures.form_schema import (
+from minato.procedures.applications import uploads
+from minato.procedures.forms.schema import (
     NAME_PARTS,
     FormDefinition,
     Page,

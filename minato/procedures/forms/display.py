@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from minato.core.translated import localized
 from minato.core.wareki import to_wareki
-from minato.procedures.form_schema import FormDefinition, Page, Question
+from minato.procedures.forms.schema import FormDefinition, Page, Question
 
 
 @dataclass(frozen=True)

@@ -1,111 +1,15 @@
-"""Reads for the procedure catalogue: Japanese-aware search and the plan's KPI."""
+"""Reads for applications: a resident's own, and the staff queue."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from minato.accounts.models import User
-from minato.procedures import search
-from minato.procedures.models import (
-    Application,
-    Attachment,
-    Category,
-    FormVersion,
-    HandoffEndpoint,
-    LifeEvent,
-    Procedure,
-)
-
-
-def published_procedures() -> QuerySet[Procedure]:
-    return (
-        Procedure.objects.filter(is_published=True)
-        .select_related("department")
-        .prefetch_related("categories", "life_events")
-    )
-
-
-def current_form_of(slug: str) -> FormVersion | None:
-    """The current form version of a published procedure, with its procedure in the same
-    query — what applying through the API needs. ``version.procedure.has_active_handoff``
-    says whether submitting must queue a hand-off, so it need not look one up."""
-    version = (
-        FormVersion.objects.filter(procedure__is_published=True, procedure__slug=slug[:80])
-        .select_related("procedure__department")
-        .annotate(
-            has_active_handoff=Exists(
-                HandoffEndpoint.objects.filter(procedure=OuterRef("procedure_id"), is_active=True)
-            )
-        )
-        .order_by("-version")
-        .first()
-    )
-    if version is not None:
-        version.procedure.has_active_handoff = version.has_active_handoff  # type: ignore[attr-defined]
-    return version
-
-
-def procedures_search(
-    *, query: str = "", category: str = "", life_event: str = ""
-) -> QuerySet[Procedure]:
-    """Published procedures matching every term of the query (by text or by reading)."""
-    procedures = published_procedures()
-    for text, reading in search.query_terms(query):
-        match = Q(search_text__contains=text)
-        if len(reading) >= 2:
-            match |= Q(search_reading__contains=reading)
-        procedures = procedures.filter(match)
-    if category:
-        procedures = procedures.filter(categories__code=category)
-    if life_event:
-        procedures = procedures.filter(life_events__code=life_event)
-    return procedures.distinct().order_by("slug")
-
-
-@dataclass(frozen=True)
-class OnlineShare:
-    """KPI of initiative 1: procedures online, of those the law allows online."""
-
-    online: int
-    eligible: int
-    kept_offline_by_law: int
-
-    @property
-    def percent(self) -> float:
-        return round(100 * self.online / self.eligible, 1) if self.eligible else 0.0
-
-
-def online_share() -> OnlineShare:
-    counts = Procedure.objects.filter(is_published=True).aggregate(
-        online=Count("pk", filter=Q(availability=Procedure.Availability.ONLINE)),
-        not_yet=Count("pk", filter=Q(availability=Procedure.Availability.NOT_YET_ONLINE)),
-        by_law=Count("pk", filter=Q(availability=Procedure.Availability.COUNTER_BY_LAW)),
-    )
-    return OnlineShare(
-        online=counts["online"],
-        eligible=counts["online"] + counts["not_yet"],
-        kept_offline_by_law=counts["by_law"],
-    )
-
-
-def categories_with_counts() -> QuerySet[Category]:
-    return Category.objects.annotate(
-        published=Count("procedures", filter=Q(procedures__is_published=True))
-    ).filter(published__gt=0)
-
-
-def life_events_with_counts() -> QuerySet[LifeEvent]:
-    return LifeEvent.objects.annotate(
-        published=Count("procedures", filter=Q(procedures__is_published=True))
-    ).filter(published__gt=0)
-
-
-def current_form_version(procedure: Procedure) -> FormVersion | None:
-    return procedure.form_versions.order_by("-version").first()
+from minato.procedures.forms.schema import FormDefinition, parse_definition
+from minato.procedures.models import Application, Attachment
 
 
 def applications_of(*, applicant_id: int) -> QuerySet[Application]:
@@ -217,3 +121,19 @@ def own_attachment(*, public_id: Any, uploader_id: int) -> Attachment | None:
         .select_related("application")
         .first()
     )
+
+
+# Parsed definitions of published versions, which never change. Keyed by id and
+# publication time: a test database can reuse an id after a rollback.
+_PARSED: dict[tuple[int, Any], FormDefinition] = {}
+
+
+def definition_of(application: Application) -> FormDefinition:
+    version = application.form_version
+    key = (version.pk, version.published_at)
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        if len(_PARSED) > 1000:
+            _PARSED.clear()
+        parsed = _PARSED[key] = parse_definition(version.definition)
+    return parsed

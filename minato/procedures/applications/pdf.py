@@ -37,10 +37,10 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from minato.core import audit
 from minato.core.translated import localized
 from minato.core.wareki import to_wareki
-from minato.procedures import applications
-from minato.procedures.answers import route
-from minato.procedures.display import answer_rows
-from minato.procedures.fees import fee_lines, fee_total
+from minato.procedures.applications.selectors import definition_of
+from minato.procedures.forms.answers import route
+from minato.procedures.forms.display import answer_rows
+from minato.procedures.forms.fees import fee_lines, fee_total
 from minato.procedures.models import Application
 
 GOTHIC = "HeiseiKakuGo-W5"
@@ -160,7 +160,7 @@ _GRID = TableStyle(
 
 
 def _answers(application: Application, language: str) -> list[Flowable]:
-    definition = applications.definition_of(application)
+    definition = definition_of(application)
     pages, _exit = route(definition, application.answers)
     files = {str(a.public_id): a.filename for a in application.attachments.all()}
     flowables: list[Flowable] = [_para(_("Answers"), "heading")]

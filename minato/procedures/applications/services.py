@@ -6,31 +6,29 @@ events name the questions that changed, never the answers themselves.
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from minato.core import audit, context
+from minato.core import audit, context, references
 from minato.core.business_days import add_business_days
 from minato.notifications.services import notify
-from minato.procedures.answers import route, validate_all
-from minato.procedures.attachments import (
+from minato.procedures.applications.attachments import (
     attachment_names,
     claim_attachments,
     drop_replaced_attachments,
 )
-from minato.procedures.fees import fee_lines, fee_total
-from minato.procedures.form_schema import FormDefinition, check_definition, parse_definition
-from minato.procedures.handoff import queue_handoff
+from minato.procedures.applications.selectors import definition_of
+from minato.procedures.forms.answers import route, validate_all
+from minato.procedures.forms.fees import fee_lines, fee_total
+from minato.procedures.forms.schema import FormDefinition, parse_definition
+from minato.procedures.handoff.services import queue_handoff
 from minato.procedures.models import Application, ApplicationEvent, FormVersion, Procedure
 
-REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 REFERENCE_LENGTH = 8
 DRAFT_LIFETIME = timedelta(days=30)
 WITHDRAWABLE = {Application.Status.SUBMITTED, Application.Status.RECEIVED}
@@ -52,44 +50,6 @@ class NotEligible(Exception):
 
 class NotAllowed(Exception):
     pass
-
-
-def new_reference() -> str:
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-
-
-@transaction.atomic
-def form_publish(*, procedure: Procedure, definition: dict[str, Any]) -> FormVersion:
-    """Publish a new version of a procedure's form (checked first; raises DefinitionError)."""
-    check_definition(definition)
-    Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
-    latest = procedure.form_versions.aggregate(latest=Max("version"))["latest"] or 0
-    version = FormVersion.objects.create(
-        procedure=procedure, version=latest + 1, definition=definition, published_at=timezone.now()
-    )
-    audit.record(
-        action="procedures.form_published",
-        obj=version,
-        department_id=procedure.department_id,
-        changes={"version": [latest or None, version.version]},
-    )
-    return version
-
-
-# Parsed definitions of published versions, which never change. Keyed by id and
-# publication time: a test database can reuse an id after a rollback.
-_PARSED: dict[tuple[int, Any], FormDefinition] = {}
-
-
-def definition_of(application: Application) -> FormDefinition:
-    version = application.form_version
-    key = (version.pk, version.published_at)
-    parsed = _PARSED.get(key)
-    if parsed is None:
-        if len(_PARSED) > 1000:
-            _PARSED.clear()
-        parsed = _PARSED[key] = parse_definition(version.definition)
-    return parsed
 
 
 def _event(application: Application, old: str, new: str, message: str = "") -> ApplicationEvent:
@@ -292,7 +252,7 @@ def _assign_reference(application: Application) -> None:
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                application.reference = new_reference()
+                application.reference = references.new_reference(REFERENCE_LENGTH)
                 application.status = Application.Status.SUBMITTED
                 application.submitted_at = submitted_at
                 application.draft_expires_at = None

@@ -19,9 +19,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from minato.core import audit
-from minato.procedures.form_schema import FormDefinition
+from minato.procedures.applications.uploads import CheckedFile
+from minato.procedures.forms.schema import FormDefinition
 from minato.procedures.models import Application, Attachment
-from minato.procedures.uploads import CheckedFile
 
 # Files uploaded through the API that no application took up are deleted after this.
 UNCLAIMED_LIFETIME = timedelta(days=1)

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from minato.core import audit
 from minato.core.translated import localized, validate_translated
-from minato.procedures import search
+from minato.procedures.catalogue import search
 from minato.procedures.models import Category, LifeEvent, Procedure
 
 CATALOGUE_FIELDS = [

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from minato.core.translated import localized
-from minato.procedures.form_schema import FormDefinition, Page, Question
+from minato.procedures.forms.schema import FormDefinition, Page, Question
 
 
 @dataclass(frozen=True)
