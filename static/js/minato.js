@@ -14,6 +14,11 @@
  *  3. Confirmation: `<form data-confirm="本当に削除しますか？">` (or a submit button with
  *     data-confirm) asks window.confirm(message) on submit and cancels the submit when
  *     the user says no. Runs in the capture phase, so it also stops htmx-powered forms.
+ *  4. Settings by type: a `<select data-shows-settings>` shows, of the fieldsets marked
+ *     `data-for-types="a b"`, only those for the chosen value, as the user changes it.
+ *     Without JavaScript the server renders only the chosen type's settings, and a
+ *     "show the settings for this type" button (`data-settings-button`, hidden here)
+ *     redisplays the form for another type.
  */
 (function () {
   "use strict";
@@ -102,8 +107,33 @@
     }
   }
 
+  function showSettingsFor(select) {
+    var form = select.form;
+    if (!form) {
+      return;
+    }
+    var chosen = select.value;
+    form.querySelectorAll("[data-for-types]").forEach(function (fieldset) {
+      var types = fieldset.getAttribute("data-for-types").split(" ");
+      fieldset.hidden = types.indexOf(chosen) === -1;
+    });
+  }
+
+  function initSettingsSwitches() {
+    document.querySelectorAll("select[data-shows-settings]").forEach(function (select) {
+      var button = select.form && select.form.querySelector("[data-settings-button]");
+      if (button) {
+        button.hidden = true;
+      }
+      select.addEventListener("change", function () {
+        showSettingsFor(select);
+      });
+    });
+  }
+
   function init() {
     focusErrorSummary(document);
+    initSettingsSwitches();
   }
 
   document.addEventListener("click", onErrorLinkClick);

@@ -32,7 +32,11 @@ def test_a_department_admin_adds_a_question_previews_and_publishes(
     axe_page.follow(page.get_by_role("link", name="Add a question to this page"))
     axe_page.check()
     page.get_by_label("Question id").fill("copies")
+    # Only the chosen type's settings are shown; choosing another type shows its own.
+    assert not page.get_by_label("Options (for choices)").is_visible()
+    assert not page.get_by_label("Smallest number allowed").is_visible()
     page.locator("#id_type").select_option("choice")
+    assert page.get_by_label("Options (for choices)").is_visible()
     page.get_by_label("Question (Japanese)").fill("必要な通数")
     page.get_by_label("Question (English)").fill("How many copies")
     page.get_by_label("Options (for choices)").fill("one|1通|One copy\ntwo|2通|Two copies")

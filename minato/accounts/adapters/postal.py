@@ -36,6 +36,13 @@ def normalise_postal_code(value: str) -> str:
     return digits if _DIGITS_RE.match(digits) else ""
 
 
+def format_postal_code(value: str) -> str:
+    """Seven digits as people write them, with the hyphen: "1058511" → "105-8511"; anything
+    that is not a postal code is returned as it is."""
+    digits = normalise_postal_code(value)
+    return f"{digits[:3]}-{digits[3:]}" if digits else value
+
+
 _local = threading.local()
 
 

@@ -148,6 +148,12 @@ def purge_expired_drafts() -> int:
     return count
 
 
+def delete_files_of(application: Application) -> None:
+    """Delete the stored files of an application about to be deleted (its rows cascade)."""
+    for attachment in Attachment.objects.filter(application=application):
+        default_storage.delete(attachment.storage_name)
+
+
 def purge_unclaimed_attachments() -> int:
     """Delete files uploaded through the API that no application took up within a day."""
     cutoff = timezone.now() - UNCLAIMED_LIFETIME

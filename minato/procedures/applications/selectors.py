@@ -35,6 +35,20 @@ def own_draft(*, public_id: Any, applicant_id: int) -> Application | None:
     )
 
 
+def live_draft(*, procedure: Any, applicant_id: int) -> Application | None:
+    """The person's most recent draft of this procedure that has not expired, if any."""
+    return (
+        Application.objects.filter(
+            procedure=procedure,
+            applicant_id=applicant_id,
+            status=Application.Status.DRAFT,
+            draft_expires_at__gt=timezone.now(),
+        )
+        .order_by("-updated_at")
+        .first()
+    )
+
+
 def own_application(*, reference: str, applicant_id: int) -> Application | None:
     return (
         Application.objects.filter(reference=reference, applicant_id=applicant_id)

@@ -20,6 +20,7 @@ from minato.notifications.services import notify
 from minato.procedures.applications.attachments import (
     attachment_names,
     claim_attachments,
+    delete_files_of,
     drop_replaced_attachments,
 )
 from minato.procedures.applications.selectors import definition_of
@@ -101,9 +102,21 @@ def prefilled_answers(definition: FormDefinition, applicant: Any) -> dict[str, A
 
 @transaction.atomic
 def application_start(
-    *, procedure: Procedure, form_version: FormVersion, applicant: Any
+    *,
+    procedure: Procedure,
+    form_version: FormVersion,
+    applicant: Any,
+    discard_existing: bool = False,
 ) -> Application:
-    """A draft for this person and procedure: the existing one on the current form, or new."""
+    """A draft for this person and procedure: the existing one on the current form, or new.
+
+    With ``discard_existing`` (the resident chose 「最初から」 over 「続きから」), their live
+    drafts of this procedure are deleted with their files first, and a new one is started."""
+    if discard_existing:
+        for old in Application.objects.select_for_update().filter(
+            procedure=procedure, applicant=applicant, status=Application.Status.DRAFT
+        ):
+            _draft_delete(old, action="procedures.draft_discarded")
     draft = (
         Application.objects.select_for_update()
         .filter(
@@ -133,6 +146,19 @@ def application_start(
         changes={"status": [None, draft.status], "form_version": [None, form_version.version]},
     )
     return draft
+
+
+def _draft_delete(draft: Application, *, action: str) -> None:
+    """Delete a draft and its files (answers are personal data: nothing is kept)."""
+    audit.record(
+        action=action,
+        obj=draft,
+        subject_id=draft.applicant_id,
+        department_id=draft.department_id,
+        changes={"status": [draft.status, None]},
+    )
+    delete_files_of(draft)
+    draft.delete()
 
 
 @transaction.atomic

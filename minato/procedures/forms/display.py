@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from minato.accounts.adapters.postal import format_postal_code
 from minato.core.translated import localized
 from minato.core.wareki import to_wareki
 from minato.procedures.forms.schema import FormDefinition, Page, Question
@@ -52,6 +53,8 @@ def format_answer(
             name = f"{value.get('family_name', '')} {value.get('given_name', '')}".strip()
             kana = f"{value.get('family_name_kana', '')} {value.get('given_name_kana', '')}"
             return f"{name}（{kana.strip()}）" if kana.strip() else name
+        case "postal_code":
+            return format_postal_code(str(value))
         case "declaration":
             return _("Agreed")
         case "file":

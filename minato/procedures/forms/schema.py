@@ -273,6 +273,27 @@ def _question_problems(question: Question, *, in_group: bool) -> list[str]:
     return problems
 
 
+def _can_be_empty(page: Page, earlier: dict[str, Question]) -> bool:
+    """Whether some answers hide every question on the page. It cannot be empty when one
+    question is always shown, or when conditions on one required yes/no or choice question
+    together cover every answer it allows."""
+    covered: dict[str, set[Any]] = {}
+    for question in page.questions:
+        if question.show_if is None:
+            return False
+        covered.setdefault(question.show_if.question, set()).add(question.show_if.equals)
+    for question_id, values in covered.items():
+        asked = earlier.get(question_id)
+        if asked is None or not asked.required:
+            continue
+        allowed: set[Any] = (
+            {"yes", "no"} if asked.type == "yesno" else {o.value for o in asked.options}
+        )
+        if asked.type in ("yesno", "choice") and allowed <= values:
+            return False
+    return True
+
+
 def check_definition(data: Any) -> FormDefinition:
     """Parse and check a definition for publishing; raises DefinitionError listing problems."""
     definition = parse_definition(data)
@@ -286,6 +307,7 @@ def check_definition(data: Any) -> FormDefinition:
     if len(set(question_ids)) != len(question_ids):
         problems.append("question ids must be unique across the form")
     asked_before: set[str] = set()
+    questions_by_id: dict[str, Question] = {}
     for page in definition.pages:
         for question in page.questions:
             problems.extend(_question_problems(question, in_group=False))
@@ -316,7 +338,14 @@ def check_definition(data: Any) -> FormDefinition:
                     f"page {page.id}: a route depends on {route.when.question!r}, which is not "
                     "asked on or before this page"
                 )
+        if _can_be_empty(page, questions_by_id):
+            problems.append(
+                f"page {page.id}: every question on it is shown only under a condition, so some "
+                "residents would see an empty page; add a question that is always shown, or "
+                "route around the page"
+            )
         asked_before |= {q.id for q in page.questions}
+        questions_by_id |= {q.id: q for q in page.questions}
     if problems:
         raise DefinitionError(problems)
     # Every page must be reachable from the first, and no path may come back to a page: a

@@ -712,6 +712,16 @@ def procedure_entry_save(
     unknown = set(data) - set(ENTRY_FIELDS)
     if unknown:
         raise BuilderError(f"Unknown fields: {sorted(unknown)}")
+    has_form = procedure is not None and procedure.form_versions.exists()
+    if data.get("availability") == Procedure.Availability.ONLINE and not has_form:
+        raise ValidationError(
+            {
+                "availability": _(
+                    "This procedure has no published form yet: choose “Not yet online” until "
+                    "its form is published."
+                )
+            }
+        )
     if procedure is None:
         category_codes: list[str] = []
         life_event_codes: list[str] = []

@@ -18,7 +18,7 @@ from minato.procedures.applications import services as applications
 from minato.procedures.forms.schema import DefinitionError, check_definition
 from minato.procedures.forms.services import form_publish
 from minato.procedures.models import Application, Procedure
-from minato.procedures.tests.form_factories import waste_collection_form
+from minato.procedures.tests.form_factories import form, page, question, waste_collection_form
 
 # A collection day the form accepts whenever the tests run (3 to 60 days ahead).
 COLLECTION_DAY = (timezone.localdate() + timedelta(days=10)).isoformat()
@@ -123,6 +123,20 @@ def test_publishing_refuses_routes_on_questions_not_yet_asked() -> None:
     assert any("not asked on or before" in p for p in _broken(later))
 
 
+def test_publishing_refuses_a_page_whose_questions_can_all_be_hidden() -> None:
+    pet = question("pet", "yesno", "Do you have a pet?")
+    kind = question("kind", "text", "What kind?", show_if={"question": "pet", "equals": "yes"})
+    with pytest.raises(DefinitionError) as refused:
+        check_definition(form(page("first", pet), page("second", kind)))
+    assert any(
+        "page second: every question on it is shown only under a condition" in p
+        for p in refused.value.problems
+    )
+    # Conditions that together cover every answer of a required question leave no page empty.
+    none = question("none", "text", "Why not?", show_if={"question": "pet", "equals": "no"})
+    check_definition(form(page("first", pet), page("second", kind, none)))
+
+
 def test_published_versions_are_numbered_and_kept(sodai: Procedure) -> None:
     second = form_publish(procedure=sodai, definition=waste_collection_form())
     assert second.version == 2
@@ -193,13 +207,105 @@ def test_pages_cannot_be_skipped_by_url(
     draft = _start(client)
     assert (
         client.get(f"/procedures/drafts/{draft}/where/")["Location"]
-        == f"/procedures/drafts/{draft}/"
+        == f"/procedures/drafts/{draft}/appliances/"
     )
     before = Application.objects.get().answers  # only the profile's prefill
     skipped = client.post(f"/procedures/drafts/{draft}/where/", {**WHERE, "phone": "09099999999"})
     assert skipped.status_code == 302
     assert Application.objects.get().answers == before
     assert client.get(f"/procedures/drafts/{draft}/check/").status_code == 302
+
+
+def _back_link(client: Client, path: str) -> str:
+    page = client.get(path).content.decode()
+    match = re.search(r'<a href="([^"]+)" class="back-link">', page)
+    assert match, page
+    return match.group(1)
+
+
+def test_back_goes_to_the_previous_page_of_the_route_and_from_the_first_to_the_start(
+    resident_client: Callable[[User], Client], alice: User, sodai: Procedure
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    _complete(client, draft)
+    drafts = f"/procedures/drafts/{draft}"
+    assert _back_link(client, f"{drafts}/appliances/") == "/procedures/sodai-gomi/apply/"
+    assert _back_link(client, f"{drafts}/items/") == f"{drafts}/appliances/"
+    assert _back_link(client, f"{drafts}/where/") == f"{drafts}/collection/"
+    assert _back_link(client, f"{drafts}/check/") == f"{drafts}/where/"
+    # Changing an answer from the check page goes back there.
+    assert _back_link(client, f"{drafts}/items/?change=1") == f"{drafts}/check/"
+    assert _back_link(client, f"/en{drafts}/items/") == f"/en{drafts}/appliances/"
+
+
+def test_each_step_says_how_many_steps_there_are(
+    resident_client: Callable[[User], Client], alice: User, sodai: Procedure
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    _to_items(client, draft)
+    page = client.get(f"/en/procedures/drafts/{draft}/items/").content.decode()
+    assert "Step 2 of 4" in page
+    assert "ステップ 2 / 4" in client.get(f"/procedures/drafts/{draft}/items/").content.decode()
+
+
+def test_postal_codes_are_shown_with_their_hyphen(
+    resident_client: Callable[[User], Client], alice: User, sodai: Procedure
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    _complete(client, draft)
+    assert Application.objects.get().answers["postal_code"] == "1058511"  # stored as digits
+    check = client.get(f"/procedures/drafts/{draft}/check/").content.decode()
+    assert "105-8511" in check and "1058511" not in check
+
+
+def test_my_applications_names_a_draft_once_and_offers_to_continue(
+    resident_client: Callable[[User], Client], alice: User, sodai: Procedure
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    page = client.get("/procedures/applications/").content.decode()
+    card = page[page.index('<article class="card">') :]
+    assert card.count("下書き") == 1
+    assert f'href="/procedures/drafts/{draft}/"' in card and "続きから" in card
+
+
+def test_a_step_of_a_submitted_application_goes_to_the_application(
+    resident_client: Callable[[User], Client], alice: User, sodai: Procedure
+) -> None:
+    client = resident_client(alice)
+    draft = _start(client)
+    _complete(client, draft)
+    client.post(f"/procedures/drafts/{draft}/check/", {"declaration": "agreed"})
+    reference = Application.objects.get().reference
+    for step in ("items/", "", "check/", "exit/exit_appliance_recycling/"):
+        response = client.get(f"/procedures/drafts/{draft}/{step}")
+        assert response.status_code == 302
+        assert response["Location"] == f"/procedures/applications/{reference}/"
+
+
+def test_starting_again_offers_to_continue_or_start_afresh(
+    resident_client: Callable[[User], Client], alice: User, sodai: Procedure
+) -> None:
+    client = resident_client(alice)
+    first = _start(client)
+    _to_items(client, first)
+    start_page = client.get("/procedures/sodai-gomi/apply/").content.decode()
+    assert 'value="continue"' in start_page and 'value="fresh"' in start_page
+    # 続きから: the same draft, answers kept.
+    again = client.post("/procedures/sodai-gomi/apply/", {"start": "continue"})
+    assert again["Location"] == f"/procedures/drafts/{first}/"
+    assert Application.objects.get().answers["home_appliance"] == "no"
+    # 最初から: the old draft is deleted and a new one starts with only the prefill.
+    fresh = client.post("/procedures/sodai-gomi/apply/", {"start": "fresh"})
+    new = Application.objects.get()
+    assert (
+        str(new.public_id) != first and fresh["Location"] == f"/procedures/drafts/{new.public_id}/"
+    )
+    assert "home_appliance" not in new.answers
+    assert AuditEvent.objects.filter(action="procedures.draft_discarded").count() == 1
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -145,6 +146,54 @@ def _post(client: Client, path: str, data: dict[str, Any] | None = None) -> Any:
     return client.post(BASE + path, {"version": current.version, **(data or {})})
 
 
+# What the confirmation page's "Yes, remove it" button sends with a removal.
+CONFIRMED = {"confirmed": "yes"}
+
+
+def test_removing_asks_for_confirmation_first_and_changes_nothing_until_then(
+    admin: Client, draft: FormDraft
+) -> None:
+    before = FormDraft.objects.get(pk=draft.pk)
+    response = _post(admin, "pages/where/questions/phone/remove/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Phone" in page or "電話番号" in page
+    assert 'name="confirmed" value="yes"' in page
+    after = FormDraft.objects.get(pk=draft.pk)
+    assert (after.definition, after.version) == (before.definition, before.version)
+    _post(admin, "pages/where/questions/phone/remove/", CONFIRMED)
+    phones = [
+        q["id"] for q in FormDraft.objects.get(pk=draft.pk).definition["pages"][1]["questions"]
+    ]
+    assert "phone" not in phones
+
+
+def _shown_settings(page: str) -> list[str]:
+    """The ``data-for-types`` of the settings boxes the question form shows (not hidden)."""
+    return re.findall(r'data-for-types="([^"]+)">', page)
+
+
+def test_the_question_editor_shows_only_the_chosen_types_settings(
+    admin: Client, draft: FormDraft
+) -> None:
+    choice = admin.get(BASE + "pages/items/questions/item/").content.decode()
+    assert _shown_settings(choice) == ["choice multichoice"]
+    number = admin.get(BASE + "pages/items/questions/count/").content.decode()
+    assert _shown_settings(number) == ["number"]
+    # Without JavaScript: "Show the settings for this type" redisplays what was typed for
+    # the new type, and saves nothing.
+    before = FormDraft.objects.get(pk=draft.pk).version
+    switched = _post(
+        admin,
+        "pages/items/questions/count/",
+        {**_question_data(id="count", type="text", label_ja="個数"), "show_settings": "1"},
+    )
+    page = switched.content.decode()
+    assert _shown_settings(page) == ["text textarea"] and 'value="個数"' in page
+    assert "error-summary" not in page
+    assert FormDraft.objects.get(pk=draft.pk).version == before
+
+
 def _question_data(**overrides: Any) -> dict[str, Any]:
     data = {"id": "reason", "type": "text", "label_ja": "理由", "label_en": "Reason"}
     data.update(overrides)
@@ -268,7 +317,7 @@ def test_removing_a_page_joins_its_neighbours(admin: Client, draft: FormDraft) -
             "question_ja": "メールアドレス",
         },
     )
-    _post(admin, "pages/where/remove/")
+    _post(admin, "pages/where/remove/", CONFIRMED)
     definition = _definition(draft)
     assert _ids(definition["pages"]) == ["items", "contact"]
     assert _page(definition, "items")["next"] == "contact"
@@ -276,7 +325,7 @@ def test_removing_a_page_joins_its_neighbours(admin: Client, draft: FormDraft) -
 
 def test_the_only_page_cannot_be_removed(admin: Client, procedure: Procedure) -> None:
     admin.post(BASE)
-    response = _post(admin, "pages/page_1/remove/")
+    response = _post(admin, "pages/page_1/remove/", CONFIRMED)
     assert response.status_code == 302
     assert len(FormDraft.objects.get(procedure=procedure).definition["pages"]) == 1
 
@@ -351,9 +400,9 @@ def test_editing_a_question_keeps_its_condition_and_renames_references(
 def test_removing_and_moving_questions(admin: Client, draft: FormDraft) -> None:
     _post(admin, "pages/items/questions/count/move/", {"direction": "up"})
     assert _ids(_page(_definition(draft), "items")["questions"]) == ["count", "item"]
-    _post(admin, "pages/items/questions/count/remove/")
+    _post(admin, "pages/items/questions/count/remove/", CONFIRMED)
     assert _ids(_page(_definition(draft), "items")["questions"]) == ["item"]
-    _post(admin, "pages/items/questions/item/remove/")  # the last one stays
+    _post(admin, "pages/items/questions/item/remove/", CONFIRMED)  # the last one stays
     assert _ids(_page(_definition(draft), "items")["questions"]) == ["item"]
 
 
@@ -367,7 +416,7 @@ def test_group_children_are_added_edited_moved_and_removed(admin: Client, draft:
     children = _page(_definition(draft), "items")["questions"][-1]["questions"]
     assert _ids(children) == ["size", "what"]
     assert children[0]["max"] == 5
-    _post(admin, group + "questions/what/remove/")
+    _post(admin, group + "questions/what/remove/", CONFIRMED)
     assert _ids(_page(_definition(draft), "items")["questions"][-1]["questions"]) == ["size"]
 
 
@@ -468,7 +517,7 @@ def test_exit_pages_are_added_renamed_and_removed(admin: Client, draft: FormDraf
     )
     definition = _definition(draft)
     assert _page(definition, "items")["routes"][0]["goto"] == "exit_recycling"
-    _post(admin, "exits/exit_business/remove/")
+    _post(admin, "exits/exit_business/remove/", CONFIRMED)
     assert _ids(_definition(draft)["exits"]) == ["exit_recycling"]
 
 
@@ -657,6 +706,33 @@ def test_the_preview_follows_routes_to_an_exit_page(admin: Client, draft: FormDr
     assert admin.get(response["Location"]).status_code == 200
 
 
+def test_find_address_in_the_preview_fills_the_address_and_stays_on_the_page(
+    admin: Client, procedure: Procedure, dana: User
+) -> None:
+    form = copy.deepcopy(FORM)
+    form["pages"][1]["questions"][0]["address_question"] = "address"
+    form_publish(procedure=procedure, definition=form)
+    builder.form_draft_start(procedure=procedure, user=dana)
+    admin.get(BASE + "preview/")
+    response = admin.post(
+        BASE + "preview/where/", {"postal_code": "105-8511", "find_address": "postal_code"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="港区芝公園' in page and "error-summary" not in page
+
+
+def test_the_preview_goes_back_through_its_own_pages_to_the_builder(
+    admin: Client, draft: FormDraft
+) -> None:
+    admin.get(BASE + "preview/")
+    admin.post(BASE + "preview/items/", {"item": "bed", "count": "2"})
+    first = admin.get(BASE + "preview/items/").content.decode()
+    second = admin.get(BASE + "preview/where/").content.decode()
+    assert f'<a href="{BASE}" class="back-link">' in first
+    assert f'<a href="{BASE}preview/items/" class="back-link">' in second
+
+
 def test_the_preview_is_shown_in_each_language(admin: Client, draft: FormDraft) -> None:
     assert (
         "What do you want collected?" in admin.get("/en" + BASE + "preview/items/").content.decode()
@@ -675,7 +751,7 @@ def _entry(**overrides: Any) -> dict[str, Any]:
         "summary_ja": "児童手当を申請します。",
         "department": "",
         "fee_type": "none",
-        "availability": "online",
+        "availability": "not_yet_online",
         "allows_guest": "on",
         "is_published": "on",
     }
@@ -693,6 +769,28 @@ def test_a_department_admin_adds_a_procedure_in_their_department(
     assert AuditEvent.objects.filter(
         action="procedures.procedure_created", object_id=str(procedure.pk)
     ).exists()
+
+
+def test_a_new_entry_starts_hidden_and_not_yet_online(admin: Client) -> None:
+    page = admin.get("/staff/forms/new/").content.decode()
+    assert re.search(r'<option value="not_yet_online" selected>', page)
+    assert not re.search(r'name="is_published"[^>]*checked', page)
+
+
+def test_an_entry_cannot_say_online_before_its_form_is_published(
+    admin: Client, procedure: Procedure, departments: dict[str, Department]
+) -> None:
+    online = _entry(department=departments["kumin"].pk, availability="online")
+    refused = admin.post("/en/staff/forms/new/", online)
+    assert refused.status_code == 200
+    assert "has no published form yet" in refused.content.decode()
+    assert not Procedure.objects.filter(slug="jido-teate").exists()
+    # Once a form is published, it can be online.
+    form_publish(procedure=procedure, definition=FORM)
+    edited = admin.post(BASE + "entry/", {**online, "fee_type": "fixed", "fee_amount_yen": "300"})
+    assert edited.status_code == 302
+    procedure.refresh_from_db()
+    assert procedure.availability == "online"
 
 
 def test_a_department_admin_cannot_file_a_procedure_under_another_department(
@@ -732,7 +830,7 @@ def test_editing_an_entry_keeps_its_categories_and_records_the_guest_setting(
 def test_every_edit_is_audited_with_the_version_it_made(admin: Client, draft: FormDraft) -> None:
     _post(admin, "pages/items/questions/count/move/", {"direction": "up"})
     _post(admin, "declaration/", {"declaration_ja": "宣言"})
-    _post(admin, "pages/where/questions/phone/remove/")
+    _post(admin, "pages/where/questions/phone/remove/", CONFIRMED)
     events = AuditEvent.objects.filter(action__startswith="procedures.form_draft_").order_by("id")
     assert [e.action for e in events] == [
         "procedures.form_draft_started",

@@ -15,13 +15,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minato.accounts.models import User
 from minato.core.forms import AccessibleForm
-from minato.core.translated import localized
 from minato.procedures.applications import attachments, guest, pdf
 from minato.procedures.applications import selectors as application_selectors
 from minato.procedures.applications import services as applications
@@ -29,18 +29,11 @@ from minato.procedures.applications.uploads import CheckedFile
 from minato.procedures.catalogue import selectors as catalogue_selectors
 from minato.procedures.forms import selectors as form_selectors
 from minato.procedures.forms.answers import (
-    PageForm,
-    apply_group_action,
-    fill_address,
-    initial_for,
-    is_unanswered,
-    raw_initial,
     route,
 )
 from minato.procedures.forms.display import answer_rows
-from minato.procedures.forms.fees import fee_lines, fee_total
-from minato.procedures.forms.schema import FormDefinition, Page, next_page_id
 from minato.procedures.models import Application
+from minato.procedures.views import runner
 from minato.procedures.views.files import attachment_response
 
 
@@ -64,28 +57,74 @@ def _user_id(request: HttpRequest) -> int:
     return int(request.user.pk)  # type: ignore[arg-type]
 
 
-def _draft(request: HttpRequest, public_id: Any) -> Application:
+class DraftRun:
+    """A resident's run through their draft (or an application returned to them)."""
+
+    keeps_to_route = True
+    is_preview = False
+
+    def __init__(self, request: HttpRequest, draft: Application) -> None:
+        self.request = request
+        self.draft = draft
+        self.procedure = draft.procedure
+        self.definition = application_selectors.definition_of(draft)
+        self.answers = dict(draft.answers)
+
+    def file_names(self) -> dict[str, str]:
+        return attachments.attachment_names(
+            uploader_id=_user_id(self.request), application=self.draft
+        )
+
+    def store_file(self, question_id: str, checked: CheckedFile) -> str:
+        stored = attachments.attachment_store(
+            uploader=self.request.user,
+            question_id=question_id,
+            checked=checked,
+            application=self.draft,
+        )
+        return str(stored.public_id)
+
+    def save(self, answers: dict[str, Any]) -> None:
+        applications.application_save_page(application=self.draft, answers=answers)
+        self.answers = {**self.answers, **answers}
+
+    def page_url(self, page_id: str) -> str:
+        return reverse("procedures:page", args=[self.draft.public_id, page_id])
+
+    def exit_url(self, exit_id: str) -> str:
+        return reverse("procedures:exit", args=[self.draft.public_id, exit_id])
+
+    def check_url(self) -> str:
+        return reverse("procedures:check", args=[self.draft.public_id])
+
+    def start_url(self) -> str:
+        if self.draft.reference:  # returned for correction: back to the application
+            return reverse("procedures:application_detail", args=[self.draft.reference])
+        return reverse("procedures:start", args=[self.procedure.slug])
+
+    def saved_for_later(self, request: HttpRequest, page_id: str) -> HttpResponse:
+        messages.success(
+            request,
+            _(
+                "Your answers are saved. You can come back to this application from "
+                "“My applications” within 30 days."
+            ),
+        )
+        return redirect("procedures:my_applications")
+
+
+def _run(request: HttpRequest, public_id: Any) -> DraftRun | HttpResponse:
+    """The resident's run through their draft. A draft already submitted (a step's URL from
+    the browser's history, or a double click) goes to the application instead of a 404."""
     draft = application_selectors.own_draft(public_id=public_id, applicant_id=_user_id(request))
-    if draft is None:
-        raise Http404
-    return draft
-
-
-def _first_incomplete(
-    definition: FormDefinition, answers: dict[str, Any]
-) -> tuple[list[Page], Page | None, str | None]:
-    """The route so far, the first page on it with a required question unanswered (None if
-    all are answered), and the exit the answers lead to, if any."""
-    pages, exit_id = route(definition, answers)
-    for page in pages:
-        for question in page.questions:
-            if (
-                question.required
-                and question.shown(answers)
-                and is_unanswered(question, answers.get(question.id))
-            ):
-                return pages, page, None
-    return pages, None, exit_id
+    if draft is not None:
+        return DraftRun(request, draft)
+    submitted = application_selectors.own_submitted(
+        public_id=public_id, applicant_id=_user_id(request)
+    )
+    if submitted is not None:
+        return redirect("procedures:application_detail", reference=submitted.reference)
+    raise Http404
 
 
 @require_http_methods(["GET", "POST"])
@@ -107,138 +146,55 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
             "procedures/portal/start.html",
             {"procedure": procedure, "sign_in_first": True, "guest_refused": guest_refused},
         )
+    existing = application_selectors.live_draft(procedure=procedure, applicant_id=_user_id(request))
     if request.method == "POST":
+        if existing is not None and request.POST.get("start") != "fresh":
+            return redirect("procedures:resume", public_id=existing.public_id)
         draft = applications.application_start(
-            procedure=procedure, form_version=form_version, applicant=request.user
+            procedure=procedure,
+            form_version=form_version,
+            applicant=request.user,
+            discard_existing=existing is not None,
         )
         return redirect("procedures:resume", public_id=draft.public_id)
-    return render(request, "procedures/portal/start.html", {"procedure": procedure})
+    return render(
+        request, "procedures/portal/start.html", {"procedure": procedure, "existing": existing}
+    )
 
 
 @_resident_only
 def resume(request: HttpRequest, public_id: Any) -> HttpResponse:
-    draft = _draft(request, public_id)
-    definition = application_selectors.definition_of(draft)
-    _pages, incomplete, exit_id = _first_incomplete(definition, draft.answers)
-    if incomplete is not None:
-        return redirect("procedures:page", public_id=draft.public_id, page_id=incomplete.id)
-    if exit_id is not None:
-        return redirect("procedures:exit", public_id=draft.public_id, exit_id=exit_id)
-    return redirect("procedures:check", public_id=draft.public_id)
+    run = _run(request, public_id)
+    return run if isinstance(run, HttpResponse) else runner.resume(run)
 
 
 @_resident_only
 @require_http_methods(["GET", "POST"])
 def page(request: HttpRequest, public_id: Any, page_id: str) -> HttpResponse:
-    draft = _draft(request, public_id)
-    definition = application_selectors.definition_of(draft)
-    pages, incomplete, _exit = _first_incomplete(definition, draft.answers)
-    reachable = (
-        [p.id for p in pages[: pages.index(incomplete) + 1]]
-        if incomplete
-        else [p.id for p in pages]
-    )
-    current = definition.page(page_id)
-    if current is None or page_id not in reachable:
-        # A page the answers skip, or one further than the applicant has got: not by URL.
-        return redirect("procedures:resume", public_id=draft.public_id)
-    names = (
-        attachments.attachment_names(uploader_id=_user_id(request), application=draft)
-        if any(q.type == "file" for q in current.questions)
-        else {}
-    )
-    form_kwargs: dict[str, Any] = {
-        "page": current,
-        "language": request.LANGUAGE_CODE,
-        "answers": draft.answers,
-        "attachment_names": names,
-    }
-    add, remove = request.POST.get("add_item", ""), request.POST.get("remove_item", "")
-    find = request.POST.get("find_address", "")
-    redisplay = request.method == "POST" and bool(add or remove or find)
-    if redisplay:
-        # "Add another", "Remove" and "Find address" show the page again, keeping what was
-        # typed, without checking or saving it yet.
-        typed = {**initial_for(current, draft.answers), **raw_initial(current, request.POST)}
-        apply_group_action(current, typed, add, remove)
-        if find and not fill_address(current, typed, find):
-            messages.error(request, _("No address was found for this postal code."))
-        form = PageForm(initial=typed, **form_kwargs)
-    else:
-        form = PageForm(
-            request.POST or None,
-            request.FILES or None,
-            initial=initial_for(current, draft.answers),
-            **form_kwargs,
-        )
-    if request.method == "POST" and not redisplay and form.is_valid():
-        answers = form.answers()
-        for question_id, value in answers.items():
-            if isinstance(value, CheckedFile):
-                stored = attachments.attachment_store(
-                    uploader=request.user, question_id=question_id, checked=value, application=draft
-                )
-                answers[question_id] = str(stored.public_id)
-        applications.application_save_page(application=draft, answers=answers)
-        if "save_and_exit" in request.POST:
-            messages.success(
-                request,
-                _(
-                    "Your answers are saved. You can come back to this application from "
-                    "“My applications” within 30 days."
-                ),
-            )
-            return redirect("procedures:my_applications")
-        target = next_page_id(current, {**draft.answers, **answers})
-        if target is not None and definition.exit(target) is not None:
-            return redirect("procedures:exit", public_id=draft.public_id, exit_id=target)
-        if target is None or request.GET.get("change"):
-            return redirect("procedures:resume", public_id=draft.public_id)
-        return redirect("procedures:page", public_id=draft.public_id, page_id=target)
-    position = [p.id for p in pages].index(page_id) + 1
-    return render(
-        request,
-        "procedures/portal/page.html",
-        {
-            "draft": draft,
-            "page": current,
-            "form": form,
-            "position": position,
-            "title": localized(current.title.model_dump(by_alias=True)),
-        },
-    )
+    run = _run(request, public_id)
+    return run if isinstance(run, HttpResponse) else runner.page(request, run, page_id)
 
 
 @_resident_only
 def exit_page(request: HttpRequest, public_id: Any, exit_id: str) -> HttpResponse:
-    draft = _draft(request, public_id)
-    exit_ = application_selectors.definition_of(draft).exit(exit_id)
-    if exit_ is None:
-        raise Http404
-    return render(
-        request,
-        "procedures/portal/exit.html",
-        {
-            "draft": draft,
-            "title": localized(exit_.title.model_dump(by_alias=True)),
-            "body": localized(exit_.body.model_dump(by_alias=True)),
-        },
-    )
+    run = _run(request, public_id)
+    if isinstance(run, HttpResponse):
+        return run
+    response = runner.exit_page(request, run, exit_id)
+    if response is None:
+        return runner.resume(run)
+    return response
 
 
 @_resident_only
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, public_id: Any) -> HttpResponse:
-    submitted = application_selectors.own_submitted(
-        public_id=public_id, applicant_id=_user_id(request)
-    )
-    if submitted is not None:  # a double click or a retry after submitting: show the result
-        return redirect("procedures:application_detail", reference=submitted.reference)
-    draft = _draft(request, public_id)
-    definition = application_selectors.definition_of(draft)
-    pages, incomplete, exit_id = _first_incomplete(definition, draft.answers)
-    if incomplete is not None or exit_id is not None:
-        return redirect("procedures:resume", public_id=draft.public_id)
+    run = _run(request, public_id)
+    if isinstance(run, HttpResponse):
+        return run  # a double click or a retry after submitting: show the result
+    state = runner.progress(run.definition, run.answers)
+    if state.incomplete is not None or state.exit_id is not None:
+        return runner.resume(run)
     declaration_error = ""
     if request.method == "POST":
         if request.POST.get("declaration") != "agreed":
@@ -246,31 +202,17 @@ def check(request: HttpRequest, public_id: Any) -> HttpResponse:
         else:
             try:
                 submitted = applications.application_submit(
-                    application=draft, language=request.LANGUAGE_CODE
+                    application=run.draft, language=request.LANGUAGE_CODE
                 )
             except applications.ApplicationIncomplete:
-                return redirect("procedures:resume", public_id=draft.public_id)
+                return runner.resume(run)
             except applications.NotEligible as exc:
-                return redirect("procedures:exit", public_id=draft.public_id, exit_id=exc.exit_id)
+                return redirect(run.exit_url(exc.exit_id))
             return redirect("procedures:application_detail", reference=submitted.reference)
-    lines = fee_lines(definition, pages, draft.answers, request.LANGUAGE_CODE)
     return render(
         request,
         "procedures/portal/check.html",
-        {
-            "draft": draft,
-            "rows": answer_rows(
-                definition,
-                pages,
-                draft.answers,
-                request.LANGUAGE_CODE,
-                attachments.attachment_names(uploader_id=_user_id(request), application=draft),
-            ),
-            "fee_lines": lines,
-            "fee_total": fee_total(lines),
-            "declaration": localized(definition.declaration.model_dump(by_alias=True)),
-            "declaration_error": declaration_error,
-        },
+        {**runner.check_context(request, run), "declaration_error": declaration_error},
     )
 
 

@@ -9,9 +9,8 @@ validate the forms and render. Every page works without JavaScript.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from types import SimpleNamespace
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -32,23 +31,13 @@ from minato.core.translated import localized
 from minato.procedures.applications.uploads import CheckedFile
 from minato.procedures.forms import selectors as form_selectors
 from minato.procedures.forms import services as builder
-from minato.procedures.forms.answers import (
-    PageForm,
-    apply_group_action,
-    initial_for,
-    raw_initial,
-    route,
-)
-from minato.procedures.forms.display import answer_rows
-from minato.procedures.forms.fees import fee_lines, fee_total
 from minato.procedures.forms.schema import (
     ID_PATTERN,
-    FormDefinition,
     QuestionType,
-    next_page_id,
     parse_definition,
 )
 from minato.procedures.models import FormDraft, Procedure
+from minato.procedures.views import runner
 
 ID_VALIDATOR = RegexValidator(
     ID_PATTERN,
@@ -270,7 +259,12 @@ class QuestionForm(AccessibleForm):
         validators=[ID_VALIDATOR],
         help_text=gettext_lazy("The answer's name in exports and conditions, e.g. phone."),
     )
-    type = forms.ChoiceField(label=gettext_lazy("Type"), choices=QUESTION_TYPES)
+    type = forms.ChoiceField(
+        label=gettext_lazy("Type"),
+        choices=QUESTION_TYPES,
+        # minato.js shows the chosen type's settings box as the choice changes.
+        widget=forms.Select(attrs={"data-shows-settings": ""}),
+    )
     label_ja, label_en, label_easy = translated_fields(
         gettext_lazy("Question"), required=True, max_length=500
     )
@@ -538,9 +532,13 @@ def _version(request: HttpRequest) -> int:
         return -1
 
 
-def _overview(procedure: Procedure, anchor: str = "") -> HttpResponse:
+def _overview_url(procedure: Procedure, anchor: str = "") -> str:
     url = reverse("staff:forms:overview", args=[procedure.slug])
-    return redirect(f"{url}#{anchor}" if anchor else url)
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _overview(procedure: Procedure, anchor: str = "") -> HttpResponse:
+    return redirect(_overview_url(procedure, anchor))
 
 
 def _label(value: Any, language: str) -> str:
@@ -653,11 +651,27 @@ def _button(
     *,
     success: str,
     anchor: str,
+    confirm: str = "",
     **fields: Any,
 ) -> HttpResponse:
     """A move or remove button on the overview: run ``service``, then back to the overview,
-    where a refusal shows as a message."""
+    where a refusal shows as a message. With ``confirm`` (removals), the first press shows a
+    page asking to confirm it, and only the button there removes anything: this works
+    without JavaScript, and a slip of the finger on a phone removes nothing."""
     procedure, draft = _editing(request, slug)
+    if confirm and request.POST.get("confirmed") != "yes":
+        return render(
+            request,
+            "procedures/staff/builder/confirm_remove.html",
+            {
+                "procedure": procedure,
+                "draft": draft,
+                "version": request.POST.get("version", draft.version),
+                "question": confirm,
+                "action": request.path,
+                "cancel_url": _overview_url(procedure, anchor),
+            },
+        )
     _run(request, None, draft, service, fields, success)
     return _overview(procedure, anchor)
 
@@ -723,7 +737,11 @@ def _entry(request: HttpRequest, procedure: Procedure | None) -> HttpResponse:
     user = _staff(request)
     form = ProcedureEntryForm(
         request.POST or None,
-        initial=entry_initial(procedure) if procedure else {"is_published": True},
+        # A new entry is hidden and "not yet online" until its form is built and published:
+        # the catalogue must never promise an online procedure with no way to apply.
+        initial=entry_initial(procedure)
+        if procedure
+        else {"is_published": False, "availability": Procedure.Availability.NOT_YET_ONLINE},
         user=user,
         editing=procedure,
     )
@@ -881,6 +899,14 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
             _("Version %(version)d is published. Residents who start now get this form.")
             % {"version": version.version},
         )
+        if procedure.availability != Procedure.Availability.ONLINE or not procedure.is_published:
+            messages.info(
+                request,
+                _(
+                    "Residents cannot apply yet: in the catalogue entry, set the availability "
+                    "to “Online” and show it in the catalogue."
+                ),
+            )
     return _overview(procedure)
 
 
@@ -983,10 +1009,13 @@ def page_edit(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
 
 @require_POST
 def page_remove(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
+    _owner, draft = _editing(request, slug)
+    title = _label(_page_of(draft.definition, page_id)["title"], request.LANGUAGE_CODE)
     return _button(
         request,
         slug,
         builder.form_draft_page_remove,
+        confirm=_("Remove the page “%(title)s” and every question on it?") % {"title": title},
         success=_("The page has been removed."),
         anchor="pages",
         page_id=page_id,
@@ -1066,7 +1095,7 @@ def question_add(
     page = _page_of(draft.definition, page_id)
     if group_id is not None:
         _question_of(draft.definition, page_id, group_id, None)
-    form = QuestionForm(request.POST or None, initial={"required": True}, in_group=bool(group_id))
+    form = _question_form(request, initial={"required": True}, in_group=bool(group_id))
     return _form_page(
         request,
         procedure,
@@ -1077,7 +1106,7 @@ def question_add(
         success=_("The question has been added."),
         anchor=f"page-{page_id}",
         template="question_form.html",
-        context=_question_context(request, page, group_id, None),
+        context=_question_context(request, form, page, group_id, None),
     )
 
 
@@ -1088,9 +1117,7 @@ def question_edit(
     procedure, draft = _editing(request, slug)
     page = _page_of(draft.definition, page_id)
     question = _question_of(draft.definition, page_id, question_id, group_id)
-    form = QuestionForm(
-        request.POST or None, initial=question_initial(question), in_group=bool(group_id)
-    )
+    form = _question_form(request, initial=question_initial(question), in_group=bool(group_id))
     return _form_page(
         request,
         procedure,
@@ -1106,12 +1133,77 @@ def question_edit(
         success=_("The question has been saved."),
         anchor=f"page-{page_id}",
         template="question_form.html",
-        context=_question_context(request, page, group_id, question),
+        context=_question_context(request, form, page, group_id, question),
     )
+
+
+def _question_form(
+    request: HttpRequest, *, initial: dict[str, Any], in_group: bool
+) -> QuestionForm:
+    """The question form, bound to what was posted, except after "Show the settings for this
+    type" (the no-JavaScript way to change type): then what was typed is shown again, for
+    the new type, without checking or saving it."""
+    if request.method == "POST" and request.POST.get("show_settings"):
+        typed = {
+            name: request.POST.getlist(name)
+            if isinstance(field, forms.MultipleChoiceField)
+            else request.POST.get(name)
+            for name, field in QuestionForm.base_fields.items()
+            if name in request.POST
+        }
+        return QuestionForm(initial=typed, in_group=in_group)
+    return QuestionForm(request.POST or None, initial=initial, in_group=in_group)
+
+
+@dataclass(frozen=True)
+class TypeSettings:
+    """A box of settings that only some question types have."""
+
+    types: tuple[str, ...]
+    legend: str
+    fields: list[Any]
+    note: str = ""
+    shown: bool = False
+
+
+def _type_settings(form: QuestionForm, *, in_group: bool) -> list[TypeSettings]:
+    """The settings boxes of the question form: only the chosen type's box is shown (the
+    others are there, hidden, for the page's script to show when the type changes)."""
+    chosen = (form.data.get("type") if form.is_bound else form.initial.get("type")) or "text"
+    boxes = [
+        TypeSettings(("choice", "multichoice"), _("Options"), [form["options"]]),
+        TypeSettings(("number",), _("For numbers"), [form["min"], form["max"], form["quantity"]]),
+        TypeSettings(
+            ("text", "textarea"),
+            _("For short and long text"),
+            [
+                form["max_length"],
+                form["pattern"],
+                form["pattern_ja"],
+                form["pattern_en"],
+                form["pattern_easy"],
+            ],
+        ),
+    ]
+    if not in_group:
+        boxes += [
+            TypeSettings(("file",), _("For file uploads"), [form["accept"], form["max_size_mb"]]),
+            TypeSettings(
+                ("group",),
+                _("For a repeatable group"),
+                [form["max_items"]],
+                note=_("After saving, add the questions asked for each item from the form's page."),
+            ),
+        ]
+    return [
+        TypeSettings(box.types, box.legend, box.fields, box.note, shown=chosen in box.types)
+        for box in boxes
+    ]
 
 
 def _question_context(
     request: HttpRequest,
+    form: QuestionForm,
     page: dict[str, Any],
     group_id: str | None,
     question: dict[str, Any] | None,
@@ -1123,6 +1215,7 @@ def _question_context(
         "question": question,
         "group_id": group_id,
         "adding": question is None,
+        "type_settings": _type_settings(form, in_group=bool(group_id)),
     }
 
 
@@ -1130,10 +1223,14 @@ def _question_context(
 def question_remove(
     request: HttpRequest, slug: str, page_id: str, question_id: str, group_id: str | None = None
 ) -> HttpResponse:
+    _owner, draft = _editing(request, slug)
+    question = _question_of(draft.definition, page_id, question_id, group_id)
+    label = _label(question["label"], request.LANGUAGE_CODE)
     return _button(
         request,
         slug,
         builder.form_draft_question_remove,
+        confirm=_("Remove the question “%(label)s”?") % {"label": label},
         success=_("The question has been removed."),
         anchor=f"page-{page_id}",
         page_id=page_id,
@@ -1228,10 +1325,14 @@ def exit_edit(request: HttpRequest, slug: str, exit_id: str | None = None) -> Ht
 
 @require_POST
 def exit_remove(request: HttpRequest, slug: str, exit_id: str) -> HttpResponse:
+    _owner, draft = _editing(request, slug)
+    exit_ = _find(draft.definition.get("exits", []), exit_id)
+    title = _label(exit_["title"], request.LANGUAGE_CODE)
     return _button(
         request,
         slug,
         builder.form_draft_exit_remove,
+        confirm=_("Remove the exit page “%(title)s”?") % {"title": title},
         success=_("The exit page has been removed."),
         anchor="exits",
         exit_id=exit_id,
@@ -1262,135 +1363,85 @@ def declaration(request: HttpRequest, slug: str) -> HttpResponse:
 # staff member's session; nothing is stored and no application is made.
 
 
-def _preview_state(request: HttpRequest, procedure: Procedure) -> dict[str, Any]:
-    state = request.session.get(f"form_preview:{procedure.pk}")
-    return state if isinstance(state, dict) else {"answers": {}, "files": {}}
+class PreviewRun:
+    """Staff trying the working copy as a resident would, through the residents' own pages
+    (``views.runner``). Answers live in the session and files are checked then dropped:
+    nothing is saved and no application is made."""
 
+    keeps_to_route = False
+    is_preview = True
 
-def _preview_save(request: HttpRequest, procedure: Procedure, state: dict[str, Any]) -> None:
-    request.session[f"form_preview:{procedure.pk}"] = state
+    def __init__(self, request: HttpRequest, procedure: Procedure) -> None:
+        self.request = request
+        self.procedure = procedure
+        self.definition = parse_definition(_draft(procedure).definition)
+        self._key = f"form_preview:{procedure.pk}"
+        state = request.session.get(self._key) or {"answers": {}, "files": {}}
+        self.answers: dict[str, Any] = state["answers"]
+        self._files: dict[str, str] = state["files"]
 
+    def _store(self) -> None:
+        self.request.session[self._key] = {"answers": self.answers, "files": self._files}
 
-def _preview_definition(procedure: Procedure) -> FormDefinition:
-    return parse_definition(_draft(procedure).definition)
+    def restart(self) -> None:
+        self.answers, self._files = {}, {}
+        self._store()
+
+    def file_names(self) -> dict[str, str]:
+        return self._files
+
+    def store_file(self, question_id: str, checked: CheckedFile) -> str:
+        # Only the name is kept: the file itself was checked, and is thrown away.
+        marker = f"preview-{question_id}"
+        self._files[marker] = checked.filename
+        return marker
+
+    def save(self, answers: dict[str, Any]) -> None:
+        self.answers.update(answers)
+        self._store()
+
+    def page_url(self, page_id: str) -> str:
+        return reverse("staff:forms:preview_page", args=[self.procedure.slug, page_id])
+
+    def exit_url(self, exit_id: str) -> str:
+        return reverse("staff:forms:preview_exit", args=[self.procedure.slug, exit_id])
+
+    def check_url(self) -> str:
+        return reverse("staff:forms:preview_check", args=[self.procedure.slug])
+
+    def start_url(self) -> str:
+        return reverse("staff:forms:overview", args=[self.procedure.slug])
+
+    def saved_for_later(self, request: HttpRequest, page_id: str) -> HttpResponse:
+        messages.info(
+            request,
+            _(
+                "A resident's answers would now be saved for 30 days. In the preview "
+                "nothing is saved."
+            ),
+        )
+        return redirect(self.page_url(page_id))
 
 
 def preview_start(request: HttpRequest, slug: str) -> HttpResponse:
     """Start the preview again from the first page, with no answers."""
-    procedure = _procedure(request, slug)
-    definition = _preview_definition(procedure)
-    _preview_save(request, procedure, {"answers": {}, "files": {}})
-    return redirect("staff:forms:preview_page", slug=procedure.slug, page_id=definition.pages[0].id)
-
-
-def _preview_resident(procedure: Procedure) -> SimpleNamespace:
-    # The resident's template links back to their draft by its id; the preview has none.
-    return SimpleNamespace(public_id=uuid.UUID(int=0), procedure=procedure)
+    run = PreviewRun(request, _procedure(request, slug))
+    run.restart()
+    return redirect(run.page_url(run.definition.pages[0].id))
 
 
 @require_http_methods(["GET", "POST"])
 def preview_page(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
-    procedure = _procedure(request, slug)
-    definition = _preview_definition(procedure)
-    current = definition.page(page_id)
-    if current is None:
-        raise Http404
-    state = _preview_state(request, procedure)
-    answers: dict[str, Any] = state["answers"]
-    form_kwargs: dict[str, Any] = {
-        "page": current,
-        "language": request.LANGUAGE_CODE,
-        "answers": answers,
-        "attachment_names": state["files"],
-    }
-    add, remove = request.POST.get("add_item", ""), request.POST.get("remove_item", "")
-    if request.method == "POST" and (add or remove):
-        typed = {**initial_for(current, answers), **raw_initial(current, request.POST)}
-        apply_group_action(current, typed, add, remove)
-        form = PageForm(initial=typed, **form_kwargs)
-    else:
-        form = PageForm(
-            request.POST or None,
-            request.FILES or None,
-            initial=initial_for(current, answers),
-            **form_kwargs,
-        )
-    if request.method == "POST" and not (add or remove) and form.is_valid():
-        page_answers = form.answers()
-        for question_id, value in page_answers.items():
-            if isinstance(value, CheckedFile):
-                # Only the name is kept: the file itself is checked, then thrown away.
-                marker = f"preview-{question_id}"
-                state["files"][marker] = value.filename
-                page_answers[question_id] = marker
-        answers.update(page_answers)
-        _preview_save(request, procedure, state)
-        if "save_and_exit" in request.POST:
-            messages.info(
-                request,
-                _(
-                    "A resident's answers would now be saved for 30 days. In the preview "
-                    "nothing is saved."
-                ),
-            )
-            return redirect("staff:forms:preview_page", slug=slug, page_id=page_id)
-        target = next_page_id(current, answers)
-        if target is not None and definition.exit(target) is not None:
-            return redirect("staff:forms:preview_exit", slug=slug, exit_id=target)
-        if target is None or definition.page(target) is None:
-            return redirect("staff:forms:preview_check", slug=slug)
-        return redirect("staff:forms:preview_page", slug=slug, page_id=target)
-    pages, _exit = route(definition, answers)
-    order = pages if current in pages else definition.pages
-    return render(
-        request,
-        "procedures/staff/builder/preview_page.html",
-        {
-            "procedure": procedure,
-            "draft": _preview_resident(procedure),
-            "page": current,
-            "form": form,
-            "position": order.index(current) + 1,
-            "title": localized(current.title.model_dump(by_alias=True)),
-        },
-    )
+    return runner.page(request, PreviewRun(request, _procedure(request, slug)), page_id)
 
 
 def preview_exit(request: HttpRequest, slug: str, exit_id: str) -> HttpResponse:
-    procedure = _procedure(request, slug)
-    definition = _preview_definition(procedure)
-    exit_ = definition.exit(exit_id)
-    if exit_ is None:
+    response = runner.exit_page(request, PreviewRun(request, _procedure(request, slug)), exit_id)
+    if response is None:
         raise Http404
-    pages, _exit = route(definition, _preview_state(request, procedure)["answers"])
-    return render(
-        request,
-        "procedures/staff/builder/preview_exit.html",
-        {
-            "procedure": procedure,
-            "title": localized(exit_.title.model_dump(by_alias=True)),
-            "body": localized(exit_.body.model_dump(by_alias=True)),
-            "last_page": pages[-1].id,
-        },
-    )
+    return response
 
 
 def preview_check(request: HttpRequest, slug: str) -> HttpResponse:
-    procedure = _procedure(request, slug)
-    definition = _preview_definition(procedure)
-    state = _preview_state(request, procedure)
-    pages, _exit = route(definition, state["answers"])
-    lines = fee_lines(definition, pages, state["answers"], request.LANGUAGE_CODE)
-    return render(
-        request,
-        "procedures/staff/builder/preview_check.html",
-        {
-            "procedure": procedure,
-            "rows": answer_rows(
-                definition, pages, state["answers"], request.LANGUAGE_CODE, state["files"]
-            ),
-            "fee_lines": lines,
-            "fee_total": fee_total(lines),
-            "declaration": localized(definition.declaration.model_dump(by_alias=True)),
-        },
-    )
+    run = PreviewRun(request, _procedure(request, slug))
+    return render(request, "procedures/portal/check.html", runner.check_context(request, run))
