@@ -305,6 +305,8 @@ PAYMENTS_STRIPE_API_BASE = env("PAYMENTS_STRIPE_API_BASE", "")  # tests point it
 PAYMENTS_STRIPE_METHODS = envlist("PAYMENTS_STRIPE_METHODS", ["card", "konbini", "paypay"])
 
 MUNICIPALITY_NAME = {"ja": "港区", "en": "Minato City", "ja-easy": "みなとく"}
+# Where residents can ask when the site does not answer them (shown on "not found" pages).
+MUNICIPALITY_PHONE = env("MUNICIPALITY_PHONE", "03-3578-2111")
 
 FORM_RENDERER = "minato.core.forms.FormRenderer"
 CSRF_FAILURE_VIEW = "minato.core.views.csrf_failure"

@@ -11,7 +11,8 @@ class CatalogueSearchForm(AccessibleForm):
         label=_("Search procedures"),
         max_length=100,
         required=False,
-        help_text=_("Words in kanji, hiragana or katakana, for example 粗大ごみ or そだいごみ."),
+        # The English page must not ask for kanji or kana: each language gives its own example.
+        help_text=_("For example “oversized waste” or “certificate of residence”."),
         widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
     )
     category = forms.SlugField(required=False, max_length=50, widget=forms.HiddenInput)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -50,6 +52,41 @@ def test_browse_by_category_and_life_event(catalogue: dict[str, Procedure]) -> N
     assert [p.slug for p in catalogue_selectors.procedures_search(life_event="hikkoshi")] == [
         "sodai-gomi"
     ]
+
+
+def test_search_results_come_before_browsing_and_the_form_jumps_to_them(
+    client: Client, catalogue: dict[str, Procedure]
+) -> None:
+    page = client.get("/procedures/?q=そだいごみ").content.decode()
+    assert page.index('id="results-title"') < page.index('id="browse-categories"')
+    assert 'action="/procedures/#results-title"' in page
+    # Before any search, browsing comes first.
+    landing = client.get("/procedures/").content.decode()
+    assert landing.index('id="browse-categories"') < landing.index('id="results-title"')
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/procedures/?q=パスポート", "「パスポート」に一致する手続はありません。"),
+        ("/en/procedures/?q=passport", "No procedure matches “passport”."),
+    ],
+)
+def test_a_search_with_no_hits_says_where_to_ask(
+    client: Client, catalogue: dict[str, Procedure], path: str, expected: str
+) -> None:
+    page = client.get(path).content.decode()
+    assert expected in page
+    assert 'href="tel:03-3578-2111"' in page and 'href="#browse-categories"' in page
+
+
+def test_the_english_search_hint_does_not_ask_for_kanji_or_kana(
+    client: Client, catalogue: dict[str, Procedure]
+) -> None:
+    page = client.get("/en/procedures/").content.decode()
+    hint = re.search(r'<[^>]+id="id_q_hint"[^>]*>(.*?)</', page, re.S)
+    assert hint is not None
+    assert not re.search(r"[぀-ヿ一-鿿]|kanji|kana", hint.group(1))
 
 
 def test_online_share_excludes_procedures_the_law_keeps_offline(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -31,6 +32,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "categories": catalogue_selectors.categories_with_counts(),
             "life_events": catalogue_selectors.life_events_with_counts(),
             "online_share": catalogue_selectors.online_share(),
+            "enquiries_phone": settings.MUNICIPALITY_PHONE,
         },
     )
 
