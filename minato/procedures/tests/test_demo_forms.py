@@ -3,17 +3,23 @@ set (one per form, below — they double as documentation of the JSON answers) i
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 
 from minato.accounts import services as account_services
+from minato.accounts.models import User
 from minato.accounts.organisation import iter_units
 from minato.core.context import acting_as
 from minato.procedures import demo
+from minato.procedures.applications import services as applications
+from minato.procedures.applications import workflow
 from minato.procedures.demo import demo_forms
 from minato.procedures.forms.answers import route, validate_all
 from minato.procedures.forms.fees import fee_lines, fee_total
@@ -370,3 +376,33 @@ def test_a_town_typed_in_the_autocomplete_box_is_stored_as_its_value() -> None:
 def test_each_demo_form_file_is_in_the_form_builders_exported_json(slug: str) -> None:
     path = Path(demo.__file__).parent / "forms" / f"{slug}.json"
     assert path.read_text(encoding="utf-8") == form_export(definition=DEMO_FORMS[slug])
+
+
+@pytest.mark.django_db
+def test_the_readme_staff_walkthrough_works_with_the_readme_accounts() -> None:
+    """The README sends 粗大ごみ to the recycling office's accounts and 住民票 to 区民課's:
+    after `load_demo`, those accounts can receive and approve the demo residents' applications."""
+    call_command("load_demo", stdout=io.StringIO())
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    hanako = User.objects.get(email="hanako@example.jp")
+    walkthrough = {
+        "sodai-gomi": (
+            "recycle-clerk@city.minato.example",
+            "recycle-supervisor@city.minato.example",
+        ),
+        "juminhyo-utsushi": ("clerk@city.minato.example", "supervisor@city.minato.example"),
+    }
+    for slug, names in walkthrough.items():
+        clerk, supervisor = (f"{name}@city.minato.example" for name in names)
+        procedure = Procedure.objects.get(slug=slug)
+        application = applications.application_create_and_submit(
+            procedure=procedure,
+            form_version=procedure.form_versions.get(),
+            applicant=hanako,
+            answers=EXAMPLE_ANSWERS[slug],
+        )
+        for email in (clerk, supervisor):
+            assert f"`{email}`" in readme
+            assert workflow.can_handle(User.objects.get(email=email), application), (slug, email)
+        offered = workflow.available_transitions(User.objects.get(email=clerk), application)
+        assert offered, f"{clerk} can do nothing with the {slug} application"

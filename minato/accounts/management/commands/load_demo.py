@@ -41,6 +41,22 @@ DEMO_STAFF = [
         Role.SUPERVISOR,
         "3232333435363738393031323334353637383930",
     ),
+    # 粗大ごみ applications go to みなとリサイクル清掃事務所, not to 区民課: the README's
+    # 粗大ごみ walkthrough is done with these two.
+    (
+        "recycle-clerk@city.minato.example",
+        "リサイクル清掃事務所 職員",
+        "kankyo-risaikuru-shien.minato-risaikuru-seiso",
+        Role.CLERK,
+        "3532333435363738393031323334353637383930",
+    ),
+    (
+        "recycle-supervisor@city.minato.example",
+        "リサイクル清掃事務所 係長",
+        "kankyo-risaikuru-shien.minato-risaikuru-seiso",
+        Role.SUPERVISOR,
+        "3632333435363738393031323334353637383930",
+    ),
     (
         "dept-admin@city.minato.example",
         "芝地区総合支所 管理者",
