@@ -386,11 +386,8 @@ def test_the_readme_staff_walkthrough_works_with_the_readme_accounts() -> None:
     readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
     hanako = User.objects.get(email="hanako@example.jp")
     walkthrough = {
-        "sodai-gomi": (
-            "recycle-clerk@city.minato.example",
-            "recycle-supervisor@city.minato.example",
-        ),
-        "juminhyo-utsushi": ("clerk@city.minato.example", "supervisor@city.minato.example"),
+        "sodai-gomi": ("recycle-clerk", "recycle-supervisor"),
+        "juminhyo-utsushi": ("clerk", "supervisor"),
     }
     for slug, names in walkthrough.items():
         clerk, supervisor = (f"{name}@city.minato.example" for name in names)
