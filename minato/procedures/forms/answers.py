@@ -21,7 +21,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -147,17 +147,29 @@ def _date_validators(question: Question) -> list[Any]:
     return validators
 
 
+# Text longer than a question allows is refused with this message, never cut: the inputs
+# carry no ``maxlength`` attribute, which would silently drop the end of a pasted answer.
+TOO_LONG = _("Enter at most %(limit_value)d characters. You entered %(show_value)d: shorten it.")
+
+
+def without_maxlength(field: forms.Field) -> forms.Field:
+    field.widget.attrs.pop("maxlength", None)
+    return field
+
+
 def _field(question: Question, language: str, *, required: bool | None = None) -> forms.Field:
+    return without_maxlength(_unlimited_field(question, language, required=required))
+
+
+def _unlimited_field(
+    question: Question, language: str, *, required: bool | None = None
+) -> forms.Field:
     common: dict[str, Any] = {
         "label": text_of(question.label, language),
         "help_text": text_of(question.help, language),
         "required": question.required if required is None else required,
+        "error_messages": {"max_length": TOO_LONG},
     }
-    validators: list[Any] = []
-    if question.min is not None:
-        validators.append(MinValueValidator(question.min))
-    if question.max is not None:
-        validators.append(MaxValueValidator(question.max))
     text_validators: list[Any] = []
     if question.pattern:
         text_validators.append(
@@ -181,8 +193,12 @@ def _field(question: Question, language: str, *, required: bool | None = None) -
                 **common,
             )
         case "number":
+            # The question's own limits, so the input's min and max attributes are the real
+            # ones (and a phone's number pad can say so); ±10⁹ bounds questions without.
             return forms.IntegerField(
-                validators=validators, min_value=-(10**9), max_value=10**9, **common
+                min_value=question.min if question.min is not None else -(10**9),
+                max_value=question.max if question.max is not None else 10**9,
+                **common,
             )
         case "date":
             return forms.DateField(
@@ -301,15 +317,23 @@ class PageForm(AccessibleForm):
         for part in NAME_PARTS:
             name = f"{prefix}{SEP}{part}"
             if part.endswith("_kana"):
-                self.fields[name] = KanaField(
-                    label=NAME_PART_LABELS[part],
-                    max_length=50,
-                    required=question.required,
-                    validators=[validate_kana],
+                self.fields[name] = without_maxlength(
+                    KanaField(
+                        label=NAME_PART_LABELS[part],
+                        max_length=50,
+                        required=question.required,
+                        validators=[validate_kana],
+                        error_messages={"max_length": TOO_LONG},
+                    )
                 )
             else:
-                self.fields[name] = forms.CharField(
-                    label=NAME_PART_LABELS[part], max_length=50, required=question.required
+                self.fields[name] = without_maxlength(
+                    forms.CharField(
+                        label=NAME_PART_LABELS[part],
+                        max_length=50,
+                        required=question.required,
+                        error_messages={"max_length": TOO_LONG},
+                    )
                 )
             self.initial.setdefault(name, saved.get(part))
 

@@ -21,6 +21,7 @@ from minato.procedures.forms.answers import validate_all
 from minato.procedures.forms.schema import DefinitionError, check_definition
 from minato.procedures.forms.services import form_publish
 from minato.procedures.models import Application, Attachment, Procedure
+from minato.procedures.tests.form_factories import form, page, question
 
 pytestmark = pytest.mark.django_db
 
@@ -987,3 +988,41 @@ def test_adding_and_removing_items_keeps_the_names_typed(
     assert _input_value(body, "household__0__member__given_name") == "さくら"  # moved up
     assert _input_value(body, "household__0__member__family_name_kana") == "ミナト"
     assert 'name="household__1__member__family_name"' not in body
+
+
+def _publish_on_juminhyo(catalogue: dict[str, Procedure], *questions: dict[str, Any]) -> None:
+    procedure = catalogue["juminhyo"]
+    procedure.availability = "online"
+    procedure.save()
+    form_publish(procedure=procedure, definition=form(page("only", *questions)))
+
+
+def test_text_over_its_limit_is_refused_with_a_message_never_cut(
+    resident_client: Callable[[User], Client], alice: User, catalogue: dict[str, Procedure]
+) -> None:
+    _publish_on_juminhyo(catalogue, question("notes", "textarea", "Notes", max_length=20))
+    client = resident_client(alice)
+    draft = _start(client)
+    shown = client.get(f"/en/procedures/drafts/{draft}/only/").content.decode()
+    assert "maxlength" not in shown  # a browser would drop the end of a pasted answer
+    refused = _page(client, draft, "only", {"notes": "あ" * 21})
+    assert refused.status_code == 200
+    assert "Enter at most 20 characters. You entered 21: shorten it." in refused.content.decode()
+    assert "notes" not in Application.objects.get().answers
+    assert _page(client, draft, "only", {"notes": "あ" * 20}).status_code == 302
+
+
+def test_number_inputs_carry_the_questions_own_limits(
+    resident_client: Callable[[User], Client], alice: User, catalogue: dict[str, Procedure]
+) -> None:
+    _publish_on_juminhyo(catalogue, question("copies", "number", "Copies", min=1, max=5))
+    client = resident_client(alice)
+    draft = _start(client)
+    shown = client.get(f"/en/procedures/drafts/{draft}/only/").content.decode()
+    field = re.search(r'<input type="number" name="copies"[^>]*>', shown)
+    assert field is not None
+    assert 'min="1"' in field.group(0) and 'max="5"' in field.group(0)
+    assert (
+        "Ensure this value is less than or equal to 5"
+        in _page(client, draft, "only", {"copies": "6"}).content.decode()
+    )
