@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from minato.accounts.models import ApiToken, Department, ResidentProfile, User
@@ -25,6 +28,15 @@ def record_accesses_for_resident(*, resident_id: int) -> QuerySet[AuditEvent]:
         .exclude(actor_id=resident_id)
         .order_by("-sequence")
     )
+
+
+def resident_access_labels() -> dict[str, Any]:
+    """What 「閲覧履歴」 says for each audit action, gathered from every app's
+    ``AppConfig.resident_access_labels`` (apps register their own; accounts imports none)."""
+    labels: dict[str, Any] = {}
+    for config in apps.get_app_configs():
+        labels.update(getattr(config, "resident_access_labels", {}))
+    return labels
 
 
 def actor_departments(actor_ids: set[int]) -> dict[int, Department]:

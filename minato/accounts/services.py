@@ -273,6 +273,22 @@ def resident_record_viewed(*, viewer: User, resident: User, purpose: str) -> Non
     )
 
 
+def residents_listed(*, residents: list[User], purpose: str) -> None:
+    """Audit that staff saw these residents in a list (a search shows names and email
+    addresses): each resident can see it in 「閲覧履歴」. One INSERT for the lot."""
+    audit.record_many(
+        [
+            {
+                "action": "accounts.resident_listed",
+                "obj": resident,
+                "subject_id": resident.pk,
+                "changes": {"purpose": [None, purpose]},
+            }
+            for resident in residents
+        ]
+    )
+
+
 # --- Staff two-factor devices ----------------------------------------------------------------
 
 

@@ -231,6 +231,21 @@ def test_password_reset_sends_a_working_link(client: Client, alice: User) -> Non
     ).exists()
 
 
+def test_a_resident_sees_that_staff_found_them_in_a_search(
+    staff_client: Callable[[User], Client],
+    resident_client: Callable[[User], Client],
+    alice: User,
+    bob: User,
+    charlie: User,
+) -> None:
+    staff_client(charlie).get("/staff/residents/", {"q": "alice"})
+    alice_log = resident_client(alice).get("/en/accounts/access-log/").content.decode()
+    assert "Found your account in a search of residents" in alice_log
+    assert "Staff of Residents Division" in alice_log
+    bob_log = resident_client(bob).get("/en/accounts/access-log/").content.decode()
+    assert "Found your account in a search" not in bob_log
+
+
 def test_resident_sees_staff_access_to_their_record(
     staff_client: Callable[[User], Client],
     resident_client: Callable[[User], Client],

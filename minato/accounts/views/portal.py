@@ -18,7 +18,6 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -214,16 +213,6 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/portal/delete.html", {"form": form})
 
 
-# What residents read in "who has seen my records"; unknown actions show their code.
-ACCESS_LOG_LABELS = {
-    "accounts.resident_record_viewed": gettext_lazy("Looked at your account details"),
-    "notifications.queued": gettext_lazy("Prepared a message to you"),
-    "notifications.delivered": gettext_lazy("Sent you a message"),
-    "notifications.retrying": gettext_lazy("Will try again to send you a message"),
-    "notifications.failed": gettext_lazy("Could not send you a message"),
-}
-
-
 @require_http_methods(["GET", "POST"])
 @_resident_required
 def password_change(request: HttpRequest) -> HttpResponse:
@@ -248,6 +237,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         {event.actor_id for event in page.object_list if event.actor_id}
     )
     language = request.LANGUAGE_CODE
+    labels = selectors.resident_access_labels()
     rows = []
     for event in page.object_list:
         department = departments.get(event.actor_id) if event.actor_id else None
@@ -261,7 +251,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
             {
                 "when": event.occurred_at,
                 "who": who,
-                "what": ACCESS_LOG_LABELS.get(event.action, event.action),
+                "what": labels.get(event.action, _("Worked on your records")),
             }
         )
     return render(request, "accounts/portal/access_log.html", {"page": page, "rows": rows})

@@ -161,7 +161,10 @@ def residents(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_resident_records(user):
         raise PermissionDenied
     form = ResidentSearchForm(request.GET or None)
-    results = selectors.residents_search(query=form.cleaned_data["q"]) if form.is_valid() else []
+    results = (
+        list(selectors.residents_search(query=form.cleaned_data["q"])) if form.is_valid() else []
+    )
+    services.residents_listed(residents=results, purpose="staff console search")
     return render(request, "accounts/staff/residents.html", {"form": form, "results": results})
 
 

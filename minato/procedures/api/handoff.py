@@ -11,6 +11,7 @@ from minato.accounts.api_auth import bearer, require_scope
 from minato.accounts.models import ApiToken
 from minato.core.api.schemas import responses
 from minato.procedures.api.applications import ApplicationOut, application_body
+from minato.procedures.applications import services as applications
 from minato.procedures.handoff import services as handoff
 from minato.procedures.models import Application, ApplicationEvent
 
@@ -55,6 +56,9 @@ def handoff_pull(
     if token is not None and token.department_id is not None:
         events = events.filter(application__department_id=token.department_id)
     page = list(events[:limit])
+    applications.applications_viewed(
+        applications=[event.application for event in page], purpose="handoff_pull"
+    )
     return {
         "items": [
             {

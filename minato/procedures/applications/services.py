@@ -346,3 +346,21 @@ def application_create_and_submit(
         answers=answers,
     )
     return _complete_submission(application, language=language)
+
+
+def applications_viewed(*, applications: list[Application], purpose: str) -> None:
+    """Audit a read of applications by staff or a business system, one event each (the
+    applicant sees it in 「閲覧履歴」): answers are personal data. ``purpose`` says how they
+    were read (``console``, ``print``, ``handoff_pull``). One INSERT for the lot."""
+    audit.record_many(
+        [
+            {
+                "action": "procedures.application_viewed",
+                "obj": application,
+                "subject_id": application.applicant_id,
+                "department_id": application.department_id,
+                "changes": {"purpose": [None, purpose]},
+            }
+            for application in applications
+        ]
+    )

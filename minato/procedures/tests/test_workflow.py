@@ -414,3 +414,35 @@ def test_the_queue_escapes_what_it_shows(
     body = staff_client(charlie).get("/staff/applications/").content.decode()
     assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
     assert "<img src=x" not in body and "&lt;img src=x" in body
+
+
+def test_staff_and_business_system_reads_of_an_application_show_in_the_applicants_access_log(
+    staff_client: Callable[[User], Client],
+    resident_client: Callable[[User], Client],
+    client: Client,
+    submitted: Application,
+    charlie: User,
+    alice: User,
+    bob: User,
+    service_token: str,
+) -> None:
+    clerk = staff_client(charlie)
+    assert clerk.get(f"/staff/applications/{submitted.reference}/").status_code == 200
+    assert clerk.get(f"/staff/applications/{submitted.reference}/?print=1").status_code == 200
+    pulled = client.get(
+        "/api/v1/handoff/applications", HTTP_AUTHORIZATION=f"Bearer {service_token}"
+    )
+    assert pulled.status_code == 200 and pulled.json()["items"]
+    purposes = sorted(
+        event.changes["purpose"][1]
+        for event in AuditEvent.objects.filter(
+            action="procedures.application_viewed", subject_id=alice.pk
+        )
+    )
+    assert purposes == ["console", "handoff_pull", "print"]
+    log = resident_client(alice).get("/en/accounts/access-log/").content.decode()
+    assert log.count("Looked at your application") == 3
+    assert "Staff of Residents Division" in log and "A ward business system" in log
+    assert "Looked at your application" not in (
+        resident_client(bob).get("/en/accounts/access-log/").content.decode()
+    )

@@ -28,6 +28,7 @@ from minato.core.forms import AccessibleForm
 from minato.core.translated import localized
 from minato.procedures.applications import exports, pdf, workflow
 from minato.procedures.applications import selectors as application_selectors
+from minato.procedures.applications import services as applications
 from minato.procedures.forms.answers import route
 from minato.procedures.forms.display import answer_rows
 from minato.procedures.forms.fees import fee_lines
@@ -227,6 +228,10 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     rows = answer_rows(definition, pages, application.answers, request.LANGUAGE_CODE, files)
     lines = fee_lines(definition, pages, application.answers, request.LANGUAGE_CODE)
     colleagues = application_selectors.department_staff(department_id=application.department_id)
+    printing = request.GET.get("print") == "1"
+    applications.applications_viewed(
+        applications=[application], purpose="print" if printing else "console"
+    )
     return render(
         request,
         "procedures/staff/detail.html",
@@ -239,7 +244,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "events": application.events.all(),
             "colleagues": colleagues,
             "handoffs": application.handoffs.select_related("endpoint"),
-            "print": request.GET.get("print") == "1",
+            "print": printing,
         },
     )
 
