@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from minato.accounts import permissions
 from minato.accounts.models import ApiToken
 from minato.accounts.services import hash_token
 from minato.core import context
@@ -85,4 +86,14 @@ def require_resident(request: HttpRequest, reason: str) -> Any:
         or not user.is_resident  # type: ignore[union-attr]
     ):
         raise HttpError(403, reason)
+    return user
+
+
+def require_confirmed_resident(request: HttpRequest, reason: str) -> Any:
+    """``require_resident``, and the resident has confirmed their email address."""
+    user = require_resident(request, reason)
+    if not permissions.has_confirmed_email(user):
+        raise HttpError(
+            403, "Confirm your email address first: open the link we emailed you when you signed up"
+        )
     return user

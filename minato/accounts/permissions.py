@@ -17,6 +17,15 @@ from minato.accounts.models import Department, Role, StaffProfile, User
 AnyUser = User | AnonymousUser
 
 
+def has_confirmed_email(user: AnyUser) -> bool:
+    """Whether this person may apply and pay: a resident once they have confirmed their
+    email address (ASVS: act only on a verified channel), a guest always (opening the emailed
+    link proved the address). Anyone else is not an applicant and is refused elsewhere."""
+    if not user.is_authenticated or not isinstance(user, User):
+        return False
+    return user.kind != User.Kind.RESIDENT or user.email_verified_at is not None
+
+
 def staff_profile_of(user: AnyUser) -> StaffProfile | None:
     if not user.is_authenticated or not isinstance(user, User) or not user.is_staff:
         return None

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -92,7 +92,7 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
     if user.email_verified_at is None:
         services.email_verification_send(user=user)
     messages.success(request, _("We have sent the confirmation email again."))
-    return redirect("accounts:profile")
+    return redirect(_safe_next(request, reverse("accounts:profile")))
 
 
 def _resident(request: HttpRequest) -> User:

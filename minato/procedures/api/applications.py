@@ -9,7 +9,7 @@ from ninja import Field, File, Header, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.files import UploadedFile
 
-from minato.accounts.api_auth import AUTH, require_resident
+from minato.accounts.api_auth import AUTH, require_confirmed_resident, require_resident
 from minato.core.api.idempotency import idempotent
 from minato.core.api.schemas import InputSchema, responses
 from minato.procedures.applications import attachments, uploads
@@ -91,7 +91,7 @@ def application_create(
     payload: ApplicationIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
 ) -> Status:
-    applicant = require_resident(request, "Applications are made by a signed-in resident")
+    applicant = require_confirmed_resident(request, "Applications are made by a signed-in resident")
     form_version = form_selectors.current_form_of(slug)  # with its procedure: one query
     procedure = form_version.procedure if form_version else None
     if (
@@ -154,7 +154,7 @@ def attachment_upload(
     question: Query[str],
     file: File[UploadedFile],
 ) -> Status:
-    applicant = require_resident(request, "Applications are made by a signed-in resident")
+    applicant = require_confirmed_resident(request, "Applications are made by a signed-in resident")
     form_version = form_selectors.current_form_of(slug)
     if form_version is None:
         raise HttpError(404, "This procedure has no online form")

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from minato.accounts import permissions
 from minato.core import audit, context, references
 from minato.core.business_days import add_business_days
 from minato.notifications.services import notify
@@ -51,6 +52,15 @@ class NotEligible(Exception):
 
 class NotAllowed(Exception):
     pass
+
+
+class EmailNotConfirmed(NotAllowed):
+    """A resident must confirm their email address before applying (guests did, by link)."""
+
+
+def _check_applicant(applicant: Any) -> None:
+    if not permissions.has_confirmed_email(applicant):
+        raise EmailNotConfirmed("Confirm your email address before applying")
 
 
 def _event(application: Application, old: str, new: str, message: str = "") -> ApplicationEvent:
@@ -112,6 +122,7 @@ def application_start(
 
     With ``discard_existing`` (the resident chose 「最初から」 over 「続きから」), their live
     drafts of this procedure are deleted with their files first, and a new one is started."""
+    _check_applicant(applicant)
     if discard_existing:
         for old in Application.objects.select_for_update().filter(
             procedure=procedure, applicant=applicant, status=Application.Status.DRAFT
@@ -202,6 +213,7 @@ def application_submit(*, application: Application, language: str = "ja") -> App
 def _complete_submission(application: Application, *, language: str) -> Application:
     """Check every answer and submit: ``application`` is a locked draft or returned
     application, or (from the API) a new one not saved yet."""
+    _check_applicant(application.applicant)
     definition = definition_of(application)
     is_new = application.pk is None
     answers, errors, exit_id = validate_all(

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from conftest import PASSWORD
 from minato.accounts.models import User
 from minato.core.models import AuditEvent
 from minato.procedures.applications import services as applications
@@ -490,3 +492,34 @@ def test_an_api_submission_takes_a_bounded_number_of_statements(
     assert len(statements) <= 26, "\n".join(statements)
     assert sum(s.startswith('INSERT INTO "procedures_application"') for s in statements) == 1
     assert not any(s.startswith('SELECT "procedures_handoffendpoint"') for s in statements)
+
+
+def test_a_resident_confirms_their_email_before_applying(
+    resident_client: Callable[[User], Client], sodai: Procedure
+) -> None:
+    from minato.accounts import services as account_services
+
+    newcomer = account_services.resident_sign_up(email="newcomer@example.jp", password=PASSWORD)
+    client = resident_client(newcomer)
+    refused = client.post("/en/procedures/sodai-gomi/apply/")
+    assert refused.status_code == 403
+    assert "Confirm your email address first" in refused.content.decode()
+    assert not Application.objects.exists()
+    api = client.post(
+        "/api/v1/procedures/sodai-gomi/applications",
+        {"answers": API_ANSWERS},
+        content_type="application/json",
+    )
+    assert api.status_code == 403 and "Confirm your email address" in api.json()["detail"]
+    with pytest.raises(applications.EmailNotConfirmed), transaction.atomic():
+        applications.application_create_and_submit(
+            procedure=sodai,
+            form_version=sodai.form_versions.get(),
+            applicant=newcomer,
+            answers=API_ANSWERS,
+        )
+    # Once confirmed, the same resident applies.
+    account_services.resident_email_verify(
+        token=account_services.email_verification_token(newcomer)
+    )
+    assert client.post("/procedures/sodai-gomi/apply/").status_code == 302

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from minato.accounts import permissions
 from minato.accounts.models import User
 from minato.core.forms import AccessibleForm
 from minato.procedures.applications import attachments, guest, pdf
@@ -113,9 +114,22 @@ class DraftRun:
         return redirect("procedures:my_applications")
 
 
+def _confirm_email_first(request: HttpRequest, procedure: Any = None) -> HttpResponse:
+    """Residents confirm their email address before applying; this page says so and offers
+    to send the link again."""
+    return render(
+        request,
+        "procedures/portal/confirm_email_first.html",
+        {"procedure": procedure, "next": request.get_full_path()},
+        status=403,
+    )
+
+
 def _run(request: HttpRequest, public_id: Any) -> DraftRun | HttpResponse:
     """The resident's run through their draft. A draft already submitted (a step's URL from
     the browser's history, or a double click) goes to the application instead of a 404."""
+    if not permissions.has_confirmed_email(request.user):
+        return _confirm_email_first(request)
     draft = application_selectors.own_draft(public_id=public_id, applicant_id=_user_id(request))
     if draft is not None:
         return DraftRun(request, draft)
@@ -146,6 +160,8 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
             "procedures/portal/start.html",
             {"procedure": procedure, "sign_in_first": True, "guest_refused": guest_refused},
         )
+    if not permissions.has_confirmed_email(user):
+        return _confirm_email_first(request, procedure)
     existing = application_selectors.live_draft(procedure=procedure, applicant_id=_user_id(request))
     if request.method == "POST":
         if existing is not None and request.POST.get("start") != "fresh":
