@@ -199,3 +199,41 @@ def test_systems_pull_submissions_by_cursor_and_acknowledge(
         ).status_code
         == 403
     )
+
+
+def test_every_state_change_of_a_delivery_is_audited_with_its_department(
+    sodai: Procedure, receiver: Receiver, alice: User
+) -> None:
+    from minato.core.models import AuditEvent
+
+    receiver.status = 500
+    application = _submit(sodai, alice)
+    delivery = HandoffDelivery.objects.get()
+    receiver.status = 200
+    handoff.handoff_deliver(delivery_id=delivery.pk)
+    events = AuditEvent.objects.filter(
+        object_type="procedures.handoffdelivery", object_id=str(delivery.pk)
+    ).order_by("id")
+    assert [e.action for e in events] == [
+        "procedures.handoff_sending",
+        "procedures.handoff_retrying",
+        "procedures.handoff_sending",
+        "procedures.handoff_delivered",
+    ]
+    assert {e.department_id for e in events} == {application.department_id}
+    assert events.last().changes == {  # type: ignore[union-attr]
+        "status": ["sending", "delivered"],
+        "attempts": [None, 2],
+        "http_status": [None, 200],
+    }
+
+
+def test_an_error_while_sending_is_retried_instead_of_leaving_the_delivery_sending(
+    sodai: Procedure, receiver: Receiver, alice: User
+) -> None:
+    with mock.patch("minato.procedures.adapters.webhook.post", side_effect=RuntimeError("kaboom")):
+        _submit(sodai, alice)
+    delivery = HandoffDelivery.objects.get()
+    assert delivery.status == HandoffDelivery.Status.RETRYING
+    assert delivery.last_error == "RuntimeError"
+    assert handoff.handoff_deliver(delivery_id=delivery.pk) == HandoffDelivery.Status.DELIVERED
