@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from minato.payments import housekeeping
 from minato.payments.models import SandboxWebhook
 from minato.payments.providers import sandbox
 
@@ -45,3 +49,18 @@ def test_a_webhook_fails_after_its_last_attempt(answers: list[int]) -> None:
         sandbox.webhook_deliver(webhook_id=webhook.pk)
     webhook.refresh_from_db()
     assert (webhook.status, webhook.attempts) == ("failed", sandbox.MAX_ATTEMPTS)
+
+
+def test_housekeeping_hands_webhooks_whose_task_was_lost_to_a_new_task(
+    answers: list[int],
+) -> None:
+    # given a webhook whose task was never enqueued (lost between commit and enqueue)
+    lost = _webhook()
+    SandboxWebhook.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    fresh = _webhook()  # its task may yet run
+    # when housekeeping runs
+    assert housekeeping.run()["sandbox_webhooks_requeued"] == 1
+    # then it is delivered, and the fresh one is left to its own task
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (lost.status, fresh.status) == ("delivered", "pending")

@@ -237,3 +237,24 @@ def test_an_error_while_sending_is_retried_instead_of_leaving_the_delivery_sendi
     assert delivery.status == HandoffDelivery.Status.RETRYING
     assert delivery.last_error == "RuntimeError"
     assert handoff.handoff_deliver(delivery_id=delivery.pk) == HandoffDelivery.Status.DELIVERED
+
+
+def test_housekeeping_hands_deliveries_whose_task_was_lost_to_a_new_task(
+    sodai: Procedure, receiver: Receiver, alice: User, bob: User
+) -> None:
+    from minato.procedures import housekeeping
+
+    # given a retry whose task never ran, and a delivery whose worker died mid-send
+    receiver.status = 500
+    _submit(sodai, alice)
+    _submit(sodai, bob)
+    retrying, stuck = HandoffDelivery.objects.order_by("pk")
+    long_ago = timezone.now() - timedelta(hours=1)
+    HandoffDelivery.objects.filter(pk=retrying.pk).update(next_attempt_at=long_ago)
+    HandoffDelivery.objects.filter(pk=stuck.pk).update(status="sending", updated_at=long_ago)
+    receiver.status = 200
+    # when housekeeping runs, both are delivered, once each
+    assert housekeeping.run()["handoffs_requeued"] == 2
+    assert set(HandoffDelivery.objects.values_list("status", flat=True)) == {"delivered"}
+    assert len(receiver.requests) == 4
+    assert housekeeping.run()["handoffs_requeued"] == 0
