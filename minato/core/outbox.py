@@ -28,11 +28,7 @@ outcome is dropped: the row shows the latest attempt.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
-import urllib.error
-import urllib.request
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -257,26 +253,3 @@ def requeue_stranded(box: Outbox[Any], *, at_most: int = REQUEUE_AT_MOST) -> int
     for row_id in row_ids:
         enqueue(box, row_id)
     return len(row_ids)
-
-
-def http_post(
-    url: str, body: bytes, headers: dict[str, str], *, timeout: float
-) -> tuple[int | None, str]:
-    """POST ``body``; the HTTP status (None when nobody answered) and an error label that
-    never quotes the response or the URL (they may hold personal data or secrets)."""
-    request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310 - http(s) endpoints from settings or staff
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return int(response.status), ""
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        return None, type(exc).__name__
-
-
-def timestamped_hmac(secret: str, timestamp: int | str, body: bytes) -> str:
-    """HMAC-SHA256 (hex) over ``"<timestamp>.<body>"``: the webhook signature scheme of our
-    hand-off and of the payment providers (Stripe's and GOV.UK Pay's), which lets a
-    receiver refuse stale or replayed deliveries. Each sender puts it in its own header."""
-    message = str(timestamp).encode() + b"." + body
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from minato.core import outbox
+from minato.core import outbox, webhooks
 from minato.payments.models import SandboxCheckout, SandboxRefund, SandboxWebhook
 from minato.payments.providers.base import (
     Checkout,
@@ -75,7 +75,7 @@ _STATUS_OF = {
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
-    return f"t={timestamp},v1={outbox.timestamped_hmac(secret, timestamp, body)}"
+    return f"t={timestamp},v1={webhooks.timestamped_hmac(secret, timestamp, body)}"
 
 
 def verify(*, header: str, body: bytes, secret: str, tolerance: int, now: float) -> None:
@@ -392,9 +392,9 @@ def _queue(
 
 
 def post_webhook(url: str, body: bytes, headers: dict[str, str]) -> int | None:
-    """POST one webhook; the HTTP status, or None when nobody answered."""
-    status_code, _error = outbox.http_post(url, body, headers, timeout=10)
-    return status_code
+    """POST one webhook; the HTTP status, or None when nobody answered. Private addresses
+    are allowed: the URL is the platform's own endpoint, from settings, not from staff."""
+    return webhooks.post(url, body, headers, timeout=10, allow_private=True).status_code
 
 
 class SandboxWebhookOutbox(outbox.Outbox[SandboxWebhook]):

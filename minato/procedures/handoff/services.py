@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -116,8 +117,16 @@ def handoff_resend(*, delivery: HandoffDelivery) -> HandoffDelivery:
 def handoff_endpoint_set(
     *, procedure: Any, url: str, secret: str, is_active: bool = True
 ) -> HandoffEndpoint:
+    """Point a procedure's hand-off at a business system's webhook. Raises ValueError for a
+    URL that is not https (outside DEBUG and loopback), or whose host is, or resolves to, an
+    address the worker must not POST to (see ``minato.core.webhooks``); the send checks the
+    address again, after its own DNS lookup."""
     if not url.startswith("https://") and not (settings.DEBUG or _is_loopback(url)):
         raise ValueError("Hand-off endpoints must use https")
+    try:
+        webhook.check_url(url)
+    except ValueError as exc:
+        raise ValueError(f"Hand-off endpoint refused: {exc}") from None
     endpoint, _created = HandoffEndpoint.objects.update_or_create(
         procedure=procedure, defaults={"url": url, "secret": secret, "is_active": is_active}
     )
@@ -135,8 +144,6 @@ def handoff_endpoint_set(
 
 
 def _is_loopback(url: str) -> bool:
-    from urllib.parse import urlsplit
-
     return (urlsplit(url).hostname or "") in {"127.0.0.1", "localhost", "::1"}
 
 
