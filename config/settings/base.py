@@ -304,6 +304,12 @@ PAYMENTS_STRIPE_WEBHOOK_SECRET = env("PAYMENTS_STRIPE_WEBHOOK_SECRET", "")
 PAYMENTS_STRIPE_API_BASE = env("PAYMENTS_STRIPE_API_BASE", "")  # tests point it at a stub
 PAYMENTS_STRIPE_METHODS = envlist("PAYMENTS_STRIPE_METHODS", ["card", "konbini", "paypay"])
 
+# --- Procedures: hand-off to business systems (docs/modules/procedures.md) -----------------
+# Hand-off webhooks may go to loopback and private addresses only in DEBUG or with this on
+# (business systems on a private network; the tests' receiver on 127.0.0.1). Link-local and
+# metadata addresses are refused even then.
+HANDOFF_ALLOW_PRIVATE_TARGETS = envbool("HANDOFF_ALLOW_PRIVATE_TARGETS", False)
+
 MUNICIPALITY_NAME = {"ja": "港区", "en": "Minato City", "ja-easy": "みなとく"}
 # Where residents can ask when the site does not answer them (shown on "not found" pages).
 MUNICIPALITY_PHONE = env("MUNICIPALITY_PHONE", "03-3578-2111")

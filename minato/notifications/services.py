@@ -8,21 +8,18 @@ message and its delivery job commit together or not at all (a transactional outb
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.template import Context, Engine, TemplateDoesNotExist
-from django.utils import timezone
 
 from minato.core import audit, outbox
 from minato.core.context import current as current_context
 from minato.notifications.adapters import SUPPORTED_CHANNELS, DeliveryError, adapter_for
 from minato.notifications.models import Notification
 
-logger = logging.getLogger(__name__)
 TEMPLATE_KEY_RE = re.compile(r"^[a-z0-9_]+/[a-z0-9_]+$")
 FALLBACK_LANGUAGE = "ja"
 RETRY_BASE_SECONDS = 30
@@ -161,9 +158,7 @@ def notify(
     )
     notification.save(force_insert=True)
     audit.record(**_queued_event(notification))
-    from minato.notifications.tasks import deliver_notification
-
-    deliver_notification.enqueue(notification.pk)
+    outbox.enqueue(NOTIFICATIONS, notification.pk)
     return notification
 
 
@@ -178,80 +173,41 @@ def notify_many(messages: list[dict[str, Any]]) -> list[Notification]:
         return []
     Notification.objects.bulk_create(notifications)
     audit.record_many([_queued_event(notification) for notification in notifications])
-    from minato.notifications.tasks import deliver_notifications
-
-    deliver_notifications.enqueue([notification.pk for notification in notifications])
+    outbox.enqueue_many(NOTIFICATIONS, [notification.pk for notification in notifications])
     return notifications
 
 
-def _set_status(notification: Notification, status: str, **fields: Any) -> None:
-    old = notification.status
-    notification.status = status
-    for name, value in fields.items():
-        setattr(notification, name, value)
-    notification.save(update_fields=["status", *fields.keys(), "updated_at"])
-    audit.record(
-        action=f"notifications.{status}",
-        obj=notification,
-        subject_id=notification.recipient_id,
-        changes={"status": [old, status], "attempts": [None, notification.attempts]},
-    )
+class NotificationOutbox(outbox.Outbox[Notification]):
+    """Messages, for the core deliverer: sent through their channel's adapter."""
+
+    model = Notification
+    task = "minato.notifications.tasks.deliver_notification"
+    batch_task = "minato.notifications.tasks.deliver_notifications"
+    audit_action = "notifications.{status}"
+
+    @property
+    def backoff(self) -> outbox.Backoff:
+        return outbox.Backoff(
+            base_seconds=RETRY_BASE_SECONDS, max_attempts=settings.NOTIFICATION_MAX_ATTEMPTS
+        )
+
+    def send(self, row: Notification) -> outbox.Sent:
+        try:
+            adapter_for(row.channel).send(address=row.address, subject=row.subject, body=row.body)
+        except DeliveryError as exc:
+            # Our own DeliveryError messages never quote the address: safe to keep. Any
+            # other error is retried by the deliverer, which keeps only its type.
+            return outbox.Sent(ok=False, error=str(exc), permanent=exc.permanent)
+        return outbox.Sent(ok=True)
+
+    def audit_scope(self, row: Notification) -> outbox.AuditScope:
+        return {"subject_id": row.recipient_id}
 
 
-def _claim(notification_id: int) -> Notification | None:
-    return outbox.claim(
-        Notification.objects.all(),
-        notification_id,
-        mark_sending=lambda n: _set_status(n, Notification.Status.SENDING, attempts=n.attempts),
-    )
+NOTIFICATIONS = NotificationOutbox()
 
 
 def notification_deliver(*, notification_id: int) -> str:
-    """Try to deliver one queued message once; schedule a retry on a temporary failure.
-
-    At least once: a worker that dies after sending and before recording leaves a stale
-    claim, and the message is sent again after ``outbox.CLAIM_TIMEOUT``."""
-    notification = _claim(notification_id)
-    if notification is None:
-        return "skipped"
-    try:
-        adapter_for(notification.channel).send(
-            address=notification.address, subject=notification.subject, body=notification.body
-        )
-    except Exception as exc:
-        permanent = isinstance(exc, DeliveryError) and exc.permanent
-        # Our own DeliveryError messages are safe to keep; others may quote the address.
-        error = str(exc)[:300] if isinstance(exc, DeliveryError) else type(exc).__name__
-        if not isinstance(exc, DeliveryError):
-            logger.warning(
-                "Delivery attempt failed",
-                extra={"notification_id": notification.pk, "error": error},
-            )
-        _status, retry_at = outbox.after_failure(
-            attempts=notification.attempts,
-            max_attempts=settings.NOTIFICATION_MAX_ATTEMPTS,
-            base_seconds=RETRY_BASE_SECONDS,
-            permanent=permanent,
-        )
-        with transaction.atomic():
-            if retry_at is None:
-                _set_status(notification, Notification.Status.FAILED, last_error=error)
-                return "failed"
-            _set_status(
-                notification,
-                Notification.Status.RETRYING,
-                last_error=error[:300],
-                next_attempt_at=retry_at,
-            )
-            from minato.notifications.tasks import deliver_notification
-
-            outbox.schedule_retry(deliver_notification, notification.pk, retry_at)
-        return f"retry at {retry_at.isoformat()}"
-    with transaction.atomic():
-        _set_status(
-            notification,
-            Notification.Status.DELIVERED,
-            delivered_at=timezone.now(),
-            last_error="",
-        )
-    return "delivered"
+    """Try to deliver one queued message once; a temporary failure is retried with backoff
+    (see ``minato.core.outbox``). Returns the new status, or "skipped"."""
+    return outbox.deliver(NOTIFICATIONS, notification_id)

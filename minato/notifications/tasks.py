@@ -29,6 +29,5 @@ def deliver_notifications(notification_ids: list[int]) -> str:
             logger.exception("Delivery crashed", extra={"notification_id": notification_id})
             deliver_notification.enqueue(notification_id)
             result = "requeued"
-        result = result.split(" ", 1)[0]  # "retry at …" counts as "retry"
         results[result] = results.get(result, 0) + 1
     return ", ".join(f"{name}: {count}" for name, count in sorted(results.items()))

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from minato.core import outbox
+from minato.core import outbox, webhooks
 from minato.payments.models import SandboxCheckout, SandboxRefund, SandboxWebhook
 from minato.payments.providers.base import (
     Checkout,
@@ -75,7 +75,7 @@ _STATUS_OF = {
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
-    return f"t={timestamp},v1={outbox.timestamped_hmac(secret, timestamp, body)}"
+    return f"t={timestamp},v1={webhooks.timestamped_hmac(secret, timestamp, body)}"
 
 
 def verify(*, header: str, body: bytes, secret: str, tolerance: int, now: float) -> None:
@@ -383,55 +383,51 @@ def _queue(
         rows += [dict(row) for row in rows if chaos.random() < 0.3]
         chaos.shuffle(rows)
     created = [SandboxWebhook.objects.create(event_id=row["id"], payload=row) for row in rows]
-    from minato.payments.tasks import deliver_sandbox_webhook
-
     # After commit: the webhook describes a state the receiver must be able to read, and
     # under the in-process test backend the task runs at once, outside this transaction.
-    # A webhook lost between commit and enqueue is what the stuck-payment sweep is for.
+    # A webhook lost between commit and enqueue is handed to a new task by the payments
+    # housekeeping (and the stuck-payment sweep asks the provider meanwhile).
     for webhook in created:
-        transaction.on_commit(partial(deliver_sandbox_webhook.enqueue, webhook.pk))
+        transaction.on_commit(partial(outbox.enqueue, SANDBOX_WEBHOOKS, webhook.pk))
 
 
 def post_webhook(url: str, body: bytes, headers: dict[str, str]) -> int | None:
-    """POST one webhook; the HTTP status, or None when nobody answered."""
-    status_code, _error = outbox.http_post(url, body, headers, timeout=10)
-    return status_code
+    """POST one webhook; the HTTP status, or None when nobody answered. Private addresses
+    are allowed: the URL is the platform's own endpoint, from settings, not from staff."""
+    return webhooks.post(url, body, headers, timeout=10, allow_private=True).status_code
 
 
-def _claim(webhook_id: int) -> SandboxWebhook | None:
-    return outbox.claim(SandboxWebhook.objects.all(), webhook_id)
+class SandboxWebhookOutbox(outbox.Outbox[SandboxWebhook]):
+    """The sandbox's webhooks, for the core deliverer: signed and POSTed to the platform's
+    own endpoint. Not audited (the simulated outside world, see above)."""
+
+    model = SandboxWebhook
+    task = "minato.payments.tasks.deliver_sandbox_webhook"
+    backoff = outbox.Backoff(base_seconds=RETRY_BASE_SECONDS, max_attempts=MAX_ATTEMPTS)
+
+    def send(self, row: SandboxWebhook) -> outbox.Sent:
+        body = json.dumps(row.payload, ensure_ascii=False).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "minato-sandbox-provider/1",
+            SIGNATURE_HEADER: sign(
+                settings.PAYMENTS_SANDBOX_WEBHOOK_SECRET, int(time.time()), body
+            ),
+        }
+        status_code = post_webhook(settings.PAYMENTS_SANDBOX_WEBHOOK_URL, body, headers)
+        if status_code is not None and 200 <= status_code < 300:
+            return outbox.Sent(ok=True, status_code=status_code)
+        logger.info(
+            "sandbox webhook not delivered",
+            extra={"webhook_id": row.pk, "status_code": status_code},
+        )
+        return outbox.Sent(ok=False, status_code=status_code)
+
+
+SANDBOX_WEBHOOKS = SandboxWebhookOutbox()
 
 
 def webhook_deliver(*, webhook_id: int) -> str:
-    """Claim, send outside any transaction, record; retry with backoff on failure."""
-    webhook = _claim(webhook_id)
-    if webhook is None:
-        return "skipped"
-    body = json.dumps(webhook.payload, ensure_ascii=False).encode()
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "minato-sandbox-provider/1",
-        SIGNATURE_HEADER: sign(settings.PAYMENTS_SANDBOX_WEBHOOK_SECRET, int(time.time()), body),
-    }
-    status_code = post_webhook(settings.PAYMENTS_SANDBOX_WEBHOOK_URL, body, headers)
-    with transaction.atomic():
-        webhook.last_status_code = status_code
-        if status_code is not None and 200 <= status_code < 300:
-            webhook.status = SandboxWebhook.Status.DELIVERED
-        else:
-            webhook.status, webhook.next_attempt_at = outbox.after_failure(
-                attempts=webhook.attempts,
-                max_attempts=MAX_ATTEMPTS,
-                base_seconds=RETRY_BASE_SECONDS,
-            )
-        webhook.save()
-        if webhook.status == SandboxWebhook.Status.RETRYING and webhook.next_attempt_at:
-            from minato.payments.tasks import deliver_sandbox_webhook
-
-            outbox.schedule_retry(deliver_sandbox_webhook, webhook.pk, webhook.next_attempt_at)
-    if webhook.status != SandboxWebhook.Status.DELIVERED:
-        logger.info(
-            "sandbox webhook not delivered",
-            extra={"webhook_id": webhook.pk, "status_code": status_code},
-        )
-    return str(webhook.status)
+    """Try to deliver one sandbox webhook once; a failure is retried with backoff (see
+    ``minato.core.outbox``). Returns the new status, or "skipped"."""
+    return outbox.deliver(SANDBOX_WEBHOOKS, webhook_id)

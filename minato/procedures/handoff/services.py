@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from minato.core import audit, outbox
@@ -42,6 +44,39 @@ def application_document(application: Application, *, event: str) -> dict[str, A
     }
 
 
+class HandoffOutbox(outbox.Outbox[HandoffDelivery]):
+    """Hand-off deliveries, for the core deliverer: POSTed to the endpoint, signed."""
+
+    model = HandoffDelivery
+    task = "minato.procedures.tasks.deliver_handoff"
+    audit_action = "procedures.handoff_{status}"
+    backoff = outbox.Backoff(base_seconds=RETRY_BASE_SECONDS, max_attempts=MAX_ATTEMPTS)
+
+    def rows(self) -> QuerySet[HandoffDelivery]:
+        return HandoffDelivery.objects.select_related(
+            "endpoint",
+            "application__procedure",
+            "application__department",
+            "application__form_version",
+            "application__applicant",
+        )
+
+    def send(self, row: HandoffDelivery) -> outbox.Sent:
+        body = json.dumps(
+            application_document(row.application, event=row.event),
+            cls=DjangoJSONEncoder,
+            ensure_ascii=False,
+        ).encode()
+        result = webhook.post(url=row.endpoint.url, secret=row.endpoint.secret, body=body)
+        return outbox.Sent(ok=result.ok, error=result.error, status_code=result.status_code)
+
+    def audit_scope(self, row: HandoffDelivery) -> outbox.AuditScope:
+        return {"department_id": row.application.department_id}
+
+
+HANDOFFS = HandoffOutbox()
+
+
 def queue_handoff(*, application: Application, event: str) -> HandoffDelivery | None:
     """Call inside the submitting transaction (an outbox: both commit or neither)."""
     endpoint = HandoffEndpoint.objects.filter(
@@ -52,60 +87,14 @@ def queue_handoff(*, application: Application, event: str) -> HandoffDelivery | 
     delivery = HandoffDelivery.objects.create(
         application=application, endpoint=endpoint, event=event
     )
-    from minato.procedures.tasks import deliver_handoff
-
-    deliver_handoff.enqueue(delivery.pk)
+    outbox.enqueue(HANDOFFS, delivery.pk)
     return delivery
 
 
-def _claim(delivery_id: int) -> HandoffDelivery | None:
-    return outbox.claim(
-        HandoffDelivery.objects.select_related(
-            "endpoint",
-            "application__procedure",
-            "application__department",
-            "application__form_version",
-            "application__applicant",
-        ),
-        delivery_id,
-    )
-
-
 def handoff_deliver(*, delivery_id: int) -> str:
-    delivery = _claim(delivery_id)
-    if delivery is None:
-        return "skipped"
-    body = json.dumps(
-        application_document(delivery.application, event=delivery.event),
-        cls=DjangoJSONEncoder,
-        ensure_ascii=False,
-    ).encode()
-    result = webhook.post(url=delivery.endpoint.url, secret=delivery.endpoint.secret, body=body)
-    with transaction.atomic():
-        old = delivery.status
-        delivery.last_status_code = result.status_code
-        delivery.last_error = result.error[:300]
-        if result.ok:
-            delivery.status = HandoffDelivery.Status.DELIVERED
-            delivery.delivered_at = timezone.now()
-        else:
-            delivery.status, delivery.next_attempt_at = outbox.after_failure(
-                attempts=delivery.attempts,
-                max_attempts=MAX_ATTEMPTS,
-                base_seconds=RETRY_BASE_SECONDS,
-            )
-        delivery.save()
-        audit.record(
-            action=f"procedures.handoff_{delivery.status}",
-            obj=delivery,
-            department_id=delivery.application.department_id,
-            changes={"status": [old, delivery.status], "http_status": [None, result.status_code]},
-        )
-        if delivery.next_attempt_at is not None and delivery.status == outbox.RETRYING:
-            from minato.procedures.tasks import deliver_handoff
-
-            outbox.schedule_retry(deliver_handoff, delivery.pk, delivery.next_attempt_at)
-    return delivery.status
+    """Try to deliver one hand-off once; a failure is retried with backoff (see
+    ``minato.core.outbox``). Returns the new status, or "skipped"."""
+    return outbox.deliver(HANDOFFS, delivery_id)
 
 
 @transaction.atomic
@@ -120,9 +109,7 @@ def handoff_resend(*, delivery: HandoffDelivery) -> HandoffDelivery:
         department_id=delivery.application.department_id,
         changes={"resend_of": [None, delivery.pk]},
     )
-    from minato.procedures.tasks import deliver_handoff
-
-    deliver_handoff.enqueue(new.pk)
+    outbox.enqueue(HANDOFFS, new.pk)
     return new
 
 
@@ -130,8 +117,16 @@ def handoff_resend(*, delivery: HandoffDelivery) -> HandoffDelivery:
 def handoff_endpoint_set(
     *, procedure: Any, url: str, secret: str, is_active: bool = True
 ) -> HandoffEndpoint:
+    """Point a procedure's hand-off at a business system's webhook. Raises ValueError for a
+    URL that is not https (outside DEBUG and loopback), or whose host is, or resolves to, an
+    address the worker must not POST to (see ``minato.core.webhooks``); the send checks the
+    address again, after its own DNS lookup."""
     if not url.startswith("https://") and not (settings.DEBUG or _is_loopback(url)):
         raise ValueError("Hand-off endpoints must use https")
+    try:
+        webhook.check_url(url)
+    except ValueError as exc:
+        raise ValueError(f"Hand-off endpoint refused: {exc}") from None
     endpoint, _created = HandoffEndpoint.objects.update_or_create(
         procedure=procedure, defaults={"url": url, "secret": secret, "is_active": is_active}
     )
@@ -149,8 +144,6 @@ def handoff_endpoint_set(
 
 
 def _is_loopback(url: str) -> bool:
-    from urllib.parse import urlsplit
-
     return (urlsplit(url).hostname or "") in {"127.0.0.1", "localhost", "::1"}
 
 

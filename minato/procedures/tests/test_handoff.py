@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -55,15 +56,22 @@ class Receiver:
         self.requests: list[dict[str, Any]] = []
         self.status = 200
         self.delay = 0.0
+        self.location = ""  # sent with the answer, for a redirect
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"headers": dict(self.headers), "body": body})
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                receiver.requests.append(
+                    {"method": self.command, "headers": dict(self.headers), "body": body}
+                )
                 time.sleep(receiver.delay)
                 self.send_response(receiver.status)
+                if receiver.location:
+                    self.send_header("Location", receiver.location)
                 self.end_headers()
+
+            do_GET = do_POST  # a followed redirect would arrive as a GET
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -199,3 +207,162 @@ def test_systems_pull_submissions_by_cursor_and_acknowledge(
         ).status_code
         == 403
     )
+
+
+def test_every_state_change_of_a_delivery_is_audited_with_its_department(
+    sodai: Procedure, receiver: Receiver, alice: User
+) -> None:
+    from minato.core.models import AuditEvent
+
+    receiver.status = 500
+    application = _submit(sodai, alice)
+    delivery = HandoffDelivery.objects.get()
+    receiver.status = 200
+    handoff.handoff_deliver(delivery_id=delivery.pk)
+    events = AuditEvent.objects.filter(
+        object_type="procedures.handoffdelivery", object_id=str(delivery.pk)
+    ).order_by("id")
+    assert [e.action for e in events] == [
+        "procedures.handoff_sending",
+        "procedures.handoff_retrying",
+        "procedures.handoff_sending",
+        "procedures.handoff_delivered",
+    ]
+    assert {e.department_id for e in events} == {application.department_id}
+    assert events.last().changes == {  # type: ignore[union-attr]
+        "status": ["sending", "delivered"],
+        "attempts": [None, 2],
+        "http_status": [None, 200],
+    }
+
+
+def test_an_error_while_sending_is_retried_instead_of_leaving_the_delivery_sending(
+    sodai: Procedure, receiver: Receiver, alice: User
+) -> None:
+    with mock.patch("minato.procedures.adapters.webhook.post", side_effect=RuntimeError("kaboom")):
+        _submit(sodai, alice)
+    delivery = HandoffDelivery.objects.get()
+    assert delivery.status == HandoffDelivery.Status.RETRYING
+    assert delivery.last_error == "RuntimeError"
+    assert handoff.handoff_deliver(delivery_id=delivery.pk) == HandoffDelivery.Status.DELIVERED
+
+
+def test_housekeeping_hands_deliveries_whose_task_was_lost_to_a_new_task(
+    sodai: Procedure, receiver: Receiver, alice: User, bob: User
+) -> None:
+    from minato.procedures import housekeeping
+
+    # given a retry whose task never ran, and a delivery whose worker died mid-send
+    receiver.status = 500
+    _submit(sodai, alice)
+    _submit(sodai, bob)
+    retrying, stuck = HandoffDelivery.objects.order_by("pk")
+    long_ago = timezone.now() - timedelta(hours=1)
+    HandoffDelivery.objects.filter(pk=retrying.pk).update(next_attempt_at=long_ago)
+    HandoffDelivery.objects.filter(pk=stuck.pk).update(status="sending", updated_at=long_ago)
+    receiver.status = 200
+    # when housekeeping runs, both are delivered, once each
+    assert housekeeping.run()["handoffs_requeued"] == 2
+    assert set(HandoffDelivery.objects.values_list("status", flat=True)) == {"delivered"}
+    assert len(receiver.requests) == 4
+    assert housekeeping.run()["handoffs_requeued"] == 0
+
+
+@pytest.fixture
+def outside_debug(settings: Any) -> None:
+    """As in production: no DEBUG, and private targets not allowed."""
+    settings.DEBUG = False
+    settings.HANDOFF_ALLOW_PRIVATE_TARGETS = False
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/hook",
+        "https://localhost/hook",
+        "https://2130706433/hook",  # 127.0.0.1 written as one number
+        "https://[::1]/hook",
+        "https://[::ffff:127.0.0.1]/hook",
+        "https://10.0.0.5/hook",
+        "https://192.168.1.10/hook",
+        "https://[fd12:3456::1]/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[fe80::1]/hook",
+        "https://0.0.0.0/hook",
+        "https://224.0.0.1/hook",
+        "https://240.0.0.1/hook",
+    ],
+)
+def test_endpoints_on_loopback_private_or_link_local_addresses_are_refused_outside_debug(
+    sodai: Procedure, outside_debug: None, url: str
+) -> None:
+    with pytest.raises(ValueError, match="Hand-off endpoint refused"):
+        handoff.handoff_endpoint_set(procedure=sodai, url=url, secret="s")
+    assert sodai.handoff.url != url
+
+
+def test_the_command_refuses_the_metadata_address_too(
+    sodai: Procedure, outside_debug: None
+) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="cloud metadata"):
+        call_command(
+            "handoff_endpoint_set",
+            "--procedure",
+            "sodai-gomi",
+            "--url",
+            "https://169.254.169.254/latest/meta-data/iam/",
+            "--secret",
+            "s",
+        )
+
+
+def test_loopback_endpoints_are_allowed_in_debug_but_link_local_ones_never(
+    sodai: Procedure, settings: Any
+) -> None:
+    settings.DEBUG = True
+    settings.HANDOFF_ALLOW_PRIVATE_TARGETS = False
+    handoff.handoff_endpoint_set(procedure=sodai, url="http://127.0.0.1:9000/hook", secret="s")
+    with pytest.raises(ValueError, match="link-local"):
+        handoff.handoff_endpoint_set(procedure=sodai, url="http://[fe80::1]:9000/", secret="s")
+
+
+def test_a_saved_endpoint_that_now_resolves_to_a_private_address_is_not_contacted(
+    sodai: Procedure, receiver: Receiver, alice: User, outside_debug: None
+) -> None:
+    # given an endpoint saved as a name, which now resolves to the platform's own host
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "erp.example.jp":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+        return real(host, port, *args, **kwargs)
+
+    sodai.handoff.url = receiver.url.replace("127.0.0.1", "erp.example.jp")
+    sodai.handoff.save(update_fields=["url", "updated_at"])
+    # when an application is submitted
+    with mock.patch.object(socket, "getaddrinfo", getaddrinfo):
+        _submit(sodai, alice)
+    # then nothing is sent, and the delivery says why
+    delivery = HandoffDelivery.objects.get()
+    assert receiver.requests == []
+    assert delivery.status == HandoffDelivery.Status.RETRYING
+    assert delivery.last_error == "refused: the host resolves to a loopback address"
+
+
+def test_a_redirect_is_not_followed_and_the_delivery_fails_with_a_clear_error(
+    sodai: Procedure, receiver: Receiver, alice: User
+) -> None:
+    elsewhere = Receiver()
+    try:
+        receiver.status = 302
+        receiver.location = elsewhere.url
+        _submit(sodai, alice)
+        delivery = HandoffDelivery.objects.get()
+        assert delivery.status == HandoffDelivery.Status.RETRYING
+        assert delivery.last_status_code == 302
+        assert delivery.last_error == "redirect not followed (HTTP 302)"
+        assert elsewhere.requests == []
+    finally:
+        elsewhere.server.shutdown()
