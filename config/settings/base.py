@@ -144,6 +144,12 @@ EMAIL_VERIFICATION_MAX_AGE = 60 * 60 * 24 * 3
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Minato City")
 LOGIN_RATE = env("LOGIN_RATE", "10/m")
 ANONYMOUS_POST_RATE = env("ANONYMOUS_POST_RATE", "60/m")
+# Files a signed-in person may upload (each is decoded and checked: CPU per file).
+UPLOAD_RATE = env("UPLOAD_RATE", "30/h")
+# What one person may keep stored in files not yet part of a submitted application
+# (drafts, API uploads waiting for their application).
+UPLOAD_QUOTA_MB = envint("UPLOAD_QUOTA_MB", 50)
+UPLOAD_QUOTA_FILES = envint("UPLOAD_QUOTA_FILES", 30)
 
 # --- Sessions, cookies and security headers -------------------------------------------------
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 8)

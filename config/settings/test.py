@@ -22,3 +22,4 @@ LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405
 HANDOFF_ALLOW_PRIVATE_TARGETS = True
 LOGIN_RATE = "1000/m"
 ANONYMOUS_POST_RATE = "1000/m"
+UPLOAD_RATE = "1000/m"

@@ -164,14 +164,18 @@ def attachment_upload(
             [{"loc": ["query", "question"], "msg": "Not a file question", "type": "value_error"}]
         )
     try:
-        checked = uploads.inspect(file, accept=target.accept, max_size_mb=target.max_size_mb)
+        uploads.check_rate(request)
     except uploads.UploadRefused as exc:
+        raise HttpError(429, str(exc.message)) from None
+    try:
+        checked = uploads.inspect(file, accept=target.accept, max_size_mb=target.max_size_mb)
+        stored = attachments.attachment_store(
+            uploader=applicant, question_id=target.id, checked=checked
+        )
+    except uploads.UploadRefused as exc:  # the file itself, or the uploader's quota
         raise ValidationError(
             [{"loc": ["body", "file"], "msg": str(exc.message), "type": "invalid_file"}]
         ) from None
-    stored = attachments.attachment_store(
-        uploader=applicant, question_id=target.id, checked=checked
-    )
     return Status(
         201,
         {

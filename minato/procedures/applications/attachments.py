@@ -12,14 +12,17 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from minato.core import audit
-from minato.procedures.applications.uploads import CheckedFile
+from minato.procedures.applications.uploads import CheckedFile, UploadRefused
 from minato.procedures.forms.schema import FormDefinition
 from minato.procedures.models import Application, Attachment
 
@@ -31,6 +34,26 @@ class AttachmentCorrupted(Exception):
     """The stored file no longer matches the SHA-256 taken when it was uploaded."""
 
 
+def _check_quota(uploader: Any, size: int) -> None:
+    """Refuse a file that would take this person past their quota of stored files not yet
+    part of a submitted application (UPLOAD_QUOTA_MB, UPLOAD_QUOTA_FILES)."""
+    held = Attachment.objects.filter(uploader_id=uploader.pk).filter(
+        Q(application__isnull=True)
+        | Q(application__status__in=[Application.Status.DRAFT, Application.Status.RETURNED])
+    )
+    used = held.aggregate(files=Count("pk"), size=Sum("size"))
+    if (
+        used["files"] >= settings.UPLOAD_QUOTA_FILES
+        or (used["size"] or 0) + size > settings.UPLOAD_QUOTA_MB * 1024 * 1024
+    ):
+        raise UploadRefused(
+            _(
+                "You have too many files stored in applications you have not sent yet. "
+                "Send or delete an unfinished application, then try again."
+            )
+        )
+
+
 @transaction.atomic
 def attachment_store(
     *,
@@ -39,6 +62,10 @@ def attachment_store(
     checked: CheckedFile,
     application: Application | None = None,
 ) -> Attachment:
+    """Store a checked file; raises UploadRefused past the uploader's quota."""
+    # One upload at a time per person, so two at once cannot both slip under the quota.
+    get_user_model().objects.select_for_update().filter(pk=uploader.pk).first()
+    _check_quota(uploader, checked.size)
     now = timezone.now()
     name = default_storage.save(
         f"attachments/{now:%Y/%m}/{uuid.uuid4().hex}", ContentFile(checked.content)
@@ -117,9 +144,10 @@ def claim_attachments(*, application: Application, definition: FormDefinition) -
 
 
 def drop_replaced_attachments(*, application: Application, definition: FormDefinition) -> int:
-    """At submission: delete the application's files its answers no longer name (a file
-    replaced by another, or on a page the route no longer takes). Staff see only what the
-    applicant finally sent."""
+    """Delete the application's files its answers no longer name: a file replaced by
+    another (as soon as the page is saved), or, at submission, one on a page the route no
+    longer takes. Staff see only what the applicant finally sent, and nothing is kept that
+    the applicant replaced."""
     keep = set(file_answer_ids(definition, application.answers))
     replaced = [a for a in application.attachments.all() if str(a.public_id) not in keep]
     for attachment in replaced:

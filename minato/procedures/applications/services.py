@@ -184,6 +184,10 @@ def application_save_page(*, application: Application, answers: dict[str, Any]) 
         application.draft_expires_at = timezone.now() + DRAFT_LIFETIME
     application.version += 1
     application.save(update_fields=["answers", "draft_expires_at", "version", "updated_at"])
+    definition = definition_of(application)
+    if definition.has_files():
+        # A file answer replaced on this page: the old file goes now, not at submission.
+        drop_replaced_attachments(application=application, definition=definition)
     if changed:
         audit.record(
             action="procedures.application_draft_saved",

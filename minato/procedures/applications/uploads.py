@@ -7,7 +7,8 @@ script renamed to ``.png`` is refused. Images are decoded with a pixel limit (a
 decoded) and re-encoded, which drops EXIF data (GPS position, camera serial numbers) and
 anything hidden after the image data. PDFs are parsed (pypdf: name escapes decoded,
 object streams opened) and refused when encrypted, unreadable, or carrying JavaScript,
-launch actions, embedded files, forms that submit or XFA. What is stored is the checked
+actions run on opening (/OpenAction, /AA), launch actions, links out (/URI, /GoToR,
+/GoToE), embedded files, forms that submit or XFA. What is stored is the checked
 file and its SHA-256.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import re
 import unicodedata
 import warnings
@@ -22,7 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import is_ratelimited
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
@@ -39,10 +44,19 @@ ACCEPT_ATTRIBUTE = {
     "jpeg": ".jpg,.jpeg,image/jpeg",
     "png": ".png,image/png",
 }
-# 40 megapixels: well above any phone camera, far below a bomb.
+# 40 megapixels: well above any phone camera, far below a bomb. Larger images are refused
+# from their header, before anything is decoded.
 MAX_PIXELS = 40_000_000
+# A PNG is decoded whole (the format has no reduced-size decoding), so it gets a tighter
+# limit: 16 megapixels holds an A4 page scanned at 400 dpi, and decodes in about 50 MB.
+MAX_PNG_PIXELS = 16_000_000
+# Images are stored at most this many pixels on their long side: plenty for a document
+# or a photo of one (A4 at 350 dpi), and it bounds the memory and time of re-encoding.
+MAX_SIDE = 4096
 # PDF name objects that run code or carry other files when the document is opened.
-PDF_ACTIVE_CONTENT = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
+PDF_ACTIVE_CONTENT = re.compile(
+    rb"/(?:JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA|OpenAction|AA|URI|GoToR|GoToE)\b"
+)
 
 
 class UploadRefused(Exception):
@@ -83,23 +97,39 @@ def safe_filename(name: str, kind: str) -> str:
 
 
 def _reencode_image(content: bytes, kind: str) -> bytes:
+    """Decode and re-encode an image (dropping EXIF and anything hidden in the file), at most
+    MAX_SIDE pixels on its long side. The work is bounded whatever the file: a JPEG is
+    decoded at a reduced scale straight away (``draft``), and a PNG over MAX_PNG_PIXELS is
+    refused from its header."""
     with warnings.catch_warnings():
         # Pillow warns (rather than fails) between MAX_IMAGE_PIXELS and twice that.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(io.BytesIO(content), formats=[kind.upper()]) as image:
                 width, height = image.size  # read from the header, nothing decoded yet
-                if width * height > MAX_PIXELS:
+                limit = MAX_PNG_PIXELS if kind == "png" else MAX_PIXELS
+                if width * height > limit:
                     raise UploadRefused(_("The image is too large. Use a smaller image."))
+                scale = min(1.0, MAX_SIDE / max(width, height))
+                if kind == "jpeg" and scale < 1:
+                    # Decode at 1/2, 1/4 or 1/8 scale, the smallest that still gives at least
+                    # half of MAX_SIDE, so the full-size picture is never in memory.
+                    half = scale / 2
+                    image.draft("RGB", (math.ceil(width * half), math.ceil(height * half)))
                 image.load()
-                upright = ImageOps.exif_transpose(image)  # keep the photo the right way up
+                upright: Image.Image = image
+                ImageOps.exif_transpose(upright, in_place=True)  # the photo the right way up
+                if max(upright.size) > MAX_SIDE:
+                    upright.thumbnail((MAX_SIDE, MAX_SIDE), reducing_gap=2.0)
                 out = io.BytesIO()
                 if kind == "jpeg":
-                    upright.convert("RGB").save(out, format="JPEG", quality=90, optimize=True)
+                    upright.convert("RGB").save(out, format="JPEG", quality=90)
                 else:
                     if upright.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
                         upright = upright.convert("RGBA")
-                    upright.save(out, format="PNG", optimize=True)  # no text or EXIF chunks
+                    # No text or EXIF chunks are written. zlib's default level: "optimize"
+                    # tries every filter and took most of the time on large images.
+                    upright.save(out, format="PNG", compress_level=6)
                 return out.getvalue()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise UploadRefused(_("The image is too large. Use a smaller image.")) from None
@@ -120,6 +150,14 @@ PDF_ACTIVE_NAMES = frozenset(
         "/XFA",
         "/ImportData",
         "/SubmitForm",
+        # Actions run on opening the document or a page (/OpenAction, /AA: "additional
+        # actions"), and links that open a web address or another file (/URI, /GoToR,
+        # /GoToE): a staff member opening an applicant's PDF must not be sent anywhere.
+        "/OpenAction",
+        "/AA",
+        "/URI",
+        "/GoToR",
+        "/GoToE",
     }
 )
 # A PDF with more objects than this is refused rather than walked.
@@ -156,8 +194,8 @@ def _pdf_has_active_content(reader: PdfReader) -> bool:
 def _check_pdf(content: bytes) -> None:
     refused_active = UploadRefused(
         _(
-            "This PDF contains scripts or embedded files, which we cannot accept. Save it "
-            "again as a plain PDF (for example by printing it to PDF)."
+            "This PDF contains scripts, links, actions or embedded files, which we cannot "
+            "accept. Save it again as a plain PDF (for example by printing it to PDF)."
         )
     )
     if b"%%EOF" not in content[-2048:]:
@@ -182,6 +220,17 @@ def _check_pdf(content: bytes) -> None:
         raise UploadRefused(_("The file could not be read. It may be damaged.")) from None
     if active:
         raise refused_active
+
+
+def check_rate(request: HttpRequest) -> None:
+    """Refuse an upload past the person's UPLOAD_RATE (every file is decoded and checked,
+    which costs CPU): counted per signed-in person, before anything is looked at."""
+    if is_ratelimited(
+        request, group="uploads", key="user_or_ip", rate=settings.UPLOAD_RATE, increment=True
+    ):
+        raise UploadRefused(
+            _("You have sent many files in a short time. Wait a while, then try again.")
+        )
 
 
 def inspect(upload: Any, *, accept: Sequence[str], max_size_mb: int) -> CheckedFile:

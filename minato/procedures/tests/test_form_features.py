@@ -330,6 +330,68 @@ def test_dangerous_or_broken_files_are_refused(name: str, content: bytes, messag
     assert message in str(refused.value.message)
 
 
+def _pdf_with_action(where: str, action: dict[str, Any]) -> bytes:
+    """A PDF whose catalogue (``where="/OpenAction"``) or first page (``where="/AA"``, or
+    ``"link"`` for a link annotation) carries ``action``, with every name escaped so that
+    only a real PDF parser sees it."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    def pdf_value(value: Any) -> Any:
+        if isinstance(value, dict):
+            return DictionaryObject({NameObject(k): pdf_value(v) for k, v in value.items()})
+        return NameObject(value) if value.startswith("/") else TextStringObject(value)
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    made = writer._add_object(pdf_value(action))
+    if where == "/OpenAction":
+        writer._root_object[NameObject("/OpenAction")] = made
+    elif where == "/AA":
+        page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): made})
+    else:
+        link = pdf_value({"/Type": "/Annot", "/Subtype": "/Link"})
+        link[NameObject("/A")] = made
+        page[NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    out = io.BytesIO()
+    writer.write(out)
+    content = out.getvalue()
+    for name in ("OpenAction", "AA", "URI", "GoToR", "GoToE"):
+        escaped = "".join(f"#{ord(c):02X}" if i == 1 else c for i, c in enumerate(name))
+        content = content.replace(f"/{name}".encode(), f"/{escaped}".encode())
+    return content
+
+
+@pytest.mark.parametrize(
+    ("where", "action"),
+    [
+        ("/OpenAction", {"/S": "/GoTo", "/D": "x"}),  # any action run on opening
+        ("/AA", {"/S": "/GoTo", "/D": "x"}),  # an action run when a page opens
+        ("link", {"/S": "/URI", "/URI": "https://evil.example/"}),
+        ("link", {"/S": "/GoToR", "/F": "other.pdf"}),
+        ("link", {"/S": "/GoToE", "/F": "inside.pdf"}),
+    ],
+)
+def test_pdfs_with_actions_or_links_out_are_refused(where: str, action: dict[str, Any]) -> None:
+    content = _pdf_with_action(where, action)
+    assert not uploads.PDF_ACTIVE_CONTENT.search(content)  # only the parser can see them
+    with pytest.raises(uploads.UploadRefused) as refused:
+        uploads.inspect(_upload("a.pdf", content), accept=["pdf"], max_size_mb=1)
+    assert "links, actions" in str(refused.value.message)
+
+
+def test_large_images_are_stored_at_most_max_side_and_large_pngs_refused() -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (8000, 5000), (200, 30, 30)).save(out, format="JPEG", quality=80)
+    checked = uploads.inspect(_upload("big.jpg", out.getvalue()), accept=["jpeg"], max_size_mb=8)
+    assert max(Image.open(io.BytesIO(checked.content)).size) <= uploads.MAX_SIDE
+    out = io.BytesIO()
+    Image.new("RGB", (5000, 4000)).save(out, format="PNG")  # 20 megapixels, a few KB
+    with pytest.raises(uploads.UploadRefused) as refused:
+        uploads.inspect(_upload("big.png", out.getvalue()), accept=["png"], max_size_mb=8)
+    assert "too large" in str(refused.value.message)
+
+
 def test_a_plain_pdf_is_accepted_unchanged() -> None:
     content = _pdf()
     checked = uploads.inspect(_upload("見積書.pdf", content), accept=["pdf"], max_size_mb=1)
@@ -542,6 +604,52 @@ def test_api_upload_then_submit_with_the_file(
     assert application.fee_yen == 3200
 
 
+def test_stored_files_not_yet_sent_are_limited_per_person(
+    client: Client, alice: User, bob: User, procedure: Procedure, settings: Any
+) -> None:
+    settings.UPLOAD_QUOTA_FILES = 2
+
+    def upload(name: str) -> Any:
+        return client.post(
+            "/api/v1/procedures/juminhyo/attachments?question=photo",
+            {"file": _upload(name, _png())},
+        )
+
+    client.force_login(alice)
+    assert upload("1.png").status_code == 201 and upload("2.png").status_code == 201
+    over = upload("3.png")
+    assert over.status_code == 422 and "too many files stored" in over.content.decode()
+    assert Attachment.objects.filter(uploader=alice).count() == 2
+    client.force_login(bob)  # the quota is each person's own
+    assert upload("b.png").status_code == 201
+
+
+def test_uploads_are_rate_limited_per_person_before_files_are_read(
+    client: Client,
+    resident_client: Callable[[User], Client],
+    alice: User,
+    procedure: Procedure,
+    settings: Any,
+) -> None:
+    settings.UPLOAD_RATE = "1/h"
+    client.force_login(alice)
+    url = "/api/v1/procedures/juminhyo/attachments?question=photo"
+    assert client.post(url, {"file": _upload("1.png", _png())}).status_code == 201
+    limited = client.post(url, {"file": _upload("2.png", _png())})
+    assert limited.status_code == 429 and limited["Content-Type"] == "application/problem+json"
+    # On the portal the page is shown again with the reason, and nothing is stored.
+    resident = resident_client(alice)
+    draft = _start(resident)
+    _page(resident, draft, "who", WHO)
+    _page(
+        resident, draft, "details", {"town": "芝", "items__0__item": "bed", "items__0__count": "1"}
+    )
+    page = _page(resident, draft, "papers", {"photo": _upload("3.png", _png()), "agree": "on"})
+    assert page.status_code == 200
+    assert "You have sent many files in a short time" in page.content.decode()
+    assert Attachment.objects.count() == 1
+
+
 def test_files_no_application_took_up_are_deleted_after_a_day(
     client: Client, alice: User, procedure: Procedure
 ) -> None:
@@ -711,7 +819,7 @@ def test_unusable_patterns_are_refused_when_saved(pattern: str) -> None:
         parse_definition(definition)
 
 
-def test_a_replaced_file_is_dropped_at_submission_and_expired_drafts_are_purged(
+def test_a_replaced_file_is_dropped_at_once_and_expired_drafts_are_purged(
     resident_client: Callable[[User], Client], alice: User, procedure: Procedure
 ) -> None:
     from datetime import timedelta
@@ -727,11 +835,12 @@ def test_a_replaced_file_is_dropped_at_submission_and_expired_drafts_are_purged(
     _page(client, draft, "papers", {"photo": _upload("wrong.png", _png()), "agree": "on"})
     first = Attachment.objects.get()
     _page(client, draft, "papers", {"photo": _upload("right.png", _png((50, 50))), "agree": "on"})
-    assert Attachment.objects.count() == 2
-    client.post(f"/en/procedures/drafts/{draft}/check/", {"declaration": "agreed"})
+    # The replaced file is gone as soon as the page is saved, not at submission.
     kept = Attachment.objects.get()
     assert kept.filename == "right.png" and kept.pk != first.pk
     assert not default_storage.exists(first.storage_name)
+    client.post(f"/en/procedures/drafts/{draft}/check/", {"declaration": "agreed"})
+    assert Attachment.objects.get() == kept
     # A draft nobody came back to is deleted with its files after its 30 days.
     other = _start(client)
     _page(client, other, "who", WHO)

@@ -17,7 +17,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from minato.core.translated import localized
-from minato.procedures.applications.uploads import CheckedFile
+from minato.procedures.applications import uploads
+from minato.procedures.applications.uploads import CheckedFile, UploadRefused
 from minato.procedures.forms.answers import (
     PageForm,
     apply_group_action,
@@ -137,7 +138,10 @@ def page(request: HttpRequest, run: FormRun, page_id: str) -> HttpResponse:
     }
     add, remove = request.POST.get("add_item", ""), request.POST.get("remove_item", "")
     find = request.POST.get("find_address", "")
-    redisplay = request.method == "POST" and bool(add or remove or find)
+    refused = _upload_refusal(request)
+    redisplay = request.method == "POST" and bool(add or remove or find or refused)
+    if refused:
+        messages.error(request, refused)
     if redisplay:
         # "Add another", "Remove" and "Find address" show the page again, keeping what was
         # typed, without checking or saving it yet.
@@ -155,9 +159,13 @@ def page(request: HttpRequest, run: FormRun, page_id: str) -> HttpResponse:
         )
     if request.method == "POST" and not redisplay and form.is_valid():
         answers = form.answers()
-        for question_id, value in answers.items():
-            if isinstance(value, CheckedFile):
-                answers[question_id] = run.store_file(question_id, value)
+        try:
+            for question_id, value in answers.items():
+                if isinstance(value, CheckedFile):
+                    answers[question_id] = run.store_file(question_id, value)
+        except UploadRefused as exc:  # over the person's quota of stored files
+            form.add_error(None, exc.message)
+            return _show(request, run, state, current, form, changing=changing)
         run.save(answers)
         if "save_and_exit" in request.POST:
             return run.saved_for_later(request, current.id)
@@ -167,7 +175,31 @@ def page(request: HttpRequest, run: FormRun, page_id: str) -> HttpResponse:
         if target is None or definition.page(target) is None or changing:
             return resume(run)
         return redirect(run.page_url(target))
-    pages = state.pages if current in state.pages else definition.pages
+    return _show(request, run, state, current, form, changing=changing)
+
+
+def _upload_refusal(request: HttpRequest) -> str:
+    """Files count against the person's upload rate before they are decoded; past it, the
+    page is shown again (what was typed kept) with the reason, and no file is read."""
+    if request.method != "POST" or not request.FILES:
+        return ""
+    try:
+        uploads.check_rate(request)
+    except UploadRefused as exc:
+        return str(exc.message)
+    return ""
+
+
+def _show(
+    request: HttpRequest,
+    run: FormRun,
+    state: Progress,
+    current: Page,
+    form: PageForm,
+    *,
+    changing: bool,
+) -> HttpResponse:
+    pages = state.pages if current in state.pages else run.definition.pages
     return render(
         request,
         "procedures/portal/page.html",
