@@ -6,8 +6,9 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -82,6 +83,17 @@ def install(api: NinjaAPI) -> None:
             detail=f"Bodies over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes are refused.",
         )
 
+    def on_unreadable_body(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A malformed body is the client's error, whatever part of Django found it: a
+        # multipart body without its boundary, too many fields or files, a broken encoding.
+        return problem_response(
+            request,
+            status=400,
+            title=_TITLES[400],
+            detail="The request body could not be read: check its Content-Type (a "
+            "multipart/form-data body needs its boundary) and encoding.",
+        )
+
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unhandled API error")
         return problem_response(request, status=500, title=_TITLES[500])
@@ -92,6 +104,8 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, on_not_found)  # type: ignore[arg-type]
     api.add_exception_handler(PermissionDenied, on_forbidden)  # type: ignore[arg-type]
     api.add_exception_handler(RequestDataTooBig, on_too_big)  # type: ignore[arg-type]
+    for unreadable in (MultiPartParserError, SuspiciousOperation, UnicodeDecodeError):
+        api.add_exception_handler(unreadable, on_unreadable_body)  # type: ignore[arg-type]
     api.add_exception_handler(Exception, on_unexpected)  # type: ignore[arg-type]
 
 

@@ -48,6 +48,25 @@ def test_api_bodies_over_the_parse_limit_get_413(client: Client, service_token: 
     assert response.status_code == 413
 
 
+@pytest.mark.parametrize(
+    "content_type",
+    ["multipart/form-data", "multipart/form-data; boundary="],
+)
+def test_a_malformed_multipart_body_is_a_400_problem_not_a_500(
+    client: Client, alice: User, catalogue: dict[str, object], content_type: str
+) -> None:
+    client.force_login(alice)
+    response = client.generic(
+        "POST",
+        "/api/v1/procedures/sodai-gomi/attachments?question=photo",
+        b"--b\r\ngarbage",
+        content_type=content_type,
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "boundary" in response.json()["detail"]
+
+
 @override_settings(TRUSTED_PROXY_COUNT=1)
 def test_client_ip_comes_from_the_trusted_proxy_not_the_client() -> None:
     request = RequestFactory().get(
