@@ -10,6 +10,7 @@ from minato.accounts.api import router as accounts_router
 from minato.core.api.errors import install as install_error_handlers
 from minato.core.api.errors import mark_problem_content_types
 from minato.core.api.rendering import OffsetJSONRenderer
+from minato.core.api.schemas import declare_storable_text
 from minato.notifications.api import router as notifications_router
 from minato.payments.api import router as payments_router
 from minato.procedures.api import router as procedures_router
@@ -26,7 +27,8 @@ class MinatoAPI(NinjaAPI):
         return f"{module}_{operation.view_func.__name__}".replace(".", "_")
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
-        return mark_problem_content_types(super().get_openapi_schema(*args, **kwargs))
+        schema = super().get_openapi_schema(*args, **kwargs)
+        return declare_storable_text(mark_problem_content_types(schema))
 
 
 api = MinatoAPI(

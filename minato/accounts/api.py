@@ -17,7 +17,7 @@ from minato.accounts.models import ApiToken, Channel, Department, User
 from minato.accounts.validators import normalise_phone, validate_kana, validate_phone
 from minato.core import selectors as core_selectors
 from minato.core.api.pagination import LimitOffset
-from minato.core.api.schemas import InputSchema, responses
+from minato.core.api.schemas import InputSchema, record_date_filter, responses
 
 router = Router(tags=["accounts"])
 
@@ -191,8 +191,8 @@ class AuditQuery(Schema):
     action: str = Field("", max_length=100)
     object_type: str = Field("", max_length=100)
     actor_id: int | None = Field(None, ge=1, le=2**62)
-    date_from: date | None = Field(None, ge=date(2000, 1, 1), le=date(2999, 12, 31))
-    date_to: date | None = Field(None, ge=date(2000, 1, 1), le=date(2999, 12, 31))
+    date_from: date | None = record_date_filter("Events on or after this day (Japan time)")
+    date_to: date | None = record_date_filter("Events on or before this day (Japan time)")
 
 
 @router.get(

@@ -1,16 +1,17 @@
 """/api/v1/notifications: service accounts send a message to a resident (GOV.UK Notify-like)."""
 
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Header, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from minato.accounts.api_auth import bearer, require_scope
 from minato.accounts.models import ApiToken, User
-from minato.core.api.idempotency import idempotent
+from minato.core.api.idempotency import idempotency_key_header, idempotent
 from minato.core.api.schemas import InputSchema, responses
 from minato.notifications import services
 from minato.notifications.models import Notification
@@ -19,6 +20,12 @@ router = Router(tags=["notifications"])
 
 # Templates that outside systems may send; the others belong to the platform's own flows.
 API_TEMPLATE_PREFIXES = ("general/",)
+# Listed in the OpenAPI document, so a client knows every key it may send.
+API_TEMPLATE_KEYS: list[Any] = sorted(
+    f"general/{folder.name}"
+    for folder in (Path(__file__).parent / "templates/notifications/messages/general").iterdir()
+    if folder.is_dir()
+)
 
 
 class NotificationIn(InputSchema):
@@ -26,10 +33,16 @@ class NotificationIn(InputSchema):
         ..., description="The resident's account id (from /me or a business system)."
     )
     template_key: str = Field(
-        ..., pattern=r"^[a-z0-9_]+/[a-z0-9_]+$", max_length=100, examples=["general/message"]
+        ...,
+        pattern=r"^[a-z0-9_]+/[a-z0-9_]+$",
+        max_length=100,
+        examples=["general/message"],
+        json_schema_extra={"enum": API_TEMPLATE_KEYS},
     )
-    context: dict[str, str] = Field(
-        default_factory=dict, max_length=20, description="Values for the template's placeholders."
+    context: dict[str, Annotated[str, Field(max_length=2000)]] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="Values for the template's placeholders (each at most 2000 characters).",
     )
     reference: str = Field("", max_length=100, description="Your own reference, echoed back.")
 
@@ -71,12 +84,9 @@ def _out(notification: Notification) -> dict[str, Any]:
 def notification_create(
     request: HttpRequest,
     payload: NotificationIn,
-    idempotency_key: str | None = Header(
-        None,
-        alias="Idempotency-Key",
-        max_length=255,
-        description="Any unique string (a UUID is ideal). Retries with the same key and "
-        "body return the first response and send nothing twice.",
+    idempotency_key: str | None = idempotency_key_header(
+        "Any unique string (a UUID is ideal). Retries with the same key and body return the "
+        "first response and send nothing twice."
     ),
 ) -> Status:
     require_scope(request, ApiToken.Scope.NOTIFICATIONS_SEND)

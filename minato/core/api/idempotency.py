@@ -16,13 +16,26 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from ninja import Header
 from ninja.errors import HttpError
 
 from minato.core.api.rendering import OffsetJSONEncoder
 from minato.core.models import IdempotencyRecord
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
-_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
+KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
+_KEY_RE = re.compile(KEY_PATTERN)
+
+
+def idempotency_key_header(
+    description: str = "Any unique string (a UUID is ideal): a retry with the same key and "
+    "body returns the first response and creates nothing twice.",
+) -> Any:
+    """The ``Idempotency-Key`` header parameter, as every creating POST declares it (its
+    rule is in the OpenAPI document, so clients know what is accepted)."""
+    return Header(
+        None, alias="Idempotency-Key", max_length=255, pattern=KEY_PATTERN, description=description
+    )
 
 
 class IdempotencyConflict(HttpError):

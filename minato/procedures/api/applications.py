@@ -5,12 +5,12 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, File, Header, Path, Query, Router, Schema, Status
+from ninja import Field, File, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.files import UploadedFile
 
 from minato.accounts.api_auth import AUTH, require_confirmed_resident, require_resident
-from minato.core.api.idempotency import idempotent
+from minato.core.api.idempotency import idempotency_key_header, idempotent
 from minato.core.api.schemas import InputSchema, responses
 from minato.procedures.applications import attachments, uploads
 from minato.procedures.applications import selectors as application_selectors
@@ -89,7 +89,7 @@ def application_create(
     request: HttpRequest,
     slug: Path[str],
     payload: ApplicationIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
+    idempotency_key: str | None = idempotency_key_header(),
 ) -> Status:
     applicant = require_confirmed_resident(request, "Applications are made by a signed-in resident")
     form_version = form_selectors.current_form_of(slug)  # with its procedure: one query

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from minato.accounts import permissions
 from minato.accounts.api_auth import AUTH
 from minato.core.api.pagination import LimitOffset
-from minato.core.api.schemas import InputSchema, responses
+from minato.core.api.schemas import InputSchema, record_date_filter, responses
 from minato.procedures.api.applications import ApplicationOut, application_body
 from minato.procedures.applications import exports, workflow
 from minato.procedures.applications import selectors as application_selectors
@@ -39,8 +39,8 @@ class QueueQuery(Schema):
     overdue: bool = False
     unassigned: bool = False
     assignee: int | None = Field(None, ge=1, le=2**31 - 1, description="A staff member's id")
-    submitted_from: date | None = None
-    submitted_to: date | None = None
+    submitted_from: date | None = record_date_filter("Submitted on or after this day")
+    submitted_to: date | None = record_date_filter("Submitted on or before this day")
 
 
 def _queue_of(staff: Any, filters: QueueQuery) -> Any:
