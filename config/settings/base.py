@@ -45,7 +45,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "minato.core.middleware.RequestContextMiddleware",
-    "minato.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -55,6 +54,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # After the session, locale and user (its refusals are normal pages), before anything
+    # reads the body (CSRF's process_view is the first).
+    "minato.core.middleware.BodySizeLimitMiddleware",
     "minato.core.middleware.ActorContextMiddleware",
     "minato.core.middleware.AnonymousPostRateLimitMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",

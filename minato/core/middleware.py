@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
@@ -110,15 +109,17 @@ class ActorContextMiddleware:
 
 class BodySizeLimitMiddleware:
     """Refuse oversized bodies (by Content-Length, before anything reads them) and NUL
-    characters in the path or query string, which no database column can store."""
+    characters in the path or query string, which no database column can store.
+
+    It sits after the session, locale and authentication middleware, none of which reads
+    the body, so the refusal is a normal page: in the page's language, with the visitor's
+    own header. The body is first read by CSRF's process_view, after every __call__."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # This runs before LocaleMiddleware: answer in the language of the URL's prefix.
-        with translation.override(translation.get_language_from_path(request.path)):
-            refusal = self._refusal(request)
+        refusal = self._refusal(request)
         return refusal if refusal is not None else self.get_response(request)
 
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:
