@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "minato.core.middleware.PrivateResponsesMiddleware",
     # After the session, locale and user (its refusals are normal pages), before anything
     # reads the body (CSRF's process_view is the first).
     "minato.core.middleware.BodySizeLimitMiddleware",

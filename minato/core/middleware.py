@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
@@ -105,6 +106,26 @@ class ActorContextMiddleware:
             finally:
                 context.reset(token)
         return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """Mark every answer to a signed-in session or to a bearer token ``private, no-store``.
+
+    Such answers may hold personal data, and no view should have to remember that: one
+    forgotten header would leave a resident's profile in a shared proxy, or in the browser
+    history of a library computer. Anonymous public pages keep their own cache headers."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # A bearer token authenticates the API call itself, and even a refused one may be a
+        # client's credential: its answers are private too.
+        user = getattr(request, "user", None)
+        if request.META.get("HTTP_AUTHORIZATION") or (user is not None and user.is_authenticated):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class BodySizeLimitMiddleware:
