@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minato.accounts.adapters.postal import normalise_postal_code
 from minato.accounts.models import ApiToken, Channel, Department, Role, User
+from minato.accounts.services import SignInFailure
 from minato.accounts.validators import (
     normalise_kana,
     normalise_phone,
@@ -67,6 +68,8 @@ class LoginForm(AccessibleForm):
     def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
         self.request = request
         self.user: User | None = None
+        # Why the credentials were refused (services.SignInFailure), for the audit log.
+        self.failure: str | None = None
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
@@ -75,6 +78,7 @@ class LoginForm(AccessibleForm):
         if email and password:
             user = authenticate(self.request, username=email.lower(), password=password)
             if user is None:
+                self.failure = SignInFailure.CREDENTIALS
                 raise forms.ValidationError(
                     _("The email address or password is not correct."), code="invalid_login"
                 )

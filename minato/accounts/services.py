@@ -15,6 +15,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -29,10 +30,12 @@ from minato.accounts.models import (
     StaffProfile,
     User,
 )
+from minato.accounts.validators import normalise_email
 from minato.core import audit
 from minato.notifications.services import notify
 
 EMAIL_VERIFICATION_SALT = "minato.accounts.email-verification"
+SIGN_IN_FAILED_SALT = "minato.accounts.sign-in-failed"
 PROFILE_FIELDS = [
     "family_name",
     "given_name",
@@ -232,6 +235,45 @@ def user_signed_in(*, user: User) -> None:
         actor_id=user.pk,
         actor_label=f"{user.kind}:{user.pk}",
         changes={"last_login": [None, user.last_login.isoformat() if user.last_login else None]},
+    )
+
+
+class SignInFailure:
+    """Why a sign-in failed, as the audit log records it. The visitor is never told which."""
+
+    CREDENTIALS = "credentials"  # no such account, or a wrong password
+    WRONG_CONSOLE = "wrong_console"  # the right password on the other sign-in page
+    SECOND_FACTOR = "second_factor"  # the right password with a wrong or throttled code
+    NO_SECOND_FACTOR = "no_second_factor"  # the right password, but no enrolled device
+
+
+@transaction.atomic
+def sign_in_failed(*, email: str, console: str, reason: str) -> None:
+    """Audit a failed sign-in on ``console`` ("portal" or "staff") without personal data
+    (decision 0007): the account's id when the address has one, otherwise a keyed hash of
+    the normalised address, which links repeated tries at one address without naming it.
+    Staff accounts' failures are filed under their department, for its admins to see."""
+    address = normalise_email(email)
+    user = (
+        User.objects.filter(email=address)
+        .select_related("staff_profile")
+        .only("pk", "kind", "staff_profile__department_id")
+        .first()
+    )
+    changes: dict[str, list[Any]] = {"console": [None, console], "reason": [None, reason]}
+    department_id = None
+    if user is None:
+        changes["address_hmac"] = [None, salted_hmac(SIGN_IN_FAILED_SALT, address).hexdigest()]
+    elif user.is_staff and hasattr(user, "staff_profile"):
+        department_id = user.staff_profile.department_id
+    audit.record(
+        action="accounts.sign_in_failed",
+        obj=user,
+        object_type=User._meta.label_lower,
+        changes=changes,
+        department_id=department_id,
+        actor_id=None,
+        actor_label="anonymous",
     )
 
 

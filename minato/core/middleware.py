@@ -41,8 +41,18 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def ip_key(group: str, request: HttpRequest) -> str:
-    """Rate-limit key: the client's IP (or "unknown" when the server gives none)."""
-    return client_ip(request) or "unknown"
+    """Rate-limit key: the client's IPv4 address, or the /64 network of an IPv6 address
+    (or "unknown" when the server gives none). One IPv6 subscriber is given a /64 or more,
+    so counting single addresses would hand them 2^64 fresh buckets."""
+    address = client_ip(request)
+    if not address:
+        return "unknown"
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return address
 
 
 class RequestContextMiddleware:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import PermissionDenied
@@ -21,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_ratelimit.decorators import ratelimit
 
 from minato.accounts import permissions, selectors, services
 from minato.accounts.forms import (
@@ -34,9 +32,8 @@ from minato.accounts.forms import (
     StaffRoleForm,
 )
 from minato.accounts.models import ApiToken, Role, User
+from minato.accounts.rate_limits import sign_in_rate_limited
 from minato.core import selectors as core_selectors
-
-IP_KEY = "minato.core.middleware.ip_key"
 
 
 def _staff(request: HttpRequest) -> User:
@@ -51,20 +48,21 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key=IP_KEY, rate=settings.LOGIN_RATE, method="POST", block=True)
-@ratelimit(key="post:email", rate=settings.LOGIN_RATE, method="POST", block=True)
+@sign_in_rate_limited
 def login_view(request: HttpRequest) -> HttpResponse:
     form = StaffLoginForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user = form.user
         assert user is not None
         if not user.is_staff:
+            form.failure = services.SignInFailure.WRONG_CONSOLE
             form.add_error(
                 None, _("This sign-in is for ward staff. Residents sign in on the portal.")
             )
         elif TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             device = match_token(user, form.cleaned_data.get("otp_token") or "")
             if device is None:
+                form.failure = services.SignInFailure.SECOND_FACTOR
                 form.add_error(
                     "otp_token",
                     _("The code is not correct or has expired. Enter the current code."),
@@ -76,6 +74,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user)
             return redirect("staff:otp_setup")
+    if form.failure:
+        services.sign_in_failed(
+            email=form.cleaned_data["email"], console="staff", reason=form.failure
+        )
     return render(
         request, "accounts/staff/login.html", {"form": form, "next": request.GET.get("next", "")}
     )
