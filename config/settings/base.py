@@ -144,6 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 EMAIL_VERIFICATION_MAX_AGE = 60 * 60 * 24 * 3
+# How long a staff invitation link (choose a password, enrol an authenticator) works.
+STAFF_INVITATION_MAX_AGE = 60 * 60 * 24 * 3
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Minato City")
 LOGIN_RATE = env("LOGIN_RATE", "10/m")
 ANONYMOUS_POST_RATE = env("ANONYMOUS_POST_RATE", "60/m")

@@ -16,11 +16,12 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from minato.accounts import selectors
 from minato.accounts.models import (
     ApiToken,
     AssuranceLevel,
@@ -37,6 +38,7 @@ from minato.notifications.services import notify
 
 EMAIL_VERIFICATION_SALT = "minato.accounts.email-verification"
 SIGN_IN_FAILED_SALT = "minato.accounts.sign-in-failed"
+STAFF_INVITATION_SALT = "minato.accounts.staff-invitation"
 PROFILE_FIELDS = [
     "family_name",
     "given_name",
@@ -335,20 +337,9 @@ def otp_device_pending(*, user: User) -> TOTPDevice:
             obj=user,
             subject_id=user.pk,
             changes={"otp_device": [None, "totp (unconfirmed)"]},
+            **audit_actor_or_owner(user),
         )
     return device
-
-
-@transaction.atomic
-def otp_device_confirm(*, device: TOTPDevice) -> None:
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    audit.record(
-        action="accounts.otp_device_confirmed",
-        obj=device.user,
-        subject_id=device.user_id,
-        changes={"otp_device": ["totp (unconfirmed)", "totp"]},
-    )
 
 
 # --- Organisation and staff --------------------------------------------------------------
@@ -434,8 +425,8 @@ def staff_create(
 
 @transaction.atomic
 def staff_invite(*, email: str, display_name: str, department: Department, role: str) -> User:
-    """Create a staff account without a password and email a link to choose one. The first
-    sign-in then enrols the authenticator app."""
+    """Create a staff account without a password and email the invitation link, with which
+    they choose one and enrol an authenticator app."""
     user = _staff_account_create(
         action="accounts.staff_invited",
         email=email,
@@ -484,23 +475,91 @@ def guest_upgrade(*, user: User) -> None:
     )
 
 
-def staff_invitation_send(*, user: User) -> None:
-    """Email a link to choose a password (valid PASSWORD_RESET_TIMEOUT); for invited staff
-    who have none yet, it can be sent again."""
-    profile = user.staff_profile
-    path = reverse(
-        "accounts:password_reset_confirm",
-        args=[
-            urlsafe_base64_encode(force_bytes(user.pk)),
-            default_token_generator.make_token(user),
-        ],
+class InvalidInvitationLink(Exception):
+    pass
+
+
+def _invitation_state(user: User) -> str:
+    """A fingerprint of what accepting an invitation changes (the password, the confirmed
+    devices): a link carries the fingerprint of its day, so it works until it is used."""
+    devices = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk")
+    device_ids = ",".join(str(pk) for pk in devices.values_list("pk", flat=True))
+    state = f"{user.pk}|{user.password}|{device_ids}|{user.is_active}"
+    return salted_hmac(STAFF_INVITATION_SALT, state).hexdigest()
+
+
+def staff_invitation_token(user: User) -> str:
+    return signing.TimestampSigner(salt=STAFF_INVITATION_SALT).sign_object(
+        {"user": user.pk, "state": _invitation_state(user)}
     )
+
+
+def staff_invitation_user(*, token: str, lock: bool = False) -> User:
+    """The staff member an invitation link is for; raises InvalidInvitationLink when the
+    link is forged, older than STAFF_INVITATION_MAX_AGE, or already used."""
+    try:
+        payload = signing.TimestampSigner(salt=STAFF_INVITATION_SALT).unsign_object(
+            token, max_age=settings.STAFF_INVITATION_MAX_AGE
+        )
+    except signing.BadSignature:
+        raise InvalidInvitationLink from None
+    users = User.objects.filter(pk=payload.get("user"), kind=User.Kind.STAFF, is_active=True)
+    user = (users.select_for_update() if lock else users).first()
+    if user is None or not constant_time_compare(
+        str(payload.get("state")), _invitation_state(user)
+    ):
+        raise InvalidInvitationLink
+    return user
+
+
+def staff_invitation_days() -> int:
+    return int(settings.STAFF_INVITATION_MAX_AGE // (60 * 60 * 24))
+
+
+def staff_invitation_send(*, user: User) -> None:
+    """Email the single-use link with which an invited staff member chooses a password and
+    enrols an authenticator app (valid STAFF_INVITATION_MAX_AGE). It is the only way to
+    enrol, so it can be sent again to anyone without an enrolled device."""
+    if selectors.staff_has_second_factor(user):
+        raise ValueError("This staff member has already enrolled an authenticator app")
+    path = reverse("staff:invitation", args=[staff_invitation_token(user)])
     notify(
         recipient=user,
         template_key="accounts/staff_invitation",
-        context={"set_password_url": absolute_url(path), "department": profile.department.name_ja},
+        context={
+            "invitation_url": absolute_url(path),
+            "department": user.staff_profile.department.name_ja,
+            "valid_days": staff_invitation_days(),
+        },
         reference=f"accounts.user:{user.pk}",
     )
+
+
+@transaction.atomic
+def staff_invitation_accept(*, token: str, password: str, device: TOTPDevice) -> User:
+    """Finish an invitation: the chosen password and the confirmed authenticator (its code
+    already checked by the caller) are saved together, and the link stops working. Raises
+    InvalidInvitationLink if the link was used meanwhile (two tabs)."""
+    user = staff_invitation_user(token=token, lock=True)
+    if device.user_id != user.pk or device.confirmed:
+        raise InvalidInvitationLink
+    user.set_password(password)
+    user.save(update_fields=["password", "updated_at"])
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    profile = getattr(user, "staff_profile", None)
+    audit.record(
+        action="accounts.staff_invitation_accepted",
+        obj=user,
+        department_id=profile.department_id if profile else None,
+        changes={
+            "password": [audit.REDACTED, audit.REDACTED],
+            "otp_device": ["totp (unconfirmed)", "totp"],
+        },
+        actor_id=user.pk,
+        actor_label=f"{user.kind}:{user.pk}",
+    )
+    return user
 
 
 @transaction.atomic

@@ -112,14 +112,9 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        user = form.user
-        assert user is not None
-        if user.is_staff:
-            form.failure = services.SignInFailure.WRONG_CONSOLE
-            form.add_error(None, _("Staff members sign in at the staff console."))
-        else:
-            login(request, user)
-            return HttpResponseRedirect(_safe_next(request, str(reverse_lazy("accounts:profile"))))
+        assert form.user is not None
+        login(request, form.user)
+        return HttpResponseRedirect(_safe_next(request, str(reverse_lazy("accounts:profile"))))
     if form.failure:
         services.sign_in_failed(
             email=form.cleaned_data["email"], console="portal", reason=form.failure
