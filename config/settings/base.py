@@ -17,6 +17,10 @@ VAR_DIR = Path(env("VAR_DIR", str(BASE_DIR / "var")))
 
 SECRET_KEY = env("SECRET_KEY", "insecure-development-key-change-me-0123456789abcdef")
 DEBUG = envbool("DEBUG", False)
+# With DEBUG off the project refuses to start with the demo's public values (the secret key
+# above, the sandbox payment provider and its webhook secret, demo data), unless this says
+# it is a demo (minato.core.checks). scripts/run and scripts/bench set it.
+ALLOW_DEMO_SECRETS = envbool("ALLOW_DEMO_SECRETS", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

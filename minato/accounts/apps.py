@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organisation"
 
     def ready(self) -> None:
-        from minato.accounts import signals  # noqa: F401 - connects the receivers
+        from minato.accounts import checks, signals  # noqa: F401 - checks, receivers
