@@ -119,7 +119,8 @@ class ActorContextMiddleware:
 
 
 class PrivateResponsesMiddleware:
-    """Mark every answer to a signed-in session or to a bearer token ``private, no-store``.
+    """Mark every answer to a signed-in session or to a bearer token, and every page opened
+    through a secret link (a URL with a ``token``), ``private, no-store``.
 
     Such answers may hold personal data, and no view should have to remember that: one
     forgotten header would leave a resident's profile in a shared proxy, or in the browser
@@ -130,12 +131,23 @@ class PrivateResponsesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        # A bearer token authenticates the API call itself, and even a refused one may be a
-        # client's credential: its answers are private too.
-        user = getattr(request, "user", None)
-        if request.META.get("HTTP_AUTHORIZATION") or (user is not None and user.is_authenticated):
+        if _is_private(request):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def _is_private(request: HttpRequest) -> bool:
+    # A bearer token authenticates the API call itself, and even a refused one may be a
+    # client's credential: its answers are private too.
+    if request.META.get("HTTP_AUTHORIZATION"):
+        return True
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    # Emailed links (verification, password reset, guest access, staff invitations) carry
+    # a token: whoever opens one sees one person's page before signing in.
+    match = getattr(request, "resolver_match", None)
+    return match is not None and "token" in match.kwargs
 
 
 class BodySizeLimitMiddleware:

@@ -89,7 +89,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     qr_svg = segno.make(device.config_url, micro=False).svg_inline(
         scale=4, title=_("QR code for your authenticator app")
     )
-    response = render(
+    # Its URL carries a token, so core's PrivateResponsesMiddleware marks it no-store: it
+    # shows the authenticator's secret to a visitor who is not signed in yet.
+    return render(
         request,
         "accounts/staff/invitation.html",
         {
@@ -99,9 +101,6 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             "secret": _base32(device.bin_key),
         },
     )
-    # The page shows the authenticator's secret to a visitor who is not signed in yet.
-    add_never_cache_headers(response)
-    return response
 
 
 def _invitation_invalid(request: HttpRequest) -> HttpResponse:

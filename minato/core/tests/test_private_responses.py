@@ -66,3 +66,18 @@ def test_public_pages_for_anonymous_visitors_keep_their_cache_headers(client: Cl
         assert response.status_code == 200
         assert "no-store" not in _cache_control(response)
     assert "no-store" not in _cache_control(client.get("/api/v1/departments"))
+
+
+def test_a_page_opened_through_a_secret_link_is_never_stored(client: Client) -> None:
+    # Not signed in, but the page is one person's: it shows the address the link was sent to.
+    import re
+
+    from django.core import mail
+
+    client.post("/procedures/guest/", {"email": "guest@example.jp"})
+    found = re.search(r"https?://[^/\s]+(/procedures/guest/[^\s/]+/)", mail.outbox[-1].body)
+    assert found is not None
+    response = client.get(found.group(1))
+    assert response.status_code == 200
+    assert "guest@example.jp" in response.content.decode()
+    assert {"private", "no-store"} <= _cache_control(response)
