@@ -481,7 +481,7 @@ class InvalidInvitationLink(Exception):
 
 def _invitation_state(user: User) -> str:
     """A fingerprint of what accepting an invitation changes (the password, the confirmed
-    devices): a link carries the fingerprint of its day, so it works until it is used."""
+    devices): a link carries the fingerprint of the day it was sent, so it works until used."""
     devices = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk")
     device_ids = ",".join(str(pk) for pk in devices.values_list("pk", flat=True))
     state = f"{user.pk}|{user.password}|{device_ids}|{user.is_active}"
