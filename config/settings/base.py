@@ -17,6 +17,10 @@ VAR_DIR = Path(env("VAR_DIR", str(BASE_DIR / "var")))
 
 SECRET_KEY = env("SECRET_KEY", "insecure-development-key-change-me-0123456789abcdef")
 DEBUG = envbool("DEBUG", False)
+# With DEBUG off the project refuses to start with the demo's public values (the secret key
+# above, the sandbox payment provider and its webhook secret, demo data), unless this says
+# it is a demo (minato.core.checks). scripts/run and scripts/bench set it.
+ALLOW_DEMO_SECRETS = envbool("ALLOW_DEMO_SECRETS", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -45,7 +49,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "minato.core.middleware.RequestContextMiddleware",
-    "minato.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -55,6 +58,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "minato.core.middleware.PrivateResponsesMiddleware",
+    # After the session, locale and user (its refusals are normal pages), before anything
+    # reads the body (CSRF's process_view is the first).
+    "minato.core.middleware.BodySizeLimitMiddleware",
     "minato.core.middleware.ActorContextMiddleware",
     "minato.core.middleware.AnonymousPostRateLimitMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
@@ -141,6 +148,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 EMAIL_VERIFICATION_MAX_AGE = 60 * 60 * 24 * 3
+# How long a staff invitation link (choose a password, enrol an authenticator) works.
+STAFF_INVITATION_MAX_AGE = 60 * 60 * 24 * 3
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Minato City")
 LOGIN_RATE = env("LOGIN_RATE", "10/m")
 ANONYMOUS_POST_RATE = env("ANONYMOUS_POST_RATE", "60/m")

@@ -25,7 +25,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEMO_DATA_ALLOWED = False
 # The sandbox payment provider lets anyone pick the outcome: never on in production unless
-# a staging deployment asks for it explicitly.
+# a staging deployment asks for it explicitly (and sets ALLOW_DEMO_SECRETS).
+PAYMENTS_PROVIDER = env("PAYMENTS_PROVIDER", "stripe")
 PAYMENTS_SANDBOX_ENABLED = envbool("PAYMENTS_SANDBOX_ENABLED", False)
 SANDBOX_DEFAULT_SECRET = "sandbox-webhook-secret-for-local-testing-only"  # noqa: S105 - the public default
 if PAYMENTS_SANDBOX_ENABLED and SANDBOX_DEFAULT_SECRET == PAYMENTS_SANDBOX_WEBHOOK_SECRET:  # noqa: F405

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from config.settings.base import *  # noqa: F403
 
-SECRET_KEY = "test-secret-key-not-for-production-0123456789"  # noqa: S105
+SECRET_KEY = "insecure-test-key-not-for-production-0123456789"  # noqa: S105
 DEBUG = False
+# The tests run on the demo's public values (the sandbox provider, demo data) with DEBUG off.
+ALLOW_DEMO_SECRETS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

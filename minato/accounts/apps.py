@@ -14,4 +14,4 @@ class AccountsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from minato.accounts import signals  # noqa: F401 - connects the receivers
+        from minato.accounts import checks, signals  # noqa: F401 - checks, receivers

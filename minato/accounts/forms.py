@@ -9,9 +9,11 @@ from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minato.accounts.adapters.postal import normalise_postal_code
 from minato.accounts.models import ApiToken, Channel, Department, Role, User
+from minato.accounts.services import SignInFailure
 from minato.accounts.validators import (
     normalise_kana,
     normalise_phone,
@@ -55,6 +57,11 @@ class SignUpForm(AccessibleForm):
 
 
 class LoginForm(AccessibleForm):
+    """Resident sign-in. Every refusal shows one message, whatever the reason: a page that
+    told "wrong password" from "right password, wrong page" would confirm passwords."""
+
+    invalid_login = _("The email address or password is not correct.")
+
     email = forms.EmailField(
         label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "username"})
     )
@@ -67,6 +74,8 @@ class LoginForm(AccessibleForm):
     def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
         self.request = request
         self.user: User | None = None
+        # Why the credentials were refused (services.SignInFailure), for the audit log.
+        self.failure: str | None = None
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
@@ -74,32 +83,86 @@ class LoginForm(AccessibleForm):
         email, password = cleaned.get("email"), cleaned.get("password")
         if email and password:
             user = authenticate(self.request, username=email.lower(), password=password)
-            if user is None:
-                raise forms.ValidationError(
-                    _("The email address or password is not correct."), code="invalid_login"
-                )
+            self.failure = self.refusal(user, cleaned)
+            if self.failure is not None:
+                raise forms.ValidationError(self.invalid_login, code="invalid_login")
             self.user = user  # type: ignore[assignment]
         return cleaned
 
+    def refusal(self, user: Any, cleaned: dict[str, Any]) -> str | None:
+        """Why ``user`` (None: wrong address or password) may not sign in here, or None."""
+        if user is None:
+            return SignInFailure.CREDENTIALS
+        if user.is_staff:
+            return SignInFailure.WRONG_CONSOLE
+        return None
+
 
 class StaffLoginForm(LoginForm):
+    """Staff sign-in: password and the authenticator's code, checked together. A wrong
+    password, a right password with a wrong code, and a right password without an enrolled
+    device get the same message, the same status and the same checks."""
+
+    invalid_login = _("The email address, password or code is not correct.")
+    device: TOTPDevice | None = None
+
     otp_token = forms.CharField(
         label=_("Six-digit code from your authenticator app"),
-        required=False,
         min_length=6,
         max_length=6,
-        help_text=_("Leave empty only the first time you sign in: you will then set up the app."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
+    def refusal(self, user: Any, cleaned: dict[str, Any]) -> str | None:
+        staff = user if user is not None and user.is_staff else None
+        # The code is checked on every attempt, with the same query whether or not the
+        # password was right (None finds no device), so that nothing but the answer differs.
+        devices = list(
+            TOTPDevice.objects.filter(user_id=staff.pk if staff else None, confirmed=True)
+        )
+        code = cleaned.get("otp_token") or ""
+        self.device = next((device for device in devices if device.verify_token(code)), None)
+        if user is None:
+            return SignInFailure.CREDENTIALS
+        if staff is None:
+            return SignInFailure.WRONG_CONSOLE
+        if not devices:
+            # Enrolment happens only through the invitation link, never after a password.
+            return SignInFailure.NO_SECOND_FACTOR
+        if self.device is None:
+            return SignInFailure.SECOND_FACTOR
+        return None
 
-class OtpCodeForm(AccessibleForm):
-    otp_token = forms.RegexField(
-        label=_("Six-digit code from your authenticator app"),
-        regex=r"^\d{6}$",
-        error_messages={"invalid": _("Enter the six digits shown in the app.")},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
+
+class OtpCodeField(forms.RegexField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            regex=r"^\d{6}$",
+            label=_("Six-digit code from your authenticator app"),
+            error_messages={"invalid": _("Enter the six digits shown in the app.")},
+            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+            **kwargs,
+        )
+
+
+class StaffInvitationForm(AccessibleFormMixin, SetPasswordForm):  # type: ignore[type-arg]
+    """An invited staff member chooses a password and confirms the authenticator app that
+    the page enrols, with one of its codes."""
+
+    otp_token = OtpCodeField()
+
+    def __init__(self, user: User, *args: Any, device: TOTPDevice, **kwargs: Any) -> None:
+        self.device = device
+        super().__init__(user, *args, **kwargs)
+
+    def clean_otp_token(self) -> str:
+        code: str = self.cleaned_data["otp_token"]
+        if not self.device.verify_token(code):
+            raise forms.ValidationError(
+                _("The code is not correct. Check the time on your phone and try again."),
+                code="wrong_code",
+            )
+        return code
 
 
 KANA_MAX_LENGTH = 50

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.http import urlencode
 
 # Console pages reachable before the second factor is done.
-OPEN_VIEWS = {"staff:login", "staff:otp_setup", "staff:logout"}
+OPEN_VIEWS = {"staff:login", "staff:invitation", "staff:logout"}
 
 
 class StaffConsoleMiddleware:
@@ -30,8 +30,8 @@ class StaffConsoleMiddleware:
         user = request.user
         if user.is_authenticated and user.is_staff and user.is_verified():  # type: ignore[union-attr,attr-defined]
             return None
-        if user.is_authenticated and user.is_staff:
-            return redirect("staff:otp_setup")
+        # Everyone else signs in with password and code; a session that has only passed the
+        # password (signed in elsewhere) gets no further, and cannot enrol a device here.
         return redirect(f"{_login_url()}?{urlencode({'next': request.get_full_path()})}")
 
 

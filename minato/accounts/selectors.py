@@ -6,6 +6,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minato.accounts.models import ApiToken, Department, ResidentProfile, User
 from minato.core.models import AuditEvent
@@ -78,3 +79,8 @@ def api_tokens() -> QuerySet[ApiToken]:
 
 def department_tree() -> QuerySet[Department]:
     return Department.objects.select_related("parent").order_by("code")
+
+
+def staff_has_second_factor(user: User) -> bool:
+    """Whether the staff member has an enrolled (confirmed) authenticator app."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -10,15 +10,18 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from minato.accounts import selectors
 from minato.accounts.models import (
     ApiToken,
     AssuranceLevel,
@@ -29,10 +32,13 @@ from minato.accounts.models import (
     StaffProfile,
     User,
 )
+from minato.accounts.validators import normalise_email
 from minato.core import audit
 from minato.notifications.services import notify
 
 EMAIL_VERIFICATION_SALT = "minato.accounts.email-verification"
+SIGN_IN_FAILED_SALT = "minato.accounts.sign-in-failed"
+STAFF_INVITATION_SALT = "minato.accounts.staff-invitation"
 PROFILE_FIELDS = [
     "family_name",
     "given_name",
@@ -102,6 +108,10 @@ def resident_sign_up_or_warn_owner(
                 )
         except IntegrityError:  # the same address signed up twice at once
             existing = User.objects.get(email=email.lower())
+    else:
+        # Hash the password, then throw the hash away: a new account costs one hash
+        # (about 0.6 s), so without this a quicker answer would say "already registered".
+        make_password(password)
     if existing.kind == User.Kind.GUEST:
         # Someone who applied as a guest: the address's owner may turn it into an account by
         # choosing a password through the emailed link (guest_upgrade), keeping their
@@ -235,6 +245,45 @@ def user_signed_in(*, user: User) -> None:
     )
 
 
+class SignInFailure:
+    """Why a sign-in failed, as the audit log records it. The visitor is never told which."""
+
+    CREDENTIALS = "credentials"  # no such account, or a wrong password
+    WRONG_CONSOLE = "wrong_console"  # the right password on the other sign-in page
+    SECOND_FACTOR = "second_factor"  # the right password with a wrong or throttled code
+    NO_SECOND_FACTOR = "no_second_factor"  # the right password, but no enrolled device
+
+
+@transaction.atomic
+def sign_in_failed(*, email: str, console: str, reason: str) -> None:
+    """Audit a failed sign-in on ``console`` ("portal" or "staff") without personal data
+    (decision 0007): the account's id when the address has one, otherwise a keyed hash of
+    the normalised address, which links repeated tries at one address without naming it.
+    Staff accounts' failures are filed under their department, for its admins to see."""
+    address = normalise_email(email)
+    user = (
+        User.objects.filter(email=address)
+        .select_related("staff_profile")
+        .only("pk", "kind", "staff_profile__department_id")
+        .first()
+    )
+    changes: dict[str, list[Any]] = {"console": [None, console], "reason": [None, reason]}
+    department_id = None
+    if user is None:
+        changes["address_hmac"] = [None, salted_hmac(SIGN_IN_FAILED_SALT, address).hexdigest()]
+    elif user.is_staff and hasattr(user, "staff_profile"):
+        department_id = user.staff_profile.department_id
+    audit.record(
+        action="accounts.sign_in_failed",
+        obj=user,
+        object_type=User._meta.label_lower,
+        changes=changes,
+        department_id=department_id,
+        actor_id=None,
+        actor_label="anonymous",
+    )
+
+
 @transaction.atomic
 def resident_delete(*, user: User) -> None:
     """Delete a resident's account, profile, identities and messages (right to erasure).
@@ -304,20 +353,9 @@ def otp_device_pending(*, user: User) -> TOTPDevice:
             obj=user,
             subject_id=user.pk,
             changes={"otp_device": [None, "totp (unconfirmed)"]},
+            **audit_actor_or_owner(user),
         )
     return device
-
-
-@transaction.atomic
-def otp_device_confirm(*, device: TOTPDevice) -> None:
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    audit.record(
-        action="accounts.otp_device_confirmed",
-        obj=device.user,
-        subject_id=device.user_id,
-        changes={"otp_device": ["totp (unconfirmed)", "totp"]},
-    )
 
 
 # --- Organisation and staff --------------------------------------------------------------
@@ -403,8 +441,8 @@ def staff_create(
 
 @transaction.atomic
 def staff_invite(*, email: str, display_name: str, department: Department, role: str) -> User:
-    """Create a staff account without a password and email a link to choose one. The first
-    sign-in then enrols the authenticator app."""
+    """Create a staff account without a password and email the invitation link, with which
+    they choose one and enrol an authenticator app."""
     user = _staff_account_create(
         action="accounts.staff_invited",
         email=email,
@@ -453,23 +491,91 @@ def guest_upgrade(*, user: User) -> None:
     )
 
 
-def staff_invitation_send(*, user: User) -> None:
-    """Email a link to choose a password (valid PASSWORD_RESET_TIMEOUT); for invited staff
-    who have none yet, it can be sent again."""
-    profile = user.staff_profile
-    path = reverse(
-        "accounts:password_reset_confirm",
-        args=[
-            urlsafe_base64_encode(force_bytes(user.pk)),
-            default_token_generator.make_token(user),
-        ],
+class InvalidInvitationLink(Exception):
+    pass
+
+
+def _invitation_state(user: User) -> str:
+    """A fingerprint of what accepting an invitation changes (the password, the confirmed
+    devices): a link carries the fingerprint of the day it was sent, so it works until used."""
+    devices = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk")
+    device_ids = ",".join(str(pk) for pk in devices.values_list("pk", flat=True))
+    state = f"{user.pk}|{user.password}|{device_ids}|{user.is_active}"
+    return salted_hmac(STAFF_INVITATION_SALT, state).hexdigest()
+
+
+def staff_invitation_token(user: User) -> str:
+    return signing.TimestampSigner(salt=STAFF_INVITATION_SALT).sign_object(
+        {"user": user.pk, "state": _invitation_state(user)}
     )
+
+
+def staff_invitation_user(*, token: str, lock: bool = False) -> User:
+    """The staff member an invitation link is for; raises InvalidInvitationLink when the
+    link is forged, older than STAFF_INVITATION_MAX_AGE, or already used."""
+    try:
+        payload = signing.TimestampSigner(salt=STAFF_INVITATION_SALT).unsign_object(
+            token, max_age=settings.STAFF_INVITATION_MAX_AGE
+        )
+    except signing.BadSignature:
+        raise InvalidInvitationLink from None
+    users = User.objects.filter(pk=payload.get("user"), kind=User.Kind.STAFF, is_active=True)
+    user = (users.select_for_update() if lock else users).first()
+    if user is None or not constant_time_compare(
+        str(payload.get("state")), _invitation_state(user)
+    ):
+        raise InvalidInvitationLink
+    return user
+
+
+def staff_invitation_days() -> int:
+    return int(settings.STAFF_INVITATION_MAX_AGE // (60 * 60 * 24))
+
+
+def staff_invitation_send(*, user: User) -> None:
+    """Email the single-use link with which an invited staff member chooses a password and
+    enrols an authenticator app (valid STAFF_INVITATION_MAX_AGE). It is the only way to
+    enrol, so it can be sent again to anyone without an enrolled device."""
+    if selectors.staff_has_second_factor(user):
+        raise ValueError("This staff member has already enrolled an authenticator app")
+    path = reverse("staff:invitation", args=[staff_invitation_token(user)])
     notify(
         recipient=user,
         template_key="accounts/staff_invitation",
-        context={"set_password_url": absolute_url(path), "department": profile.department.name_ja},
+        context={
+            "invitation_url": absolute_url(path),
+            "department": user.staff_profile.department.name_ja,
+            "valid_days": staff_invitation_days(),
+        },
         reference=f"accounts.user:{user.pk}",
     )
+
+
+@transaction.atomic
+def staff_invitation_accept(*, token: str, password: str, device: TOTPDevice) -> User:
+    """Finish an invitation: the chosen password and the confirmed authenticator (its code
+    already checked by the caller) are saved together, and the link stops working. Raises
+    InvalidInvitationLink if the link was used meanwhile (two tabs)."""
+    user = staff_invitation_user(token=token, lock=True)
+    if device.user_id != user.pk or device.confirmed:
+        raise InvalidInvitationLink
+    user.set_password(password)
+    user.save(update_fields=["password", "updated_at"])
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    profile = getattr(user, "staff_profile", None)
+    audit.record(
+        action="accounts.staff_invitation_accepted",
+        obj=user,
+        department_id=profile.department_id if profile else None,
+        changes={
+            "password": [audit.REDACTED, audit.REDACTED],
+            "otp_device": ["totp (unconfirmed)", "totp"],
+        },
+        actor_id=user.pk,
+        actor_label=f"{user.kind}:{user.pk}",
+    )
+    return user
 
 
 @transaction.atomic

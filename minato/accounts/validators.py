@@ -14,6 +14,12 @@ _KANA_RE = re.compile(r"^[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fb\u3000 ]+$")
 _PHONE_RE = re.compile(r"^(0\d{9}|0[5789]0\d{8})$")
 
 
+def normalise_email(address: str) -> str:
+    """One spelling per address: NFKC (full-width letters become ASCII), stripped and
+    case-folded. For counting and hashing (rate limits, failed sign-ins), not for delivery."""
+    return unicodedata.normalize("NFKC", address).strip().casefold()
+
+
 def normalise_phone(value: str) -> str:
     text = unicodedata.normalize("NFKC", value or "")
     return re.sub(r"[\s\-()ー−‐]", "", text)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import Resolver404, resolve
 from django.utils import translation
 
 # BCP 47 for やさしい日本語: Japanese with a private-use subtag. Screen readers and browsers
@@ -37,16 +38,29 @@ def url_in_language(path: str, language_code: str) -> str:
     prefixes = _prefixes()
     for prefix in prefixes.values():
         if path.startswith(prefix):
-            path = "/" + path[len(prefix) :]
+            path = path[len(prefix) :]
             break
-    if language_code in prefixes:
-        return prefixes[language_code] + path[1:]
-    return path
+    # Always exactly one leading slash: "//host/…" or "/\host/…" would take the visitor
+    # to another site.
+    rest = path.lstrip("/\\")
+    return prefixes.get(language_code, "/") + rest
+
+
+def _switchable_path(request: HttpRequest) -> str | None:
+    """The page's own path and query, if the path resolves to one of our pages; None for
+    an unknown path (a 404), whose text must never be echoed into a link."""
+    if getattr(request, "resolver_match", None) is None:
+        try:
+            resolve(request.path_info)  # error pages answered before the URL was resolved
+        except Resolver404:
+            return None
+    return request.get_full_path()
 
 
 def language_context(request: HttpRequest) -> dict[str, Any]:
     current = translation.get_language() or settings.LANGUAGE_CODE
-    path = request.get_full_path()
+    # On an unknown page the switcher offers each language's home page.
+    path = _switchable_path(request) or "/"
     switch = [
         {
             "code": code,

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
@@ -41,8 +41,18 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def ip_key(group: str, request: HttpRequest) -> str:
-    """Rate-limit key: the client's IP (or "unknown" when the server gives none)."""
-    return client_ip(request) or "unknown"
+    """Rate-limit key: the client's IPv4 address, or the /64 network of an IPv6 address
+    (or "unknown" when the server gives none). One IPv6 subscriber is given a /64 or more,
+    so counting single addresses would hand them 2^64 fresh buckets."""
+    address = client_ip(request)
+    if not address:
+        return "unknown"
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return address
 
 
 class RequestContextMiddleware:
@@ -108,17 +118,51 @@ class ActorContextMiddleware:
         return self.get_response(request)
 
 
-class BodySizeLimitMiddleware:
-    """Refuse oversized bodies (by Content-Length, before anything reads them) and NUL
-    characters in the path or query string, which no database column can store."""
+class PrivateResponsesMiddleware:
+    """Mark every answer to a signed-in session or to a bearer token, and every page opened
+    through a secret link (a URL with a ``token``), ``private, no-store``.
+
+    Such answers may hold personal data, and no view should have to remember that: one
+    forgotten header would leave a resident's profile in a shared proxy, or in the browser
+    history of a library computer. Anonymous public pages keep their own cache headers."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # This runs before LocaleMiddleware: answer in the language of the URL's prefix.
-        with translation.override(translation.get_language_from_path(request.path)):
-            refusal = self._refusal(request)
+        response = self.get_response(request)
+        if _is_private(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def _is_private(request: HttpRequest) -> bool:
+    # A bearer token authenticates the API call itself, and even a refused one may be a
+    # client's credential: its answers are private too.
+    if request.META.get("HTTP_AUTHORIZATION"):
+        return True
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    # Emailed links (verification, password reset, guest access, staff invitations) carry
+    # a token: whoever opens one sees one person's page before signing in.
+    match = getattr(request, "resolver_match", None)
+    return match is not None and "token" in match.kwargs
+
+
+class BodySizeLimitMiddleware:
+    """Refuse oversized bodies (by Content-Length, before anything reads them) and NUL
+    characters in the path or query string, which no database column can store.
+
+    It sits after the session, locale and authentication middleware, none of which reads
+    the body, so the refusal is a normal page: in the page's language, with the visitor's
+    own header. The body is first read by CSRF's process_view, after every __call__."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refusal = self._refusal(request)
         return refusal if refusal is not None else self.get_response(request)
 
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -42,7 +43,14 @@ def rate_limited(request: HttpRequest, exception: Exception | None = None) -> Ht
     )
 
 
+# The error views pass lazy titles: problem_response renders them in the language of the
+# page's URL, which is not always the active one (an error raised before LocaleMiddleware).
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        # A form body over DATA_UPLOAD_MAX_MEMORY_SIZE: the same answer as MAX_REQUEST_BYTES.
+        return problem_response(request, status=413, title=_("Request body too large"))
     return problem_response(request, status=400, title=_("The request could not be understood"))
 
 

@@ -32,6 +32,7 @@ def test_public_pages_in_every_language_are_accessible(axe_page: AxePage) -> Non
         ):
             axe_page.visit(f"{prefix}{path}")
         axe_page.visit(f"{prefix}/no-such-page/", status=404)
+        axe_page.visit(f"{prefix}/staff/no-such-page/", status=404)  # the console's header
     assert axe_page.page.locator("html").get_attribute("lang") == "ja-x-easy"
 
 
@@ -132,30 +133,43 @@ def test_a_resident_finds_a_procedure_in_every_language(axe_page: AxePage, catal
     axe_page.visit("/procedures/?q=存在しない手続き")
 
 
-def test_first_staff_sign_in_enrols_an_authenticator(axe_page: AxePage, charlie: User) -> None:
+def test_an_invited_member_of_staff_enrols_an_authenticator_through_the_link(
+    axe_page: AxePage, departments: dict
+) -> None:
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    TOTPDevice.objects.filter(user=charlie).delete()
-    page = axe_page.visit("/en/staff/login/")
-    page.get_by_label("Email address").fill(charlie.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    axe_page.follow(page.get_by_role("button", name="Sign in"))
-    assert page.url.endswith("/en/staff/2fa/setup/")
-    axe_page.check()
+    from minato.accounts import services
+    from minato.accounts.models import Role
+
+    services.staff_invite(
+        email="new.clerk@city.minato.example",
+        display_name="新人 職員",
+        department=departments["kumin"],
+        role=Role.CLERK,
+    )
+    link = re.search(r"http://[^\s]+", mail.outbox[-1].body).group(0)  # type: ignore[union-attr]
+    path = link.replace("http://127.0.0.1:8000", "").replace("/staff/", "/en/staff/", 1)
+    page = axe_page.visit(path)
+    page.locator("#id_new_password1").fill("a-long-staff-passphrase")
+    page.locator("#id_new_password2").fill("a-long-staff-passphrase")
     page.get_by_label("Six-digit code from your authenticator app").fill("000000")
-    axe_page.follow(page.get_by_role("button", name="Confirm"))
+    axe_page.follow(page.get_by_role("button", name="Finish setting up"))
     assert page.locator(".error-summary").is_visible()
     axe_page.check()
-    device = TOTPDevice.objects.get(user=charlie, confirmed=False)
+    device = TOTPDevice.objects.get(user__email="new.clerk@city.minato.example", confirmed=False)
     device.throttling_failure_count = 0
     device.throttling_failure_timestamp = None
     device.save()
+    page.locator("#id_new_password1").fill("a-long-staff-passphrase")
+    page.locator("#id_new_password2").fill("a-long-staff-passphrase")
     page.get_by_label("Six-digit code from your authenticator app").fill(
         f"{totp(device.bin_key):06d}"
     )
-    axe_page.follow(page.get_by_role("button", name="Confirm"))
+    axe_page.follow(page.get_by_role("button", name="Finish setting up"))
     assert page.url.endswith("/en/staff/")
+    # The link worked once.
+    axe_page.visit(path, status=400)
 
 
 def test_a_resident_applies_for_oversized_waste_collection(

@@ -260,3 +260,27 @@ def test_resident_sees_staff_access_to_their_record(
     assert charlie.email not in alice_log  # the office, not the employee
     bob_log = resident_client(bob).get("/en/accounts/access-log/").content.decode()
     assert "Looked at your account details" not in bob_log
+
+
+@pytest.mark.parametrize("registered_as", [None, User.Kind.RESIDENT, User.Kind.GUEST])
+def test_signing_up_hashes_the_password_once_whether_or_not_the_address_is_registered(
+    client: Client, registered_as: str | None
+) -> None:
+    # Timing would tell a registered address apart if only new sign-ups paid for a hash.
+    from unittest import mock
+
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    email = "hanako@example.jp"
+    if registered_as is not None:
+        User.objects.create_user(email=email, password=None, kind=registered_as)
+    original = MD5PasswordHasher.encode
+    with mock.patch.object(
+        MD5PasswordHasher, "encode", autospec=True, side_effect=original
+    ) as encode:
+        response = client.post(
+            "/accounts/signup/",
+            {"email": email, "password": "a-long-unusual-passphrase", "preferred_language": "ja"},
+        )
+    assert response["Location"] == "/accounts/signup/done/"
+    assert encode.call_count == 1

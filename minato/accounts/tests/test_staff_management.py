@@ -2,15 +2,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core import mail
+from django.http import HttpResponse
 from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minato.accounts.models import Role, User
 from minato.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
+
+NEW_CLERK = "new.clerk@city.minato.example"
+NEW_PASSWORD = "a-long-staff-passphrase"
 
 
 def _invite(client: Client, department_id: int, role: str = "clerk") -> object:
@@ -25,26 +32,116 @@ def _invite(client: Client, department_id: int, role: str = "clerk") -> object:
     )
 
 
-def test_a_department_admin_invites_staff_who_set_a_password_then_enrol_totp(
+def _invitation_link() -> str:
+    link = re.search(r"http://\S+", mail.outbox[-1].body).group(0)  # type: ignore[union-attr]
+    return link.replace("http://127.0.0.1:8000", "")
+
+
+def _enrol(client: Client, link: str, *, code: str | None = None) -> HttpResponse:
+    """Open the invitation link, then choose a password and confirm the app's code."""
+    page = client.get(link)
+    assert page.status_code == 200, page.content[:300]
+    device = TOTPDevice.objects.get(user__email=NEW_CLERK, confirmed=False)
+    response: HttpResponse = client.post(
+        link,
+        {
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+            "otp_token": code or f"{totp(device.bin_key):06d}",
+        },
+    )
+    return response
+
+
+def test_an_invited_member_of_staff_sets_a_password_and_enrols_through_the_link(
     staff_client: Callable[[User], Client], dana: User, departments: dict
 ) -> None:
     response = _invite(staff_client(dana), departments["kumin"].pk)
     assert response.status_code == 302
-    invited = User.objects.get(email="new.clerk@city.minato.example")
+    invited = User.objects.get(email=NEW_CLERK)
     assert invited.staff_profile.role == Role.CLERK
     assert not invited.has_usable_password()
-    link = re.search(r"http://\S+", mail.outbox[-1].body).group(0)  # type: ignore[union-attr]
+    link = _invitation_link()
+    assert link.startswith("/staff/invitation/")
     client = Client()
-    page = client.get(link.replace("http://127.0.0.1:8000", ""), follow=True)
-    done = client.post(
-        page.redirect_chain[-1][0],
-        {"new_password1": "a-long-staff-passphrase", "new_password2": "a-long-staff-passphrase"},
-    )
-    assert done["Location"] == "/staff/login/"
-    first = client.post(
-        "/staff/login/", {"email": invited.email, "password": "a-long-staff-passphrase"}
-    )
-    assert first["Location"] == "/staff/2fa/setup/"
+    page = client.get(link)
+    assert b"<svg" in page.content
+    assert "no-store" in page["Cache-Control"]
+    done = _enrol(client, link)
+    assert done["Location"] == "/staff/"
+    assert client.get("/staff/").status_code == 200  # signed in, second factor passed
+    invited.refresh_from_db()
+    assert invited.check_password(NEW_PASSWORD)
+    assert TOTPDevice.objects.get(user=invited).confirmed
+    event = AuditEvent.objects.get(action="accounts.staff_invitation_accepted")
+    assert event.changes == {
+        "password": ["[redacted]", "[redacted]"],
+        "otp_device": ["totp (unconfirmed)", "totp"],
+    }
+    assert event.actor_id == invited.pk
+
+
+def test_an_invitation_link_works_once(
+    staff_client: Callable[[User], Client], dana: User, departments: dict
+) -> None:
+    _invite(staff_client(dana), departments["kumin"].pk)
+    link = _invitation_link()
+    assert _enrol(Client(), link).status_code == 302
+    assert Client().get(link).status_code == 400
+    assert Client().get(link.replace("/staff/", "/en/staff/", 1)).status_code == 400
+
+
+def test_a_wrong_code_on_the_invitation_page_enrols_nothing(
+    staff_client: Callable[[User], Client], dana: User, departments: dict
+) -> None:
+    _invite(staff_client(dana), departments["kumin"].pk)
+    client = Client()
+    response = _enrol(client, _invitation_link(), code="000000")
+    assert response.status_code == 200
+    assert "otp_token" in response.context["form"].errors
+    invited = User.objects.get(email=NEW_CLERK)
+    assert not invited.has_usable_password()
+    assert not TOTPDevice.objects.filter(user=invited, confirmed=True).exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_invitation_link_expires(
+    staff_client: Callable[[User], Client], dana: User, departments: dict, settings: Any
+) -> None:
+    _invite(staff_client(dana), departments["kumin"].pk)
+    settings.STAFF_INVITATION_MAX_AGE = -1
+    assert Client().get(_invitation_link()).status_code == 400
+
+
+@pytest.mark.parametrize("token", ["not-a-token", "eyJ1c2VyIjoxfQ:1tXyZ:forged"])
+def test_a_forged_invitation_link_is_refused(client: Client, charlie: User, token: str) -> None:
+    response = client.get(f"/en/staff/invitation/{token}/")
+    assert response.status_code == 400
+    assert "Staff console" in response.content.decode()
+
+
+def test_every_older_link_stops_working_once_one_is_used(
+    staff_client: Callable[[User], Client], dana: User, departments: dict
+) -> None:
+    admin = staff_client(dana)
+    _invite(admin, departments["kumin"].pk)
+    first = _invitation_link()
+    invited = User.objects.get(email=NEW_CLERK)
+    admin.post(f"/staff/staff-members/{invited.public_id}/", {"resend_invitation": "1"})
+    second = _invitation_link()
+    assert _enrol(Client(), second).status_code == 302
+    assert Client().get(first).status_code == 400
+
+
+def test_no_invitation_is_sent_to_staff_who_have_enrolled(
+    staff_client: Callable[[User], Client], dana: User, charlie: User
+) -> None:
+    admin = staff_client(dana)
+    page = admin.get(f"/staff/staff-members/{charlie.public_id}/")
+    assert "resend_invitation" not in page.content.decode()
+    sent = len(mail.outbox)
+    admin.post(f"/staff/staff-members/{charlie.public_id}/", {"resend_invitation": "1"})
+    assert len(mail.outbox) == sent
 
 
 def test_admins_cannot_invite_into_departments_they_do_not_manage(

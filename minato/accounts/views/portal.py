@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -33,9 +32,8 @@ from minato.accounts.forms import (
     SignUpForm,
 )
 from minato.accounts.models import User
+from minato.accounts.rate_limits import IP_KEY, LOGIN_RATE, sign_in_rate_limited
 from minato.notifications.selectors import notifications_for_recipient
-
-IP_KEY = "minato.core.middleware.ip_key"
 
 
 def _resident_required(view: Any) -> Any:
@@ -109,18 +107,17 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key=IP_KEY, rate=settings.LOGIN_RATE, method="POST", block=True)
-@ratelimit(key="post:email", rate=settings.LOGIN_RATE, method="POST", block=True)
+@sign_in_rate_limited
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        user = form.user
-        assert user is not None
-        if user.is_staff:
-            form.add_error(None, _("Staff members sign in at the staff console."))
-        else:
-            login(request, user)
-            return HttpResponseRedirect(_safe_next(request, str(reverse_lazy("accounts:profile"))))
+        assert form.user is not None
+        login(request, form.user)
+        return HttpResponseRedirect(_safe_next(request, str(reverse_lazy("accounts:profile"))))
+    if form.failure:
+        services.sign_in_failed(
+            email=form.cleaned_data["email"], console="portal", reason=form.failure
+        )
     return render(
         request, "accounts/portal/login.html", {"form": form, "next": request.GET.get("next", "")}
     )
@@ -265,9 +262,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/portal/inbox.html", {"page": page})
 
 
-@method_decorator(
-    ratelimit(key=IP_KEY, rate=settings.LOGIN_RATE, method="POST", block=True), name="post"
-)
+@method_decorator(ratelimit(key=IP_KEY, rate=LOGIN_RATE, method="POST", block=True), name="post")
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = ResidentPasswordResetForm
     template_name = "accounts/portal/password_reset.html"

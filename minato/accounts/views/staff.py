@@ -1,11 +1,11 @@
-"""Staff console: two-factor sign-in, the home page, audit log, resident look-up, API tokens."""
+"""Staff console: two-factor sign-in, invitations, the home page, audit log, resident
+look-up, staff management, API tokens."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import PermissionDenied
@@ -19,24 +19,21 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp import match_token
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_ratelimit.decorators import ratelimit
 
 from minato.accounts import permissions, selectors, services
 from minato.accounts.forms import (
     ApiTokenForm,
     AuditFilterForm,
-    OtpCodeForm,
     ResidentSearchForm,
+    StaffInvitationForm,
     StaffInviteForm,
     StaffLoginForm,
     StaffRoleForm,
 )
 from minato.accounts.models import ApiToken, Role, User
+from minato.accounts.rate_limits import sign_in_rate_limited
 from minato.core import selectors as core_selectors
-
-IP_KEY = "minato.core.middleware.ip_key"
+from minato.core.problems import problem_response
 
 
 def _staff(request: HttpRequest) -> User:
@@ -51,70 +48,70 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key=IP_KEY, rate=settings.LOGIN_RATE, method="POST", block=True)
-@ratelimit(key="post:email", rate=settings.LOGIN_RATE, method="POST", block=True)
+@sign_in_rate_limited
 def login_view(request: HttpRequest) -> HttpResponse:
     form = StaffLoginForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        user = form.user
-        assert user is not None
-        if not user.is_staff:
-            form.add_error(
-                None, _("This sign-in is for ward staff. Residents sign in on the portal.")
-            )
-        elif TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            device = match_token(user, form.cleaned_data.get("otp_token") or "")
-            if device is None:
-                form.add_error(
-                    "otp_token",
-                    _("The code is not correct or has expired. Enter the current code."),
-                )
-            else:
-                login(request, user)
-                otp_login(request, device)
-                return HttpResponseRedirect(_next_url(request))
-        else:
-            login(request, user)
-            return redirect("staff:otp_setup")
+        assert form.user is not None and form.device is not None
+        login(request, form.user)
+        otp_login(request, form.device)
+        return HttpResponseRedirect(_next_url(request))
+    if form.failure:
+        services.sign_in_failed(
+            email=form.cleaned_data["email"], console="staff", reason=form.failure
+        )
     return render(
         request, "accounts/staff/login.html", {"form": form, "next": request.GET.get("next", "")}
     )
 
 
 @require_http_methods(["GET", "POST"])
-def otp_setup(request: HttpRequest) -> HttpResponse:
-    """First sign-in: register an authenticator app (TOTP) before anything else."""
-    user = request.user
-    if not user.is_authenticated or not user.is_staff:  # type: ignore[union-attr]
-        return redirect("staff:login")
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        if user.is_verified():  # type: ignore[union-attr,attr-defined]
-            return redirect("staff:home")
-        logout(request)
-        return redirect("staff:login")
-    device = services.otp_device_pending(user=user)  # type: ignore[arg-type]
-    form = OtpCodeForm(request.POST or None)
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The single-use link of an invitation: choose a password and enrol an authenticator
+    app (TOTP). The only way to enrol: a password alone never leads here."""
+    try:
+        invitee = services.staff_invitation_user(token=token)
+    except services.InvalidInvitationLink:
+        return _invitation_invalid(request)
+    device = services.otp_device_pending(user=invitee)
+    form = StaffInvitationForm(invitee, request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["otp_token"]):
-            services.otp_device_confirm(device=device)
-            otp_login(request, device)
-            messages.success(request, _("Two-factor authentication is set up."))
-            return redirect("staff:home")
-        form.add_error(
-            "otp_token", _("The code is not correct. Check the time on your phone and try again.")
-        )
+        try:
+            user = services.staff_invitation_accept(
+                token=token, password=form.cleaned_data["new_password1"], device=device
+            )
+        except services.InvalidInvitationLink:
+            return _invitation_invalid(request)
+        login(request, user)
+        otp_login(request, device)
+        messages.success(request, _("Your password and two-factor authentication are set up."))
+        return redirect("staff:home")
     qr_svg = segno.make(device.config_url, micro=False).svg_inline(
         scale=4, title=_("QR code for your authenticator app")
     )
-    secret = _base32(device.bin_key)
+    # Its URL carries a token, so core's PrivateResponsesMiddleware marks it no-store: it
+    # shows the authenticator's secret to a visitor who is not signed in yet.
     return render(
         request,
-        "accounts/staff/otp_setup.html",
+        "accounts/staff/invitation.html",
         {
             "form": form,
+            "invitee": invitee,
             "qr_svg": mark_safe(qr_svg),  # noqa: S308 - SVG generated by segno from our own URL
-            "secret": secret,
+            "secret": _base32(device.bin_key),
         },
+    )
+
+
+def _invitation_invalid(request: HttpRequest) -> HttpResponse:
+    return problem_response(
+        request,
+        status=400,
+        title=_("This invitation link does not work any more"),
+        detail=_(
+            "It has been used already, or it is too old. Ask your department administrator "
+            "to send you a new invitation."
+        ),
     )
 
 
@@ -262,7 +259,15 @@ def staff_members(request: HttpRequest) -> HttpResponse:
         )
         return redirect("staff:staff_members")
     members = selectors.staff_in_departments(department_ids=department_ids)
-    return render(request, "accounts/staff/staff_members.html", {"form": form, "members": members})
+    return render(
+        request,
+        "accounts/staff/staff_members.html",
+        {
+            "form": form,
+            "members": members,
+            "invitation_days": services.staff_invitation_days(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -280,8 +285,9 @@ def staff_member_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         roles=permissions.assignable_roles(user),
         department_ids=permissions.visible_department_ids(user),
     )
+    enrolled = selectors.staff_has_second_factor(target)
     if request.method == "POST" and "resend_invitation" in request.POST:
-        if not target.has_usable_password():
+        if not enrolled:
             services.staff_invitation_send(user=target)
             messages.success(request, _("The invitation has been sent again."))
         return redirect("staff:staff_member_edit", public_id=target.public_id)
@@ -292,5 +298,12 @@ def staff_member_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.success(request, _("The role has been changed."))
         return redirect("staff:staff_members")
     return render(
-        request, "accounts/staff/staff_member_edit.html", {"form": form, "member": target}
+        request,
+        "accounts/staff/staff_member_edit.html",
+        {
+            "form": form,
+            "member": target,
+            "enrolled": enrolled,
+            "invitation_days": services.staff_invitation_days(),
+        },
     )

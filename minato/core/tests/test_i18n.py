@@ -60,3 +60,28 @@ def test_dates_are_shown_in_the_japanese_era_too(day: str, expected: str) -> Non
     from minato.core.wareki import to_wareki
 
     assert to_wareki(date.fromisoformat(day)) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/%2Fevil.example/x", "/%5Cevil.example/x", "/en/%2Fevil.example/"]
+)
+def test_the_language_switcher_on_an_unknown_page_never_links_off_site(path: str) -> None:
+    import re
+
+    from django.test import Client
+
+    response = Client().get(path)
+    assert response.status_code == 404
+    nav = re.search(r'<nav class="lang-switcher".*?</nav>', response.content.decode(), re.S)
+    assert nav is not None
+    # An unknown path is never echoed: each language's home page instead.
+    assert re.findall(r'href="([^"]*)"', nav.group(0)) == ["/", "/en/", "/ja-easy/"]
+
+
+@pytest.mark.parametrize("language", ["ja", "en", "ja-easy"])
+@pytest.mark.parametrize("path", ["//evil.example/x", "/\\evil.example/x", "/en//evil.example/"])
+def test_switching_language_never_makes_a_link_to_another_host(path: str, language: str) -> None:
+    url = url_in_language(path, language)
+    assert url.startswith("/") and url[1:2] not in ("/", "\\")
+    assert not url.startswith(("/en//", "/ja-easy//"))
