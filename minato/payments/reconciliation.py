@@ -13,10 +13,12 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from minato.core import spreadsheets
 from minato.payments import account_codes, payables, providers, selectors
 from minato.payments.models import Payment, Refund
 from minato.payments.providers.base import ProviderError, SettlementLine
@@ -277,12 +279,23 @@ def settlement_report(*, day: date, department_ids: set[int] | None = None) -> R
     return report
 
 
+class _SafeWriter:
+    """A CSV writer whose every cell goes through ``spreadsheets.cell``: references and
+    transaction ids come from providers and terminals, and finance opens the file in Excel."""
+
+    def __init__(self, buffer: io.StringIO) -> None:
+        self._writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def writerow(self, row: list[Any]) -> None:
+        self._writer.writerow([spreadsheets.cell(value) for value in row])
+
+
 def report_csv(report: Report, *, encoding: str = "utf-8-sig") -> bytes:
     """The report as CSV for Excel: UTF-8 with BOM (``utf-8-sig``) or Shift_JIS (``cp932``).
     First the totals per provider and account code, then every row, mismatches flagged, and
     the current fee where it changed after the payment."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = _SafeWriter(buffer)
     day = report.day.isoformat()
     writer.writerow(
         ["日付", "決済事業者", "歳入科目コード", "歳入科目", "件数", "収納額", "返金額", "差引額"]

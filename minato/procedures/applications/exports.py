@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from minato.core import audit
+from minato.core.spreadsheets import cell
 from minato.core.translated import localized
 from minato.procedures.applications.selectors import definition_of
 from minato.procedures.forms.answers import route
@@ -60,9 +61,6 @@ COLUMNS = (
     "due_date",
     "assignee",
 )
-# A cell starting with one of these is a formula to Excel (=HYPERLINK(…) from an applicant
-# would run on a clerk's machine): such cells get a leading apostrophe.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -134,16 +132,6 @@ def export_records(items: Iterable[Application], *, language: str = "ja") -> lis
     return records
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START):
-        try:
-            float(text)  # a negative number is a number, not a formula
-        except ValueError:
-            return "'" + text
-    return text
-
-
 def _csv(records: list[dict[str, Any]]) -> str:
     answer_keys: list[str] = []
     seen: set[str] = set()
@@ -158,7 +146,7 @@ def _csv(records: list[dict[str, Any]]) -> str:
     for record in records:
         texts = record["answer_texts"]
         writer.writerow(
-            [_cell(record[c]) for c in COLUMNS] + [_cell(texts.get(k, "")) for k in answer_keys]
+            [cell(record[c]) for c in COLUMNS] + [cell(texts.get(k, "")) for k in answer_keys]
         )
     return buffer.getvalue()
 
