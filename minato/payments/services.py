@@ -891,7 +891,9 @@ def refund_request(
             changes={
                 "payment": [None, current.reference],
                 "amount_yen": [None, amount_yen],
-                "reason": [None, refund.reason],
+                # The reason is free text that may say something about the resident
+                # (decision 0007): the refund keeps it; the chain, that one was given.
+                "reason_length": [None, len(refund.reason)],
             },
         )
         if counter:

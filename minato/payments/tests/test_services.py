@@ -258,6 +258,20 @@ def test_a_supervisor_refunds_part_then_the_rest_and_the_provider_confirms(
     assert any("返金しました" in m.subject for m in mail.outbox)
 
 
+def test_a_refund_reason_stays_out_of_the_audit_log(paid: Payment, kankyo_supervisor: User) -> None:
+    # given a reason that says something about the resident (decision 0007)
+    reason = "申請者が入院中のため（港 アリス様より電話）"
+    # when a supervisor refunds with it
+    refund = services.refund_request(
+        payment=paid, amount_yen=100, reason=reason, staff=kankyo_supervisor, request_key="k1"
+    )
+    # then the refund keeps the reason, and the audit log only that one was given
+    assert refund.reason == reason
+    event = AuditEvent.objects.get(action="payments.refund_requested")
+    assert "港" not in str(event.changes) and "入院" not in str(event.changes)
+    assert event.changes["reason_length"] == [None, len(reason)]
+
+
 def test_the_same_refund_request_twice_refunds_once(paid: Payment, kankyo_supervisor: User) -> None:
     for _ in range(2):
         services.refund_request(
