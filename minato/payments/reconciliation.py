@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from minato.core import spreadsheets
-from minato.payments import account_codes, payables, providers, selectors
+from minato.payments import payables, providers, selectors
 from minato.payments.models import Payment, Refund
 from minato.payments.providers.base import ProviderError, SettlementLine
 
@@ -58,6 +58,7 @@ class Row:
     purpose: str = ""
     object_ref: str = ""
     fee_now: int | None = None
+    account_name: str = ""
 
     @property
     def flag_label(self) -> str:
@@ -70,6 +71,7 @@ class Row:
 
 @dataclass
 class Total:
+    account_name: str = ""
     payments: int = 0
     payments_yen: int = 0
     refunds_yen: int = 0
@@ -181,6 +183,7 @@ def _provider_rows(name: str, day: date) -> list[Row]:
                 line.amount_yen,
                 "missing_here",
                 found.department_id if found else None,
+                account_name=found.account_name if found else "",
             )
         )
     return rows
@@ -202,6 +205,7 @@ def _row(
         payment.department_id,
         payment.purpose,
         payment.object_ref,
+        account_name=payment.account_name,
     )
 
 
@@ -214,7 +218,7 @@ def _mark_fee_changes(rows: list[Row]) -> None:
         if row.kind == "payment" and row.purpose and row.amount_here is not None:
             refs[row.purpose].add(row.object_ref)
     for purpose, object_refs in refs.items():
-        kind = payables.KINDS.get(purpose)
+        kind = payables.kind(purpose)
         if kind is None:
             continue
         now = kind.current_amounts(sorted(object_refs))
@@ -245,6 +249,7 @@ def settlement_report(*, day: date, department_ids: set[int] | None = None) -> R
             p.department_id,
             p.purpose,
             p.object_ref,
+            account_name=p.account_name,
         )
         for p in selectors.succeeded_on(day=day, provider=providers.COUNTER)
     ]
@@ -259,6 +264,7 @@ def settlement_report(*, day: date, department_ids: set[int] | None = None) -> R
             None,
             "counter",
             r.payment.department_id,
+            account_name=r.payment.account_name,
         )
         for r in selectors.refunds_on(day=day, provider=providers.COUNTER)
     ]
@@ -270,6 +276,7 @@ def settlement_report(*, day: date, department_ids: set[int] | None = None) -> R
         if row.amount_here is None:
             continue
         total = totals[(row.provider, row.account_code)]
+        total.account_name = total.account_name or row.account_name
         if row.kind == "payment":
             total.payments += 1
             total.payments_yen += row.amount_here
@@ -306,7 +313,7 @@ def report_csv(report: Report, *, encoding: str = "utf-8-sig") -> bytes:
                 day,
                 provider,
                 code,
-                account_codes.name_of(code),
+                total.account_name,
                 total.payments,
                 total.payments_yen,
                 total.refunds_yen,

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from minato.payments.models import Payment, ProviderEvent, Refund
+from minato.payments.models import AssessedFee, Payment, ProviderEvent, Refund
 
 
 def payments_of(*, payer_id: int) -> QuerySet[Payment]:
@@ -50,6 +50,16 @@ def fee_changed(payable: Any, paid: Payment | None) -> bool:
         and payable is not None
         and payable.amount_yen
         and paid.amount_yen != payable.amount_yen
+    )
+
+
+def assessed_fees(*, purpose: str, object_refs: list[str]) -> dict[str, int]:
+    """The fees staff set (for things whose fee is assessed after review), by reference;
+    one query. A reference without one is absent."""
+    return dict(
+        AssessedFee.objects.filter(purpose=purpose, object_ref__in=object_refs).values_list(
+            "object_ref", "amount_yen"
+        )
     )
 
 

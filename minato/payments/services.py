@@ -28,6 +28,7 @@ from django.db import (
 from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minato.accounts import permissions
 from minato.core import audit, bulk, references
@@ -148,6 +149,11 @@ def _save(payment: Payment, before: dict[str, Any], fields: list[str]) -> dict[s
 def _payment_of(payable: Payable) -> dict[str, Any]:
     """A new payment's fields that come from the thing paid for (the amount included: it
     is never taken from the client)."""
+    if not payable.account_code:
+        # Booking it to a catch-all account would hide the gap from the finance department.
+        raise NotPayable(
+            _("This fee has no revenue account to be booked to yet. Contact the ward's office.")
+        )
     return {
         "reference": references.new_reference(REFERENCE_LENGTH),
         "purpose": payable.purpose,
@@ -156,6 +162,7 @@ def _payment_of(payable: Payable) -> dict[str, Any]:
         "department_id": payable.department_id,
         "description": payable.description,
         "account_code": payable.account_code,
+        "account_name": payable.account_name,
         "amount_yen": payable.amount_yen or 0,
     }
 

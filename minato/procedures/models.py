@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +67,19 @@ class Procedure(models.Model):
     fee_type = models.CharField(max_length=20, choices=FeeType.choices, default=FeeType.NONE)
     fee_amount_yen = models.PositiveIntegerField(null=True, blank=True)
     fee_note = models.JSONField(default=dict, blank=True)
+    # 歳入科目: the budget account the fee is booked to (款-項-目-節 code and name), for the
+    # finance department. Required when there is a fee; payments copies it onto each payment.
+    revenue_account_code = models.CharField(
+        max_length=30,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9A-Za-z][0-9A-Za-z.-]*$",
+                _("Use digits, letters, hyphens and dots, e.g. 13-02-05-02."),
+            )
+        ],
+    )
+    revenue_account_name = models.CharField(max_length=100, blank=True)
     processing_days = models.PositiveSmallIntegerField(null=True, blank=True)
     legal_basis = models.CharField(max_length=300, blank=True)
     availability = models.CharField(
@@ -91,7 +105,12 @@ class Procedure(models.Model):
                     models.Q(fee_type__in=["fixed", "per_item"], fee_amount_yen__isnull=False)
                     | models.Q(fee_type__in=["none", "assessed"], fee_amount_yen__isnull=True)
                 ),
-            )
+            ),
+            # A fee is booked to a revenue account; a catch-all default would hide a gap.
+            models.CheckConstraint(
+                name="procedure_fee_has_revenue_account",
+                condition=models.Q(fee_type="none") | ~models.Q(revenue_account_code=""),
+            ),
         ]
 
     def __str__(self) -> str:

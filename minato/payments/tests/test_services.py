@@ -35,8 +35,20 @@ def test_the_amount_comes_from_the_application_not_the_client(payable: Payable) 
     assert payment.amount_yen == 1200
     assert payment.status == Payment.Status.STARTED
     assert payment.account_code == "13-02-05-02"
+    assert payment.account_name.endswith("粗大ごみ処理手数料")
     assert payment.description.startswith("粗大ごみ収集の申込 手数料")
     assert SandboxCheckout.objects.get(checkout_id=payment.provider_reference).amount_yen == 1200
+
+
+def test_a_fee_without_a_revenue_account_is_not_taken(payable: Payable) -> None:
+    # given a kind of thing that forgot to say where its fee is booked
+    from dataclasses import replace
+
+    unbooked = replace(payable, account_code="", account_name="")
+    # when the resident pays, then nothing is created (no silent catch-all account)
+    with pytest.raises(services.NotPayable):
+        services.payment_begin(payable=unbooked)
+    assert not Payment.objects.exists()
 
 
 def test_a_successful_sandbox_payment_is_applied_once_with_an_audit_trail(

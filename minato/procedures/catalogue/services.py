@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from minato.core import audit
 from minato.core.translated import localized, validate_translated
@@ -20,6 +21,8 @@ CATALOGUE_FIELDS = [
     "fee_type",
     "fee_amount_yen",
     "fee_note",
+    "revenue_account_code",
+    "revenue_account_name",
     "processing_days",
     "legal_basis",
     "availability",
@@ -51,6 +54,17 @@ def _check(procedure: Procedure) -> None:
             raise ValidationError(
                 {"offline_reason": "A procedure kept offline by law must say why (in Japanese)."}
             ) from None
+    if procedure.fee_type != Procedure.FeeType.NONE and not (
+        procedure.revenue_account_code and procedure.revenue_account_name
+    ):
+        raise ValidationError(
+            {
+                "revenue_account_code": _(
+                    "A procedure with a fee needs the revenue account it is booked to: "
+                    "its code and its name."
+                )
+            }
+        )
     for document in procedure.documents:
         validate_translated(document)
     procedure.full_clean(exclude=["categories", "life_events"])

@@ -686,6 +686,8 @@ ENTRY_FIELDS = (
     "department_id",
     "fee_type",
     "fee_amount_yen",
+    "revenue_account_code",
+    "revenue_account_name",
     "processing_days",
     "legal_basis",
     "availability",

@@ -370,3 +370,47 @@ def test_a_town_typed_in_the_autocomplete_box_is_stored_as_its_value() -> None:
 def test_each_demo_form_file_is_in_the_form_builders_exported_json(slug: str) -> None:
     path = Path(demo.__file__).parent / "forms" / f"{slug}.json"
     assert path.read_text(encoding="utf-8") == form_export(definition=DEMO_FORMS[slug])
+
+
+# The 歳入科目 each demo fee is booked to: its own account, never the catch-all その他手数料
+# (13-02-09-01), which hides a missing entry from the finance department.
+DEMO_REVENUE_ACCOUNTS = {
+    "sodai-gomi": "13-02-05-02",  # 清掃手数料 粗大ごみ処理手数料
+    "juminhyo-utsushi": "13-02-01-01",  # 総務手数料 戸籍住民基本台帳手数料
+    "inkan-toroku": "13-02-01-02",  # 総務手数料 印鑑登録手数料
+    "inu-toroku": "13-02-04-01",  # 衛生手数料 犬登録手数料
+    "doro-senyo-kyoka": "13-01-05-01",  # 使用料 土木使用料 道路占用料
+}
+
+
+@pytest.mark.django_db
+def test_every_demo_fee_is_booked_to_its_own_revenue_account(alice: Any) -> None:
+    # given the demo catalogue, and an application of each procedure with a fee
+    from minato.payments import payables
+    from minato.procedures.models import Application
+    from minato.procedures.tests.form_factories import form, page, question
+
+    _departments()
+    with acting_as(actor_label=demo.DEMO_ACTOR):
+        demo.load()
+    charged = Procedure.objects.exclude(fee_type=Procedure.FeeType.NONE).order_by("slug")
+    assert sorted(charged.values_list("slug", flat=True)) == sorted(DEMO_REVENUE_ACCOUNTS)
+    for number, procedure in enumerate(charged):
+        version = procedure.form_versions.first() or form_publish(
+            procedure=procedure, definition=form(page("p", question("q")))
+        )
+        reference = f"ACCT{number + 2}XYZ"
+        Application.objects.create(
+            procedure=procedure,
+            form_version=version,
+            applicant=alice,
+            department_id=procedure.department_id,
+            status="approved",
+            reference=reference,
+            fee_yen=procedure.fee_amount_yen,
+        )
+        # when its fee is to be paid
+        payable = payables.for_payer("procedures.application", reference, alice)
+        # then it is booked to the procedure's own revenue account
+        assert payable is not None
+        assert payable.account_code == DEMO_REVENUE_ACCOUNTS[procedure.slug], procedure.slug

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minato.accounts.models import User
 from minato.core.forms import AccessibleForm
 from minato.core.translated import localized
+from minato.procedures import payables
 from minato.procedures.applications import attachments, guest, pdf
 from minato.procedures.applications import selectors as application_selectors
 from minato.procedures.applications import services as applications
@@ -302,6 +303,7 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 {str(a.public_id): a.filename for a in application.attachments.all()},
             ),
             "can_withdraw": application.status in applications.WITHDRAWABLE,
+            "payment_purpose": payables.PURPOSE,
         },
     )
 

@@ -26,6 +26,7 @@ from minato.accounts import permissions
 from minato.accounts.models import User
 from minato.core.forms import AccessibleForm
 from minato.core.translated import localized
+from minato.procedures import payables
 from minato.procedures.applications import exports, pdf, workflow
 from minato.procedures.applications import selectors as application_selectors
 from minato.procedures.forms.answers import route
@@ -240,6 +241,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "colleagues": colleagues,
             "handoffs": application.handoffs.select_related("endpoint"),
             "print": request.GET.get("print") == "1",
+            "payment_purpose": payables.PURPOSE,
         },
     )
 
