@@ -191,6 +191,8 @@ class Application(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         RECEIVED = "received", _("Received")
         IN_REVIEW = "in_review", _("In review")
+        # A clerk has reviewed it and asks a supervisor to approve or reject it.
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
         RETURNED = "returned", _("Returned for correction")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
@@ -295,6 +297,13 @@ class ApplicationNote(models.Model):
         return f"note on {self.application}"
 
 
+# What the applicant reads when staff moved the application without writing a message. It is
+# not stored: an event keeps an empty message, so each reader sees it in their own language.
+DEFAULT_MESSAGES = {
+    Application.Status.RETURNED: _("Check your answers, correct what is needed and submit again.")
+}
+
+
 class ApplicationEvent(models.Model):
     """The applicant-visible timeline: every status change, with an optional message."""
 
@@ -311,6 +320,25 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} {self.from_status}→{self.to_status}"
+
+    # The states and the message as people read them, in the active language: the codes
+    # ("in_review") are for code, exports' machine columns and the audit log.
+    @property
+    def from_label(self) -> str:
+        return status_label(self.from_status) if self.from_status else "–"
+
+    @property
+    def to_label(self) -> str:
+        return status_label(self.to_status)
+
+    @property
+    def message_text(self) -> str:
+        return self.message or str(DEFAULT_MESSAGES.get(self.to_status, ""))  # type: ignore[call-overload]
+
+
+def status_label(status: str) -> str:
+    """An application status's label in the active language (the code if it is unknown)."""
+    return str(dict(Application.Status.choices).get(status, status))
 
 
 class HandoffEndpoint(models.Model):

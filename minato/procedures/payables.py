@@ -25,7 +25,14 @@ PURPOSE = "procedures.application"
 
 # Statuses in which an application's fixed or per-item fee can be paid; an assessed fee is
 # paid after approval (事後決済).
-PAYABLE_STATUSES = {"submitted", "received", "in_review", "approved", "completed"}
+PAYABLE_STATUSES = {
+    "submitted",
+    "received",
+    "in_review",
+    "awaiting_approval",
+    "approved",
+    "completed",
+}
 APPROVED_STATUSES = {"approved", "completed"}
 
 

@@ -1,10 +1,11 @@
 """Applications exported for Excel and other systems: CSV (UTF-8 with a BOM, or Shift_JIS)
 and JSON, from the staff console and from ``GET /api/v1/staff/applications/export``.
 
-Answers are flattened to text the way people read them (``display.format_answer``): a name
-is "family given（kana）", a date carries its 和暦, a file is its file name. A repeatable
-group gives one column per item (``items.1``, ``items.2``, …) holding "question: answer /
-…", as on the application page. Columns keep the question ids as their names.
+Each record has the status as its code and as its Japanese label. Answers are flattened to
+text the way people read them (``display.format_answer``): a name is "family given（kana）",
+a date carries its 和暦, a file is its file name. A repeatable group gives one column per item
+(``items.1``, ``items.2``, …) holding "question: answer / …", as on the application page.
+Columns keep the question ids as their names.
 
 An export is a bulk read of residents' records: every one is audited, with the filters, the
 format and the number of applications, never their contents.
@@ -30,7 +31,7 @@ from minato.procedures.applications.selectors import definition_of
 from minato.procedures.forms.answers import route
 from minato.procedures.forms.display import format_answer
 from minato.procedures.forms.schema import FormDefinition
-from minato.procedures.models import Application
+from minato.procedures.models import Application, status_label
 
 FORMATS = ("csv", "sjis", "json")
 
@@ -57,6 +58,8 @@ COLUMNS = (
     "procedure",
     "procedure_name",
     "status",
+    # The status as people read it (Japanese), beside its code for machines and filters.
+    "status_label",
     "submitted_at",
     "due_date",
     "assignee",
@@ -115,6 +118,7 @@ def export_records(items: Iterable[Application], *, language: str = "ja") -> lis
                     "procedure": application.procedure.slug,
                     "procedure_name": localized(application.procedure.name, language),
                     "status": application.status,
+                    "status_label": status_label(application.status),
                     "submitted_at": timezone.localtime(application.submitted_at).isoformat()
                     if application.submitted_at
                     else "",

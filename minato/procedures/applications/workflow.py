@@ -1,7 +1,8 @@
 """Staff workflow: who may move an application from which state to which, and the moves.
 
-States: submitted → received → in review → returned (the resident corrects and resubmits)
-or approved / rejected → completed. Each move is checked against the staff member's role and
+States: submitted → received → in review → (awaiting approval, when a clerk sends it to a
+supervisor) → returned (the resident corrects and resubmits) or approved / rejected →
+completed. Each move is checked against the staff member's role and
 department, made under a row lock with an optimistic version check, shown on the applicant's
 timeline, audited, and notified to the applicant.
 """
@@ -13,13 +14,19 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from minato.accounts import permissions
 from minato.accounts.models import Role, User
 from minato.core import audit
 from minato.notifications.services import notify
-from minato.procedures.models import Application, ApplicationEvent, ApplicationNote
+from minato.procedures.models import (
+    DEFAULT_MESSAGES,
+    Application,
+    ApplicationEvent,
+    ApplicationNote,
+)
 
 S = Application.Status
 
@@ -41,19 +48,35 @@ TRANSITIONS = {
             "receive", _("Mark as received"), frozenset({S.SUBMITTED}), S.RECEIVED, Role.CLERK
         ),
         Transition("review", _("Start review"), frozenset({S.RECEIVED}), S.IN_REVIEW, Role.CLERK),
+        # A clerk cannot approve: they send their review to a supervisor, whose queue shows it.
+        Transition(
+            "send_for_approval",
+            _("Send for approval"),
+            frozenset({S.IN_REVIEW}),
+            S.AWAITING_APPROVAL,
+            Role.CLERK,
+        ),
+        # Without a message the applicant reads DEFAULT_MESSAGES[returned], in their language.
         Transition(
             "return",
             _("Return for correction"),
-            frozenset({S.IN_REVIEW}),
+            frozenset({S.IN_REVIEW, S.AWAITING_APPROVAL}),
             S.RETURNED,
             Role.CLERK,
-            needs_message=True,
         ),
-        Transition("approve", _("Approve"), frozenset({S.IN_REVIEW}), S.APPROVED, Role.SUPERVISOR),
+        # A supervisor may also decide on an application they reviewed themselves.
+        Transition(
+            "approve",
+            _("Approve"),
+            frozenset({S.IN_REVIEW, S.AWAITING_APPROVAL}),
+            S.APPROVED,
+            Role.SUPERVISOR,
+        ),
+        # A refusal must give the applicant its reasons (行政手続法 第8条).
         Transition(
             "reject",
             _("Reject"),
-            frozenset({S.IN_REVIEW}),
+            frozenset({S.IN_REVIEW, S.AWAITING_APPROVAL}),
             S.REJECTED,
             Role.SUPERVISOR,
             needs_message=True,
@@ -66,11 +89,19 @@ TRANSITIONS = {
 
 
 class WorkflowError(Exception):
-    pass
+    """A move the rules refuse; the message (in the active language) is safe to show."""
+
+    code = "not_allowed"
+
+
+class MessageRequired(WorkflowError):
+    code = "message_required"
 
 
 class StaleApplication(WorkflowError):
     """Someone else changed the application since this person loaded it."""
+
+    code = "stale"
 
 
 def can_handle(staff: User, application: Application) -> bool:
@@ -94,7 +125,9 @@ def _locked(application: Application, expected_version: int) -> Application:
         .get(pk=application.pk)
     )
     if current.version != expected_version:
-        raise StaleApplication("The application was changed by someone else; reload it.")
+        raise StaleApplication(
+            gettext("Someone else changed the application since you loaded it; reload it.")
+        )
     return current
 
 
@@ -102,15 +135,22 @@ def _locked(application: Application, expected_version: int) -> Application:
 def application_transition(
     *, application: Application, action: str, staff: User, expected_version: int, message: str = ""
 ) -> Application:
+    """Move an application along the workflow (TRANSITIONS), as ``staff`` saw it at
+    ``expected_version``; tell the applicant. Raises WorkflowError (StaleApplication,
+    MessageRequired) with a reason in the active language."""
     transition = TRANSITIONS.get(action)
     if transition is None or not can_handle(staff, application):
-        raise WorkflowError("Not allowed")
+        raise WorkflowError(gettext("You may not change this application."))
     current = _locked(application, expected_version)
     if transition not in available_transitions(staff, current):
-        raise WorkflowError("This action is not possible for this application or role")
+        raise WorkflowError(
+            gettext(
+                "This action is not possible at this stage of the application, or for your role."
+            )
+        )
     message = message.strip()
     if transition.needs_message and not message:
-        raise WorkflowError("Write a message to the applicant")
+        raise MessageRequired(gettext("Write a message to the applicant."))
     old = current.status
     current.status = transition.target
     current.version += 1
@@ -129,14 +169,16 @@ def application_transition(
         department_id=current.department_id,
         changes={"status": [old, current.status]},
     )
-    # The status's name in the applicant's language, not the staff member's.
+    # The status's name (and a default message) in the applicant's language, not the staff
+    # member's.
     language = getattr(getattr(current.applicant, "profile", None), "preferred_language", "ja")
     with translation.override(language or "ja"):
         status_label = str(current.get_status_display())
+        text = message or str(DEFAULT_MESSAGES.get(current.status, ""))  # type: ignore[call-overload]
     notify(
         recipient=current.applicant,
         template_key="procedures/application_status",
-        context={"reference": current.reference, "status": status_label, "message": message},
+        context={"reference": current.reference, "status": status_label, "message": text},
         reference=f"procedures.application:{current.reference}",
     )
     return current
@@ -149,7 +191,7 @@ def application_assign(
     if not can_handle(staff, application) or (
         assignee is not None and not can_handle(assignee, application)
     ):
-        raise WorkflowError("Not allowed")
+        raise WorkflowError(gettext("You may not change this application."))
     current = _locked(application, expected_version)
     old = current.assignee_id
     current.assignee = assignee
@@ -167,7 +209,7 @@ def application_assign(
 @transaction.atomic
 def application_note_add(*, application: Application, staff: User, body: str) -> ApplicationNote:
     if not can_handle(staff, application) or not body.strip():
-        raise WorkflowError("Not allowed")
+        raise WorkflowError(gettext("You may not change this application."))
     note = ApplicationNote.objects.create(application=application, author=staff, body=body.strip())
     audit.record(
         action="procedures.application_note_added",
