@@ -35,9 +35,10 @@ class Payable:
     fee_type: str
     # Empty when it can be paid now; otherwise why not (shown to the person).
     blocked_reason: Any = ""
-    # Blocked only because an assessed fee is paid after approval: staff may still take it
-    # at the counter. Every other reason (withdrawn, rejected, too large) blocks staff too.
-    awaiting_approval: bool = False
+    # Blocked online only because of when it is paid (not approved yet, or paid in person):
+    # staff may still take it at the counter. Every other reason (withdrawn, rejected, too
+    # large) blocks staff too.
+    counter_allowed: bool = False
     # The page of the thing itself (the application), for links back.
     resident_url: str = ""
     staff_url: str = ""
@@ -45,6 +46,11 @@ class Payable:
     @property
     def payable(self) -> bool:
         return not self.blocked_reason and bool(self.amount_yen)
+
+    @property
+    def counter_payable(self) -> bool:
+        """Whether staff may take it at the counter now."""
+        return bool(self.amount_yen) and (not self.blocked_reason or self.counter_allowed)
 
 
 class PayableKind(Protocol):

@@ -732,8 +732,9 @@ def counter_payment_record(
     refused)."""
     if not permissions.can_see_department(staff, payable.department_id):
         raise NotPayable("Not allowed")
-    # Staff may take an assessed fee at the counter before approval; nothing else blocked.
-    if not payable.amount_yen or (payable.blocked_reason and not payable.awaiting_approval):
+    # Staff may take a fee at the counter that cannot be paid online yet (or at all, when it
+    # is paid in person); nothing else that is blocked.
+    if not payable.counter_payable:
         raise NotPayable(str(payable.blocked_reason or "Nothing to pay"))
     terminal_transaction_id = terminal_transaction_id.strip()
     if not terminal_transaction_id:

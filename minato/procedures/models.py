@@ -50,6 +50,16 @@ class Procedure(models.Model):
         PER_ITEM = "per_item", _("Fee per item")
         ASSESSED = "assessed", _("Fee set by staff after review")
 
+    class PaymentTiming(models.TextChoices):
+        """When a fee is paid, and so what the workflow waits for (issue 8, point 4)."""
+
+        # Paid online when applying: staff start the review only once it is paid.
+        BEFORE_PROCESSING = "before_processing", _("When applying, before processing")
+        # Paid online once approved (事後決済): the application is completed once it is paid.
+        AFTER_APPROVAL = "after_approval", _("Once the application is approved")
+        # Paid in person: staff record the counter payment before completing.
+        AT_COUNTER = "at_counter", _("At the counter")
+
     class Availability(models.TextChoices):
         ONLINE = "online", _("Online")
         NOT_YET_ONLINE = "not_yet_online", _("At the counter for now")
@@ -67,6 +77,11 @@ class Procedure(models.Model):
     fee_type = models.CharField(max_length=20, choices=FeeType.choices, default=FeeType.NONE)
     fee_amount_yen = models.PositiveIntegerField(null=True, blank=True)
     fee_note = models.JSONField(default=dict, blank=True)
+    # Ignored for a free procedure; catalogue.services.default_payment_timing sets it when a
+    # procedure is created without one.
+    payment_timing = models.CharField(
+        max_length=20, choices=PaymentTiming.choices, default=PaymentTiming.BEFORE_PROCESSING
+    )
     # 歳入科目: the budget account the fee is booked to (款-項-目-節 code and name), for the
     # finance department. Required when there is a fee; payments copies it onto each payment.
     revenue_account_code = models.CharField(
@@ -105,6 +120,11 @@ class Procedure(models.Model):
                     models.Q(fee_type__in=["fixed", "per_item"], fee_amount_yen__isnull=False)
                     | models.Q(fee_type__in=["none", "assessed"], fee_amount_yen__isnull=True)
                 ),
+            ),
+            # An assessed fee is known only after review: it cannot be paid before it.
+            models.CheckConstraint(
+                name="procedure_assessed_fee_not_paid_before_processing",
+                condition=~models.Q(fee_type="assessed", payment_timing="before_processing"),
             ),
             # A fee is booked to a revenue account; a catch-all default would hide a gap.
             models.CheckConstraint(

@@ -4,7 +4,8 @@
 Procedures sits above payments: it uses payments' ``payables`` interface and ``selectors``,
 and payments never imports procedures. The amount is worked out here from the application
 and its procedure, never taken from the client; the revenue account (歳入科目) is the
-procedure's own.
+procedure's own, and when it can be paid online follows the procedure's ``payment_timing``
+(the staff workflow waits for the payment the same way: ``applications.workflow``).
 """
 
 from __future__ import annotations
@@ -18,26 +19,50 @@ from minato.accounts import permissions
 from minato.core.translated import localized
 from minato.payments import selectors as payment_selectors
 from minato.payments.payables import MAX_AMOUNT_YEN, Payable
-from minato.procedures.models import Application
+from minato.procedures.models import Application, Procedure
 
 # The purpose payments stores with every payment for an application.
 PURPOSE = "procedures.application"
 
-# Statuses in which an application's fixed or per-item fee can be paid; an assessed fee is
-# paid after approval (事後決済).
-PAYABLE_STATUSES = {
-    "submitted",
-    "received",
-    "in_review",
-    "awaiting_approval",
-    "approved",
-    "completed",
+# The statuses in which a fee can be paid online, by when the procedure's fee is paid. A
+# returned, withdrawn, rejected or completed application is never offered "Pay now".
+OPEN_STATUSES = {"submitted", "received", "in_review", "awaiting_approval", "approved"}
+PAYABLE_STATUSES: dict[str, set[str]] = {
+    Procedure.PaymentTiming.BEFORE_PROCESSING: OPEN_STATUSES,
+    Procedure.PaymentTiming.AFTER_APPROVAL: {"approved"},
+    Procedure.PaymentTiming.AT_COUNTER: set(),
 }
-APPROVED_STATUSES = {"approved", "completed"}
 
 
 def _reference(object_ref: str) -> str:
     return object_ref.upper()[:8]
+
+
+def _amount(application: Application, assessed: int | None) -> int | None:
+    procedure = application.procedure
+    if procedure.fee_type == "assessed":
+        return assessed
+    if procedure.fee_type == "none":
+        return None
+    fixed = procedure.fee_amount_yen if procedure.fee_type == "fixed" else None
+    return application.fee_yen or fixed
+
+
+def _assessed(application: Application) -> int | None:
+    if application.procedure.fee_type != "assessed":
+        return None
+    reference = str(application.reference)
+    return payment_selectors.assessed_fees(purpose=PURPOSE, object_refs=[reference]).get(reference)
+
+
+def amount_due(application: Application) -> int | None:
+    """The application's fee in yen, as payments would charge it (None: none, or an assessed
+    fee not set yet)."""
+    return _amount(application, _assessed(application))
+
+
+def is_paid(application: Application) -> bool:
+    return payment_selectors.is_paid(purpose=PURPOSE, object_ref=str(application.reference))
 
 
 class ApplicationPayables:
@@ -51,32 +76,17 @@ class ApplicationPayables:
             .first()
         )
 
-    def _amount(self, application: Application, assessed: int | None) -> int | None:
-        procedure = application.procedure
-        if procedure.fee_type == "assessed":
-            return assessed
-        if procedure.fee_type == "none":
-            return None
-        fixed = procedure.fee_amount_yen if procedure.fee_type == "fixed" else None
-        return application.fee_yen or fixed
-
     def _payable(self, application: Application) -> Payable:
         procedure = application.procedure
         fee_type = procedure.fee_type
+        timing = procedure.payment_timing
         reference = str(application.reference)
         blocked: Any = ""
-        awaiting_approval = False
-        assessed = (
-            payment_selectors.assessed_fees(purpose=self.purpose, object_refs=[reference]).get(
-                reference
-            )
-            if fee_type == "assessed"
-            else None
-        )
-        amount = self._amount(application, assessed)
+        counter_allowed = False
+        amount = amount_due(application)
         if fee_type == "none":
             blocked = _("This procedure is free.")
-        elif application.status not in PAYABLE_STATUSES:
+        elif application.status not in OPEN_STATUSES:
             blocked = _("This application can no longer be paid for.")
         elif fee_type == "assessed" and amount is None:
             blocked = _("The ward has not set the fee yet.")
@@ -87,9 +97,13 @@ class ApplicationPayables:
                 "The fee is larger than can be paid here (at most ¥2,000,000,000). "
                 "Contact the ward's office."
             )
-        elif fee_type == "assessed" and application.status not in APPROVED_STATUSES:
-            blocked = _("You can pay once your application is approved.")
-            awaiting_approval = True
+        elif application.status not in PAYABLE_STATUSES[timing]:
+            # Not online (yet); staff may still take it at the counter.
+            counter_allowed = True
+            if timing == Procedure.PaymentTiming.AT_COUNTER:
+                blocked = _("This fee is paid at the ward's counter, not online.")
+            else:
+                blocked = _("You can pay once your application is approved.")
         name_ja = localized(procedure.name, "ja")
         return Payable(
             purpose=self.purpose,
@@ -103,7 +117,7 @@ class ApplicationPayables:
             payer_id=application.applicant_id,
             fee_type=fee_type,
             blocked_reason=blocked,
-            awaiting_approval=awaiting_approval,
+            counter_allowed=counter_allowed,
             resident_url=reverse("procedures:application_detail", args=[reference]),
             staff_url=reverse("staff:procedures:detail", args=[reference]),
         )
@@ -126,7 +140,7 @@ class ApplicationPayables:
         refs = [_reference(ref) for ref in object_refs]
         assessed = payment_selectors.assessed_fees(purpose=self.purpose, object_refs=refs)
         return {
-            str(application.reference): self._amount(
+            str(application.reference): _amount(
                 application, assessed.get(str(application.reference))
             )
             for application in Application.objects.filter(reference__in=refs)

@@ -169,7 +169,8 @@ def test_an_assessed_fee_is_paid_only_after_approval(
 ) -> None:
     procedure = catalogue["juminhyo"]
     procedure.fee_type, procedure.fee_amount_yen = "assessed", None
-    procedure.save(update_fields=["fee_type", "fee_amount_yen"])
+    procedure.payment_timing = "after_approval"
+    procedure.save(update_fields=["fee_type", "fee_amount_yen", "payment_timing"])
     application = make_application(
         procedure, alice, reference="ASSESS23", fee_yen=None, status="in_review"
     )
@@ -418,7 +419,8 @@ def test_a_counter_payment_submitted_twice_at_once_is_refused_not_a_server_error
 def _assessed(catalogue: dict[str, Procedure], alice: User, charlie: User, status: str) -> Payable:
     procedure = catalogue["juminhyo"]
     procedure.fee_type, procedure.fee_amount_yen = "assessed", None
-    procedure.save(update_fields=["fee_type", "fee_amount_yen"])
+    procedure.payment_timing = "after_approval"
+    procedure.save(update_fields=["fee_type", "fee_amount_yen", "payment_timing"])
     application = make_application(
         procedure, alice, reference="ASSESS23", fee_yen=None, status=status
     )

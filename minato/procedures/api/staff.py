@@ -156,8 +156,11 @@ class TransitionIn(InputSchema):
     auth=AUTH,
     summary="Move an application to its next state (role-checked, optimistic lock)",
     description="`version` is the application's version as last read: a stale one "
-    "answers 409 (`code`: `stale`) and changes nothing. A move the rules refuse answers "
-    "422 with the reason in `detail` and a `code`: `message_required` (rejecting needs a "
+    "answers 409 (`code`: `stale`) and changes nothing. A move the procedure's payment "
+    "timing holds until the fee is paid answers 409 with `code` `payment_required` and the "
+    "reason in `detail` (e.g. starting the review of an application whose fee is paid when "
+    "applying, or completing one whose fee is paid once approved or at the counter). Any "
+    "other refusal answers 422 with a `code`: `message_required` (rejecting needs a "
     "message), `not_allowed` (not possible at this stage or for this role).",
 )
 def staff_transition(request: HttpRequest, reference: Path[str], payload: TransitionIn) -> Any:
@@ -179,11 +182,13 @@ def staff_transition(request: HttpRequest, reference: Path[str], payload: Transi
         )
     except workflow.WorkflowError as exc:
         # The reason in the request's language, and a stable code for programs.
-        stale = isinstance(exc, workflow.StaleApplication)
+        # A stale version or an unpaid fee conflicts with the application's current state
+        # (reload it, or take the payment); any other refusal is a request the rules refuse.
+        conflict = isinstance(exc, workflow.StaleApplication | workflow.PaymentRequired)
         return problem_response(
             request,
-            status=409 if stale else 422,
-            title="Conflict" if stale else "Invalid request",
+            status=409 if conflict else 422,
+            title="Conflict" if conflict else "Invalid request",
             detail=str(exc),
             code=exc.code,
         )

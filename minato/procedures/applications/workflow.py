@@ -21,11 +21,13 @@ from minato.accounts import permissions
 from minato.accounts.models import Role, User
 from minato.core import audit
 from minato.notifications.services import notify
+from minato.procedures import payables
 from minato.procedures.models import (
     DEFAULT_MESSAGES,
     Application,
     ApplicationEvent,
     ApplicationNote,
+    Procedure,
 )
 
 S = Application.Status
@@ -98,6 +100,12 @@ class MessageRequired(WorkflowError):
     code = "message_required"
 
 
+class PaymentRequired(WorkflowError):
+    """The procedure's payment timing holds this move until the fee is paid."""
+
+    code = "payment_required"
+
+
 class StaleApplication(WorkflowError):
     """Someone else changed the application since this person loaded it."""
 
@@ -116,6 +124,48 @@ def available_transitions(staff: User, application: Application) -> list[Transit
         for t in TRANSITIONS.values()
         if application.status in t.sources and permissions.has_role(staff, t.minimum_role)
     ]
+
+
+# The moves each payment timing holds until the fee is paid (Procedure.payment_timing):
+# paid when applying, nothing is processed before it; paid once approved, or at the counter,
+# the application is not completed before it.
+PT = Procedure.PaymentTiming
+HELD_UNTIL_PAID = {
+    PT.BEFORE_PROCESSING: {"review", "send_for_approval", "approve", "complete"},
+    PT.AFTER_APPROVAL: {"complete"},
+    PT.AT_COUNTER: {"complete"},
+}
+
+
+def payment_holds(application: Application, transitions: list[Transition]) -> dict[str, str]:
+    """The moves among ``transitions`` that wait for the fee, each with the reason (in the
+    active language). Asks payments at most once, and only when a move is held."""
+    procedure = application.procedure
+    held = [t for t in transitions if t.action in HELD_UNTIL_PAID[PT(procedure.payment_timing)]]
+    if not held or procedure.fee_type == Procedure.FeeType.NONE:
+        return {}
+    amount = payables.amount_due(application)
+    if amount is None and procedure.fee_type == Procedure.FeeType.ASSESSED:
+        reason = gettext(
+            "the fee has not been set yet: set it on the payments page and take the payment."
+        )
+    elif not amount or payables.is_paid(application):
+        return {}
+    elif procedure.payment_timing == PT.AT_COUNTER:
+        reason = gettext(
+            "the fee has not been paid yet. Record the counter payment on the payments page."
+        )
+    elif procedure.payment_timing == PT.AFTER_APPROVAL:
+        reason = gettext(
+            "the fee has not been paid yet. The applicant pays it online now that it is "
+            "approved, or you record a counter payment."
+        )
+    else:
+        reason = gettext(
+            "the fee has not been paid yet. This procedure's fee is paid when applying: the "
+            "applicant pays online, or you record a counter payment."
+        )
+    return {t.action: reason for t in held}
 
 
 def _locked(application: Application, expected_version: int) -> Application:
@@ -147,6 +197,12 @@ def application_transition(
             gettext(
                 "This action is not possible at this stage of the application, or for your role."
             )
+        )
+    held = payment_holds(current, [transition])
+    if held:
+        raise PaymentRequired(
+            gettext("%(action)s: %(reason)s")
+            % {"action": transition.label, "reason": held[transition.action]}
         )
     message = message.strip()
     if transition.needs_message and not message:

@@ -686,6 +686,7 @@ ENTRY_FIELDS = (
     "department_id",
     "fee_type",
     "fee_amount_yen",
+    "payment_timing",
     "revenue_account_code",
     "revenue_account_name",
     "processing_days",

@@ -414,3 +414,19 @@ def test_every_demo_fee_is_booked_to_its_own_revenue_account(alice: Any) -> None
         # then it is booked to the procedure's own revenue account
         assert payable is not None
         assert payable.account_code == DEMO_REVENUE_ACCOUNTS[procedure.slug], procedure.slug
+
+
+def test_every_demo_procedure_says_when_its_fee_is_paid() -> None:
+    entries = {entry["slug"]: entry for entry in demo.catalogue()["procedures"]}
+    assert all(entry.get("payment_timing") for entry in entries.values())
+    assert {
+        slug: entry["payment_timing"]
+        for slug, entry in entries.items()
+        if entry["fee_type"] != "none"
+    } == {
+        "sodai-gomi": "before_processing",  # 粗大ごみ: paid before the collection is booked
+        "juminhyo-utsushi": "before_processing",  # the copy is posted once paid
+        "inkan-toroku": "at_counter",  # registered in person (港区印鑑条例)
+        "inu-toroku": "at_counter",  # applied for online, paid when the tag (鑑札) is handed over
+        "doro-senyo-kyoka": "after_approval",  # 占用料 is assessed with the permit
+    }

@@ -16,10 +16,13 @@ from minato.accounts import services as account_services
 from minato.accounts.models import Role, User
 from minato.core.business_days import add_business_days
 from minato.core.models import AuditEvent
+from minato.payments import payables as payment_kinds
+from minato.payments import services as payments
 from minato.procedures.applications import services as applications
 from minato.procedures.applications import workflow
 from minato.procedures.forms.services import form_publish
 from minato.procedures.models import Application, Procedure
+from minato.procedures.payables import PURPOSE
 from minato.procedures.tests.form_factories import waste_collection_form
 
 # A collection day the form accepts whenever the tests run (3 to 60 days ahead).
@@ -45,15 +48,24 @@ ANSWERS = {
 
 
 @pytest.fixture
-def submitted(catalogue: dict[str, Procedure], alice: User, departments: dict) -> Application:
+def submitted(
+    catalogue: dict[str, Procedure], alice: User, departments: dict, charlie: User
+) -> Application:
     procedure = catalogue["sodai"]
     # The test catalogue files 粗大ごみ under 環境課; move it to 区民課 where the personas work.
     Procedure.objects.filter(pk=procedure.pk).update(department=departments["kumin"])
     procedure.refresh_from_db()
     version = form_publish(procedure=procedure, definition=waste_collection_form())
-    return applications.application_create_and_submit(
+    application = applications.application_create_and_submit(
         procedure=procedure, form_version=version, applicant=alice, answers=ANSWERS
     )
+    # Its fee is paid when applying (test_payment_timing.py tests what waits for it).
+    payable = payment_kinds.for_staff(PURPOSE, str(application.reference), charlie)
+    assert payable is not None
+    payments.counter_payment_record(
+        payable=payable, staff=charlie, method="card", terminal_transaction_id="T-1"
+    )
+    return application
 
 
 def _act(client: Client, application: Application, action: str, message: str = "") -> None:

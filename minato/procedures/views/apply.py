@@ -304,6 +304,7 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
             ),
             "can_withdraw": application.status in applications.WITHDRAWABLE,
             "payment_purpose": payables.PURPOSE,
+            "payment_open_statuses": payables.OPEN_STATUSES,
         },
     )
 

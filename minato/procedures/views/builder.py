@@ -172,6 +172,25 @@ class ProcedureEntryForm(AccessibleForm):
         max_length=100,
         help_text=gettext_lazy("e.g. 使用料及手数料 手数料 清掃手数料 粗大ごみ処理手数料"),
     )
+    payment_timing = forms.ChoiceField(
+        label=gettext_lazy("When the fee is paid"),
+        required=False,
+        choices=[
+            (
+                "",
+                gettext_lazy(
+                    "As usual for the fee (set after review: once approved; "
+                    "not online: at the counter; otherwise when applying)"
+                ),
+            ),
+            *Procedure.PaymentTiming.choices,
+        ],
+        help_text=gettext_lazy(
+            "When applying: staff start the review once it is paid. Once approved: the "
+            "application is completed once it is paid. At the counter: staff record the "
+            "payment before completing."
+        ),
+    )
     processing_days = forms.IntegerField(
         label=gettext_lazy("Standard processing time in business days"),
         required=False,
@@ -226,6 +245,7 @@ class ProcedureEntryForm(AccessibleForm):
             "department_id": cleaned["department"].pk,
             "fee_type": cleaned["fee_type"],
             "fee_amount_yen": cleaned.get("fee_amount_yen"),
+            "payment_timing": cleaned.get("payment_timing", ""),
             "revenue_account_code": cleaned.get("revenue_account_code", ""),
             "revenue_account_name": cleaned.get("revenue_account_name", ""),
             "processing_days": cleaned.get("processing_days"),
@@ -245,6 +265,7 @@ def entry_initial(procedure: Procedure) -> dict[str, Any]:
         "department": procedure.department_id,
         "fee_type": procedure.fee_type,
         "fee_amount_yen": procedure.fee_amount_yen,
+        "payment_timing": procedure.payment_timing,
         "revenue_account_code": procedure.revenue_account_code,
         "revenue_account_name": procedure.revenue_account_name,
         "processing_days": procedure.processing_days,

@@ -228,6 +228,8 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     rows = answer_rows(definition, pages, application.answers, request.LANGUAGE_CODE, files)
     lines = fee_lines(definition, pages, application.answers, request.LANGUAGE_CODE)
     colleagues = application_selectors.department_staff(department_id=application.department_id)
+    possible = workflow.available_transitions(staff, application)
+    holds = workflow.payment_holds(application, possible)
     return render(
         request,
         "procedures/staff/detail.html",
@@ -235,7 +237,9 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "application": application,
             "rows": rows,
             "fee_lines": lines,
-            "transitions": workflow.available_transitions(staff, application),
+            "transitions": [t for t in possible if t.action not in holds],
+            # Moves the procedure's payment timing holds until the fee is paid, and why.
+            "held": [(t.label, holds[t.action]) for t in possible if t.action in holds],
             "notes": application.notes.select_related("author"),
             "events": application.events.all(),
             "colleagues": colleagues,
