@@ -303,6 +303,9 @@ PAYMENTS_PROVIDERS = {
     "sandbox": "minato.payments.providers.sandbox.SandboxProvider",
     "stripe": "minato.payments.providers.stripe.StripeProvider",
 }
+# The kinds of thing that can be paid for: each domain app that takes payments registers its
+# own (payments imports none of them; decision 0008).
+PAYMENTS_PAYABLE_KINDS = ["minato.procedures.payables.ApplicationPayables"]
 PAYMENTS_WEBHOOK_TOLERANCE_SECONDS = envint("PAYMENTS_WEBHOOK_TOLERANCE_SECONDS", 300)
 PAYMENTS_STUCK_AFTER_MINUTES = envint("PAYMENTS_STUCK_AFTER_MINUTES", 60)
 PAYMENTS_SANDBOX_ENABLED = envbool("PAYMENTS_SANDBOX_ENABLED", True)

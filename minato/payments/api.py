@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Path, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 
 from minato.accounts import permissions
@@ -23,8 +23,13 @@ router = Router(tags=["payments"])
 
 
 class PaymentIn(InputSchema):
-    purpose: str = "procedures.application"
-    object_ref: str
+    purpose: str = Field(
+        ...,
+        max_length=50,
+        pattern=r"^[a-z_]+\.[a-z_]+$",
+        description="The kind of thing paid for, e.g. `procedures.application`",
+    )
+    object_ref: str = Field(..., max_length=64, description="Its reference, e.g. `SODAI234`")
 
 
 class PaymentOut(Schema):
@@ -35,6 +40,7 @@ class PaymentOut(Schema):
     description: str
     amount_yen: int
     account_code: str
+    account_name: str
     status: str
     channel: str
     method: str
@@ -59,6 +65,7 @@ def _out(payment: Payment) -> dict[str, Any]:
             "description": payment.description,
             "amount_yen": payment.amount_yen,
             "account_code": payment.account_code,
+            "account_name": payment.account_name,
             "status": payment.status,
             "channel": payment.channel,
             "method": payment.method,

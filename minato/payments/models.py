@@ -58,8 +58,11 @@ class Payment(models.Model):
     )
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="payments")
     description = models.CharField(max_length=200)
-    # 歳入科目: the revenue account the finance department books the money to.
+    # 歳入科目: the revenue account the finance department books the money to, copied from
+    # the thing paid for when the payment is made (a later change of its account does not
+    # move money already booked).
     account_code = models.CharField(max_length=30)
+    account_name = models.CharField(max_length=100, blank=True)
     amount_yen = models.PositiveIntegerField()
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     provider = models.CharField(max_length=20)

@@ -23,7 +23,6 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from minato.core.wareki import to_wareki
-from minato.payments import account_codes
 from minato.payments.models import Payment, Refund
 
 FONT = "HeiseiKakuGo-W5"
@@ -67,7 +66,7 @@ def receipt_pdf(payment: Payment, *, language: str = "ja") -> bytes:
             (_bilingual("但し", _("For"), language), payment.description),
             (
                 _bilingual("歳入科目", _("Revenue account"), language),
-                f"{payment.account_code} {account_codes.name_of(payment.account_code)}",
+                f"{payment.account_code} {payment.account_name}".strip(),
             ),
             (_bilingual("お支払い方法", _("Paid by"), language), f"{channel} {method}".strip()),
             (

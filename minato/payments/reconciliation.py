@@ -13,11 +13,13 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from minato.payments import account_codes, payables, providers, selectors
+from minato.core import spreadsheets
+from minato.payments import payables, providers, selectors
 from minato.payments.models import Payment, Refund
 from minato.payments.providers.base import ProviderError, SettlementLine
 
@@ -56,6 +58,7 @@ class Row:
     purpose: str = ""
     object_ref: str = ""
     fee_now: int | None = None
+    account_name: str = ""
 
     @property
     def flag_label(self) -> str:
@@ -68,6 +71,7 @@ class Row:
 
 @dataclass
 class Total:
+    account_name: str = ""
     payments: int = 0
     payments_yen: int = 0
     refunds_yen: int = 0
@@ -179,6 +183,7 @@ def _provider_rows(name: str, day: date) -> list[Row]:
                 line.amount_yen,
                 "missing_here",
                 found.department_id if found else None,
+                account_name=found.account_name if found else "",
             )
         )
     return rows
@@ -200,6 +205,7 @@ def _row(
         payment.department_id,
         payment.purpose,
         payment.object_ref,
+        account_name=payment.account_name,
     )
 
 
@@ -212,7 +218,7 @@ def _mark_fee_changes(rows: list[Row]) -> None:
         if row.kind == "payment" and row.purpose and row.amount_here is not None:
             refs[row.purpose].add(row.object_ref)
     for purpose, object_refs in refs.items():
-        kind = payables.KINDS.get(purpose)
+        kind = payables.kind(purpose)
         if kind is None:
             continue
         now = kind.current_amounts(sorted(object_refs))
@@ -243,6 +249,7 @@ def settlement_report(*, day: date, department_ids: set[int] | None = None) -> R
             p.department_id,
             p.purpose,
             p.object_ref,
+            account_name=p.account_name,
         )
         for p in selectors.succeeded_on(day=day, provider=providers.COUNTER)
     ]
@@ -257,6 +264,7 @@ def settlement_report(*, day: date, department_ids: set[int] | None = None) -> R
             None,
             "counter",
             r.payment.department_id,
+            account_name=r.payment.account_name,
         )
         for r in selectors.refunds_on(day=day, provider=providers.COUNTER)
     ]
@@ -268,6 +276,7 @@ def settlement_report(*, day: date, department_ids: set[int] | None = None) -> R
         if row.amount_here is None:
             continue
         total = totals[(row.provider, row.account_code)]
+        total.account_name = total.account_name or row.account_name
         if row.kind == "payment":
             total.payments += 1
             total.payments_yen += row.amount_here
@@ -277,12 +286,23 @@ def settlement_report(*, day: date, department_ids: set[int] | None = None) -> R
     return report
 
 
+class _SafeWriter:
+    """A CSV writer whose every cell goes through ``spreadsheets.cell``: references and
+    transaction ids come from providers and terminals, and finance opens the file in Excel."""
+
+    def __init__(self, buffer: io.StringIO) -> None:
+        self._writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def writerow(self, row: list[Any]) -> None:
+        self._writer.writerow([spreadsheets.cell(value) for value in row])
+
+
 def report_csv(report: Report, *, encoding: str = "utf-8-sig") -> bytes:
     """The report as CSV for Excel: UTF-8 with BOM (``utf-8-sig``) or Shift_JIS (``cp932``).
     First the totals per provider and account code, then every row, mismatches flagged, and
     the current fee where it changed after the payment."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = _SafeWriter(buffer)
     day = report.day.isoformat()
     writer.writerow(
         ["日付", "決済事業者", "歳入科目コード", "歳入科目", "件数", "収納額", "返金額", "差引額"]
@@ -293,7 +313,7 @@ def report_csv(report: Report, *, encoding: str = "utf-8-sig") -> bytes:
                 day,
                 provider,
                 code,
-                account_codes.name_of(code),
+                total.account_name,
                 total.payments,
                 total.payments_yen,
                 total.refunds_yen,

@@ -7,10 +7,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from minato.payments.models import Payment, ProviderEvent, Refund
+from minato.payments.models import AssessedFee, Payment, ProviderEvent, Refund
 
 
 def payments_of(*, payer_id: int) -> QuerySet[Payment]:
@@ -50,6 +51,33 @@ def fee_changed(payable: Any, paid: Payment | None) -> bool:
         and payable is not None
         and payable.amount_yen
         and paid.amount_yen != payable.amount_yen
+    )
+
+
+def assessed_fees(*, purpose: str, object_refs: list[str]) -> dict[str, int]:
+    """The fees staff set (for things whose fee is assessed after review), by reference;
+    one query. A reference without one is absent."""
+    return dict(
+        AssessedFee.objects.filter(purpose=purpose, object_ref__in=object_refs).values_list(
+            "object_ref", "amount_yen"
+        )
+    )
+
+
+def is_paid(*, purpose: str, object_ref: str) -> bool:
+    """Whether the thing has a payment that succeeded and was not refunded in full (refunds
+    asked for and still pending count as refunded). One query. A fee that changed after it
+    was paid still counts as paid: ``fee_changed`` tells staff about the difference."""
+    refunded = Coalesce(
+        Sum("refunds__amount_yen", filter=~Q(refunds__status=Refund.Status.FAILED)), 0
+    )
+    return (
+        Payment.objects.filter(
+            purpose=purpose, object_ref=object_ref, status=Payment.Status.SUCCEEDED
+        )
+        .annotate(refunded=refunded)
+        .filter(refunded__lt=F("amount_yen"))
+        .exists()
     )
 
 

@@ -28,6 +28,7 @@ from django.db import (
 from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minato.accounts import permissions
 from minato.core import audit, bulk, references
@@ -148,6 +149,11 @@ def _save(payment: Payment, before: dict[str, Any], fields: list[str]) -> dict[s
 def _payment_of(payable: Payable) -> dict[str, Any]:
     """A new payment's fields that come from the thing paid for (the amount included: it
     is never taken from the client)."""
+    if not payable.account_code:
+        # Booking it to a catch-all account would hide the gap from the finance department.
+        raise NotPayable(
+            _("This fee has no revenue account to be booked to yet. Contact the ward's office.")
+        )
     return {
         "reference": references.new_reference(REFERENCE_LENGTH),
         "purpose": payable.purpose,
@@ -156,6 +162,7 @@ def _payment_of(payable: Payable) -> dict[str, Any]:
         "department_id": payable.department_id,
         "description": payable.description,
         "account_code": payable.account_code,
+        "account_name": payable.account_name,
         "amount_yen": payable.amount_yen or 0,
     }
 
@@ -725,8 +732,9 @@ def counter_payment_record(
     refused)."""
     if not permissions.can_see_department(staff, payable.department_id):
         raise NotPayable("Not allowed")
-    # Staff may take an assessed fee at the counter before approval; nothing else blocked.
-    if not payable.amount_yen or (payable.blocked_reason and not payable.awaiting_approval):
+    # Staff may take a fee at the counter that cannot be paid online yet (or at all, when it
+    # is paid in person); nothing else that is blocked.
+    if not payable.counter_payable:
         raise NotPayable(str(payable.blocked_reason or "Nothing to pay"))
     terminal_transaction_id = terminal_transaction_id.strip()
     if not terminal_transaction_id:
@@ -891,7 +899,9 @@ def refund_request(
             changes={
                 "payment": [None, current.reference],
                 "amount_yen": [None, amount_yen],
-                "reason": [None, refund.reason],
+                # The reason is free text that may say something about the resident
+                # (decision 0007): the refund keeps it; the chain, that one was given.
+                "reason_length": [None, len(refund.reason)],
             },
         )
         if counter:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,16 @@ class Procedure(models.Model):
         PER_ITEM = "per_item", _("Fee per item")
         ASSESSED = "assessed", _("Fee set by staff after review")
 
+    class PaymentTiming(models.TextChoices):
+        """When a fee is paid, and so what the workflow waits for (issue 8, point 4)."""
+
+        # Paid online when applying: staff start the review only once it is paid.
+        BEFORE_PROCESSING = "before_processing", _("When applying, before processing")
+        # Paid online once approved (事後決済): the application is completed once it is paid.
+        AFTER_APPROVAL = "after_approval", _("Once the application is approved")
+        # Paid in person: staff record the counter payment before completing.
+        AT_COUNTER = "at_counter", _("At the counter")
+
     class Availability(models.TextChoices):
         ONLINE = "online", _("Online")
         NOT_YET_ONLINE = "not_yet_online", _("At the counter for now")
@@ -66,6 +77,24 @@ class Procedure(models.Model):
     fee_type = models.CharField(max_length=20, choices=FeeType.choices, default=FeeType.NONE)
     fee_amount_yen = models.PositiveIntegerField(null=True, blank=True)
     fee_note = models.JSONField(default=dict, blank=True)
+    # Ignored for a free procedure; catalogue.services.default_payment_timing sets it when a
+    # procedure is created without one.
+    payment_timing = models.CharField(
+        max_length=20, choices=PaymentTiming.choices, default=PaymentTiming.BEFORE_PROCESSING
+    )
+    # 歳入科目: the budget account the fee is booked to (款-項-目-節 code and name), for the
+    # finance department. Required when there is a fee; payments copies it onto each payment.
+    revenue_account_code = models.CharField(
+        max_length=30,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9A-Za-z][0-9A-Za-z.-]*$",
+                _("Use digits, letters, hyphens and dots, e.g. 13-02-05-02."),
+            )
+        ],
+    )
+    revenue_account_name = models.CharField(max_length=100, blank=True)
     processing_days = models.PositiveSmallIntegerField(null=True, blank=True)
     legal_basis = models.CharField(max_length=300, blank=True)
     availability = models.CharField(
@@ -91,7 +120,17 @@ class Procedure(models.Model):
                     models.Q(fee_type__in=["fixed", "per_item"], fee_amount_yen__isnull=False)
                     | models.Q(fee_type__in=["none", "assessed"], fee_amount_yen__isnull=True)
                 ),
-            )
+            ),
+            # An assessed fee is known only after review: it cannot be paid before it.
+            models.CheckConstraint(
+                name="procedure_assessed_fee_not_paid_before_processing",
+                condition=~models.Q(fee_type="assessed", payment_timing="before_processing"),
+            ),
+            # A fee is booked to a revenue account; a catch-all default would hide a gap.
+            models.CheckConstraint(
+                name="procedure_fee_has_revenue_account",
+                condition=models.Q(fee_type="none") | ~models.Q(revenue_account_code=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -172,6 +211,8 @@ class Application(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         RECEIVED = "received", _("Received")
         IN_REVIEW = "in_review", _("In review")
+        # A clerk has reviewed it and asks a supervisor to approve or reject it.
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
         RETURNED = "returned", _("Returned for correction")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
@@ -276,6 +317,13 @@ class ApplicationNote(models.Model):
         return f"note on {self.application}"
 
 
+# What the applicant reads when staff moved the application without writing a message. It is
+# not stored: an event keeps an empty message, so each reader sees it in their own language.
+DEFAULT_MESSAGES = {
+    Application.Status.RETURNED: _("Check your answers, correct what is needed and submit again.")
+}
+
+
 class ApplicationEvent(models.Model):
     """The applicant-visible timeline: every status change, with an optional message."""
 
@@ -292,6 +340,25 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} {self.from_status}→{self.to_status}"
+
+    # The states and the message as people read them, in the active language: the codes
+    # ("in_review") are for code, exports' machine columns and the audit log.
+    @property
+    def from_label(self) -> str:
+        return status_label(self.from_status) if self.from_status else "–"
+
+    @property
+    def to_label(self) -> str:
+        return status_label(self.to_status)
+
+    @property
+    def message_text(self) -> str:
+        return self.message or str(DEFAULT_MESSAGES.get(self.to_status, ""))  # type: ignore[call-overload]
+
+
+def status_label(status: str) -> str:
+    """An application status's label in the active language (the code if it is unknown)."""
+    return str(dict(Application.Status.choices).get(status, status))
 
 
 class HandoffEndpoint(models.Model):

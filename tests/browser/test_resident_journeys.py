@@ -278,6 +278,20 @@ def test_staff_return_an_application_the_resident_fixes_and_a_supervisor_approve
     clerk.follow(page.get_by_role("link", name=application.reference))
     clerk.check()
     clerk.follow(page.get_by_role("button", name="Mark as received"))
+    # 粗大ごみ is paid when applying: the review waits for the fee, and the page says why.
+    assert page.get_by_role("button", name="Start review").count() == 0
+    assert (
+        "Start review: the fee has not been paid yet"
+        in page.locator(".notice--warning").inner_text()
+    )
+    clerk.check()
+    # The applicant pays at the counter instead; the clerk records it and starts the review.
+    clerk.follow(page.get_by_role("link", name="Record a counter payment"))
+    page.get_by_label("How it was paid").select_option("card")
+    page.get_by_label("Terminal transaction id").fill("T-20261205-0001")
+    clerk.follow(page.get_by_role("button", name="Record the payment"))
+    clerk.check()
+    clerk.follow(page.get_by_role("link", name="Back to the application"))
     clerk.follow(page.get_by_role("button", name="Start review"))
     page.get_by_label("Message to the applicant").fill("Please give a mobile number we can reach.")
     clerk.follow(page.get_by_role("button", name="Return for correction"))
@@ -302,6 +316,10 @@ def test_staff_return_an_application_the_resident_fixes_and_a_supervisor_approve
     clerk.follow(page.get_by_role("button", name="Mark as received"))
     clerk.follow(page.get_by_role("button", name="Start review"))
     assert page.get_by_role("button", name="Approve").count() == 0  # clerks cannot approve
+    clerk.follow(page.get_by_role("button", name="Send for approval"))
+    clerk.check()
+    page = clerk.visit("/en/staff/applications/?status=awaiting_approval")
+    assert application.reference in page.locator("table").inner_text()
     supervisor = staff_page(dana)
     page = supervisor.visit(f"/en/staff/applications/{application.reference}/")
     supervisor.follow(page.get_by_role("button", name="Approve"))

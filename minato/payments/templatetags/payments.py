@@ -1,6 +1,7 @@
-"""``{% load payments %}{% payment_panel application %}``: the payment box on an
-application's page, for the resident (fee, "Pay now", receipt) or for staff (status and a
-link to the payments page)."""
+"""``{% load payments %}{% payment_panel purpose object_ref %}``: the payment box on the page of
+a thing paid for (an application: ``purpose`` is its kind's, e.g. ``payables.PURPOSE`` of
+procedures), for the payer (fee, "Pay now", receipt) or for staff (status and a link to the
+payments page)."""
 
 from __future__ import annotations
 
@@ -12,21 +13,23 @@ from minato.payments import payables, selectors
 
 register = template.Library()
 
-APPLICATION = "procedures.application"
-
 
 @register.inclusion_tag("payments/_panel.html", takes_context=True)
-def payment_panel(context: template.Context, application: Any) -> dict[str, Any]:
+def payment_panel(
+    context: template.Context, purpose: str, object_ref: str | None
+) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     is_staff = bool(user is not None and user.is_staff)
-    reference = getattr(application, "reference", None) or ""
+    reference = object_ref or ""
     payable = None
     if reference and user is not None:
         find = payables.for_staff if is_staff else payables.for_payer
-        payable = find(APPLICATION, reference, user)
+        payable = find(purpose, reference, user)
     payments = (
-        selectors.payments_for_thing(purpose=APPLICATION, object_ref=reference) if payable else []
+        selectors.payments_for_thing(purpose=purpose, object_ref=payable.object_ref)
+        if payable
+        else []
     )
     paid = selectors.paid_payment(payments)
     return {

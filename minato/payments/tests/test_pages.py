@@ -12,6 +12,7 @@ from django.test import Client, RequestFactory
 from minato.accounts.models import User
 from minato.payments.models import Payment, Refund
 from minato.payments.payables import Payable
+from minato.payments.tests.conftest import APPLICATION
 from minato.procedures.models import Application
 
 pytestmark = pytest.mark.django_db
@@ -89,8 +90,8 @@ def test_the_payment_panel_shows_pay_now_to_the_applicant(
 ) -> None:
     request = RequestFactory().get("/")
     request.user = alice
-    html = Template("{% load payments %}{% payment_panel application %}").render(
-        Context({"application": sodai_application, "request": request})
+    html = Template("{% load payments %}{% payment_panel purpose application.reference %}").render(
+        Context({"application": sodai_application, "purpose": APPLICATION, "request": request})
     )
     assert "/payments/pay/procedures.application/SODAI234/" in html
 

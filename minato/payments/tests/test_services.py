@@ -35,8 +35,20 @@ def test_the_amount_comes_from_the_application_not_the_client(payable: Payable) 
     assert payment.amount_yen == 1200
     assert payment.status == Payment.Status.STARTED
     assert payment.account_code == "13-02-05-02"
+    assert payment.account_name.endswith("粗大ごみ処理手数料")
     assert payment.description.startswith("粗大ごみ収集の申込 手数料")
     assert SandboxCheckout.objects.get(checkout_id=payment.provider_reference).amount_yen == 1200
+
+
+def test_a_fee_without_a_revenue_account_is_not_taken(payable: Payable) -> None:
+    # given a kind of thing that forgot to say where its fee is booked
+    from dataclasses import replace
+
+    unbooked = replace(payable, account_code="", account_name="")
+    # when the resident pays, then nothing is created (no silent catch-all account)
+    with pytest.raises(services.NotPayable):
+        services.payment_begin(payable=unbooked)
+    assert not Payment.objects.exists()
 
 
 def test_a_successful_sandbox_payment_is_applied_once_with_an_audit_trail(
@@ -157,7 +169,8 @@ def test_an_assessed_fee_is_paid_only_after_approval(
 ) -> None:
     procedure = catalogue["juminhyo"]
     procedure.fee_type, procedure.fee_amount_yen = "assessed", None
-    procedure.save(update_fields=["fee_type", "fee_amount_yen"])
+    procedure.payment_timing = "after_approval"
+    procedure.save(update_fields=["fee_type", "fee_amount_yen", "payment_timing"])
     application = make_application(
         procedure, alice, reference="ASSESS23", fee_yen=None, status="in_review"
     )
@@ -256,6 +269,20 @@ def test_a_supervisor_refunds_part_then_the_rest_and_the_provider_confirms(
         )
     assert services.refundable_yen(paid) == 0
     assert any("返金しました" in m.subject for m in mail.outbox)
+
+
+def test_a_refund_reason_stays_out_of_the_audit_log(paid: Payment, kankyo_supervisor: User) -> None:
+    # given a reason that says something about the resident (decision 0007)
+    reason = "申請者が入院中のため（港 アリス様より電話）"
+    # when a supervisor refunds with it
+    refund = services.refund_request(
+        payment=paid, amount_yen=100, reason=reason, staff=kankyo_supervisor, request_key="k1"
+    )
+    # then the refund keeps the reason, and the audit log only that one was given
+    assert refund.reason == reason
+    event = AuditEvent.objects.get(action="payments.refund_requested")
+    assert "港" not in str(event.changes) and "入院" not in str(event.changes)
+    assert event.changes["reason_length"] == [None, len(reason)]
 
 
 def test_the_same_refund_request_twice_refunds_once(paid: Payment, kankyo_supervisor: User) -> None:
@@ -392,7 +419,8 @@ def test_a_counter_payment_submitted_twice_at_once_is_refused_not_a_server_error
 def _assessed(catalogue: dict[str, Procedure], alice: User, charlie: User, status: str) -> Payable:
     procedure = catalogue["juminhyo"]
     procedure.fee_type, procedure.fee_amount_yen = "assessed", None
-    procedure.save(update_fields=["fee_type", "fee_amount_yen"])
+    procedure.payment_timing = "after_approval"
+    procedure.save(update_fields=["fee_type", "fee_amount_yen", "payment_timing"])
     application = make_application(
         procedure, alice, reference="ASSESS23", fee_yen=None, status=status
     )

@@ -69,7 +69,8 @@ def application_body(application: Application) -> dict[str, Any]:
             {
                 "from_status": e.from_status,
                 "to_status": e.to_status,
-                "message": e.message,
+                # As the applicant reads it: a return without a message has a default text.
+                "message": e.message_text,
                 "created_at": e.created_at,
             }
             for e in application.events.all()

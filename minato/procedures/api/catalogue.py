@@ -32,6 +32,12 @@ class ProcedureOut(Schema):
     fee_type: str
     fee_amount_yen: int | None
     fee_note: Translated
+    payment_timing: str = Field(
+        ...,
+        description="When a fee is paid: `before_processing` (online when applying), "
+        "`after_approval` (online once approved) or `at_counter` (in person); "
+        "meaningless when `fee_type` is `none`",
+    )
     processing_days: int | None
     legal_basis: str
     availability: str

@@ -12,6 +12,7 @@ from minato.accounts import permissions
 from minato.accounts.api_auth import AUTH
 from minato.core.api.pagination import LimitOffset
 from minato.core.api.schemas import InputSchema, record_date_filter, responses
+from minato.core.problems import problem_response
 from minato.procedures.api.applications import ApplicationOut, application_body
 from minato.procedures.applications import exports, workflow
 from minato.procedures.applications import selectors as application_selectors
@@ -33,7 +34,8 @@ class QueueItemOut(Schema):
 class QueueQuery(Schema):
     status: str = Field(
         "",
-        pattern=r"^(|submitted|received|in_review|returned|approved|rejected|completed|withdrawn)$",
+        pattern=r"^(|submitted|received|in_review|awaiting_approval|returned|approved|rejected|"
+        r"completed|withdrawn)$",
     )
     procedure: str = Field("", max_length=80, pattern=r"^[-a-z0-9_]*$")
     overdue: bool = False
@@ -92,6 +94,7 @@ class ExportRecordOut(Schema):
     procedure: str
     procedure_name: str
     status: str
+    status_label: str = Field(..., description="The status as people read it, in Japanese")
     submitted_at: str = Field(..., description="ISO 8601 with an offset, or empty")
     due_date: str = Field(..., description="YYYY-MM-DD, or empty")
     assignee: str = Field(..., description="The assignee's email, or empty")
@@ -140,7 +143,9 @@ def staff_export(request: HttpRequest, filters: Query[ExportQuery]) -> HttpRespo
 
 
 class TransitionIn(InputSchema):
-    action: str = Field(..., pattern=r"^(receive|review|return|approve|reject|complete)$")
+    action: str = Field(
+        ..., pattern=r"^(receive|review|send_for_approval|return|approve|reject|complete)$"
+    )
     version: int = Field(..., ge=0, le=2**31)
     message: str = Field("", max_length=4000)
 
@@ -151,7 +156,12 @@ class TransitionIn(InputSchema):
     auth=AUTH,
     summary="Move an application to its next state (role-checked, optimistic lock)",
     description="`version` is the application's version as last read: a stale one "
-    "answers 409 and changes nothing.",
+    "answers 409 (`code`: `stale`) and changes nothing. A move the procedure's payment "
+    "timing holds until the fee is paid answers 409 with `code` `payment_required` and the "
+    "reason in `detail` (e.g. starting the review of an application whose fee is paid when "
+    "applying, or completing one whose fee is paid once approved or at the counter). Any "
+    "other refusal answers 422 with a `code`: `message_required` (rejecting needs a "
+    "message), `not_allowed` (not possible at this stage or for this role).",
 )
 def staff_transition(request: HttpRequest, reference: Path[str], payload: TransitionIn) -> Any:
     staff = _staff_member(request)
@@ -170,8 +180,16 @@ def staff_transition(request: HttpRequest, reference: Path[str], payload: Transi
             expected_version=payload.version,
             message=payload.message,
         )
-    except workflow.StaleApplication as exc:
-        raise HttpError(409, str(exc)) from None
     except workflow.WorkflowError as exc:
-        raise HttpError(422, str(exc)) from None
+        # The reason in the request's language, and a stable code for programs.
+        # A stale version or an unpaid fee conflicts with the application's current state
+        # (reload it, or take the payment); any other refusal is a request the rules refuse.
+        conflict = isinstance(exc, workflow.StaleApplication | workflow.PaymentRequired)
+        return problem_response(
+            request,
+            status=409 if conflict else 422,
+            title="Conflict" if conflict else "Invalid request",
+            detail=str(exc),
+            code=exc.code,
+        )
     return application_body(application)

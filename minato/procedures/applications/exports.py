@@ -1,10 +1,11 @@
 """Applications exported for Excel and other systems: CSV (UTF-8 with a BOM, or Shift_JIS)
 and JSON, from the staff console and from ``GET /api/v1/staff/applications/export``.
 
-Answers are flattened to text the way people read them (``display.format_answer``): a name
-is "family given（kana）", a date carries its 和暦, a file is its file name. A repeatable
-group gives one column per item (``items.1``, ``items.2``, …) holding "question: answer /
-…", as on the application page. Columns keep the question ids as their names.
+Each record has the status as its code and as its Japanese label. Answers are flattened to
+text the way people read them (``display.format_answer``): a name is "family given（kana）",
+a date carries its 和暦, a file is its file name. A repeatable group gives one column per item
+(``items.1``, ``items.2``, …) holding "question: answer / …", as on the application page.
+Columns keep the question ids as their names.
 
 An export is a bulk read of residents' records: every one is audited, with the filters, the
 format and the number of applications, never their contents.
@@ -24,12 +25,13 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from minato.core import audit
+from minato.core.spreadsheets import cell
 from minato.core.translated import localized
 from minato.procedures.applications.selectors import definition_of
 from minato.procedures.forms.answers import route
 from minato.procedures.forms.display import format_answer
 from minato.procedures.forms.schema import FormDefinition
-from minato.procedures.models import Application
+from minato.procedures.models import Application, status_label
 
 FORMATS = ("csv", "sjis", "json")
 
@@ -56,13 +58,12 @@ COLUMNS = (
     "procedure",
     "procedure_name",
     "status",
+    # The status as people read it (Japanese), beside its code for machines and filters.
+    "status_label",
     "submitted_at",
     "due_date",
     "assignee",
 )
-# A cell starting with one of these is a formula to Excel (=HYPERLINK(…) from an applicant
-# would run on a clerk's machine): such cells get a leading apostrophe.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ def export_records(items: Iterable[Application], *, language: str = "ja") -> lis
                     "procedure": application.procedure.slug,
                     "procedure_name": localized(application.procedure.name, language),
                     "status": application.status,
+                    "status_label": status_label(application.status),
                     "submitted_at": timezone.localtime(application.submitted_at).isoformat()
                     if application.submitted_at
                     else "",
@@ -134,16 +136,6 @@ def export_records(items: Iterable[Application], *, language: str = "ja") -> lis
     return records
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START):
-        try:
-            float(text)  # a negative number is a number, not a formula
-        except ValueError:
-            return "'" + text
-    return text
-
-
 def _csv(records: list[dict[str, Any]]) -> str:
     answer_keys: list[str] = []
     seen: set[str] = set()
@@ -158,7 +150,7 @@ def _csv(records: list[dict[str, Any]]) -> str:
     for record in records:
         texts = record["answer_texts"]
         writer.writerow(
-            [_cell(record[c]) for c in COLUMNS] + [_cell(texts.get(k, "")) for k in answer_keys]
+            [cell(record[c]) for c in COLUMNS] + [cell(texts.get(k, "")) for k in answer_keys]
         )
     return buffer.getvalue()
 

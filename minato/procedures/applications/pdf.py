@@ -204,15 +204,12 @@ def _answers(application: Application, language: str) -> list[Flowable]:
 
 
 def _timeline(application: Application) -> list[Flowable]:
-    statuses = dict(Application.Status.choices)
     flowables: list[Flowable] = [_para(_("Timeline"), "heading")]
     for event in application.events.all():
         when = f"{_local(event.created_at):%Y-%m-%d %H:%M}"
-        before = str(statuses.get(event.from_status, event.from_status or "–"))
-        after = str(statuses.get(event.to_status, event.to_status))
-        text = f"{when}　{before} → {after}"
-        if event.message:
-            text += f"\n{event.message}"
+        text = f"{when}　{event.from_label} → {event.to_label}"
+        if event.message_text:
+            text += f"\n{event.message_text}"
         flowables.append(_para(text, "body"))
     return flowables
 

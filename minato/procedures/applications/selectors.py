@@ -109,6 +109,7 @@ OPEN_FOR_QUEUE = (
     Application.Status.SUBMITTED,
     Application.Status.RECEIVED,
     Application.Status.IN_REVIEW,
+    Application.Status.AWAITING_APPROVAL,
     Application.Status.RETURNED,
     Application.Status.APPROVED,
 )

@@ -1,7 +1,8 @@
 """Staff workflow: who may move an application from which state to which, and the moves.
 
-States: submitted → received → in review → returned (the resident corrects and resubmits)
-or approved / rejected → completed. Each move is checked against the staff member's role and
+States: submitted → received → in review → (awaiting approval, when a clerk sends it to a
+supervisor) → returned (the resident corrects and resubmits) or approved / rejected →
+completed. Each move is checked against the staff member's role and
 department, made under a row lock with an optimistic version check, shown on the applicant's
 timeline, audited, and notified to the applicant.
 """
@@ -13,13 +14,21 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from minato.accounts import permissions
 from minato.accounts.models import Role, User
 from minato.core import audit
 from minato.notifications.services import notify
-from minato.procedures.models import Application, ApplicationEvent, ApplicationNote
+from minato.procedures import payables
+from minato.procedures.models import (
+    DEFAULT_MESSAGES,
+    Application,
+    ApplicationEvent,
+    ApplicationNote,
+    Procedure,
+)
 
 S = Application.Status
 
@@ -41,19 +50,35 @@ TRANSITIONS = {
             "receive", _("Mark as received"), frozenset({S.SUBMITTED}), S.RECEIVED, Role.CLERK
         ),
         Transition("review", _("Start review"), frozenset({S.RECEIVED}), S.IN_REVIEW, Role.CLERK),
+        # A clerk cannot approve: they send their review to a supervisor, whose queue shows it.
+        Transition(
+            "send_for_approval",
+            _("Send for approval"),
+            frozenset({S.IN_REVIEW}),
+            S.AWAITING_APPROVAL,
+            Role.CLERK,
+        ),
+        # Without a message the applicant reads DEFAULT_MESSAGES[returned], in their language.
         Transition(
             "return",
             _("Return for correction"),
-            frozenset({S.IN_REVIEW}),
+            frozenset({S.IN_REVIEW, S.AWAITING_APPROVAL}),
             S.RETURNED,
             Role.CLERK,
-            needs_message=True,
         ),
-        Transition("approve", _("Approve"), frozenset({S.IN_REVIEW}), S.APPROVED, Role.SUPERVISOR),
+        # A supervisor may also decide on an application they reviewed themselves.
+        Transition(
+            "approve",
+            _("Approve"),
+            frozenset({S.IN_REVIEW, S.AWAITING_APPROVAL}),
+            S.APPROVED,
+            Role.SUPERVISOR,
+        ),
+        # A refusal must give the applicant its reasons (行政手続法 第8条).
         Transition(
             "reject",
             _("Reject"),
-            frozenset({S.IN_REVIEW}),
+            frozenset({S.IN_REVIEW, S.AWAITING_APPROVAL}),
             S.REJECTED,
             Role.SUPERVISOR,
             needs_message=True,
@@ -66,11 +91,25 @@ TRANSITIONS = {
 
 
 class WorkflowError(Exception):
-    pass
+    """A move the rules refuse; the message (in the active language) is safe to show."""
+
+    code = "not_allowed"
+
+
+class MessageRequired(WorkflowError):
+    code = "message_required"
+
+
+class PaymentRequired(WorkflowError):
+    """The procedure's payment timing holds this move until the fee is paid."""
+
+    code = "payment_required"
 
 
 class StaleApplication(WorkflowError):
     """Someone else changed the application since this person loaded it."""
+
+    code = "stale"
 
 
 def can_handle(staff: User, application: Application) -> bool:
@@ -87,6 +126,48 @@ def available_transitions(staff: User, application: Application) -> list[Transit
     ]
 
 
+# The moves each payment timing holds until the fee is paid (Procedure.payment_timing):
+# paid when applying, nothing is processed before it; paid once approved, or at the counter,
+# the application is not completed before it.
+PT = Procedure.PaymentTiming
+HELD_UNTIL_PAID = {
+    PT.BEFORE_PROCESSING: {"review", "send_for_approval", "approve", "complete"},
+    PT.AFTER_APPROVAL: {"complete"},
+    PT.AT_COUNTER: {"complete"},
+}
+
+
+def payment_holds(application: Application, transitions: list[Transition]) -> dict[str, str]:
+    """The moves among ``transitions`` that wait for the fee, each with the reason (in the
+    active language). Asks payments at most once, and only when a move is held."""
+    procedure = application.procedure
+    held = [t for t in transitions if t.action in HELD_UNTIL_PAID[PT(procedure.payment_timing)]]
+    if not held or procedure.fee_type == Procedure.FeeType.NONE:
+        return {}
+    amount = payables.amount_due(application)
+    if amount is None and procedure.fee_type == Procedure.FeeType.ASSESSED:
+        reason = gettext(
+            "the fee has not been set yet: set it on the payments page and take the payment."
+        )
+    elif not amount or payables.is_paid(application):
+        return {}
+    elif procedure.payment_timing == PT.AT_COUNTER:
+        reason = gettext(
+            "the fee has not been paid yet. Record the counter payment on the payments page."
+        )
+    elif procedure.payment_timing == PT.AFTER_APPROVAL:
+        reason = gettext(
+            "the fee has not been paid yet. The applicant pays it online now that it is "
+            "approved, or you record a counter payment."
+        )
+    else:
+        reason = gettext(
+            "the fee has not been paid yet. This procedure's fee is paid when applying: the "
+            "applicant pays online, or you record a counter payment."
+        )
+    return {t.action: reason for t in held}
+
+
 def _locked(application: Application, expected_version: int) -> Application:
     current = (
         Application.objects.select_for_update(of=("self",))
@@ -94,7 +175,9 @@ def _locked(application: Application, expected_version: int) -> Application:
         .get(pk=application.pk)
     )
     if current.version != expected_version:
-        raise StaleApplication("The application was changed by someone else; reload it.")
+        raise StaleApplication(
+            gettext("Someone else changed the application since you loaded it; reload it.")
+        )
     return current
 
 
@@ -102,15 +185,28 @@ def _locked(application: Application, expected_version: int) -> Application:
 def application_transition(
     *, application: Application, action: str, staff: User, expected_version: int, message: str = ""
 ) -> Application:
+    """Move an application along the workflow (TRANSITIONS), as ``staff`` saw it at
+    ``expected_version``; tell the applicant. Raises WorkflowError (StaleApplication,
+    MessageRequired) with a reason in the active language."""
     transition = TRANSITIONS.get(action)
     if transition is None or not can_handle(staff, application):
-        raise WorkflowError("Not allowed")
+        raise WorkflowError(gettext("You may not change this application."))
     current = _locked(application, expected_version)
     if transition not in available_transitions(staff, current):
-        raise WorkflowError("This action is not possible for this application or role")
+        raise WorkflowError(
+            gettext(
+                "This action is not possible at this stage of the application, or for your role."
+            )
+        )
+    held = payment_holds(current, [transition])
+    if held:
+        raise PaymentRequired(
+            gettext("%(action)s: %(reason)s")
+            % {"action": transition.label, "reason": held[transition.action]}
+        )
     message = message.strip()
     if transition.needs_message and not message:
-        raise WorkflowError("Write a message to the applicant")
+        raise MessageRequired(gettext("Write a message to the applicant."))
     old = current.status
     current.status = transition.target
     current.version += 1
@@ -129,14 +225,16 @@ def application_transition(
         department_id=current.department_id,
         changes={"status": [old, current.status]},
     )
-    # The status's name in the applicant's language, not the staff member's.
+    # The status's name (and a default message) in the applicant's language, not the staff
+    # member's.
     language = getattr(getattr(current.applicant, "profile", None), "preferred_language", "ja")
     with translation.override(language or "ja"):
         status_label = str(current.get_status_display())
+        text = message or str(DEFAULT_MESSAGES.get(current.status, ""))  # type: ignore[call-overload]
     notify(
         recipient=current.applicant,
         template_key="procedures/application_status",
-        context={"reference": current.reference, "status": status_label, "message": message},
+        context={"reference": current.reference, "status": status_label, "message": text},
         reference=f"procedures.application:{current.reference}",
     )
     return current
@@ -149,7 +247,7 @@ def application_assign(
     if not can_handle(staff, application) or (
         assignee is not None and not can_handle(assignee, application)
     ):
-        raise WorkflowError("Not allowed")
+        raise WorkflowError(gettext("You may not change this application."))
     current = _locked(application, expected_version)
     old = current.assignee_id
     current.assignee = assignee
@@ -167,7 +265,7 @@ def application_assign(
 @transaction.atomic
 def application_note_add(*, application: Application, staff: User, body: str) -> ApplicationNote:
     if not can_handle(staff, application) or not body.strip():
-        raise WorkflowError("Not allowed")
+        raise WorkflowError(gettext("You may not change this application."))
     note = ApplicationNote.objects.create(application=application, author=staff, body=body.strip())
     audit.record(
         action="procedures.application_note_added",

@@ -812,6 +812,8 @@ def test_editing_an_entry_keeps_its_categories_and_records_the_guest_setting(
             department=departments["kumin"].pk,
             fee_type="fixed",
             fee_amount_yen="300",
+            revenue_account_code="13-02-01-01",
+            revenue_account_name="使用料及手数料 手数料 総務手数料 戸籍住民基本台帳手数料",
             name_ja="住民票の写しの請求",
         ),
     )
@@ -819,9 +821,23 @@ def test_editing_an_entry_keeps_its_categories_and_records_the_guest_setting(
     procedure.refresh_from_db()
     assert procedure.name["ja"] == "住民票の写しの請求" and procedure.allows_guest
     assert procedure.categories.count() == 1
+    assert procedure.revenue_account_code == "13-02-01-01"
     assert AuditEvent.objects.filter(
         action="procedures.procedure_updated", changes__has_key="allows_guest"
     ).exists()
+
+
+def test_a_fee_without_its_revenue_account_is_refused(
+    admin: Client, departments: dict[str, Department]
+) -> None:
+    # given a new procedure with a fee but no revenue account (歳入科目)
+    data = _entry(department=departments["kumin"].pk, fee_type="fixed", fee_amount_yen="300")
+    # when it is saved
+    response = admin.post("/en/staff/forms/new/", data)
+    # then nothing is saved and the page says what is missing
+    assert response.status_code == 200
+    assert "Give the revenue account the fee is booked to." in response.content.decode()
+    assert not Procedure.objects.filter(slug="jido-teate").exists()
 
 
 # --- Audit ---------------------------------------------------------------------------------

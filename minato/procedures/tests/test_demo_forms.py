@@ -403,3 +403,63 @@ def test_the_readme_staff_walkthrough_works_with_the_readme_accounts() -> None:
             assert workflow.can_handle(User.objects.get(email=email), application), (slug, email)
         offered = workflow.available_transitions(User.objects.get(email=clerk), application)
         assert offered, f"{clerk} can do nothing with the {slug} application"
+
+
+# The 歳入科目 each demo fee is booked to: its own account, never the catch-all その他手数料
+# (13-02-09-01), which hides a missing entry from the finance department.
+DEMO_REVENUE_ACCOUNTS = {
+    "sodai-gomi": "13-02-05-02",  # 清掃手数料 粗大ごみ処理手数料
+    "juminhyo-utsushi": "13-02-01-01",  # 総務手数料 戸籍住民基本台帳手数料
+    "inkan-toroku": "13-02-01-02",  # 総務手数料 印鑑登録手数料
+    "inu-toroku": "13-02-04-01",  # 衛生手数料 犬登録手数料
+    "doro-senyo-kyoka": "13-01-05-01",  # 使用料 土木使用料 道路占用料
+}
+
+
+@pytest.mark.django_db
+def test_every_demo_fee_is_booked_to_its_own_revenue_account(alice: Any) -> None:
+    # given the demo catalogue, and an application of each procedure with a fee
+    from minato.payments import payables
+    from minato.procedures.models import Application
+    from minato.procedures.tests.form_factories import form, page, question
+
+    _departments()
+    with acting_as(actor_label=demo.DEMO_ACTOR):
+        demo.load()
+    charged = Procedure.objects.exclude(fee_type=Procedure.FeeType.NONE).order_by("slug")
+    assert sorted(charged.values_list("slug", flat=True)) == sorted(DEMO_REVENUE_ACCOUNTS)
+    for number, procedure in enumerate(charged):
+        version = procedure.form_versions.first() or form_publish(
+            procedure=procedure, definition=form(page("p", question("q")))
+        )
+        reference = f"ACCT{number + 2}XYZ"
+        Application.objects.create(
+            procedure=procedure,
+            form_version=version,
+            applicant=alice,
+            department_id=procedure.department_id,
+            status="approved",
+            reference=reference,
+            fee_yen=procedure.fee_amount_yen,
+        )
+        # when its fee is to be paid
+        payable = payables.for_payer("procedures.application", reference, alice)
+        # then it is booked to the procedure's own revenue account
+        assert payable is not None
+        assert payable.account_code == DEMO_REVENUE_ACCOUNTS[procedure.slug], procedure.slug
+
+
+def test_every_demo_procedure_says_when_its_fee_is_paid() -> None:
+    entries = {entry["slug"]: entry for entry in demo.catalogue()["procedures"]}
+    assert all(entry.get("payment_timing") for entry in entries.values())
+    assert {
+        slug: entry["payment_timing"]
+        for slug, entry in entries.items()
+        if entry["fee_type"] != "none"
+    } == {
+        "sodai-gomi": "before_processing",  # 粗大ごみ: paid before the collection is booked
+        "juminhyo-utsushi": "before_processing",  # the copy is posted once paid
+        "inkan-toroku": "at_counter",  # registered in person (港区印鑑条例)
+        "inu-toroku": "at_counter",  # applied for online, paid when the tag (鑑札) is handed over
+        "doro-senyo-kyoka": "after_approval",  # 占用料 is assessed with the permit
+    }

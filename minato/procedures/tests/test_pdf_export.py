@@ -310,10 +310,24 @@ def test_the_api_exports_csv_with_a_bom_and_the_queue_columns(
     assert response["Cache-Control"] == "private, no-store"
     assert response.content.startswith("\ufeff".encode())
     rows = _csv_rows(response.content.decode("utf-8-sig"))
-    assert rows[0][:7] == list(exports.COLUMNS)
-    assert rows[0][7:] == ["who", "note", "day", "items.1", "items.2"]
+    columns = len(exports.COLUMNS)
+    assert rows[0][:columns] == list(exports.COLUMNS)
+    assert rows[0][columns:] == ["who", "note", "day", "items.1", "items.2"]
     assert rows[1][0] == submitted.reference
-    assert rows[1][8] == LONG_NOTE  # line breaks survive inside the quoted cell
+    assert rows[1][columns + 1] == LONG_NOTE  # line breaks survive inside the quoted cell
+
+
+def test_the_export_names_the_status_in_japanese_beside_its_code(
+    staff_client: Callable[[User], Client], submitted: Application, charlie: User
+) -> None:
+    # when staff export the queue
+    response = staff_client(charlie).get("/api/v1/staff/applications/export?format=csv")
+    # then each row has the status code and the label people read
+    header, row = _csv_rows(response.content.decode("utf-8-sig"))[:2]
+    assert (row[header.index("status")], row[header.index("status_label")]) == (
+        "submitted",
+        "申請済み",
+    )
 
 
 def test_the_api_exports_shift_jis(

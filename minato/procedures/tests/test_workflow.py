@@ -16,10 +16,13 @@ from minato.accounts import services as account_services
 from minato.accounts.models import Role, User
 from minato.core.business_days import add_business_days
 from minato.core.models import AuditEvent
+from minato.payments import payables as payment_kinds
+from minato.payments import services as payments
 from minato.procedures.applications import services as applications
 from minato.procedures.applications import workflow
 from minato.procedures.forms.services import form_publish
 from minato.procedures.models import Application, Procedure
+from minato.procedures.payables import PURPOSE
 from minato.procedures.tests.form_factories import waste_collection_form
 
 # A collection day the form accepts whenever the tests run (3 to 60 days ahead).
@@ -45,15 +48,24 @@ ANSWERS = {
 
 
 @pytest.fixture
-def submitted(catalogue: dict[str, Procedure], alice: User, departments: dict) -> Application:
+def submitted(
+    catalogue: dict[str, Procedure], alice: User, departments: dict, charlie: User
+) -> Application:
     procedure = catalogue["sodai"]
     # The test catalogue files 粗大ごみ under 環境課; move it to 区民課 where the personas work.
     Procedure.objects.filter(pk=procedure.pk).update(department=departments["kumin"])
     procedure.refresh_from_db()
     version = form_publish(procedure=procedure, definition=waste_collection_form())
-    return applications.application_create_and_submit(
+    application = applications.application_create_and_submit(
         procedure=procedure, form_version=version, applicant=alice, answers=ANSWERS
     )
+    # Its fee is paid when applying (test_payment_timing.py tests what waits for it).
+    payable = payment_kinds.for_staff(PURPOSE, str(application.reference), charlie)
+    assert payable is not None
+    payments.counter_payment_record(
+        payable=payable, staff=charlie, method="card", terminal_transaction_id="T-1"
+    )
+    return application
 
 
 def _act(client: Client, application: Application, action: str, message: str = "") -> None:
@@ -148,15 +160,120 @@ def test_a_stale_version_is_refused(
     assert submitted.status == Application.Status.RECEIVED
 
 
-def test_returning_or_rejecting_needs_a_message(
-    staff_client: Callable[[User], Client], submitted: Application, charlie: User
+@pytest.fixture
+def supervisor(departments: dict) -> User:
+    from conftest import _staff
+
+    return _staff("supervisor@city.minato.example", departments["kumin"], Role.SUPERVISOR)
+
+
+def test_rejecting_needs_a_message_and_the_console_says_so_in_its_language(
+    staff_client: Callable[[User], Client], submitted: Application, supervisor: User
 ) -> None:
+    # given an application in review
+    client = staff_client(supervisor)
+    _act(client, submitted, "receive")
+    _act(client, submitted, "review")
+    # when a supervisor rejects it without a message
+    submitted.refresh_from_db()
+    page = client.post(
+        f"/staff/applications/{submitted.reference}/act/",
+        {"action": "reject", "version": submitted.version, "message": "  "},
+        follow=True,
+    ).content.decode()
+    # then nothing changes, and the Japanese console says why in Japanese
+    submitted.refresh_from_db()
+    assert submitted.status == Application.Status.IN_REVIEW
+    assert "その操作はできませんでした：申請者へのメッセージを書いてください" in page
+
+
+def test_returning_without_a_message_sends_a_default_text_in_the_readers_language(
+    staff_client: Callable[[User], Client],
+    resident_client: Callable[[User], Client],
+    submitted: Application,
+    charlie: User,
+    alice: User,
+) -> None:
+    # given an application in review, and an applicant who reads English
+    alice.profile.preferred_language = "en"
+    alice.profile.save()
     clerk = staff_client(charlie)
     _act(clerk, submitted, "receive")
     _act(clerk, submitted, "review")
-    _act(clerk, submitted, "return", message="  ")
+    # when a clerk returns it without writing a message
+    _act(clerk, submitted, "return")
+    # then it is returned, the email carries the default text in English, and each page
+    # shows it in its own language (it is stored as "no message", not as one language's text)
     submitted.refresh_from_db()
-    assert submitted.status == Application.Status.IN_REVIEW
+    assert submitted.status == Application.Status.RETURNED
+    assert "Check your answers, correct what is needed and submit again." in mail.outbox[-1].body
+    assert submitted.events.last().message == ""  # type: ignore[union-attr]
+    resident = resident_client(alice)
+    english = resident.get(f"/en/procedures/applications/{submitted.reference}/")
+    japanese = resident.get(f"/procedures/applications/{submitted.reference}/")
+    assert (
+        "Check your answers, correct what is needed and submit again." in english.content.decode()
+    )
+    assert (
+        "回答を確認し、必要なところを直して、もう一度申請してください。"
+        in japanese.content.decode()
+    )
+
+
+def test_the_timelines_show_states_in_the_pages_language(
+    staff_client: Callable[[User], Client],
+    resident_client: Callable[[User], Client],
+    submitted: Application,
+    charlie: User,
+    alice: User,
+) -> None:
+    # given an application that was received
+    clerk = staff_client(charlie)
+    _act(clerk, submitted, "receive")
+    # when staff and the applicant read its history on Japanese pages
+    staff_page = clerk.get(f"/staff/applications/{submitted.reference}/").content.decode()
+    resident_page = (
+        resident_client(alice)
+        .get(f"/procedures/applications/{submitted.reference}/")
+        .content.decode()
+    )
+    # then the states are the translated labels, never the codes
+    for page in (staff_page, resident_page):
+        assert "申請済み → 受付済み" in page
+        assert "submitted →" not in page and "→ received" not in page
+
+
+def test_a_clerk_sends_a_reviewed_application_for_a_supervisors_approval(
+    staff_client: Callable[[User], Client],
+    submitted: Application,
+    charlie: User,
+    supervisor: User,
+) -> None:
+    # given an application a clerk has reviewed
+    clerk = staff_client(charlie)
+    _act(clerk, submitted, "receive")
+    _act(clerk, submitted, "review")
+    assert (
+        'value="send_for_approval"'
+        in clerk.get(f"/staff/applications/{submitted.reference}/").content.decode()
+    )
+    # when the clerk sends it for approval
+    _act(clerk, submitted, "send_for_approval")
+    # then it waits for a supervisor, shows so in the queue, and the supervisor approves it
+    submitted.refresh_from_db()
+    assert submitted.status == Application.Status.AWAITING_APPROVAL
+    waiting = clerk.get("/staff/applications/?status=awaiting_approval").content.decode()
+    assert submitted.reference in waiting and "承認待ち" in waiting
+    assert (
+        'value="approve"'
+        not in clerk.get(f"/staff/applications/{submitted.reference}/").content.decode()
+    )
+    _act(staff_client(supervisor), submitted, "approve")
+    submitted.refresh_from_db()
+    assert submitted.status == Application.Status.APPROVED
+    assert AuditEvent.objects.filter(
+        action="procedures.application_awaiting_approval", actor_id=charlie.pk
+    ).exists()
 
 
 def test_staff_of_other_departments_cannot_see_or_act(
@@ -313,7 +430,21 @@ def test_staff_use_the_queue_and_transitions_through_the_api(
         content_type="application/json",
         **csrf,
     )
-    assert stale.status_code == 409
+    assert stale.status_code == 409 and stale.json()["code"] == "stale"
+    refused = client.post(
+        url,
+        data=json.dumps(
+            {
+                "action": "complete",
+                "version": client.get("/api/v1/staff/applications").json()["items"][0]["version"],
+            }
+        ),
+        content_type="application/json",
+        **csrf,
+    )
+    assert refused.status_code == 422
+    assert refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["code"] == "not_allowed"
     other = staff_client(erin)
     assert other.get("/api/v1/staff/applications").json()["count"] == 0
     assert resident_client(alice).get("/api/v1/staff/applications").status_code == 403

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minato.accounts import permissions
 from minato.accounts.models import User
 from minato.core.forms import AccessibleForm
+from minato.procedures import payables
 from minato.procedures.applications import attachments, guest, pdf
 from minato.procedures.applications import selectors as application_selectors
 from minato.procedures.applications import services as applications
@@ -260,6 +261,8 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 {str(a.public_id): a.filename for a in application.attachments.all()},
             ),
             "can_withdraw": application.status in applications.WITHDRAWABLE,
+            "payment_purpose": payables.PURPOSE,
+            "payment_open_statuses": payables.OPEN_STATUSES,
         },
     )
 

@@ -147,6 +147,39 @@ class ProcedureEntryForm(AccessibleForm):
         max_value=10_000_000,
         help_text=gettext_lazy("Only for a fixed fee or a fee per item."),
     )
+    revenue_account_code = forms.CharField(
+        label=gettext_lazy("Revenue account code (歳入科目)"),
+        required=False,
+        max_length=30,
+        help_text=gettext_lazy(
+            "The budget code the fee is booked to, e.g. 13-02-05-02. Needed when there is a fee."
+        ),
+    )
+    revenue_account_name = forms.CharField(
+        label=gettext_lazy("Revenue account name"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("e.g. 使用料及手数料 手数料 清掃手数料 粗大ごみ処理手数料"),
+    )
+    payment_timing = forms.ChoiceField(
+        label=gettext_lazy("When the fee is paid"),
+        required=False,
+        choices=[
+            (
+                "",
+                gettext_lazy(
+                    "As usual for the fee (set after review: once approved; "
+                    "not online: at the counter; otherwise when applying)"
+                ),
+            ),
+            *Procedure.PaymentTiming.choices,
+        ],
+        help_text=gettext_lazy(
+            "When applying: staff start the review once it is paid. Once approved: the "
+            "application is completed once it is paid. At the counter: staff record the "
+            "payment before completing."
+        ),
+    )
     processing_days = forms.IntegerField(
         label=gettext_lazy("Standard processing time in business days"),
         required=False,
@@ -185,6 +218,10 @@ class ProcedureEntryForm(AccessibleForm):
             self.add_error("fee_amount_yen", _("Give the fee in yen."))
         if fee_type in ("none", "assessed"):
             cleaned["fee_amount_yen"] = None
+        if fee_type != "none":
+            for name in ("revenue_account_code", "revenue_account_name"):
+                if not cleaned.get(name):
+                    self.add_error(name, _("Give the revenue account the fee is booked to."))
         if cleaned.get("availability") == "counter_by_law" and not cleaned.get("offline_ja"):
             self.add_error("offline_ja", _("Say (in Japanese) why the law keeps it offline."))
         return cleaned
@@ -197,6 +234,9 @@ class ProcedureEntryForm(AccessibleForm):
             "department_id": cleaned["department"].pk,
             "fee_type": cleaned["fee_type"],
             "fee_amount_yen": cleaned.get("fee_amount_yen"),
+            "payment_timing": cleaned.get("payment_timing", ""),
+            "revenue_account_code": cleaned.get("revenue_account_code", ""),
+            "revenue_account_name": cleaned.get("revenue_account_name", ""),
             "processing_days": cleaned.get("processing_days"),
             "legal_basis": cleaned.get("legal_basis", ""),
             "availability": cleaned["availability"],
@@ -214,6 +254,9 @@ def entry_initial(procedure: Procedure) -> dict[str, Any]:
         "department": procedure.department_id,
         "fee_type": procedure.fee_type,
         "fee_amount_yen": procedure.fee_amount_yen,
+        "payment_timing": procedure.payment_timing,
+        "revenue_account_code": procedure.revenue_account_code,
+        "revenue_account_name": procedure.revenue_account_name,
         "processing_days": procedure.processing_days,
         "legal_basis": procedure.legal_basis,
         "availability": procedure.availability,

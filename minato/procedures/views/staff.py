@@ -26,6 +26,7 @@ from minato.accounts import permissions
 from minato.accounts.models import User
 from minato.core.forms import AccessibleForm
 from minato.core.translated import localized
+from minato.procedures import payables
 from minato.procedures.applications import exports, pdf, workflow
 from minato.procedures.applications import selectors as application_selectors
 from minato.procedures.applications import services as applications
@@ -232,6 +233,8 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     applications.applications_viewed(
         applications=[application], purpose="print" if printing else "console"
     )
+    possible = workflow.available_transitions(staff, application)
+    holds = workflow.payment_holds(application, possible)
     return render(
         request,
         "procedures/staff/detail.html",
@@ -239,12 +242,15 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "application": application,
             "rows": rows,
             "fee_lines": lines,
-            "transitions": workflow.available_transitions(staff, application),
+            "transitions": [t for t in possible if t.action not in holds],
+            # Moves the procedure's payment timing holds until the fee is paid, and why.
+            "held": [(t.label, holds[t.action]) for t in possible if t.action in holds],
             "notes": application.notes.select_related("author"),
             "events": application.events.all(),
             "colleagues": colleagues,
             "handoffs": application.handoffs.select_related("endpoint"),
             "print": printing,
+            "payment_purpose": payables.PURPOSE,
         },
     )
 

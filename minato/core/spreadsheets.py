@@ -1,0 +1,26 @@
+"""Text for files that people open in a spreadsheet (Excel, LibreOffice).
+
+A cell that starts with ``=``, ``+``, ``-`` or ``@`` is a formula to a spreadsheet, so text
+that came from outside (an applicant's answer, a terminal's transaction id, a provider's
+reference) could run as ``=HYPERLINK(…)`` or worse on a clerk's machine (CSV injection).
+Every CSV the platform writes passes its cells through ``cell``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# A tab or carriage return before the sign is skipped by Excel, so they count as well.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> str:
+    """``value`` as the text of one cell, with a leading apostrophe when a spreadsheet would
+    otherwise read it as a formula. Numbers (including negative ones) stay numbers."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_START):
+        try:
+            float(text)  # a negative number is a number, not a formula
+        except ValueError:
+            return "'" + text
+    return text
