@@ -787,7 +787,14 @@ def test_an_entry_cannot_say_online_before_its_form_is_published(
     assert not Procedure.objects.filter(slug="jido-teate").exists()
     # Once a form is published, it can be online.
     form_publish(procedure=procedure, definition=FORM)
-    edited = admin.post(BASE + "entry/", {**online, "fee_type": "fixed", "fee_amount_yen": "300"})
+    fee = {
+        "fee_type": "fixed",
+        "fee_amount_yen": "300",
+        "revenue_account_code": "13-02-01-01",
+        "revenue_account_name": "使用料及手数料 手数料 総務手数料",
+        "payment_timing": "before_processing",
+    }
+    edited = admin.post(BASE + "entry/", {**online, **fee})
     assert edited.status_code == 302
     procedure.refresh_from_db()
     assert procedure.availability == "online"

@@ -326,7 +326,7 @@ def test_a_department_admin_sets_when_the_fee_is_paid_in_the_catalogue_entry(
             "revenue_account_code": "13-02-01-01",
             "revenue_account_name": "使用料及手数料 手数料 総務手数料",
             "payment_timing": "at_counter",
-            "availability": "online",
+            "availability": "not_yet_online",
             "is_published": "on",
         },
     )
