@@ -11,13 +11,16 @@ payments for something new").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from minato.accounts.permissions import has_confirmed_email
 
 
 @dataclass(frozen=True)
@@ -94,10 +97,22 @@ def kind(purpose: str) -> PayableKind | None:
 
 
 def for_payer(purpose: str, object_ref: str, user: Any) -> Payable | None:
+    """What this person may pay for ``object_ref``; None when it is not theirs. A resident
+    who has not confirmed their email address sees it, but cannot pay yet: receipts and
+    refunds go to that address."""
     found = kind(purpose)
     if found is None or not getattr(user, "is_authenticated", False):
         return None
-    return found.for_payer(object_ref, user)
+    payable = found.for_payer(object_ref, user)
+    if payable is not None and not payable.blocked_reason and not has_confirmed_email(user):
+        return replace(
+            payable,
+            blocked_reason=_(
+                "Confirm your email address before paying: open the link we emailed you "
+                "when you created your account."
+            ),
+        )
+    return payable
 
 
 def for_staff(purpose: str, object_ref: str, staff: Any) -> Payable | None:

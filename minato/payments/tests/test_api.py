@@ -76,3 +76,16 @@ def test_the_payment_endpoints_are_in_the_openapi_document() -> None:
     assert "/api/v1/payments" in paths
     assert "/api/v1/payments/{payment_id}" in paths
     assert "/api/v1/payments/webhooks/{provider}" in paths
+
+
+def test_a_resident_confirms_their_email_before_paying(
+    sodai_application: Application, alice: User, resident_client: Callable[[User], Client]
+) -> None:
+    User.objects.filter(pk=alice.pk).update(email_verified_at=None)
+    client = _client(alice, resident_client)
+    api = client.post("/api/v1/payments", BODY, content_type="application/json")
+    assert api.status_code == 422 and "メールアドレスを確認" in api.json()["detail"]
+    page = client.get("/en/payments/pay/procedures.application/SODAI234/").content.decode()
+    assert "Confirm your email address before paying" in page
+    client.post("/payments/pay/procedures.application/SODAI234/")
+    assert not Payment.objects.exists()
