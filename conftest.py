@@ -38,10 +38,14 @@ TEST_DEPARTMENTS = [
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    """Each test starts with an empty cache (rate-limit counters, cached fragments)."""
+    """Each test starts with an empty cache (rate-limit counters, cached fragments, the
+    page chrome each process keeps)."""
     from django.core.cache import cache
 
+    from minato.core.templatetags import chrome
+
     cache.clear()
+    chrome.clear()
 
 
 @pytest.fixture

@@ -1,10 +1,12 @@
-"""In-process profile of the issue-3 and issue-4 requests: SQL statements and time per request.
+"""In-process profile of single requests: SQL statements and time per request.
 
 Runs a submission (``POST /api/v1/procedures/sodai-gomi/applications``, as ``api_submit``),
 the clerk's queue (``GET /staff/applications/``, as ``staff_queue``) or a sandbox webhook
 (``POST /api/v1/payments/webhooks/sandbox``, as ``payments_webhook``: each request the next
 event of ``--events FILE`` from ``bench/seed_payments.py --out``, signed again with the
-current time) through Django's test client against the bench database, and prints:
+current time), the resident's profile page (``profile``, as ``portal_profile``) or the bare
+view with the resident's session (``bare_signed_in``) through Django's test client against
+the bench database, and prints:
 
 - the SQL statements of one request, numbered, with their time (``--show-sql``);
 - the statements grouped by table and kind;
@@ -57,7 +59,9 @@ def _kind(sql: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("scenario", choices=["submit", "queue", "webhook"])
+    parser.add_argument(
+        "scenario", choices=["submit", "queue", "webhook", "profile", "bare_signed_in"]
+    )
     parser.add_argument("--events", help="webhook: signed events (bench/seed_payments.py --out)")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--show-sql", action="store_true")
@@ -116,6 +120,15 @@ def main() -> int:
                 print(response.status_code, response.content[:200], file=sys.stderr)
                 return 0
             return 200
+
+        expected = 200
+    elif args.scenario in ("profile", "bare_signed_in"):
+        # The resident's own page, and its floor: the bare view with the same session.
+        client.force_login(User.objects.get(email=RESIDENT))
+        path = "/accounts/profile/" if args.scenario == "profile" else "/bench/bare"
+
+        def one() -> int:
+            return client.get(path).status_code
 
         expected = 200
     else:

@@ -26,6 +26,14 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
+class AssuranceLevel(models.IntegerChoices):
+    """How sure we are that the account belongs to the person it names."""
+
+    NONE = 0, _("Not verified")
+    EMAIL_VERIFIED = 1, _("Email address verified")
+    MY_NUMBER_CARD = 2, _("Verified with My Number Card")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     class Kind(models.TextChoices):
         RESIDENT = "resident", _("Resident")
@@ -40,6 +48,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(max_length=150, blank=True)
     is_active = models.BooleanField(default=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    # The highest level among the person's identities (Identity rows are the record of
+    # each). Kept here by the services that change identities, so every request has it
+    # with the user it loads anyway: the profile and procedures that need a level read it.
+    assurance_level = models.PositiveSmallIntegerField(
+        choices=AssuranceLevel.choices, default=AssuranceLevel.NONE
+    )
     date_joined = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -63,19 +77,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_resident(self) -> bool:
         return self.kind == self.Kind.RESIDENT
-
-    @property
-    def assurance_level(self) -> int:
-        levels = [identity.assurance_level for identity in self.identities.all()]
-        return max(levels, default=AssuranceLevel.NONE)
-
-
-class AssuranceLevel(models.IntegerChoices):
-    """How sure we are that the account belongs to the person it names."""
-
-    NONE = 0, _("Not verified")
-    EMAIL_VERIFIED = 1, _("Email address verified")
-    MY_NUMBER_CARD = 2, _("Verified with My Number Card")
 
 
 class Identity(models.Model):

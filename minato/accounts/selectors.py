@@ -8,7 +8,12 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from minato.accounts.models import ApiToken, Department, ResidentProfile, User
+from minato.accounts.models import (
+    ApiToken,
+    Department,
+    ResidentProfile,
+    User,
+)
 from minato.core.models import AuditEvent
 
 

@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -151,6 +152,16 @@ def email_verification_send(*, user: User) -> None:
     )
 
 
+def _assurance_level_refresh(user: User) -> None:
+    """Keep ``User.assurance_level`` the highest level of the person's identities: call it
+    in the transaction of every change to their identities."""
+    highest = user.identities.aggregate(level=Max("assurance_level"))["level"]
+    level = AssuranceLevel.NONE if highest is None else highest
+    if user.assurance_level != level:
+        user.assurance_level = level
+        user.save(update_fields=["assurance_level", "updated_at"])
+
+
 @transaction.atomic
 def resident_email_verify(*, token: str) -> User:
     """Confirm the address in a verification link; raises InvalidVerificationLink."""
@@ -176,6 +187,7 @@ def resident_email_verify(*, token: str) -> User:
                 "verified_at": now,
             },
         )
+        _assurance_level_refresh(user)
         audit.record(
             action="accounts.email_verified",
             obj=user,

@@ -57,11 +57,11 @@ def _switchable_path(request: HttpRequest) -> str | None:
     return request.get_full_path()
 
 
-def language_context(request: HttpRequest) -> dict[str, Any]:
-    current = translation.get_language() or settings.LANGUAGE_CODE
+def language_switch(request: HttpRequest, current: str) -> list[dict[str, Any]]:
+    """The switcher's links: this page in each language."""
     # On an unknown page the switcher offers each language's home page.
     path = _switchable_path(request) or "/"
-    switch = [
+    return [
         {
             "code": code,
             "name": name,
@@ -71,9 +71,15 @@ def language_context(request: HttpRequest) -> dict[str, Any]:
         }
         for code, name in settings.LANGUAGES
     ]
+
+
+def language_context(request: HttpRequest) -> dict[str, Any]:
+    current = translation.get_language() or settings.LANGUAGE_CODE
     return {
         "html_lang": html_lang(current),
-        "language_switch": switch,
+        # A callable: the template engine calls it only if a template shows the switcher,
+        # which on most pages comes from the cached chrome (core.templatetags.chrome).
+        "language_switch": lambda: language_switch(request, current),
         "municipality_name": settings.MUNICIPALITY_NAME.get(
             current, settings.MUNICIPALITY_NAME["ja"]
         ),

@@ -284,3 +284,15 @@ def test_signing_up_hashes_the_password_once_whether_or_not_the_address_is_regis
         )
     assert response["Location"] == "/accounts/signup/done/"
     assert encode.call_count == 1
+
+
+def test_the_accounts_assurance_level_follows_its_identities(client: Client) -> None:
+    user = services.resident_sign_up(email="level@example.jp", password="correct-horse-battery-9")
+    assert user.assurance_level == AssuranceLevel.NONE
+    services.resident_email_verify(token=services.email_verification_token(user))
+    user.refresh_from_db()
+    assert user.assurance_level == AssuranceLevel.EMAIL_VERIFIED
+    assert user.assurance_level == max(i.assurance_level for i in user.identities.all())
+    client.force_login(user)
+    page = client.get("/en/accounts/profile/").content.decode()
+    assert "Email address verified" in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from minato.accounts import selectors, services
+from minato.accounts.adapters.postal import format_postal_code
 from minato.accounts.adapters.postal import lookup as postal_lookup
 from minato.accounts.forms import (
     DeleteAccountForm,
@@ -130,6 +132,25 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("portal:home")
 
 
+def _profile_details(user: User, profile: Any) -> dict[str, str]:
+    """The resident's details as the profile page shows them: the page's labels come from a
+    fragment rendered once per language (core.templatetags.chrome), these are its slots."""
+    not_given = _("Not given")
+    kana = f"{profile.family_name_kana} {profile.given_name_kana}".strip()
+    postal = f"〒{format_postal_code(profile.postal_code)} " if profile.postal_code else ""
+    languages = dict(settings.LANGUAGES)
+    return {
+        "email": user.email,
+        "assurance": str(user.get_assurance_level_display()),
+        "name": profile.full_name or not_given,
+        "kana": kana,
+        "birth_date": profile.birth_date.isoformat() if profile.birth_date else not_given,
+        "address": f"{postal}{profile.prefecture}{profile.city}{profile.address_line}",
+        "phone": profile.phone or not_given,
+        "language": str(languages.get(profile.preferred_language, "")),
+    }
+
+
 @_resident_required
 def profile(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -137,7 +158,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/portal/profile.html",
-        {"profile": resident_profile, "identities": user.identities.all()},
+        {"details": _profile_details(user, resident_profile)},
     )
 
 
