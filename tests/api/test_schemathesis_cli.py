@@ -15,6 +15,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -95,6 +96,7 @@ def running_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _schemathesis(url: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    # Not from the repository: schemathesis keeps a cache (.schemathesis/) where it runs.
     return subprocess.run(  # noqa: S603 - schemathesis from this virtualenv, on loopback
         [
             str(BIN / "schemathesis"),
@@ -117,6 +119,7 @@ def _schemathesis(url: str, *extra: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=540,
         check=False,
+        cwd=tempfile.gettempdir(),
     )
 
 
