@@ -3,10 +3,8 @@ controls, and a task backend that records what is enqueued instead of running it
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -238,35 +236,3 @@ def test_rows_whose_task_was_lost_get_a_new_one(
     assert outbox.requeue_stranded(fake) == 1
     assert [result.args for result in enqueued] == [[row.pk]]
     assert fresh.pk not in fake.sent
-
-
-def test_no_module_but_a_task_module_imports_a_task_module() -> None:
-    """Services enqueue through ``outbox.enqueue`` (the task by dotted path); importing the
-    task module, which imports the service, made an import cycle."""
-    root = Path(__file__).resolve().parents[2]
-    offenders = []
-    for path in root.rglob("*.py"):
-        if path.name == "tasks.py" or "tests" in path.parts:
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = []
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
-            elif isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            if any(name.endswith(".tasks") for name in names):
-                offenders.append(str(path.relative_to(root)))
-    assert offenders == []
-
-
-def test_every_outbox_names_tasks_that_exist() -> None:
-    from django.utils.module_loading import import_string
-    from django_tasks.base import Task
-
-    from minato.notifications.services import NOTIFICATIONS
-    from minato.payments.providers.sandbox import SANDBOX_WEBHOOKS
-    from minato.procedures.handoff.services import HANDOFFS
-
-    for box in (NOTIFICATIONS, HANDOFFS, SANDBOX_WEBHOOKS):
-        for path in filter(None, (box.task, box.batch_task)):
-            assert isinstance(import_string(path), Task), path
