@@ -329,7 +329,7 @@ PAYMENTS_STRIPE_METHODS = envlist("PAYMENTS_STRIPE_METHODS", ["card", "konbini",
 HANDOFF_ALLOW_PRIVATE_TARGETS = envbool("HANDOFF_ALLOW_PRIVATE_TARGETS", False)
 
 MUNICIPALITY_NAME = {"ja": "港区", "en": "Minato City", "ja-easy": "みなとく"}
-# Where residents can ask when the site does not answer them (shown on "not found" pages).
+# Where residents can ask when the site does not answer them (the catalogue's search).
 MUNICIPALITY_PHONE = env("MUNICIPALITY_PHONE", "03-3578-2111")
 
 FORM_RENDERER = "minato.core.forms.FormRenderer"

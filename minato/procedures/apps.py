@@ -13,9 +13,6 @@ class ProceduresConfig(AppConfig):
         "procedures.attachment_viewed": gettext_lazy("Opened a file you sent"),
         "procedures.applications_exported": gettext_lazy("Exported your application"),
         "procedures.application_assigned": gettext_lazy("Assigned your application to staff"),
-        "procedures.application_note_added": gettext_lazy(
-            "Added an internal note to your application"
-        ),
         "procedures.application_received": gettext_lazy("Received your application"),
         "procedures.application_in_review": gettext_lazy("Started reviewing your application"),
         "procedures.application_returned": gettext_lazy("Returned your application for correction"),

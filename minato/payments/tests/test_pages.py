@@ -132,6 +132,11 @@ def test_staff_record_a_counter_payment_and_a_supervisor_refunds_it(
     boss.post(refund_url, data)  # the same form sent twice
     refund = Refund.objects.get()
     assert (refund.amount_yen, refund.status) == (500, "succeeded")
+    # The payer sees, in 閲覧履歴, that the office took the payment and refunded some.
+    payer = Client()
+    payer.force_login(payment.payer)
+    log = payer.get("/en/accounts/access-log/").content.decode()
+    assert "Received your payment" in log and "Refunded your payment" in log
 
 
 def test_a_clerk_of_another_department_cannot_open_the_payments_page(

@@ -244,6 +244,8 @@ def application_transition(
 def application_assign(
     *, application: Application, assignee: User | None, staff: User, expected_version: int
 ) -> Application:
+    """Give the application to a member of its department (None: to no one). The
+    applicant sees that it was assigned in 「閲覧履歴」, not to whom."""
     if not can_handle(staff, application) or (
         assignee is not None and not can_handle(assignee, application)
     ):
@@ -256,6 +258,7 @@ def application_assign(
     audit.record(
         action="procedures.application_assigned",
         obj=current,
+        subject_id=current.applicant_id,
         department_id=current.department_id,
         changes={"assignee_id": [old, assignee.pk if assignee else None]},
     )
@@ -264,6 +267,8 @@ def application_assign(
 
 @transaction.atomic
 def application_note_add(*, application: Application, staff: User, body: str) -> ApplicationNote:
+    """Add an internal note. Notes are the department's working papers: never shown to the
+    applicant, and so not in their 「閲覧履歴」 either (the event names no subject)."""
     if not can_handle(staff, application) or not body.strip():
         raise WorkflowError(gettext("You may not change this application."))
     note = ApplicationNote.objects.create(application=application, author=staff, body=body.strip())

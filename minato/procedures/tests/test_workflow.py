@@ -577,3 +577,24 @@ def test_staff_and_business_system_reads_of_an_application_show_in_the_applicant
     assert "Looked at your application" not in (
         resident_client(bob).get("/en/accounts/access-log/").content.decode()
     )
+
+
+def test_the_applicant_sees_an_assignment_but_not_an_internal_note(
+    staff_client: Callable[[User], Client],
+    resident_client: Callable[[User], Client],
+    submitted: Application,
+    charlie: User,
+    alice: User,
+) -> None:
+    clerk = staff_client(charlie)
+    clerk.post(
+        f"/staff/applications/{submitted.reference}/assign/",
+        {"assignee": charlie.pk, "version": submitted.version},
+    )
+    clerk.post(f"/staff/applications/{submitted.reference}/note/", {"body": "電話で確認済み"})
+    submitted.refresh_from_db()
+    assert submitted.assignee == charlie and submitted.notes.count() == 1
+    log = resident_client(alice).get("/en/accounts/access-log/").content.decode()
+    assert "Assigned your application to staff" in log
+    assert "note" not in log.lower() and "電話で確認済み" not in log
+    assert charlie.display_name not in log
