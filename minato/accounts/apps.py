@@ -11,6 +11,8 @@ class AccountsConfig(AppConfig):
     resident_access_labels = {
         "accounts.resident_record_viewed": gettext_lazy("Looked at your account details"),
         "accounts.resident_listed": gettext_lazy("Found your account in a search of residents"),
+        "accounts.profile_updated": gettext_lazy("Changed your account details"),
+        "accounts.email_verified": gettext_lazy("Confirmed your email address"),
     }
 
     def ready(self) -> None:

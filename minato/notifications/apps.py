@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
     resident_access_labels = {
         "notifications.queued": gettext_lazy("Prepared a message to you"),
+        "notifications.sending": gettext_lazy("Began sending you a message"),
         "notifications.delivered": gettext_lazy("Sent you a message"),
         "notifications.retrying": gettext_lazy("Will try again to send you a message"),
         "notifications.failed": gettext_lazy("Could not send you a message"),

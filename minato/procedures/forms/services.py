@@ -720,8 +720,8 @@ def procedure_entry_save(
         raise ValidationError(
             {
                 "availability": _(
-                    "This procedure has no published form yet: choose “Not yet online” until "
-                    "its form is published."
+                    "This procedure has no published form yet: choose “At the counter for "
+                    "now” until its form is published."
                 )
             }
         )
