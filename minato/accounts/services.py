@@ -16,7 +16,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -550,7 +550,10 @@ def staff_invitation_send(*, user: User) -> None:
     enrol, so it can be sent again to anyone without an enrolled device."""
     if selectors.staff_has_second_factor(user):
         raise ValueError("This staff member has already enrolled an authenticator app")
-    path = reverse("staff:invitation", args=[staff_invitation_token(user)])
+    # The email is written in the ward's language, so is its link: not in whichever language
+    # the inviting supervisor happens to be browsing in.
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("staff:invitation", args=[staff_invitation_token(user)])
     notify(
         recipient=user,
         template_key="accounts/staff_invitation",

@@ -222,3 +222,19 @@ def test_invitations_can_be_sent_again(
     sent = len(mail.outbox)
     client.post(f"/staff/staff-members/{invited.public_id}/", {"resend_invitation": "1"})
     assert len(mail.outbox) == sent + 1
+
+
+def test_the_invitation_link_is_in_the_language_of_the_email_not_of_the_inviter(
+    staff_client: Callable[[User], Client], dana: User, departments: dict
+) -> None:
+    client = staff_client(dana)
+    client.post(
+        "/en/staff/staff-members/",
+        {
+            "email": NEW_CLERK,
+            "display_name": "新人 職員",
+            "department": departments["kumin"].pk,
+            "role": "clerk",
+        },
+    )
+    assert _invitation_link().startswith("/staff/invitation/")

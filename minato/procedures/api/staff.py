@@ -134,12 +134,7 @@ def staff_export(request: HttpRequest, filters: Query[ExportQuery]) -> HttpRespo
         filters=filters.model_dump(exclude={"format"}),
         channel="api",
     )
-    response = HttpResponse(exported.content, content_type=exported.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-    response["Cache-Control"] = "private, no-store"
-    if exported.truncated:
-        response["X-Export-Truncated"] = "true"
-    return response
+    return exported.http_response()
 
 
 class TransitionIn(InputSchema):

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils import timezone, translation
 
 from minato.core import audit
@@ -73,6 +74,15 @@ class ExportFile:
     filename: str
     count: int
     truncated: bool
+
+    def http_response(self) -> HttpResponse:
+        """The file as a download no shared cache keeps; a cut list says so in a header."""
+        response = HttpResponse(self.content, content_type=self.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
+        response["Cache-Control"] = "private, no-store"
+        if self.truncated:
+            response["X-Export-Truncated"] = "true"
+        return response
 
 
 def answer_columns(

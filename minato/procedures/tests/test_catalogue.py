@@ -68,7 +68,7 @@ def test_search_results_come_before_browsing_and_the_form_jumps_to_them(
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("/procedures/?q=パスポート", "「パスポート」に一致する手続はありません。"),
+        ("/procedures/?q=パスポート", "「パスポート」に一致する手続きはありません。"),
         ("/en/procedures/?q=passport", "No procedure matches “passport”."),
     ],
 )

@@ -339,12 +339,7 @@ def export(request: HttpRequest) -> HttpResponse:
         filters=form.cleaned_data if form.is_valid() else {},
         channel="console",
     )
-    response = HttpResponse(exported.content, content_type=exported.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-    response["Cache-Control"] = "private, no-store"
-    if exported.truncated:
-        response["X-Export-Truncated"] = "true"
-    return response
+    return exported.http_response()
 
 
 def application_pdf(request: HttpRequest, reference: str) -> HttpResponse:
