@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("minato.accounts.urls.portal")),
     path("procedures/", include("minato.procedures.urls")),
     path("payments/", include("minato.payments.urls")),
+    path("bookings/", include("minato.bookings.urls")),
     # One "staff" namespace for the whole console, so its two-factor guard covers every
     # module's pages (staff:procedures:queue, …).
     path(
@@ -34,6 +35,7 @@ urlpatterns += i18n_patterns(
                     path("applications/", include("minato.procedures.urls_staff")),
                     path("payments/", include("minato.payments.urls_staff")),
                     path("forms/", include("minato.procedures.urls_builder")),
+                    path("bookings/", include("minato.bookings.urls_staff")),
                 ],
                 "staff",
             )

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "minato.portal",
     "minato.procedures",
     "minato.payments",
+    "minato.bookings",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,9 @@ PAYMENTS_EVENTS_SECONDS = float(env("PAYMENTS_EVENTS_SECONDS", "0.5"))
 PERIODIC_JOBS = {
     "minato.core.audit.seal_waiting": AUDIT_SEAL_SECONDS,
     "minato.payments.services.webhook_events_apply": PAYMENTS_EVENTS_SECONDS,
+    # Lotteries are drawn at their time; unpaid or unconfirmed offers go to the waiting list.
+    "minato.bookings.services.lotteries_draw_due": envint("BOOKINGS_DRAW_SECONDS", 30),
+    "minato.bookings.services.offers_settle": envint("BOOKINGS_SETTLE_SECONDS", 30),
 }
 # /readyz also fails when stored payment webhook events wait longer than this (no worker
 # applying them, or one failing on them).
@@ -305,7 +309,10 @@ PAYMENTS_PROVIDERS = {
 }
 # The kinds of thing that can be paid for: each domain app that takes payments registers its
 # own (payments imports none of them; decision 0008).
-PAYMENTS_PAYABLE_KINDS = ["minato.procedures.payables.ApplicationPayables"]
+PAYMENTS_PAYABLE_KINDS = [
+    "minato.procedures.payables.ApplicationPayables",
+    "minato.bookings.payables.BookingPayables",
+]
 PAYMENTS_WEBHOOK_TOLERANCE_SECONDS = envint("PAYMENTS_WEBHOOK_TOLERANCE_SECONDS", 300)
 PAYMENTS_STUCK_AFTER_MINUTES = envint("PAYMENTS_STUCK_AFTER_MINUTES", 60)
 PAYMENTS_SANDBOX_ENABLED = envbool("PAYMENTS_SANDBOX_ENABLED", True)

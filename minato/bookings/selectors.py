@@ -1,0 +1,190 @@
+"""Reads for bookings: what is open to book, a person's own bookings, staff rosters scoped to
+their departments, and a lottery's published lists."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from minato.accounts import permissions
+from minato.bookings.models import Booking, Lottery, Offering, Session
+
+# How far ahead the pages list sessions.
+HORIZON_DAYS = 62
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def offerings_search(
+    *, kind: str = "", area: str = "", day: date | None = None, query: str = ""
+) -> QuerySet[Offering]:
+    """Published offerings with a session to come (on ``day`` if given), and those sessions."""
+    now = timezone.now()
+    sessions = Session.objects.filter(starts_at__gt=now, is_closed=False)
+    if day is not None:
+        sessions = sessions.filter(starts_at__gte=_day_start(day), starts_at__lt=_day_start(day + timedelta(days=1)))
+    else:
+        sessions = sessions.filter(starts_at__lt=now + timedelta(days=HORIZON_DAYS))
+    offerings = Offering.objects.filter(is_published=True, sessions__in=sessions).distinct()
+    if kind:
+        offerings = offerings.filter(kind=kind)
+    if area:
+        offerings = offerings.filter(facility__area=area)
+    if query:
+        words = query.split()
+        for word in words[:5]:
+            offerings = offerings.filter(
+                Q(name__icontains=word) | Q(description__icontains=word) | Q(facility__name__icontains=word)
+            )
+    return offerings.select_related("facility").prefetch_related(
+        Prefetch("sessions", queryset=sessions.order_by("starts_at"), to_attr="upcoming")
+    )
+
+
+def offering(slug: str) -> Offering | None:
+    return (
+        Offering.objects.filter(slug=slug, is_published=True).select_related("facility").first()
+    )
+
+
+def sessions_to_come(offering: Offering, *, days: int = HORIZON_DAYS) -> QuerySet[Session]:
+    now = timezone.now()
+    return (
+        Session.objects.filter(
+            offering=offering, starts_at__gt=now, starts_at__lt=now + timedelta(days=days)
+        )
+        .select_related("lottery")
+        .order_by("starts_at")
+    )
+
+
+def session(offering: Offering, public_id: Any) -> Session | None:
+    return (
+        Session.objects.filter(offering=offering, public_id=public_id)
+        .select_related("offering__facility", "lottery")
+        .first()
+    )
+
+
+def bookings_of(person: Any) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(person=person)
+        .select_related("session__offering__facility")
+        .order_by("-session__starts_at")
+    )
+
+
+def own_booking(*, reference: str, person: Any) -> Booking | None:
+    return (
+        bookings_of(person).filter(reference=reference.upper()[:8]).select_related("lottery").first()
+    )
+
+
+def person_sessions(person: Any) -> list[tuple[Session, Booking]]:
+    """The sessions a person has a confirmed place in, for their calendar feed."""
+    return [
+        (booking.session, booking)
+        for booking in bookings_of(person).filter(
+            status__in=[Booking.Status.CONFIRMED, Booking.Status.OFFERED, Booking.Status.ATTENDED]
+        )[:500]
+    ]
+
+
+# --- Lotteries, in public -----------------------------------------------------------------
+
+
+def lottery(public_id: Any) -> Lottery | None:
+    return Lottery.objects.filter(public_id=public_id).select_related("offering__facility").first()
+
+
+def lottery_published_entries(lottery: Lottery) -> list[tuple[int, str, int, int]]:
+    """Entry number, session, tier and weight of every entry (no names): what the draw ran on.
+    Only after the draw, with the seed."""
+    if lottery.status != Lottery.Status.DRAWN:
+        return []
+    return [
+        (number, str(session_id), tier, weight)
+        for number, session_id, tier, weight in Booking.objects.filter(lottery=lottery)
+        .exclude(draw_rank__isnull=True)
+        .order_by("entry_number")
+        .values_list("entry_number", "session__public_id", "tier", "weight")
+    ]
+
+
+def lottery_published_sessions(lottery: Lottery) -> list[tuple[str, int]]:
+    """Each session of the lottery and the places the draw gave out. Only after the draw."""
+    if lottery.status != Lottery.Status.DRAWN:
+        return []
+    return sorted((str(session), int(places)) for session, places in lottery.drawn_capacities.items())
+
+
+# --- Staff --------------------------------------------------------------------------------
+
+
+def staff_offerings(user: Any) -> QuerySet[Offering]:
+    departments = permissions.visible_department_ids(user)
+    offerings = Offering.objects.select_related("facility")
+    if departments is not None:
+        offerings = offerings.filter(department_id__in=departments)
+    return offerings
+
+
+def staff_sessions(user: Any, *, day: date) -> QuerySet[Session]:
+    """Sessions of a day in the staff member's departments, with what is taken."""
+    return (
+        Session.objects.filter(
+            offering__in=staff_offerings(user),
+            starts_at__gte=_day_start(day),
+            starts_at__lt=_day_start(day + timedelta(days=1)),
+        )
+        .select_related("offering__facility")
+        .order_by("starts_at", "offering__slug")
+    )
+
+
+def staff_session(user: Any, public_id: Any) -> Session | None:
+    return (
+        Session.objects.filter(offering__in=staff_offerings(user), public_id=public_id)
+        .select_related("offering__facility", "lottery")
+        .first()
+    )
+
+
+def roster(session: Session) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(session=session)
+        .exclude(status__in=[Booking.Status.LOST])
+        .select_related("person__profile")
+        .order_by("status", "draw_rank", "created_at")
+    )
+
+
+def staff_booking(user: Any, reference: str) -> Booking | None:
+    return (
+        Booking.objects.filter(
+            session__offering__in=staff_offerings(user), reference=reference.upper()[:8]
+        )
+        .select_related("session__offering__facility", "person__profile")
+        .first()
+    )
+
+
+def events_feed(*, days: int = HORIZON_DAYS) -> QuerySet[Session]:
+    """Events and courses to come, for the public feed (open data's イベント一覧)."""
+    now = timezone.now()
+    return (
+        Session.objects.filter(
+            offering__is_published=True,
+            offering__kind__in=[Offering.Kind.EVENT, Offering.Kind.COURSE],
+            starts_at__gt=now,
+            starts_at__lt=now + timedelta(days=days),
+            is_closed=False,
+        )
+        .select_related("offering__facility")
+        .order_by("starts_at")
+    )

@@ -1,0 +1,670 @@
+"""Writes for bookings and lotteries. Every change is audited with the person as subject and
+the offering's department; people are told through ``notify``.
+
+The one rule that must hold under any concurrency: a session never has more places held than
+it has. Places are taken by a single conditional UPDATE (``taken < capacity``), which
+PostgreSQL and SQLite both apply atomically, so of many people asking for the last place at
+the same moment exactly one gets it; the others are told it is full.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minato.accounts.permissions import has_confirmed_email
+from minato.bookings import draw
+from minato.bookings.models import Booking, Lottery, Offering, RateClass, Session
+from minato.core import audit
+from minato.core.translated import localized
+from minato.notifications.services import notify, notify_many
+
+S = Booking.Status
+
+
+class BookingError(ValueError):
+    """Why a booking cannot be made or changed, in words for the person (translated)."""
+
+
+class SessionFull(BookingError):
+    pass
+
+
+# --- Who may book, and at what rate ----------------------------------------------------------
+
+
+def rate_class_of(person: Any) -> str:
+    """The ward's rate for people whose address on their profile is in Minato. The address
+    is what the person says; staff see the rate class on the roster and check it at the door."""
+    profile = getattr(person, "profile", None)
+    if profile is not None and profile.prefecture == "東京都" and profile.city == "港区":
+        return RateClass.RESIDENT
+    return RateClass.OTHER
+
+
+def _age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def eligibility_problem(*, offering: Offering, session: Session, person: Any) -> str:
+    """Why this person may not book this session ("" when they may)."""
+    if offering.residents_only and rate_class_of(person) != RateClass.RESIDENT:
+        return _("Only people who live in Minato can book this. Check the address on your profile.")
+    if offering.min_age is not None or offering.max_age is not None:
+        profile = getattr(person, "profile", None)
+        birth = getattr(profile, "birth_date", None)
+        if birth is None:
+            return _("This has an age limit: add your date of birth to your profile first.")
+        age = _age_on(birth, timezone.localtime(session.starts_at).date())
+        if offering.min_age is not None and age < offering.min_age:
+            return _("You must be at least %(age)s on the day.") % {"age": offering.min_age}
+        if offering.max_age is not None and age > offering.max_age:
+            return _("This is for people up to %(age)s years old.") % {"age": offering.max_age}
+    return ""
+
+
+def _check_can_book(session: Session, person: Any, *, now: datetime) -> None:
+    offering = session.offering
+    if not offering.is_published:
+        raise BookingError(_("This is not open for booking."))
+    if not has_confirmed_email(person):
+        raise BookingError(
+            _(
+                "Confirm your email address before booking: open the link we emailed you "
+                "when you created your account."
+            )
+        )
+    if session.starts_at <= now:
+        raise BookingError(_("This session has already started."))
+    if session.is_closed:
+        raise BookingError(_("This session is closed: %(reason)s") % {"reason": session.closed_reason})
+    problem = eligibility_problem(offering=offering, session=session, person=person)
+    if problem:
+        raise BookingError(problem)
+
+
+def _hold_until(session: Session, now: datetime) -> datetime:
+    return min(now + timedelta(hours=session.offering.hold_hours), session.starts_at)
+
+
+def _audit(booking: Booking, action: str, changes: dict[str, Any], **extra: Any) -> None:
+    audit.record(
+        action=action,
+        obj=booking,
+        subject_id=booking.person_id,
+        department_id=booking.session.offering.department_id,
+        changes=changes,
+        **extra,
+    )
+
+
+def _message_context(booking: Booking) -> dict[str, Any]:
+    session = booking.session
+    starts = timezone.localtime(session.starts_at)
+    return {
+        "reference": booking.reference,
+        "name": localized(session.offering.name, "ja"),
+        "facility": localized(session.offering.facility.name, "ja"),
+        "starts_at": starts.strftime("%Y-%m-%d %H:%M"),
+        "confirm_by": (
+            timezone.localtime(booking.confirm_by).strftime("%Y-%m-%d %H:%M")
+            if booking.confirm_by
+            else ""
+        ),
+        "fee_yen": booking.fee_yen or 0,
+        "url": f"{settings.SITE_URL}{reverse('bookings:detail', args=[booking.reference])}",
+    }
+
+
+def _tell(booking: Booking, event: str) -> None:
+    notify(
+        recipient=booking.person,
+        template_key=f"bookings/{event}",
+        context=_message_context(booking),
+        reference=f"bookings.booking:{booking.reference}",
+    )
+
+
+# --- Places ----------------------------------------------------------------------------------
+
+
+def _take_place(session: Session) -> bool:
+    """Take one place if one is left: one conditional UPDATE, atomic on every database."""
+    taken = Session.objects.filter(
+        pk=session.pk, is_closed=False, taken__lt=F("capacity")
+    ).update(taken=F("taken") + 1, updated_at=timezone.now())
+    return taken == 1
+
+
+def _give_back_place(session: Session) -> None:
+    Session.objects.filter(pk=session.pk, taken__gt=0).update(
+        taken=F("taken") - 1, updated_at=timezone.now()
+    )
+
+
+def _active_in_offering(person: Any, offering: Offering, now: datetime) -> int:
+    return Booking.objects.filter(
+        person=person,
+        session__offering=offering,
+        session__starts_at__gt=now,
+        status__in=[S.OFFERED, S.CONFIRMED, S.WAITING],
+        lottery__isnull=True,
+    ).count()
+
+
+@transaction.atomic
+def booking_create(*, session: Session, person: Any) -> Booking:
+    """Book a place first-come. Free: booked at once. With a fee: the place is held for
+    ``hold_hours`` (or until it starts) for the person to pay; unpaid, it is released.
+    Raises SessionFull when no place is left (the person may join the waiting list)."""
+    now = timezone.now()
+    offering = session.offering
+    _check_can_book(session, person, now=now)
+    if session.lottery_id is not None and session.lottery.status == Lottery.Status.OPEN:
+        raise BookingError(_("Places in this session are given by lottery: enter the lottery."))
+    if _active_in_offering(person, offering, now) >= offering.per_person_limit:
+        raise BookingError(
+            _("You already hold %(count)s places for this, the most one person may.")
+            % {"count": offering.per_person_limit}
+        )
+    if Booking.objects.filter(session=session, person=person, status__in=Booking.ACTIVE).exists():
+        raise BookingError(_("You have already booked this session."))
+    if not _take_place(session):
+        raise SessionFull(_("This session is full."))
+    session.taken += 1
+    rate_class = rate_class_of(person)
+    fee = offering.fee_for(rate_class)
+    booking = Booking(
+        session=session,
+        person=person,
+        rate_class=rate_class,
+        fee_yen=fee,
+        status=S.OFFERED if fee else S.CONFIRMED,
+        confirm_by=_hold_until(session, now) if fee else None,
+        confirmed_at=None if fee else now,
+    )
+    try:
+        with transaction.atomic():
+            booking.save(force_insert=True)
+    except IntegrityError as exc:  # a double submit that raced the check above
+        raise BookingError(_("You have already booked this session.")) from exc
+    _audit(booking, "bookings.booked", {"status": [None, booking.status], "fee_yen": [None, fee]})
+    _tell(booking, "offered" if fee else "confirmed")
+    return booking
+
+
+@transaction.atomic
+def waitlist_join(*, session: Session, person: Any) -> Booking:
+    """Wait for a place in a full session: the first to wait is offered the first place
+    given back."""
+    now = timezone.now()
+    _check_can_book(session, person, now=now)
+    session.refresh_from_db(fields=["taken", "capacity", "is_closed"])
+    if session.places_left > 0:
+        raise BookingError(_("There are places left: book one instead."))
+    if session.lottery_id is not None and session.lottery.status == Lottery.Status.OPEN:
+        raise BookingError(_("Places in this session are given by lottery: enter the lottery."))
+    if _active_in_offering(person, session.offering, now) >= session.offering.per_person_limit:
+        raise BookingError(
+            _("You already hold %(count)s places for this, the most one person may.")
+            % {"count": session.offering.per_person_limit}
+        )
+    booking = Booking(session=session, person=person, rate_class=rate_class_of(person))
+    booking.status = S.WAITING
+    try:
+        with transaction.atomic():
+            booking.save(force_insert=True)
+    except IntegrityError as exc:
+        raise BookingError(_("You have already booked this session.")) from exc
+    _audit(booking, "bookings.waitlisted", {"status": [None, S.WAITING]})
+    return booking
+
+
+def _offer_next_waiting(session: Session, now: datetime) -> Booking | None:
+    """Offer a free place to the first person waiting (lottery rank first, then who asked
+    first), held for them to confirm."""
+    waiting = (
+        Booking.objects.select_for_update()
+        .filter(session=session, status=S.WAITING)
+        .select_related("person", "session__offering__facility")
+        .order_by(F("draw_rank").asc(nulls_last=True), "created_at")
+        .first()
+    )
+    if waiting is None or session.starts_at <= now or not _take_place(session):
+        return None
+    waiting.status = S.OFFERED
+    waiting.fee_yen = session.offering.fee_for(waiting.rate_class)
+    waiting.confirm_by = _hold_until(session, now)
+    waiting.save(update_fields=["status", "fee_yen", "confirm_by", "updated_at"])
+    _audit(
+        waiting,
+        "bookings.offered",
+        {"status": [S.WAITING, S.OFFERED], "confirm_by": [None, waiting.confirm_by]},
+    )
+    _tell(waiting, "offered")
+    return waiting
+
+
+def _release(booking: Booking, status: str, now: datetime) -> None:
+    """End a booking; a place it held goes to the next person waiting."""
+    held = booking.holds_place
+    before = booking.status
+    booking.status = status
+    booking.cancelled_at = now if status == S.CANCELLED else booking.cancelled_at
+    booking.save(update_fields=["status", "cancelled_at", "updated_at"])
+    _audit(booking, f"bookings.{status}", {"status": [before, status]})
+    if held:
+        _give_back_place(booking.session)
+        booking.session.refresh_from_db(fields=["taken", "capacity", "is_closed"])
+        _offer_next_waiting(booking.session, now)
+
+
+def cancel_deadline(booking: Booking) -> datetime:
+    return booking.session.starts_at - timedelta(hours=booking.session.offering.cancel_hours_before)
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, person: Any, is_paid: bool = False) -> Booking:
+    """The person cancels their own booking, entry or place on the waiting list, until the
+    cancellation deadline. A paid booking is cancelled with the facility (a refund needs a
+    member of staff)."""
+    now = timezone.now()
+    current = Booking.objects.select_for_update().select_related(
+        "session__offering__facility", "person"
+    ).get(pk=booking.pk)
+    if current.person_id != person.pk:
+        raise BookingError(_("This is not your booking."))
+    if current.status not in Booking.ACTIVE:
+        raise BookingError(_("This booking can no longer be cancelled."))
+    if current.holds_place and now > cancel_deadline(current):
+        raise BookingError(
+            _("It is past the cancellation deadline. Contact the facility if you cannot come.")
+        )
+    if is_paid:
+        raise BookingError(
+            _("This booking is paid: contact the facility to cancel it and get a refund.")
+        )
+    _release(current, S.CANCELLED, now)
+    return current
+
+
+@transaction.atomic
+def booking_confirm(*, booking: Booking, person: Any) -> Booking:
+    """Confirm an offered place that has no fee (a place with a fee is confirmed by paying)."""
+    now = timezone.now()
+    current = Booking.objects.select_for_update().select_related(
+        "session__offering__facility", "person"
+    ).get(pk=booking.pk)
+    if current.person_id != person.pk:
+        raise BookingError(_("This is not your booking."))
+    if current.status != S.OFFERED:
+        raise BookingError(_("There is nothing to confirm for this booking."))
+    if current.fee_yen:
+        raise BookingError(_("Pay the fee to confirm this place."))
+    if current.confirm_by is not None and now > current.confirm_by:
+        raise BookingError(_("The time to confirm this place has passed."))
+    _mark_confirmed(current, now)
+    return current
+
+
+def _mark_confirmed(booking: Booking, now: datetime) -> None:
+    booking.status = S.CONFIRMED
+    booking.confirmed_at = now
+    booking.save(update_fields=["status", "confirmed_at", "updated_at"])
+    _audit(booking, "bookings.confirmed", {"status": [S.OFFERED, S.CONFIRMED]})
+    _tell(booking, "confirmed")
+
+
+def offers_settle(*, paid_references: Iterable[str] | None = None) -> int:
+    """The worker's periodic job: an offered place with a fee that is paid becomes booked; an
+    offered place whose time ran out (and that is not being paid for right now) goes to the
+    next person waiting. Returns how many bookings changed."""
+    from minato.bookings.payables import PURPOSE
+    from minato.payments import selectors as payment_selectors
+
+    now = timezone.now()
+    changed = 0
+    offered = list(
+        Booking.objects.filter(status=S.OFFERED)
+        .filter(fee_yen__isnull=False)
+        .values_list("pk", "reference")[:500]
+    )
+    for pk, reference in offered:
+        if paid_references is not None and reference not in paid_references:
+            continue
+        if payment_selectors.is_paid(purpose=PURPOSE, object_ref=reference):
+            with transaction.atomic():
+                booking = _locked(pk)
+                if booking.status == S.OFFERED:
+                    _mark_confirmed(booking, now)
+                    changed += 1
+    for pk in Booking.objects.filter(status=S.OFFERED, confirm_by__lt=now).values_list(
+        "pk", flat=True
+    )[:500]:
+        with transaction.atomic():
+            booking = _locked(pk)
+            if booking.status != S.OFFERED or booking.confirm_by is None:
+                continue
+            if booking.confirm_by >= now:
+                continue
+            reference = booking.reference
+            if booking.fee_yen and _payment_in_flight(reference):
+                continue  # the person is paying right now: let the payment finish
+            if booking.fee_yen and payment_selectors.is_paid(purpose=PURPOSE, object_ref=reference):
+                _mark_confirmed(booking, now)
+            else:
+                _release(booking, S.EXPIRED, now)
+                _tell(booking, "expired")
+            changed += 1
+    return changed
+
+
+def _payment_in_flight(reference: str) -> bool:
+    from minato.bookings.payables import PURPOSE
+    from minato.payments import selectors as payment_selectors
+
+    return any(
+        payment.status == "started"
+        for payment in payment_selectors.payments_for_thing(purpose=PURPOSE, object_ref=reference)
+    )
+
+
+def _locked(pk: int) -> Booking:
+    return (
+        Booking.objects.select_for_update()
+        .select_related("session__offering__facility", "person")
+        .get(pk=pk)
+    )
+
+
+# --- Attendance (staff) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_record(*, booking: Booking, attended: bool, staff: Any) -> Booking:
+    """Staff record at the door that the person came (or, after it started, that they did
+    not)."""
+    current = _locked(booking.pk)
+    if current.status not in (S.CONFIRMED, S.ATTENDED, S.NO_SHOW):
+        raise BookingError(_("Only a confirmed booking can be checked in."))
+    new = S.ATTENDED if attended else S.NO_SHOW
+    if current.status == new:
+        return current
+    before = current.status
+    current.status = new
+    current.checked_in_at = timezone.now() if attended else None
+    current.save(update_fields=["status", "checked_in_at", "updated_at"])
+    _audit(
+        current,
+        "bookings.checked_in" if attended else "bookings.no_show",
+        {"status": [before, new]},
+        actor_id=staff.pk,
+    )
+    return current
+
+
+# --- Lotteries -------------------------------------------------------------------------------
+
+
+def new_seed() -> tuple[str, str]:
+    """A seed and the hash to publish before entries close."""
+    seed = secrets.token_hex(32)
+    return seed, draw.seed_hash(seed)
+
+
+@transaction.atomic
+def lottery_enter(*, session: Session, person: Any) -> Booking:
+    """Enter a session's lottery while its window is open, up to the offering's limit of
+    entries per person in that lottery."""
+    now = timezone.now()
+    lottery = session.lottery
+    if lottery is None:
+        raise BookingError(_("This session has no lottery: book it directly."))
+    _check_can_book(session, person, now=now)
+    if lottery.status != Lottery.Status.OPEN or not (
+        lottery.entries_open_at <= now < lottery.entries_close_at
+    ):
+        raise BookingError(_("The lottery is not taking entries now."))
+    limit = session.offering.per_person_limit
+    if Booking.objects.filter(lottery=lottery, person=person, status=S.ENTERED).count() >= limit:
+        raise BookingError(
+            _("You have already made %(count)s entries in this lottery, the most one person may.")
+            % {"count": limit}
+        )
+    if Booking.objects.filter(session=session, person=person, status__in=Booking.ACTIVE).exists():
+        raise BookingError(_("You have already entered this session."))
+    Lottery.objects.filter(pk=lottery.pk).update(last_entry_number=F("last_entry_number") + 1)
+    number = Lottery.objects.values_list("last_entry_number", flat=True).get(pk=lottery.pk)
+    rate_class = rate_class_of(person)
+    booking = Booking(
+        session=session,
+        person=person,
+        status=S.ENTERED,
+        rate_class=rate_class,
+        lottery=lottery,
+        entry_number=number,
+        weight=lottery.resident_weight if rate_class == RateClass.RESIDENT else 1,
+    )
+    try:
+        with transaction.atomic():
+            booking.save(force_insert=True)
+    except IntegrityError as exc:
+        raise BookingError(_("You have already entered this session.")) from exc
+    _audit(booking, "bookings.entered", {"status": [None, S.ENTERED], "entry_number": [None, number]})
+    return booking
+
+
+@transaction.atomic
+def lottery_create(
+    *,
+    offering: Offering,
+    sessions: list[Session],
+    entries_open_at: datetime,
+    entries_close_at: datetime,
+    draw_at: datetime,
+    confirm_by: datetime,
+    resident_weight: int = 1,
+    seed: str | None = None,
+) -> Lottery:
+    """Put sessions of an offering into one lottery; the hash of its seed is public from now."""
+    if offering.mode != Offering.Mode.LOTTERY:
+        raise BookingError(_("This offering is booked first-come."))
+    if not (entries_open_at < entries_close_at <= draw_at < confirm_by):
+        raise BookingError(_("Entries open, close, the draw and the confirmation deadline must be in that order."))
+    if any(session.offering_id != offering.pk or session.taken for session in sessions):
+        raise BookingError(_("Only empty sessions of this offering can go into its lottery."))
+    if seed is None:
+        seed, digest = new_seed()
+    else:
+        digest = draw.seed_hash(seed)
+    lottery = Lottery.objects.create(
+        offering=offering,
+        entries_open_at=entries_open_at,
+        entries_close_at=entries_close_at,
+        draw_at=draw_at,
+        confirm_by=confirm_by,
+        resident_weight=resident_weight,
+        seed_sha256=digest,
+        seed=seed,
+    )
+    Session.objects.filter(pk__in=[session.pk for session in sessions]).update(lottery=lottery)
+    audit.record(
+        action="bookings.lottery_created",
+        obj=lottery,
+        department_id=offering.department_id,
+        changes={"seed_sha256": [None, digest], "sessions": [None, len(sessions)]},
+    )
+    return lottery
+
+
+def _entry_rows(lottery: Lottery) -> list[tuple[int, int, int, int, int]]:
+    return list(
+        Booking.objects.filter(lottery=lottery, status=S.ENTERED)
+        .order_by("entry_number")
+        .values_list("pk", "entry_number", "session_id", "tier", "weight")
+    )
+
+
+def lottery_draw(*, lottery: Lottery, now: datetime | None = None) -> dict[str, int]:
+    """Draw a lottery whose time has come, once: winners are offered their place until the
+    lottery's confirmation deadline, the others wait in their drawn order. Drawing again does
+    nothing (the lottery row is locked and its status checked). Returns counts."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = Lottery.objects.select_for_update().select_related("offering").get(pk=lottery.pk)
+        if current.status != Lottery.Status.OPEN or now < current.draw_at:
+            return {"entries": 0, "won": 0}
+        rows = _entry_rows(current)
+        sessions = {
+            session.pk: session
+            for session in Session.objects.filter(lottery=current).order_by("pk")
+        }
+        session_ids = sorted(sessions)
+        index = {pk: position for position, pk in enumerate(session_ids)}
+        capacities = np.array(
+            [
+                0 if sessions[pk].is_closed else sessions[pk].capacity - sessions[pk].taken
+                for pk in session_ids
+            ],
+            dtype=np.int64,
+        )
+        if rows:
+            table = np.array(rows, dtype=np.int64)
+            ranks, won = draw.rank_arrays(
+                current.seed,
+                table[:, 1],
+                np.array([index[pk] for pk in table[:, 2].tolist()], dtype=np.int64),
+                table[:, 3],
+                table[:, 4].astype(np.float64),
+                capacities,
+            )
+        else:
+            table = np.zeros((0, 5), dtype=np.int64)
+            ranks, won = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+        _write_results(current, table, ranks, won)
+        winners_per_session = Counter(table[won, 2].tolist())
+        for session_pk, count in winners_per_session.items():
+            Session.objects.filter(pk=session_pk).update(taken=F("taken") + count)
+        current.status = Lottery.Status.DRAWN
+        current.drawn_at = now
+        current.drawn_capacities = {
+            str(sessions[pk].public_id): int(places)
+            for pk, places in zip(session_ids, capacities.tolist(), strict=True)
+        }
+        current.save(update_fields=["status", "drawn_at", "drawn_capacities", "updated_at"])
+        audit.record(
+            action="bookings.lottery_drawn",
+            obj=current,
+            department_id=current.offering.department_id,
+            changes={
+                "status": [Lottery.Status.OPEN, Lottery.Status.DRAWN],
+                "entries": [None, len(rows)],
+                "won": [None, int(won.sum())],
+                "seed_sha256": [None, current.seed_sha256],
+            },
+        )
+        transaction.on_commit(lambda: _announce_results(current.pk))
+    return {"entries": len(rows), "won": int(won.sum())}
+
+
+DRAW_WRITE_BATCH = 2000
+
+
+def _write_results(
+    lottery: Lottery, table: np.ndarray, ranks: np.ndarray, won: np.ndarray
+) -> None:
+    """Winners are offered their place, with the fee of their rate class; the others wait.
+    Written in batches of UPDATEs grouped by outcome and rank (no per-row round trips)."""
+    fees = {
+        RateClass.RESIDENT: lottery.offering.fee_for(RateClass.RESIDENT),
+        RateClass.OTHER: lottery.offering.fee_for(RateClass.OTHER),
+    }
+    pks = table[:, 0]
+    now = timezone.now()
+    entrants = {
+        pk: (person_id, rate_class)
+        for pk, person_id, rate_class in Booking.objects.filter(
+            lottery=lottery, status=S.ENTERED
+        ).values_list("pk", "person_id", "rate_class")
+    }
+    winners = [
+        Booking(
+            pk=int(pk),
+            status=S.OFFERED,
+            draw_rank=int(rank),
+            fee_yen=fees[entrants[int(pk)][1]],
+            confirm_by=lottery.confirm_by,
+            updated_at=now,
+        )
+        for pk, rank in zip(pks[won].tolist(), ranks[won].tolist(), strict=True)
+    ]
+    losers = [
+        Booking(pk=int(pk), status=S.WAITING, draw_rank=int(rank), updated_at=now)
+        for pk, rank in zip(pks[~won].tolist(), ranks[~won].tolist(), strict=True)
+    ]
+    Booking.objects.bulk_update(
+        winners, ["status", "draw_rank", "fee_yen", "confirm_by", "updated_at"], DRAW_WRITE_BATCH
+    )
+    Booking.objects.bulk_update(losers, ["status", "draw_rank", "updated_at"], DRAW_WRITE_BATCH)
+    department_id = lottery.offering.department_id
+    audit.record_many(
+        [
+            {
+                "action": "bookings.drawn",
+                "object_type": "bookings.booking",
+                "object_id": booking.pk,
+                "subject_id": entrants[booking.pk][0],
+                "department_id": department_id,
+                "changes": {"status": [S.ENTERED, booking.status], "draw_rank": [None, booking.draw_rank]},
+            }
+            for booking in [*winners, *losers]
+        ]
+    )
+
+
+ANNOUNCE_BATCH = 1000
+
+
+def _announce_results(lottery_pk: int) -> None:
+    """Tell every entrant how the draw went, in batches (one insert per batch)."""
+    bookings = (
+        Booking.objects.filter(lottery_id=lottery_pk, status__in=[S.OFFERED, S.WAITING])
+        .select_related("person__profile", "session__offering__facility")
+        .order_by("pk")
+    )
+    batch: list[dict[str, Any]] = []
+    for booking in bookings.iterator(chunk_size=ANNOUNCE_BATCH):
+        batch.append(
+            {
+                "recipient": booking.person,
+                "template_key": "bookings/won" if booking.status == S.OFFERED else "bookings/not_drawn",
+                "context": _message_context(booking),
+                "reference": f"bookings.booking:{booking.reference}",
+            }
+        )
+        if len(batch) >= ANNOUNCE_BATCH:
+            notify_many(batch)
+            batch = []
+    if batch:
+        notify_many(batch)
+
+
+def lotteries_draw_due() -> int:
+    """The worker's periodic job: draw every lottery whose draw time has come."""
+    now = timezone.now()
+    drawn = 0
+    for lottery in Lottery.objects.filter(status=Lottery.Status.OPEN, draw_at__lte=now):
+        lottery_draw(lottery=lottery, now=now)
+        drawn += 1
+    return drawn

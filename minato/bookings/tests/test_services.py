@@ -1,0 +1,363 @@
+"""Booking, waiting lists, lotteries and offers: the rules and the audit."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from minato.accounts.models import User
+from minato.accounts.services import resident_profile_update
+from minato.bookings import draw, services
+from minato.bookings.models import Booking, Lottery, Offering, Session
+from minato.bookings.tests.factories import make_facility, make_lottery, make_offering, make_session
+from minato.core.models import AuditEvent
+from minato.payments import services as payment_services
+from minato.payments.payables import for_payer
+
+pytestmark = pytest.mark.django_db
+S = Booking.Status
+
+
+@pytest.fixture
+def room(departments: dict[str, Any]) -> Offering:
+    return make_offering(make_facility(departments["shiba"]))
+
+
+def _resident(n: int, **profile: Any) -> User:
+    from conftest import _resident as make
+
+    return make(f"resident{n}@example.jp", **profile)
+
+
+def test_a_free_place_is_booked_at_once_and_audited(room: Offering, alice: User) -> None:
+    session = make_session(room, capacity=2)
+    booking = services.booking_create(session=session, person=alice)
+    assert booking.status == S.CONFIRMED and booking.fee_yen is None
+    session.refresh_from_db()
+    assert session.taken == 1
+    event = AuditEvent.objects.get(action="bookings.booked")
+    assert event.subject_id == alice.pk and event.department_id == room.department_id
+    assert "予約が確定しました" in mail.outbox[-1].subject
+
+
+def test_the_last_place_goes_once_and_then_the_session_is_full(
+    room: Offering, alice: User, bob: User
+) -> None:
+    session = make_session(room, capacity=1)
+    services.booking_create(session=session, person=alice)
+    with pytest.raises(services.SessionFull):
+        services.booking_create(session=session, person=bob)
+    assert Booking.objects.filter(session=session).count() == 1
+
+
+def test_a_double_submit_books_once(room: Offering, alice: User) -> None:
+    session = make_session(room, capacity=3)
+    services.booking_create(session=session, person=alice)
+    with pytest.raises(services.BookingError, match="already booked"):
+        services.booking_create(session=session, person=alice)
+    session.refresh_from_db()
+    assert session.taken == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"starts_in": timedelta(hours=-1)}, "already started"),
+        ({"closed": True}, "closed"),
+        ({"unpublished": True}, "not open"),
+    ],
+)
+def test_past_closed_and_unpublished_sessions_cannot_be_booked(
+    room: Offering, alice: User, change: dict[str, Any], message: str
+) -> None:
+    session = make_session(room, starts_in=change.get("starts_in", timedelta(days=2)))
+    if change.get("closed"):
+        Session.objects.filter(pk=session.pk).update(is_closed=True, closed_reason="点検")
+        session.refresh_from_db()
+    if change.get("unpublished"):
+        Offering.objects.filter(pk=room.pk).update(is_published=False)
+        session.refresh_from_db()
+    with pytest.raises(services.BookingError, match=message):
+        services.booking_create(session=session, person=alice)
+    assert not Booking.objects.exists()
+
+
+def test_one_person_holds_no_more_places_than_the_limit(room: Offering, alice: User) -> None:
+    Offering.objects.filter(pk=room.pk).update(per_person_limit=2)
+    room.refresh_from_db()
+    sessions = [make_session(room, starts_in=timedelta(days=d)) for d in (2, 3, 4)]
+    services.booking_create(session=sessions[0], person=alice)
+    services.booking_create(session=sessions[1], person=alice)
+    with pytest.raises(services.BookingError, match="the most one person may"):
+        services.booking_create(session=sessions[2], person=alice)
+
+
+def test_residents_only_and_age_limits_are_checked(
+    departments: dict[str, Any], alice: User, bob: User
+) -> None:
+    facility = make_facility(departments["shiba"])
+    residents = make_offering(facility, slug="residents", residents_only=True)
+    with pytest.raises(services.BookingError, match="live in Minato"):
+        services.booking_create(session=make_session(residents), person=bob)
+    assert services.booking_create(session=make_session(residents), person=alice)
+    seniors = make_offering(facility, slug="seniors", min_age=65)
+    with pytest.raises(services.BookingError, match="at least 65"):
+        services.booking_create(session=make_session(seniors), person=alice)
+    with pytest.raises(services.BookingError, match="date of birth"):
+        services.booking_create(session=make_session(seniors), person=bob)
+
+
+def test_an_unconfirmed_email_cannot_book(room: Offering) -> None:
+    from minato.accounts.services import resident_sign_up
+
+    person = resident_sign_up(email="new@example.jp", password="a-long-passphrase-1")
+    with pytest.raises(services.BookingError, match="Confirm your email"):
+        services.booking_create(session=make_session(room), person=person)
+
+
+def test_a_fee_is_worked_out_from_the_rate_class(
+    departments: dict[str, Any], alice: User, bob: User
+) -> None:
+    hall = make_offering(
+        make_facility(departments["shiba"]),
+        fee_resident_yen=1200,
+        fee_other_yen=2400,
+        revenue_account_code="13-01-02-01",
+        revenue_account_name="使用料 施設使用料",
+    )
+    session = make_session(hall, capacity=2)
+    mine = services.booking_create(session=session, person=alice)
+    theirs = services.booking_create(session=session, person=bob)
+    assert (mine.status, mine.fee_yen, theirs.fee_yen) == (S.OFFERED, 1200, 2400)
+    assert mine.confirm_by is not None and mine.confirm_by <= session.starts_at
+    payable = for_payer("bookings.booking", mine.reference, alice)
+    assert payable is not None and payable.payable and payable.amount_yen == 1200
+    assert for_payer("bookings.booking", mine.reference, bob) is None
+
+
+def test_a_cancelled_place_is_offered_to_the_first_person_waiting(
+    room: Offering, alice: User, bob: User
+) -> None:
+    session = make_session(room, capacity=1)
+    booked = services.booking_create(session=session, person=alice)
+    waiting = services.waitlist_join(session=session, person=bob)
+    assert waiting.status == S.WAITING
+    services.booking_cancel(booking=booked, person=alice)
+    waiting.refresh_from_db()
+    assert waiting.status == S.OFFERED and waiting.confirm_by is not None
+    assert "確保しました" in mail.outbox[-1].subject
+    services.booking_confirm(booking=waiting, person=bob)
+    waiting.refresh_from_db()
+    session.refresh_from_db()
+    assert (waiting.status, session.taken) == (S.CONFIRMED, 1)
+
+
+def test_nobody_may_wait_while_places_are_left(room: Offering, alice: User) -> None:
+    with pytest.raises(services.BookingError, match="places left"):
+        services.waitlist_join(session=make_session(room, capacity=2), person=alice)
+
+
+def test_cancelling_after_the_deadline_is_refused(room: Offering, alice: User, bob: User) -> None:
+    session = make_session(room, starts_in=timedelta(hours=5))
+    booking = services.booking_create(session=session, person=alice)
+    with pytest.raises(services.BookingError, match="cancellation deadline"):
+        services.booking_cancel(booking=booking, person=alice)
+    with pytest.raises(services.BookingError, match="not your booking"):
+        services.booking_cancel(booking=booking, person=bob)
+
+
+def test_an_offer_not_confirmed_in_time_goes_to_the_next_person(
+    room: Offering, alice: User, bob: User
+) -> None:
+    session = make_session(room, capacity=1)
+    booked = services.booking_create(session=session, person=alice)
+    waiting = services.waitlist_join(session=session, person=bob)
+    services.booking_cancel(booking=booked, person=alice)
+    Booking.objects.filter(pk=waiting.pk).update(confirm_by=timezone.now() - timedelta(minutes=1))
+    assert services.offers_settle() == 1
+    waiting.refresh_from_db()
+    session.refresh_from_db()
+    assert waiting.status == S.EXPIRED and session.taken == 0
+
+
+def test_a_paid_offer_becomes_a_booking(departments: dict[str, Any], alice: User) -> None:
+    hall = make_offering(
+        make_facility(departments["shiba"]),
+        fee_resident_yen=1200,
+        revenue_account_code="13-01-02-01",
+    )
+    booking = services.booking_create(session=make_session(hall), person=alice)
+    payable = for_payer("bookings.booking", booking.reference, alice)
+    assert payable is not None
+    payment = payment_services.payment_begin(payable=payable)
+    from minato.payments.providers import sandbox
+
+    sandbox.checkout_choose(checkout_id=payment.provider_reference, outcome="success")
+    payment_services.payment_refresh(payment=payment)
+    assert services.offers_settle() == 1
+    booking.refresh_from_db()
+    assert booking.status == S.CONFIRMED
+
+
+# --- Lotteries -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lottery_room(departments: dict[str, Any]) -> Offering:
+    return make_offering(
+        make_facility(departments["shiba"]), slug="hall", mode=Offering.Mode.LOTTERY
+    )
+
+
+def test_entries_are_taken_only_while_the_window_is_open(lottery_room: Offering, alice: User) -> None:
+    session = make_session(lottery_room, starts_in=timedelta(days=30))
+    lottery = make_lottery(lottery_room, [session], closes_in=timedelta(hours=-1), draw_at=timezone.now())
+    session.refresh_from_db()
+    with pytest.raises(services.BookingError, match="not taking entries"):
+        services.lottery_enter(session=session, person=alice)
+    assert lottery.seed_sha256 == draw.seed_hash(lottery.seed)
+
+
+def test_a_lottery_session_cannot_be_booked_before_the_draw(
+    lottery_room: Offering, alice: User
+) -> None:
+    session = make_session(lottery_room, starts_in=timedelta(days=30))
+    make_lottery(lottery_room, [session])
+    session.refresh_from_db()
+    with pytest.raises(services.BookingError, match="enter the lottery"):
+        services.booking_create(session=session, person=alice)
+
+
+def test_entries_per_person_are_capped(lottery_room: Offering, alice: User) -> None:
+    Offering.objects.filter(pk=lottery_room.pk).update(per_person_limit=1)
+    lottery_room.refresh_from_db()
+    sessions = [make_session(lottery_room, starts_in=timedelta(days=d)) for d in (30, 31)]
+    make_lottery(lottery_room, sessions)
+    for session in sessions:
+        session.refresh_from_db()
+    services.lottery_enter(session=sessions[0], person=alice)
+    with pytest.raises(services.BookingError, match="entries in this lottery"):
+        services.lottery_enter(session=sessions[1], person=alice)
+
+
+def test_the_draw_offers_places_to_the_winners_once_and_can_be_rerun_by_anyone(
+    lottery_room: Offering, alice: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    session = make_session(lottery_room, starts_in=timedelta(days=30), capacity=2)
+    lottery = make_lottery(lottery_room, [session], closes_in=timedelta(minutes=5))
+    session.refresh_from_db()
+    people = [alice, *(_resident(n) for n in range(5))]
+    for person in people:
+        services.lottery_enter(session=session, person=person)
+    assert services.lotteries_draw_due() == 0  # not yet time
+    Lottery.objects.filter(pk=lottery.pk).update(
+        entries_close_at=timezone.now() - timedelta(minutes=2),
+        draw_at=timezone.now() - timedelta(minutes=1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.lotteries_draw_due() == 1
+    lottery.refresh_from_db()
+    session.refresh_from_db()
+    entries = list(Booking.objects.filter(lottery=lottery).order_by("draw_rank"))
+    assert [b.status for b in entries] == [S.OFFERED] * 2 + [S.WAITING] * 4
+    assert session.taken == 2
+    # Anyone re-running the published lists with the published seed gets the same ranks.
+    from minato.bookings import selectors
+
+    rerun = draw.draw(
+        lottery.seed,
+        [draw.Entry(*row) for row in selectors.lottery_published_entries(lottery)],
+        dict(selectors.lottery_published_sessions(lottery)),
+    )
+    assert {r.number: r.rank for r in rerun} == {b.entry_number: b.draw_rank for b in entries}
+    # Drawing again changes nothing.
+    assert services.lottery_draw(lottery=lottery) == {"entries": 0, "won": 0}
+    assert [b.status for b in Booking.objects.filter(lottery=lottery).order_by("draw_rank")] == [
+        b.status for b in entries
+    ]
+    subjects = {m.subject for m in mail.outbox[-6:]}
+    assert subjects == {"【港区】抽選に当選しました", "【港区】抽選の結果のお知らせ"}
+    assert AuditEvent.objects.filter(action="bookings.drawn").count() == 6
+
+
+def test_a_winner_who_does_not_confirm_loses_the_place_to_the_next_in_the_draw(
+    lottery_room: Offering, alice: User, bob: User
+) -> None:
+    session = make_session(lottery_room, starts_in=timedelta(days=30), capacity=1)
+    lottery = make_lottery(lottery_room, [session], closes_in=timedelta(minutes=5))
+    session.refresh_from_db()
+    services.lottery_enter(session=session, person=alice)
+    services.lottery_enter(session=session, person=bob)
+    services.lottery_draw(lottery=lottery, now=lottery.draw_at)
+    winner, second = Booking.objects.filter(lottery=lottery).order_by("draw_rank")
+    Booking.objects.filter(pk=winner.pk).update(confirm_by=timezone.now() - timedelta(seconds=1))
+    services.offers_settle()
+    winner.refresh_from_db()
+    second.refresh_from_db()
+    assert (winner.status, second.status) == (S.EXPIRED, S.OFFERED)
+
+
+def test_residents_get_the_lotterys_extra_weight(lottery_room: Offering, alice: User, bob: User) -> None:
+    session = make_session(lottery_room, starts_in=timedelta(days=30))
+    make_lottery(lottery_room, [session], resident_weight=3)
+    session.refresh_from_db()
+    assert services.lottery_enter(session=session, person=alice).weight == 3
+    assert services.lottery_enter(session=session, person=bob).weight == 1
+
+
+def test_staff_record_attendance(room: Offering, alice: User, dana: User) -> None:
+    booking = services.booking_create(session=make_session(room), person=alice)
+    services.attendance_record(booking=booking, attended=True, staff=dana)
+    booking.refresh_from_db()
+    assert booking.status == S.ATTENDED and booking.checked_in_at is not None
+    event = AuditEvent.objects.get(action="bookings.checked_in")
+    assert (event.actor_id, event.subject_id) == (dana.pk, alice.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+def test_many_people_asking_at_once_for_the_last_place_one_gets_it(
+    departments: dict[str, Any],
+) -> None:
+    import threading
+
+    from django.db import connections
+
+    room = make_offering(make_facility(departments["shiba"]))
+    session = make_session(room, capacity=1)
+    people = [_resident(n) for n in range(12)]
+    start = threading.Barrier(len(people))
+    outcomes: list[str] = []
+
+    def ask(person: User) -> None:
+        try:
+            start.wait()
+            services.booking_create(session=session, person=person)
+            outcomes.append("booked")
+        except services.SessionFull:
+            outcomes.append("full")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=ask, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["booked"] + ["full"] * 11
+    session.refresh_from_db()
+    assert session.taken == 1
+    assert Booking.objects.filter(session=session).count() == 1
+
+
+def test_age_is_counted_on_the_day_of_the_session(room: Offering, alice: User) -> None:
+    resident_profile_update(user=alice, data={"birth_date": date(2016, 1, 1)})
+    alice.refresh_from_db()
+    Offering.objects.filter(pk=room.pk).update(max_age=12)
+    room.refresh_from_db()
+    assert services.booking_create(session=make_session(room), person=alice)

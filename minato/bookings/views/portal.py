@@ -1,0 +1,321 @@
+"""The resident's booking pages: find something to book, book it or enter its lottery, and
+see, confirm, pay for, cancel or add to a calendar what they have. Lottery pages are public:
+anyone can check a draw."""
+
+from __future__ import annotations
+
+import csv
+from collections import OrderedDict
+from typing import Any
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from minato.accounts.models import User
+from minato.bookings import calendar, selectors, services
+from minato.bookings.models import Area, Booking, Lottery, Offering
+from minato.bookings.payables import PURPOSE
+from minato.core.forms import AccessibleForm
+from minato.payments import selectors as payment_selectors
+
+
+class SearchForm(AccessibleForm):
+    q = forms.CharField(label=gettext_lazy("Keywords"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What"),
+        required=False,
+        choices=[("", gettext_lazy("Anything")), *Offering.Kind.choices],
+    )
+    area = forms.ChoiceField(
+        label=gettext_lazy("Area"),
+        required=False,
+        choices=[("", gettext_lazy("Anywhere in Minato")), *Area.choices],
+    )
+    day = forms.DateField(
+        label=gettext_lazy("Date"),
+        required=False,
+        help_text=gettext_lazy("For example 2026-12-24. Leave it empty to see the next two months."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+def _resident(request: HttpRequest) -> Any:
+    user = request.user
+    if not user.is_authenticated or user.kind != User.Kind.RESIDENT:  # type: ignore[union-attr]
+        return None
+    return user
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    offerings: Any = []
+    searched = bool(request.GET)
+    if form.is_valid() or not searched:
+        data = form.cleaned_data if searched else {}
+        offerings = list(
+            selectors.offerings_search(
+                kind=data.get("kind", ""),
+                area=data.get("area", ""),
+                day=data.get("day"),
+                query=data.get("q", ""),
+            )[:50]
+        )
+    return render(
+        request,
+        "bookings/portal/index.html",
+        {"form": form, "offerings": offerings, "searched": searched},
+    )
+
+
+def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    offering = selectors.offering(slug)
+    if offering is None:
+        raise Http404
+    sessions = list(selectors.sessions_to_come(offering))
+    mine: dict[int, Booking] = {}
+    person = _resident(request)
+    if person is not None:
+        mine = {
+            booking.session_id: booking
+            for booking in Booking.objects.filter(
+                person=person, session__in=sessions, status__in=Booking.ACTIVE
+            )
+        }
+    days: OrderedDict[Any, list[Any]] = OrderedDict()
+    for session in sessions:
+        days.setdefault(timezone.localtime(session.starts_at).date(), []).append(
+            (session, mine.get(session.pk))
+        )
+    lotteries = {session.lottery for session in sessions if session.lottery_id}
+    return render(
+        request,
+        "bookings/portal/offering.html",
+        {
+            "offering": offering,
+            "days": days,
+            "lotteries": sorted(lotteries, key=lambda lottery: lottery.draw_at),
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_POST
+def session_action(request: HttpRequest, slug: str, public_id: Any) -> HttpResponse:
+    """Book, enter the lottery or join the waiting list (``action``)."""
+    offering = selectors.offering(slug)
+    session = selectors.session(offering, public_id) if offering is not None else None
+    if session is None:
+        raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("bookings:offering", args=[slug]))
+    person = _resident(request)
+    if person is None:
+        raise Http404  # staff book for people in the console
+    action = request.POST.get("action", "")
+    book = {
+        "book": services.booking_create,
+        "enter": services.lottery_enter,
+        "wait": services.waitlist_join,
+    }.get(action)
+    if book is None:
+        messages.error(request, _("Choose what to do."))
+        return redirect("bookings:offering", slug=slug)
+    try:
+        booking = book(session=session, person=person)
+    except services.SessionFull:
+        messages.error(
+            request, _("Someone took the last place just before you. You can join the waiting list.")
+        )
+        return redirect("bookings:offering", slug=slug)
+    except services.BookingError as exc:
+        messages.error(request, str(exc))
+        return redirect("bookings:offering", slug=slug)
+    messages.success(request, _BOOKED_MESSAGES[booking.status])
+    return redirect("bookings:detail", reference=booking.reference)
+
+
+_BOOKED_MESSAGES = {
+    Booking.Status.CONFIRMED: gettext_lazy("Your booking is confirmed."),
+    Booking.Status.OFFERED: gettext_lazy("The place is held for you: pay the fee to confirm it."),
+    Booking.Status.ENTERED: gettext_lazy("You have entered the lottery."),
+    Booking.Status.WAITING: gettext_lazy("You are on the waiting list."),
+}
+
+
+def _person_only(view: Any) -> Any:
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _resident(request) is None:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_person_only
+def mine(request: HttpRequest) -> HttpResponse:
+    bookings = list(selectors.bookings_of(request.user)[:200])
+    now = timezone.now()
+    return render(
+        request,
+        "bookings/portal/mine.html",
+        {
+            "upcoming": [b for b in bookings if b.session.ends_at > now and b.status in Booking.ACTIVE],
+            "past": [b for b in bookings if not (b.session.ends_at > now and b.status in Booking.ACTIVE)],
+            "feed_url": request.build_absolute_uri(
+                _feed_path(str(request.user.public_id))  # type: ignore[union-attr]
+            ),
+        },
+    )
+
+
+def _feed_path(public_id: str) -> str:
+    return reverse("bookings:feed", args=[calendar.feed_token(public_id)])
+
+
+@_person_only
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = selectors.own_booking(reference=reference, person=request.user)
+    if booking is None:
+        raise Http404
+    session = booking.session
+    is_confirmed = booking.status in (Booking.Status.CONFIRMED, Booking.Status.ATTENDED)
+    qr_svg = ""
+    if is_confirmed:
+        qr_svg = segno.make(f"MINATO-BOOKING:{booking.reference}", micro=False).svg_inline(
+            scale=5, title=_("Check-in code for booking %(reference)s") % {"reference": booking.reference}
+        )
+    return render(
+        request,
+        "bookings/portal/detail.html",
+        {
+            "booking": booking,
+            "session": session,
+            "offering": session.offering,
+            "is_confirmed": is_confirmed,
+            "qr_svg": mark_safe(qr_svg),  # noqa: S308 - SVG generated by segno from the reference
+            "cancel_deadline": services.cancel_deadline(booking),
+            "can_cancel": booking.status in Booking.ACTIVE,
+            "purpose": PURPOSE,
+            "is_paid": payment_selectors.is_paid(purpose=PURPOSE, object_ref=booking.reference),
+        },
+    )
+
+
+@_person_only
+@require_POST
+def booking_action(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = selectors.own_booking(reference=reference, person=request.user)
+    if booking is None:
+        raise Http404
+    action = request.POST.get("action", "")
+    try:
+        if action == "confirm":
+            services.booking_confirm(booking=booking, person=request.user)
+            messages.success(request, _("Your booking is confirmed."))
+        elif action == "cancel":
+            services.booking_cancel(
+                booking=booking,
+                person=request.user,
+                is_paid=payment_selectors.is_paid(purpose=PURPOSE, object_ref=booking.reference),
+            )
+            messages.success(request, _("Your booking is cancelled."))
+        else:
+            messages.error(request, _("Choose what to do."))
+    except services.BookingError as exc:
+        messages.error(request, str(exc))
+    return redirect("bookings:detail", reference=booking.reference)
+
+
+def _ics(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@_person_only
+def booking_ics(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = selectors.own_booking(reference=reference, person=request.user)
+    if booking is None:
+        raise Http404
+    name = _("Minato City bookings")
+    return _ics(
+        calendar.calendar_of([booking], language=request.LANGUAGE_CODE, name=name),
+        f"booking-{booking.reference}.ics",
+    )
+
+
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A person's bookings as a calendar feed; the signed token in the URL is the key (calendar
+    apps cannot sign in)."""
+    public_id = calendar.feed_person_public_id(token)
+    person = User.objects.filter(public_id=public_id, is_active=True).first() if public_id else None
+    if person is None:
+        raise Http404
+    bookings = [booking for _session, booking in selectors.person_sessions(person)]
+    response = HttpResponse(
+        calendar.calendar_of(bookings, language=request.LANGUAGE_CODE, name=_("Minato City bookings")),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+# --- Public lottery pages -------------------------------------------------------------------
+
+
+def lottery_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    lottery = selectors.lottery(public_id)
+    if lottery is None:
+        raise Http404
+    return render(
+        request,
+        "bookings/portal/lottery.html",
+        {
+            "lottery": lottery,
+            "drawn": lottery.status == Lottery.Status.DRAWN,
+            "entries": lottery.entries.count(),
+        },
+    )
+
+
+def _csv(rows: list[tuple[Any, ...]], header: list[str], filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def lottery_entries_csv(request: HttpRequest, public_id: Any) -> HttpResponse:
+    lottery = selectors.lottery(public_id)
+    if lottery is None or lottery.status != Lottery.Status.DRAWN:
+        raise Http404
+    return _csv(
+        selectors.lottery_published_entries(lottery),
+        ["entry_number", "session", "tier", "weight"],
+        f"lottery-{lottery.public_id}-entries.csv",
+    )
+
+
+def lottery_sessions_csv(request: HttpRequest, public_id: Any) -> HttpResponse:
+    lottery = selectors.lottery(public_id)
+    if lottery is None or lottery.status != Lottery.Status.DRAWN:
+        raise Http404
+    return _csv(
+        selectors.lottery_published_sessions(lottery),
+        ["session", "capacity"],
+        f"lottery-{lottery.public_id}-sessions.csv",
+    )

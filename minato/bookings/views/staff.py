@@ -1,0 +1,153 @@
+"""Console pages for bookings: a day's sessions with what is taken, a session's roster with
+attendance, check-in by the booking's QR code (or its number typed in), and a booking.
+Every page that shows residents' names records who looked (閲覧履歴)."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from minato.bookings import selectors, services
+from minato.bookings.models import Booking, Session
+from minato.bookings.payables import PURPOSE
+from minato.core import audit
+from minato.core.forms import AccessibleForm
+
+
+class DayForm(AccessibleForm):
+    day = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CheckInForm(AccessibleForm):
+    code = forms.CharField(
+        label=gettext_lazy("Booking number or scanned code"),
+        max_length=40,
+        help_text=gettext_lazy("8 letters and digits, as on the person's screen."),
+    )
+
+
+def _viewed(bookings: list[Booking], session: Session) -> None:
+    """One 閲覧履歴 entry for each person whose booking a member of staff looked at."""
+    audit.record_many(
+        [
+            {
+                "action": "bookings.booking_viewed",
+                "object_type": "bookings.booking",
+                "object_id": booking.pk,
+                "subject_id": booking.person_id,
+                "department_id": session.offering.department_id,
+            }
+            for booking in bookings
+        ]
+    )
+
+
+def day(request: HttpRequest) -> HttpResponse:
+    form = DayForm(request.GET or None, initial={"day": timezone.localdate()})
+    chosen: date = form.cleaned_data["day"] if form.is_valid() else timezone.localdate()
+    sessions = list(selectors.staff_sessions(request.user, day=chosen))
+    return render(
+        request,
+        "bookings/staff/day.html",
+        {"form": form, "day": chosen, "sessions": sessions},
+    )
+
+
+def session_roster(request: HttpRequest, public_id: Any) -> HttpResponse:
+    session = selectors.staff_session(request.user, public_id)
+    if session is None:
+        raise Http404
+    bookings = list(selectors.roster(session))
+    _viewed(bookings, session)
+    return render(
+        request,
+        "bookings/staff/session.html",
+        {"session": session, "bookings": bookings, "check_in_form": CheckInForm()},
+    )
+
+
+def session_roster_csv(request: HttpRequest, public_id: Any) -> HttpResponse:
+    session = selectors.staff_session(request.user, public_id)
+    if session is None:
+        raise Http404
+    bookings = list(selectors.roster(session))
+    _viewed(bookings, session)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="roster-{timezone.localtime(session.starts_at):%Y%m%d-%H%M}.csv"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    # A byte-order mark, so Excel opens the Japanese names correctly.
+    response.write("\ufeff")
+    writer = csv.writer(response, lineterminator="\r\n")
+    writer.writerow(["予約番号", "氏名", "状態", "料金区分", "使用料", "抽選順位", "来場"])
+    for booking in bookings:
+        profile = getattr(booking.person, "profile", None)
+        writer.writerow(
+            [
+                booking.reference,
+                getattr(profile, "full_name", "") or booking.person.email,
+                booking.get_status_display(),
+                booking.get_rate_class_display(),
+                booking.fee_yen or 0,
+                booking.draw_rank or "",
+                timezone.localtime(booking.checked_in_at).strftime("%H:%M")
+                if booking.checked_in_at
+                else "",
+            ]
+        )
+    return response
+
+
+def _reference_of(code: str) -> str:
+    """A scanned code is ``MINATO-BOOKING:<reference>``; a typed one is the reference."""
+    return code.strip().upper().removeprefix("MINATO-BOOKING:")[:8]
+
+
+def check_in(request: HttpRequest) -> HttpResponse:
+    """Scan (or type) a booking's code and record that the person came; from a roster, record
+    that someone came or did not."""
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        booking = selectors.staff_booking(request.user, _reference_of(form.cleaned_data["code"]))
+        if booking is None:
+            form.add_error("code", _("No booking with this number in your departments."))
+        else:
+            attended = request.POST.get("attended", "1") != "0"
+            try:
+                services.attendance_record(booking=booking, attended=attended, staff=request.user)
+            except services.BookingError as exc:
+                form.add_error("code", str(exc))
+            else:
+                profile = getattr(booking.person, "profile", None)
+                name = getattr(profile, "full_name", "") or booking.reference
+                messages.success(
+                    request,
+                    (_("%(name)s: checked in.") if attended else _("%(name)s: did not come."))
+                    % {"name": name},
+                )
+                if request.POST.get("back") == "session":
+                    return redirect("staff:bookings:session", public_id=booking.session.public_id)
+                return redirect("staff:bookings:check_in")
+    return render(request, "bookings/staff/check_in.html", {"form": form})
+
+
+def booking(request: HttpRequest, reference: str) -> HttpResponse:
+    found = selectors.staff_booking(request.user, reference)
+    if found is None:
+        raise Http404
+    _viewed([found], found.session)
+    return render(
+        request,
+        "bookings/staff/booking.html",
+        {"booking": found, "session": found.session, "purpose": PURPOSE},
+    )
