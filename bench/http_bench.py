@@ -132,6 +132,8 @@ SCENARIOS: dict[str, Scenario] = {
         unit="submissions/s",
     ),
     # Issue 3: the clerk's queue, first page (50 of 100,000 applications, oldest due first).
+    # A booking page's data: a popular offering's sessions with places left (public, uncached).
+    "bookings_availability": Scenario("/api/v1/bookings/offerings/library-study-seats/sessions"),
     "staff_queue": Scenario(
         "/staff/applications/",
         auth="staff",

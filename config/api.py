@@ -7,6 +7,7 @@ from typing import Any
 from ninja import NinjaAPI
 
 from minato.accounts.api import router as accounts_router
+from minato.bookings.api import router as bookings_router
 from minato.core.api.errors import install as install_error_handlers
 from minato.core.api.errors import mark_problem_content_types
 from minato.core.api.rendering import OffsetJSONRenderer
@@ -49,3 +50,4 @@ api.add_router("", accounts_router)
 api.add_router("", notifications_router)
 api.add_router("", procedures_router)
 api.add_router("", payments_router)
+api.add_router("", bookings_router)

@@ -31,11 +31,11 @@ def _event(booking: Booking, language: str) -> Event:
     event.add("dtstart", session.starts_at.astimezone(UTC))
     event.add("dtend", session.ends_at.astimezone(UTC))
     event.add("summary", localized(offering.name, language))
-    event.add("location", f"{localized(offering.facility.name, language)} {offering.facility.address}")
-    event.add("geo", (float(offering.facility.latitude), float(offering.facility.longitude)))
     event.add(
-        "url", f"{settings.SITE_URL}{reverse('bookings:detail', args=[booking.reference])}"
+        "location", f"{localized(offering.facility.name, language)} {offering.facility.address}"
     )
+    event.add("geo", (float(offering.facility.latitude), float(offering.facility.longitude)))
+    event.add("url", f"{settings.SITE_URL}{reverse('bookings:detail', args=[booking.reference])}")
     event.add("status", "CONFIRMED" if booking.status == Booking.Status.CONFIRMED else "TENTATIVE")
     return event
 

@@ -27,7 +27,9 @@ def offerings_search(
     now = timezone.now()
     sessions = Session.objects.filter(starts_at__gt=now, is_closed=False)
     if day is not None:
-        sessions = sessions.filter(starts_at__gte=_day_start(day), starts_at__lt=_day_start(day + timedelta(days=1)))
+        sessions = sessions.filter(
+            starts_at__gte=_day_start(day), starts_at__lt=_day_start(day + timedelta(days=1))
+        )
     else:
         sessions = sessions.filter(starts_at__lt=now + timedelta(days=HORIZON_DAYS))
     offerings = Offering.objects.filter(is_published=True, sessions__in=sessions).distinct()
@@ -39,7 +41,9 @@ def offerings_search(
         words = query.split()
         for word in words[:5]:
             offerings = offerings.filter(
-                Q(name__icontains=word) | Q(description__icontains=word) | Q(facility__name__icontains=word)
+                Q(name__icontains=word)
+                | Q(description__icontains=word)
+                | Q(facility__name__icontains=word)
             )
     return offerings.select_related("facility").prefetch_related(
         Prefetch("sessions", queryset=sessions.order_by("starts_at"), to_attr="upcoming")
@@ -47,9 +51,7 @@ def offerings_search(
 
 
 def offering(slug: str) -> Offering | None:
-    return (
-        Offering.objects.filter(slug=slug, is_published=True).select_related("facility").first()
-    )
+    return Offering.objects.filter(slug=slug, is_published=True).select_related("facility").first()
 
 
 def sessions_to_come(offering: Offering, *, days: int = HORIZON_DAYS) -> QuerySet[Session]:
@@ -81,7 +83,10 @@ def bookings_of(person: Any) -> QuerySet[Booking]:
 
 def own_booking(*, reference: str, person: Any) -> Booking | None:
     return (
-        bookings_of(person).filter(reference=reference.upper()[:8]).select_related("lottery").first()
+        bookings_of(person)
+        .filter(reference=reference.upper()[:8])
+        .select_related("lottery")
+        .first()
     )
 
 
@@ -108,7 +113,7 @@ def lottery_published_entries(lottery: Lottery) -> list[tuple[int, str, int, int
     if lottery.status != Lottery.Status.DRAWN:
         return []
     return [
-        (number, str(session_id), tier, weight)
+        (int(number or 0), str(session_id), tier, weight)
         for number, session_id, tier, weight in Booking.objects.filter(lottery=lottery)
         .exclude(draw_rank__isnull=True)
         .order_by("entry_number")
@@ -120,7 +125,9 @@ def lottery_published_sessions(lottery: Lottery) -> list[tuple[str, int]]:
     """Each session of the lottery and the places the draw gave out. Only after the draw."""
     if lottery.status != Lottery.Status.DRAWN:
         return []
-    return sorted((str(session), int(places)) for session, places in lottery.drawn_capacities.items())
+    return sorted(
+        (str(session), int(places)) for session, places in lottery.drawn_capacities.items()
+    )
 
 
 # --- Staff --------------------------------------------------------------------------------

@@ -88,7 +88,9 @@ def _check_can_book(session: Session, person: Any, *, now: datetime) -> None:
     if session.starts_at <= now:
         raise BookingError(_("This session has already started."))
     if session.is_closed:
-        raise BookingError(_("This session is closed: %(reason)s") % {"reason": session.closed_reason})
+        raise BookingError(
+            _("This session is closed: %(reason)s") % {"reason": session.closed_reason}
+        )
     problem = eligibility_problem(offering=offering, session=session, person=person)
     if problem:
         raise BookingError(problem)
@@ -141,9 +143,9 @@ def _tell(booking: Booking, event: str) -> None:
 
 def _take_place(session: Session) -> bool:
     """Take one place if one is left: one conditional UPDATE, atomic on every database."""
-    taken = Session.objects.filter(
-        pk=session.pk, is_closed=False, taken__lt=F("capacity")
-    ).update(taken=F("taken") + 1, updated_at=timezone.now())
+    taken = Session.objects.filter(pk=session.pk, is_closed=False, taken__lt=F("capacity")).update(
+        taken=F("taken") + 1, updated_at=timezone.now()
+    )
     return taken == 1
 
 
@@ -171,7 +173,7 @@ def booking_create(*, session: Session, person: Any) -> Booking:
     now = timezone.now()
     offering = session.offering
     _check_can_book(session, person, now=now)
-    if session.lottery_id is not None and session.lottery.status == Lottery.Status.OPEN:
+    if session.lottery is not None and session.lottery.status == Lottery.Status.OPEN:
         raise BookingError(_("Places in this session are given by lottery: enter the lottery."))
     if _active_in_offering(person, offering, now) >= offering.per_person_limit:
         raise BookingError(
@@ -213,7 +215,7 @@ def waitlist_join(*, session: Session, person: Any) -> Booking:
     session.refresh_from_db(fields=["taken", "capacity", "is_closed"])
     if session.places_left > 0:
         raise BookingError(_("There are places left: book one instead."))
-    if session.lottery_id is not None and session.lottery.status == Lottery.Status.OPEN:
+    if session.lottery is not None and session.lottery.status == Lottery.Status.OPEN:
         raise BookingError(_("Places in this session are given by lottery: enter the lottery."))
     if _active_in_offering(person, session.offering, now) >= session.offering.per_person_limit:
         raise BookingError(
@@ -280,9 +282,11 @@ def booking_cancel(*, booking: Booking, person: Any, is_paid: bool = False) -> B
     cancellation deadline. A paid booking is cancelled with the facility (a refund needs a
     member of staff)."""
     now = timezone.now()
-    current = Booking.objects.select_for_update().select_related(
-        "session__offering__facility", "person"
-    ).get(pk=booking.pk)
+    current = (
+        Booking.objects.select_for_update()
+        .select_related("session__offering__facility", "person")
+        .get(pk=booking.pk)
+    )
     if current.person_id != person.pk:
         raise BookingError(_("This is not your booking."))
     if current.status not in Booking.ACTIVE:
@@ -303,9 +307,11 @@ def booking_cancel(*, booking: Booking, person: Any, is_paid: bool = False) -> B
 def booking_confirm(*, booking: Booking, person: Any) -> Booking:
     """Confirm an offered place that has no fee (a place with a fee is confirmed by paying)."""
     now = timezone.now()
-    current = Booking.objects.select_for_update().select_related(
-        "session__offering__facility", "person"
-    ).get(pk=booking.pk)
+    current = (
+        Booking.objects.select_for_update()
+        .select_related("session__offering__facility", "person")
+        .get(pk=booking.pk)
+    )
     if current.person_id != person.pk:
         raise BookingError(_("This is not your booking."))
     if current.status != S.OFFERED:
@@ -461,7 +467,9 @@ def lottery_enter(*, session: Session, person: Any) -> Booking:
             booking.save(force_insert=True)
     except IntegrityError as exc:
         raise BookingError(_("You have already entered this session.")) from exc
-    _audit(booking, "bookings.entered", {"status": [None, S.ENTERED], "entry_number": [None, number]})
+    _audit(
+        booking, "bookings.entered", {"status": [None, S.ENTERED], "entry_number": [None, number]}
+    )
     return booking
 
 
@@ -481,7 +489,9 @@ def lottery_create(
     if offering.mode != Offering.Mode.LOTTERY:
         raise BookingError(_("This offering is booked first-come."))
     if not (entries_open_at < entries_close_at <= draw_at < confirm_by):
-        raise BookingError(_("Entries open, close, the draw and the confirmation deadline must be in that order."))
+        raise BookingError(
+            _("Entries open, close, the draw and the confirmation deadline must be in that order.")
+        )
     if any(session.offering_id != offering.pk or session.taken for session in sessions):
         raise BookingError(_("Only empty sessions of this offering can go into its lottery."))
     if seed is None:
@@ -508,7 +518,7 @@ def lottery_create(
     return lottery
 
 
-def _entry_rows(lottery: Lottery) -> list[tuple[int, int, int, int, int]]:
+def _entry_rows(lottery: Lottery) -> list[tuple[int, int | None, int, int, int]]:
     return list(
         Booking.objects.filter(lottery=lottery, status=S.ENTERED)
         .order_by("entry_number")
@@ -581,12 +591,10 @@ def lottery_draw(*, lottery: Lottery, now: datetime | None = None) -> dict[str, 
 DRAW_WRITE_BATCH = 2000
 
 
-def _write_results(
-    lottery: Lottery, table: np.ndarray, ranks: np.ndarray, won: np.ndarray
-) -> None:
+def _write_results(lottery: Lottery, table: np.ndarray, ranks: np.ndarray, won: np.ndarray) -> None:
     """Winners are offered their place, with the fee of their rate class; the others wait.
     Written in batches of UPDATEs grouped by outcome and rank (no per-row round trips)."""
-    fees = {
+    fees: dict[str, int | None] = {
         RateClass.RESIDENT: lottery.offering.fee_for(RateClass.RESIDENT),
         RateClass.OTHER: lottery.offering.fee_for(RateClass.OTHER),
     }
@@ -626,7 +634,10 @@ def _write_results(
                 "object_id": booking.pk,
                 "subject_id": entrants[booking.pk][0],
                 "department_id": department_id,
-                "changes": {"status": [S.ENTERED, booking.status], "draw_rank": [None, booking.draw_rank]},
+                "changes": {
+                    "status": [S.ENTERED, booking.status],
+                    "draw_rank": [None, booking.draw_rank],
+                },
             }
             for booking in [*winners, *losers]
         ]
@@ -648,7 +659,9 @@ def _announce_results(lottery_pk: int) -> None:
         batch.append(
             {
                 "recipient": booking.person,
-                "template_key": "bookings/won" if booking.status == S.OFFERED else "bookings/not_drawn",
+                "template_key": "bookings/won"
+                if booking.status == S.OFFERED
+                else "bookings/not_drawn",
                 "context": _message_context(booking),
                 "reference": f"bookings.booking:{booking.reference}",
             }

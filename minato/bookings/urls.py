@@ -12,9 +12,13 @@ urlpatterns = [
     path("mine/<str:reference>/calendar.ics", portal.booking_ics, name="ics"),
     path("calendar/<str:token>.ics", portal.feed, name="feed"),
     path("lotteries/<uuid:public_id>/", portal.lottery_detail, name="lottery"),
-    path("lotteries/<uuid:public_id>/entries.csv", portal.lottery_entries_csv, name="lottery_entries"),
     path(
-        "lotteries/<uuid:public_id>/sessions.csv", portal.lottery_sessions_csv, name="lottery_sessions"
+        "lotteries/<uuid:public_id>/entries.csv", portal.lottery_entries_csv, name="lottery_entries"
+    ),
+    path(
+        "lotteries/<uuid:public_id>/sessions.csv",
+        portal.lottery_sessions_csv,
+        name="lottery_sessions",
     ),
     path("<slug:slug>/", portal.offering_detail, name="offering"),
     path("<slug:slug>/sessions/<uuid:public_id>/", portal.session_action, name="session_action"),

@@ -16,7 +16,9 @@ def _t(ja: str, en: str) -> dict[str, str]:
     return {"ja": ja, "en": en}
 
 
-def make_facility(department: Department, slug: str = "shiba-kumin-center", **overrides: Any) -> Facility:
+def make_facility(
+    department: Department, slug: str = "shiba-kumin-center", **overrides: Any
+) -> Facility:
     data: dict[str, Any] = {
         "name": _t("芝地区総合支所 区民協働スペース", "Shiba Community Space"),
         "area": "shiba",
@@ -42,11 +44,18 @@ def make_offering(facility: Facility, slug: str = "meeting-room-a", **overrides:
 
 
 def make_session(
-    offering: Offering, *, starts_in: timedelta = timedelta(days=3), capacity: int = 1, hours: int = 2
+    offering: Offering,
+    *,
+    starts_in: timedelta = timedelta(days=3),
+    capacity: int = 1,
+    hours: int = 2,
 ) -> Session:
     starts = timezone.now().replace(microsecond=0) + starts_in
     return Session.objects.create(
-        offering=offering, starts_at=starts, ends_at=starts + timedelta(hours=hours), capacity=capacity
+        offering=offering,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=hours),
+        capacity=capacity,
     )
 
 

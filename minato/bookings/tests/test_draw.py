@@ -10,7 +10,6 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,9 +19,7 @@ SEED = "00" * 31 + "2a"
 
 
 def test_the_published_hash_is_sha256_of_the_seed() -> None:
-    assert draw.seed_hash(SEED) == (
-        __import__("hashlib").sha256(bytes.fromhex(SEED)).hexdigest()
-    )
+    assert draw.seed_hash(SEED) == (__import__("hashlib").sha256(bytes.fromhex(SEED)).hexdigest())
 
 
 def test_an_entrys_random_number_depends_on_its_own_number_only() -> None:
@@ -79,7 +76,9 @@ def test_withdrawing_an_entry_does_not_change_the_others_order() -> None:
     entries = [draw.Entry(n, "a") for n in range(1, 30)]
     order = [r.number for r in sorted(draw.draw(SEED, entries, {"a": 5}), key=lambda r: r.rank)]
     fewer = [e for e in entries if e.number != 7]
-    order_without = [r.number for r in sorted(draw.draw(SEED, fewer, {"a": 5}), key=lambda r: r.rank)]
+    order_without = [
+        r.number for r in sorted(draw.draw(SEED, fewer, {"a": 5}), key=lambda r: r.rank)
+    ]
     assert order_without == [n for n in order if n != 7]
 
 
@@ -117,14 +116,39 @@ def test_the_rerun_command_checks_the_hash_and_prints_the_ranks(tmp_path: Path) 
     out = io.StringIO()
     with redirect_stdout(out):
         code = draw.main(
-            ["--seed", SEED, "--seed-hash", draw.seed_hash(SEED), "--entries", str(entries), "--sessions", str(sessions)]
+            [
+                "--seed",
+                SEED,
+                "--seed-hash",
+                draw.seed_hash(SEED),
+                "--entries",
+                str(entries),
+                "--sessions",
+                str(sessions),
+            ]
         )
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     expected = draw.draw(
-        SEED, [draw.Entry(1, "s1", 0, 1), draw.Entry(2, "s1", 0, 2), draw.Entry(3, "s2")], {"s1": 1, "s2": 1}
+        SEED,
+        [draw.Entry(1, "s1", 0, 1), draw.Entry(2, "s1", 0, 2), draw.Entry(3, "s2")],
+        {"s1": 1, "s2": 1},
     )
     assert [(int(r["entry_number"]), int(r["rank"]), r["won"] == "1") for r in rows] == [
         (e.number, e.rank, e.won) for e in expected
     ]
-    assert draw.main(["--seed", SEED, "--seed-hash", "0" * 64, "--entries", str(entries), "--sessions", str(sessions)]) == 2
+    assert (
+        draw.main(
+            [
+                "--seed",
+                SEED,
+                "--seed-hash",
+                "0" * 64,
+                "--entries",
+                str(entries),
+                "--sessions",
+                str(sessions),
+            ]
+        )
+        == 2
+    )

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from minato.accounts.models import User
 from minato.accounts.services import resident_profile_update
@@ -21,6 +21,13 @@ from minato.payments.payables import for_payer
 
 pytestmark = pytest.mark.django_db
 S = Booking.Status
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """Refusals are read in English here (the pages show them in the person's language)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -214,9 +221,13 @@ def lottery_room(departments: dict[str, Any]) -> Offering:
     )
 
 
-def test_entries_are_taken_only_while_the_window_is_open(lottery_room: Offering, alice: User) -> None:
+def test_entries_are_taken_only_while_the_window_is_open(
+    lottery_room: Offering, alice: User
+) -> None:
     session = make_session(lottery_room, starts_in=timedelta(days=30))
-    lottery = make_lottery(lottery_room, [session], closes_in=timedelta(hours=-1), draw_at=timezone.now())
+    lottery = make_lottery(
+        lottery_room, [session], closes_in=timedelta(hours=-1), draw_at=timezone.now()
+    )
     session.refresh_from_db()
     with pytest.raises(services.BookingError, match="not taking entries"):
         services.lottery_enter(session=session, person=alice)
@@ -302,7 +313,9 @@ def test_a_winner_who_does_not_confirm_loses_the_place_to_the_next_in_the_draw(
     assert (winner.status, second.status) == (S.EXPIRED, S.OFFERED)
 
 
-def test_residents_get_the_lotterys_extra_weight(lottery_room: Offering, alice: User, bob: User) -> None:
+def test_residents_get_the_lotterys_extra_weight(
+    lottery_room: Offering, alice: User, bob: User
+) -> None:
     session = make_session(lottery_room, starts_in=timedelta(days=30))
     make_lottery(lottery_room, [session], resident_weight=3)
     session.refresh_from_db()

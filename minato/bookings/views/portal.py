@@ -45,7 +45,9 @@ class SearchForm(AccessibleForm):
     day = forms.DateField(
         label=gettext_lazy("Date"),
         required=False,
-        help_text=gettext_lazy("For example 2026-12-24. Leave it empty to see the next two months."),
+        help_text=gettext_lazy(
+            "For example 2026-12-24. Leave it empty to see the next two months."
+        ),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
@@ -135,7 +137,8 @@ def session_action(request: HttpRequest, slug: str, public_id: Any) -> HttpRespo
         booking = book(session=session, person=person)
     except services.SessionFull:
         messages.error(
-            request, _("Someone took the last place just before you. You can join the waiting list.")
+            request,
+            _("Someone took the last place just before you. You can join the waiting list."),
         )
         return redirect("bookings:offering", slug=slug)
     except services.BookingError as exc:
@@ -145,7 +148,7 @@ def session_action(request: HttpRequest, slug: str, public_id: Any) -> HttpRespo
     return redirect("bookings:detail", reference=booking.reference)
 
 
-_BOOKED_MESSAGES = {
+_BOOKED_MESSAGES: dict[str, Any] = {
     Booking.Status.CONFIRMED: gettext_lazy("Your booking is confirmed."),
     Booking.Status.OFFERED: gettext_lazy("The place is held for you: pay the fee to confirm it."),
     Booking.Status.ENTERED: gettext_lazy("You have entered the lottery."),
@@ -171,8 +174,12 @@ def mine(request: HttpRequest) -> HttpResponse:
         request,
         "bookings/portal/mine.html",
         {
-            "upcoming": [b for b in bookings if b.session.ends_at > now and b.status in Booking.ACTIVE],
-            "past": [b for b in bookings if not (b.session.ends_at > now and b.status in Booking.ACTIVE)],
+            "upcoming": [
+                b for b in bookings if b.session.ends_at > now and b.status in Booking.ACTIVE
+            ],
+            "past": [
+                b for b in bookings if not (b.session.ends_at > now and b.status in Booking.ACTIVE)
+            ],
             "feed_url": request.build_absolute_uri(
                 _feed_path(str(request.user.public_id))  # type: ignore[union-attr]
             ),
@@ -194,7 +201,8 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     qr_svg = ""
     if is_confirmed:
         qr_svg = segno.make(f"MINATO-BOOKING:{booking.reference}", micro=False).svg_inline(
-            scale=5, title=_("Check-in code for booking %(reference)s") % {"reference": booking.reference}
+            scale=5,
+            title=_("Check-in code for booking %(reference)s") % {"reference": booking.reference},
         )
     return render(
         request,
@@ -265,7 +273,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     bookings = [booking for _session, booking in selectors.person_sessions(person)]
     response = HttpResponse(
-        calendar.calendar_of(bookings, language=request.LANGUAGE_CODE, name=_("Minato City bookings")),
+        calendar.calendar_of(
+            bookings, language=request.LANGUAGE_CODE, name=_("Minato City bookings")
+        ),
         content_type="text/calendar; charset=utf-8",
     )
     response["Cache-Control"] = "private, max-age=900"

@@ -24,7 +24,9 @@ from minato.core.forms import AccessibleForm
 
 
 class DayForm(AccessibleForm):
-    day = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class CheckInForm(AccessibleForm):
