@@ -19,7 +19,7 @@ from minato.bookings.models import Booking, Lottery, Offering, Session
 from minato.bookings.payables import PURPOSE
 from minato.core.api.idempotency import idempotency_key_header, idempotent
 from minato.core.api.pagination import LimitOffset
-from minato.core.api.schemas import InputSchema, responses
+from minato.core.api.schemas import InputSchema, record_date_filter, responses
 from minato.payments import selectors as payment_selectors
 
 router = Router(tags=["bookings"])
@@ -108,7 +108,7 @@ class EventOut(Schema):
 class OfferingQuery(Schema):
     kind: Literal["", "room", "event", "course", "seat", "checkup", "childcare"] = ""
     area: Literal["", "shiba", "azabu", "akasaka", "takanawa", "shibaura_konan"] = ""
-    day: date | None = None
+    day: date | None = record_date_filter("Only offerings with a session on this day")
     q: str = Field("", max_length=100)
 
 
