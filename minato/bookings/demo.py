@@ -87,10 +87,16 @@ OFFERINGS: list[dict[str, Any]] = [
         "facility": "shiba-kyodo-space",
         "kind": Offering.Kind.ROOM,
         "mode": Offering.Mode.LOTTERY,
-        "name": {"ja": "区民協働スペース 会議室", "en": "Community Space meeting room"},
+        "name": {
+            "ja": "区民協働スペース 会議室",
+            "en": "Community Space meeting room",
+            "ja-easy": "かいぎしつ（しば）",
+        },
         "description": {
             "ja": "定員20名の会議室です。町会・自治会や区民団体の会合に使えます。"
             "翌月分を抽選で受け付け、区内在住の方は当選確率が2倍です。",
+            "ja-easy": "20にんまで つかえる へやです。くじで きめます。"
+            "みなとくに すむ ひとは あたりやすいです。",
             "en": "A meeting room for up to 20 people, for neighbourhood associations and "
             "residents' groups. Next month's slots go by lottery; people who live in the ward "
             "have twice the chance.",
@@ -110,9 +116,14 @@ OFFERINGS: list[dict[str, Any]] = [
         "facility": "minato-library",
         "kind": Offering.Kind.SEAT,
         "mode": Offering.Mode.FIRST_COME,
-        "name": {"ja": "学習席（午前・午後）", "en": "Study seats (morning or afternoon)"},
+        "name": {
+            "ja": "学習席（午前・午後）",
+            "en": "Study seats (morning or afternoon)",
+            "ja-easy": "としょかんで べんきょうする せき",
+        },
         "description": {
             "ja": "図書館の学習席を半日単位で予約できます。当日も空きがあれば予約できます。",
+            "ja-easy": "としょかんの せきを ごぜん または ごごに よやく できます。",
             "en": "Book a study seat at the library for a morning or an afternoon, "
             "on the day too while seats are free.",
         },
@@ -127,10 +138,15 @@ OFFERINGS: list[dict[str, Any]] = [
         "facility": "takanawa-kumin-center",
         "kind": Offering.Kind.COURSE,
         "mode": Offering.Mode.FIRST_COME,
-        "name": {"ja": "はじめてのスマートフォン講座", "en": "Smartphone course for beginners"},
+        "name": {
+            "ja": "はじめてのスマートフォン講座",
+            "en": "Smartphone course for beginners",
+            "ja-easy": "スマートフォンを ならう かい",
+        },
         "description": {
             "ja": "60歳以上の区民の方向け。電話のかけ方、LINE、マイナンバーカードを使った"
             "手続きまで、講師が少人数で教えます。",
+            "ja-easy": "60さい いじょうの ひとが スマートフォンの つかいかたを ならいます。",
             "en": "For residents aged 60 and over: calls, LINE and online procedures with the "
             "My Number Card, taught in small groups.",
         },
@@ -146,9 +162,14 @@ OFFERINGS: list[dict[str, Any]] = [
         "facility": "minato-hokenjo",
         "kind": Offering.Kind.CHECKUP,
         "mode": Offering.Mode.FIRST_COME,
-        "name": {"ja": "骨粗しょう症検診", "en": "Bone density checkup"},
+        "name": {
+            "ja": "骨粗しょう症検診",
+            "en": "Bone density checkup",
+            "ja-easy": "ほねの けんこうの しらべ",
+        },
         "description": {
             "ja": "区内在住の40歳以上の方が無料で受けられます。所要時間は約30分です。",
+            "ja-easy": "40さい いじょうの ひとは おかねが いりません。30ぷん ぐらいです。",
             "en": "Free for residents aged 40 and over; it takes about 30 minutes.",
         },
         "residents_only": True,
@@ -163,9 +184,14 @@ OFFERINGS: list[dict[str, Any]] = [
         "facility": "kodomo-katei-shien-center",
         "kind": Offering.Kind.CHILDCARE,
         "mode": Offering.Mode.FIRST_COME,
-        "name": {"ja": "一時預かり（乳幼児）", "en": "Temporary childcare (babies and toddlers)"},
+        "name": {
+            "ja": "一時預かり（乳幼児）",
+            "en": "Temporary childcare (babies and toddlers)",
+            "ja-easy": "ちいさい こどもを あずける",
+        },
         "description": {
             "ja": "生後4か月から就学前のお子さんを、理由を問わず一時的にお預かりします。",
+            "ja-easy": "4かげつから しょうがっこうの まえの こどもを あずかります。",
             "en": "Care for children from 4 months old until school age, for any reason.",
         },
         "fee_resident_yen": 2000,
@@ -180,17 +206,20 @@ OFFERINGS: list[dict[str, Any]] = [
         "weekdays": {0, 1, 2, 3, 4},
     },
     {
-        "slug": "minato-citizens-festival-talk",
+        "slug": "bosai-talk-stranded-commuters",
         "facility": "takanawa-kumin-center",
         "kind": Offering.Kind.EVENT,
         "mode": Offering.Mode.FIRST_COME,
         "name": {
             "ja": "防災講演会「帰宅困難者にならないために」",
             "en": "Talk: staying safe when you cannot get home after a quake",
+            "ja-easy": "じしんの ときの はなし",
         },
         "description": {
             "ja": "大地震のとき、港区には約100万人の昼間人口がいます。"
             "一時滞在施設の使い方を学びます。",
+            "ja-easy": "おおきな じしんの とき、いえに かえれない ひとが "
+            "いく ばしょを ならいます。",
             "en": "About a million people are in Minato by day. Learn how temporary-stay "
             "facilities work after a large earthquake.",
         },

@@ -58,6 +58,7 @@ class BookingPayables:
             blocked_reason=blocked,
             resident_url=reverse("bookings:detail", args=[booking.reference]),
             staff_url=reverse("staff:bookings:booking", args=[booking.reference]),
+            back_label=_("Back to the booking"),
         )
 
     def for_payer(self, object_ref: str, user: Any) -> Payable | None:

@@ -54,12 +54,15 @@ def offering(slug: str) -> Offering | None:
     return Offering.objects.filter(slug=slug, is_published=True).select_related("facility").first()
 
 
-def sessions_to_come(offering: Offering, *, days: int = HORIZON_DAYS) -> QuerySet[Session]:
+def sessions_to_come(
+    offering: Offering, *, start: date | None = None, days: int = HORIZON_DAYS
+) -> QuerySet[Session]:
+    """Sessions not yet started, from ``start`` (today if not given) for ``days`` days."""
     now = timezone.now()
+    first = max(now, _day_start(start)) if start is not None else now
+    last = (_day_start(start) if start is not None else now) + timedelta(days=days)
     return (
-        Session.objects.filter(
-            offering=offering, starts_at__gt=now, starts_at__lt=now + timedelta(days=days)
-        )
+        Session.objects.filter(offering=offering, starts_at__gt=first, starts_at__lt=last)
         .select_related("lottery")
         .order_by("starts_at")
     )

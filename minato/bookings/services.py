@@ -276,6 +276,17 @@ def cancel_deadline(booking: Booking) -> datetime:
     return booking.session.starts_at - timedelta(hours=booking.session.offering.cancel_hours_before)
 
 
+def can_cancel_online(booking: Booking) -> bool:
+    """Whether the person may still cancel it themselves (an entry or a place on the waiting
+    list: until the session starts; a place: until the cancellation deadline)."""
+    if booking.status not in Booking.ACTIVE:
+        return False
+    now = timezone.now()
+    return (
+        now <= cancel_deadline(booking) if booking.holds_place else now < booking.session.starts_at
+    )
+
+
 @transaction.atomic
 def booking_cancel(*, booking: Booking, person: Any, is_paid: bool = False) -> Booking:
     """The person cancels their own booking, entry or place on the waiting list, until the

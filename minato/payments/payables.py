@@ -42,9 +42,11 @@ class Payable:
     # staff may still take it at the counter. Every other reason (withdrawn, rejected, too
     # large) blocks staff too.
     counter_allowed: bool = False
-    # The page of the thing itself (the application), for links back.
+    # The page of the thing itself (the application, the booking), for links back, and what
+    # those links say (empty: "Back to the application").
     resident_url: str = ""
     staff_url: str = ""
+    back_label: Any = ""
 
     @property
     def payable(self) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from minato.accounts.models import User
 from minato.bookings import services
@@ -150,3 +151,30 @@ def test_staff_see_the_roster_check_people_in_and_each_look_is_recorded(
     assert booking.status == Booking.Status.ATTENDED
     csv_response = client.get(f"/staff/bookings/sessions/{session.public_id}/roster.csv")
     assert "港 アリス" in csv_response.content.decode("utf-8-sig")
+
+
+def test_past_the_deadline_the_page_says_whom_to_call_instead_of_offering_cancel(
+    resident_client: Callable[[User], Client], alice: User, room: Offering
+) -> None:
+    booking = services.booking_create(
+        session=make_session(room, starts_in=timedelta(hours=5)), person=alice
+    )
+    page = resident_client(alice).get(f"/en/bookings/mine/{booking.reference}/").content.decode()
+    assert 'value="cancel"' not in page
+    assert "past the cancellation deadline" in page
+
+
+def test_the_offering_page_shows_a_week_at_a_time_and_survives_bad_dates(
+    client: Client, room: Offering
+) -> None:
+    make_session(room, starts_in=timedelta(days=1))
+    later = make_session(room, starts_in=timedelta(days=20))
+    first = client.get(f"/en/bookings/{room.slug}/")
+    assert first.context["next_week"] is not None and first.context["previous_week"] is None
+    assert [s.pk for day in first.context["days"].values() for s, _ in day] != [later.pk]
+    week = timezone.localtime(later.starts_at).date().isoformat()
+    page = client.get(f"/en/bookings/{room.slug}/?from={week}")
+    assert [s.pk for day in page.context["days"].values() for s, _ in day] == [later.pk]
+    assert "Previous 7 days" in page.content.decode()
+    for bad in ("not-a-date", "1900-01-01", "9999-12-31"):
+        assert client.get(f"/en/bookings/{room.slug}/?from={bad}").status_code == 200
