@@ -293,7 +293,37 @@ def test_the_draw_offers_places_to_the_winners_once_and_can_be_rerun_by_anyone(
     ]
     subjects = {m.subject for m in mail.outbox[-6:]}
     assert subjects == {"【港区】抽選に当選しました", "【港区】抽選の結果のお知らせ"}
-    assert AuditEvent.objects.filter(action="bookings.drawn").count() == 6
+    # One audit event for the draw, whose digest of every rank the chain protects.
+    drawn = AuditEvent.objects.get(action="bookings.lottery_drawn")
+    assert drawn.changes["results_sha256"][1] == services.results_digest(lottery)
+    Booking.objects.filter(pk=entries[0].pk).update(draw_rank=99)
+    assert drawn.changes["results_sha256"][1] != services.results_digest(lottery)
+    # Telling them again (a retried task) tells nobody twice.
+    sent = len(mail.outbox)
+    first, last = entries[0].pk, entries[-1].pk
+    told = services.lottery_results_announce(
+        lottery_id=lottery.pk, first_pk=min(first, last), last_pk=max(first, last)
+    )
+    assert told == 0 and len(mail.outbox) == sent
+
+
+def test_entrants_whom_no_task_told_are_told_by_housekeeping(
+    lottery_room: Offering, alice: User, bob: User
+) -> None:
+    session = make_session(lottery_room, starts_in=timedelta(days=30), capacity=1)
+    lottery = make_lottery(lottery_room, [session], closes_in=timedelta(minutes=5))
+    session.refresh_from_db()
+    services.lottery_enter(session=session, person=alice)
+    services.lottery_enter(session=session, person=bob)
+    services.lottery_draw(lottery=lottery, now=lottery.draw_at)  # its tasks never ran
+    assert not Booking.objects.exclude(announced_at=None).exists()
+    Lottery.objects.filter(pk=lottery.pk).update(drawn_at=timezone.now() - timedelta(hours=1))
+    from minato.bookings import housekeeping
+
+    assert housekeeping.run() == {"lottery_results_told": 2}
+    assert housekeeping.run() == {"lottery_results_told": 0}
+    subjects = sorted(m.subject for m in mail.outbox[-2:])
+    assert subjects == sorted(["【港区】抽選に当選しました", "【港区】抽選の結果のお知らせ"])
 
 
 def test_a_winner_who_does_not_confirm_loses_the_place_to_the_next_in_the_draw(
