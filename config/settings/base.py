@@ -241,6 +241,8 @@ PERIODIC_JOBS = {
     # Lotteries are drawn at their time; unpaid or unconfirmed offers go to the waiting list.
     "minato.bookings.services.lotteries_draw_due": envint("BOOKINGS_DRAW_SECONDS", 30),
     "minato.bookings.services.offers_settle": envint("BOOKINGS_SETTLE_SECONDS", 30),
+    # Reminders of tomorrow's bookings.
+    "minato.bookings.services.reminders_send": envint("BOOKINGS_REMINDER_SECONDS", 300),
 }
 # /readyz also fails when stored payment webhook events wait longer than this (no worker
 # applying them, or one failing on them).

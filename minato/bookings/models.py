@@ -256,6 +256,8 @@ class Booking(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
+    # When the reminder of the day before was queued (once per booking).
+    reminded_at = models.DateTimeField(null=True, blank=True)
     # When the entrant was told the draw's result (set in the transaction that queues it).
     announced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

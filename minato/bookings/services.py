@@ -25,6 +25,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from minato.accounts import permissions
+from minato.accounts.models import Role
 from minato.accounts.permissions import has_confirmed_email
 from minato.bookings import draw
 from minato.bookings.models import Booking, Lottery, Offering, RateClass, Session
@@ -431,6 +433,121 @@ def attendance_record(*, booking: Booking, attended: bool, staff: Any) -> Bookin
         actor_id=staff.pk,
     )
     return current
+
+
+# --- Reminders and closures ----------------------------------------------------------------
+
+REMINDER_BATCH = 500
+
+
+def reminders_send(*, within: timedelta = timedelta(hours=24)) -> int:
+    """The worker's periodic job: remind everyone with a confirmed place in a session that
+    starts within a day, once (``reminded_at`` is set in the transaction that queues it)."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = list(
+            Booking.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                status=S.CONFIRMED,
+                reminded_at__isnull=True,
+                session__starts_at__gt=now,
+                session__starts_at__lte=now + within,
+            )
+            .select_related("person__profile", "session__offering__facility")
+            .order_by("session__starts_at")[:REMINDER_BATCH]
+        )
+        if not due:
+            return 0
+        notify_many(
+            [
+                {
+                    "recipient": booking.person,
+                    "template_key": "bookings/reminder",
+                    "context": _message_context(booking),
+                    "reference": f"bookings.booking:{booking.reference}",
+                }
+                for booking in due
+            ]
+        )
+        Booking.objects.filter(pk__in=[booking.pk for booking in due]).update(reminded_at=now)
+    return len(due)
+
+
+def session_close(*, session: Session, reason: str, staff: Any) -> list[Booking]:
+    """The ward closes a session (a repair, an election): nobody can book it, every booking
+    and entry in it is cancelled and told why, and what was paid is refunded in full (the
+    ward cancelled). Supervisors and above of the offering's department. Returns the
+    cancelled bookings."""
+    from minato.bookings.payables import PURPOSE
+    from minato.payments import selectors as payment_selectors
+    from minato.payments import services as payment_services
+
+    offering = session.offering
+    if not permissions.has_role(staff, Role.SUPERVISOR) or not permissions.can_see_department(
+        staff, offering.department_id
+    ):
+        raise BookingError(_("Closing a session needs a supervisor of its department."))
+    reason = reason.strip()
+    if not reason:
+        raise BookingError(_("Give the reason people will be told."))
+    now = timezone.now()
+    with transaction.atomic():
+        current = Session.objects.select_for_update().get(pk=session.pk)
+        if current.is_closed:
+            raise BookingError(_("This session is already closed."))
+        current.is_closed = True
+        current.closed_reason = reason[:200]
+        current.save(update_fields=["is_closed", "closed_reason", "updated_at"])
+        audit.record(
+            action="bookings.session_closed",
+            obj=current,
+            department_id=offering.department_id,
+            actor_id=staff.pk,
+            changes={"is_closed": [False, True], "closed_reason": [None, current.closed_reason]},
+        )
+        cancelled = list(
+            Booking.objects.select_for_update(of=("self",))
+            .filter(session=current, status__in=Booking.ACTIVE)
+            .select_related("person__profile", "session__offering__facility")
+        )
+        for booking in cancelled:
+            before = booking.status
+            booking.status = S.CANCELLED
+            booking.cancelled_at = now
+            booking.save(update_fields=["status", "cancelled_at", "updated_at"])
+            _audit(
+                booking,
+                "bookings.cancelled_by_ward",
+                {"status": [before, S.CANCELLED]},
+                actor_id=staff.pk,
+            )
+        Session.objects.filter(pk=current.pk).update(taken=0)
+        notify_many(
+            [
+                {
+                    "recipient": booking.person,
+                    "template_key": "bookings/cancelled_by_ward",
+                    "context": {**_message_context(booking), "reason": current.closed_reason},
+                    "reference": f"bookings.booking:{booking.reference}",
+                }
+                for booking in cancelled
+            ]
+        )
+    # Refunds go to the provider outside the transaction (payments' own rule); each is keyed
+    # by the booking, so closing is safe to retry.
+    for booking in cancelled:
+        paid = payment_selectors.paid_payment(
+            payment_selectors.payments_for_thing(purpose=PURPOSE, object_ref=booking.reference)
+        )
+        if paid is not None:
+            payment_services.refund_request(
+                payment=paid,
+                amount_yen=payment_services.refundable_yen(paid),
+                reason=f"施設の都合による休止（予約番号 {booking.reference}）",
+                staff=staff,
+                request_key=f"bookings-closure-{booking.reference}",
+            )
+    return cancelled
 
 
 # --- Lotteries -------------------------------------------------------------------------------

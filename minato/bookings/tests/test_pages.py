@@ -178,3 +178,22 @@ def test_the_offering_page_shows_a_week_at_a_time_and_survives_bad_dates(
     assert "Previous 7 days" in page.content.decode()
     for bad in ("not-a-date", "1900-01-01", "9999-12-31"):
         assert client.get(f"/en/bookings/{room.slug}/?from={bad}").status_code == 200
+
+
+def test_a_supervisor_closes_a_session_from_its_roster(
+    staff_client: Callable[[User], Client], dana: User, charlie: User, alice: User, room: Offering
+) -> None:
+    session = make_session(room)
+    services.booking_create(session=session, person=alice)
+    client = staff_client(dana)
+    page = client.get(f"/staff/bookings/sessions/{session.public_id}/").content.decode()
+    assert "Close this session" in page or "この回を休止" in page
+    empty = client.post(f"/staff/bookings/sessions/{session.public_id}/close/", {"reason": ""})
+    assert empty.status_code == 400 and "error-summary" in empty.content.decode()
+    done = client.post(
+        f"/staff/bookings/sessions/{session.public_id}/close/", {"reason": "空調設備の点検のため"}
+    )
+    assert done.status_code == 302
+    session.refresh_from_db()
+    assert session.is_closed
+    assert Booking.objects.get(person=alice).status == Booking.Status.CANCELLED

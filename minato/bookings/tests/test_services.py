@@ -404,3 +404,56 @@ def test_age_is_counted_on_the_day_of_the_session(room: Offering, alice: User) -
     Offering.objects.filter(pk=room.pk).update(max_age=12)
     room.refresh_from_db()
     assert services.booking_create(session=make_session(room), person=alice)
+
+
+def test_confirmed_bookings_are_reminded_once_the_day_before(
+    room: Offering, alice: User, bob: User
+) -> None:
+    tomorrow = services.booking_create(
+        session=make_session(room, starts_in=timedelta(hours=20)), person=alice
+    )
+    services.booking_create(session=make_session(room, starts_in=timedelta(days=3)), person=bob)
+    sent = len(mail.outbox)
+    assert services.reminders_send() == 1
+    assert services.reminders_send() == 0
+    assert len(mail.outbox) == sent + 1
+    assert mail.outbox[-1].to == [alice.email] and "明日のご予約" in mail.outbox[-1].subject
+    tomorrow.refresh_from_db()
+    assert tomorrow.reminded_at is not None
+
+
+def test_a_supervisor_closes_a_session_everyone_is_told_and_paid_fees_come_back(
+    departments: dict[str, Any], alice: User, bob: User, dana: User, charlie: User
+) -> None:
+    hall = make_offering(
+        make_facility(departments["shiba"]),
+        fee_resident_yen=1200,
+        revenue_account_code="14-01-01-03",
+    )
+    session = make_session(hall, capacity=1)
+    paid = services.booking_create(session=session, person=alice)
+    waiting = services.waitlist_join(session=session, person=bob)
+    payable = for_payer("bookings.booking", paid.reference, alice)
+    assert payable is not None
+    payment = payment_services.payment_begin(payable=payable)
+    from minato.payments.models import Refund
+    from minato.payments.providers import sandbox
+
+    sandbox.checkout_choose(checkout_id=payment.provider_reference, outcome="success")
+    payment_services.payment_refresh(payment=payment)
+    with pytest.raises(services.BookingError, match="supervisor"):
+        services.session_close(session=session, reason="点検", staff=charlie)
+    with pytest.raises(services.BookingError, match="reason"):
+        services.session_close(session=session, reason=" ", staff=dana)
+    cancelled = services.session_close(session=session, reason="空調設備の点検のため", staff=dana)
+    assert {b.pk for b in cancelled} == {paid.pk, waiting.pk}
+    session.refresh_from_db()
+    assert session.is_closed and session.taken == 0
+    assert Booking.objects.filter(session=session, status=S.CANCELLED).count() == 2
+    refund = Refund.objects.get()
+    assert refund.amount_yen == 1200 and refund.payment_id == payment.pk
+    told = [m for m in mail.outbox if "施設の都合" in m.subject]
+    assert sorted(m.to[0] for m in told) == sorted([alice.email, bob.email])
+    assert AuditEvent.objects.filter(action="bookings.cancelled_by_ward").count() == 2
+    with pytest.raises(services.BookingError, match="already closed"):
+        services.session_close(session=session, reason="again", staff=dana)

@@ -15,12 +15,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from minato.accounts import permissions
+from minato.accounts.models import Role
 from minato.bookings import selectors, services
 from minato.bookings.models import Booking, Session
 from minato.bookings.payables import PURPOSE
 from minato.core import audit
 from minato.core.forms import AccessibleForm
+from minato.payments.services import PaymentError
 
 
 class DayForm(AccessibleForm):
@@ -34,6 +38,14 @@ class CheckInForm(AccessibleForm):
         label=gettext_lazy("Booking number or scanned code"),
         max_length=40,
         help_text=gettext_lazy("8 letters and digits, as on the person's screen."),
+    )
+
+
+class CloseForm(AccessibleForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (sent to everyone booked)"),
+        max_length=200,
+        help_text=gettext_lazy("For example: 空調設備の点検のため / for air-conditioning repairs."),
     )
 
 
@@ -73,7 +85,51 @@ def session_roster(request: HttpRequest, public_id: Any) -> HttpResponse:
     return render(
         request,
         "bookings/staff/session.html",
-        {"session": session, "bookings": bookings, "check_in_form": CheckInForm()},
+        {
+            "session": session,
+            "bookings": bookings,
+            "close_form": CloseForm(),
+            "can_close": permissions.has_role(request.user, Role.SUPERVISOR),
+        },
+    )
+
+
+@require_POST
+def session_close(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Close a session: its bookings are cancelled, their people told why, fees refunded."""
+    session = selectors.staff_session(request.user, public_id)
+    if session is None:
+        raise Http404
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            cancelled = services.session_close(
+                session=session, reason=form.cleaned_data["reason"], staff=request.user
+            )
+        except services.BookingError as exc:
+            messages.error(request, str(exc))
+        except PaymentError as exc:
+            # The session is closed and its bookings cancelled; a refund the provider refused
+            # is retried from the payments page.
+            messages.error(request, _("Closed, but a refund failed: %(error)s") % {"error": exc})
+        else:
+            messages.success(
+                request,
+                _("Closed. %(count)s bookings cancelled; their people are told and refunded.")
+                % {"count": len(cancelled)},
+            )
+        return redirect("staff:bookings:session", public_id=session.public_id)
+    bookings = list(selectors.roster(session))
+    return render(
+        request,
+        "bookings/staff/session.html",
+        {
+            "session": session,
+            "bookings": bookings,
+            "close_form": form,
+            "can_close": permissions.has_role(request.user, Role.SUPERVISOR),
+        },
+        status=400,
     )
 
 
