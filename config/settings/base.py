@@ -311,6 +311,14 @@ PAYMENTS_PROVIDERS = {
 }
 # The kinds of thing that can be paid for: each domain app that takes payments registers its
 # own (payments imports none of them; decision 0008).
+# Bookings: penalty points for a cancellation after the deadline and for a no-show; people
+# with BOOKINGS_PENALTY_SUSPEND_AT points or more (each kept BOOKINGS_PENALTY_DAYS) cannot
+# enter lotteries until enough of them expire.
+BOOKINGS_PENALTY_LATE_CANCEL = envint("BOOKINGS_PENALTY_LATE_CANCEL", 1)
+BOOKINGS_PENALTY_NO_SHOW = envint("BOOKINGS_PENALTY_NO_SHOW", 2)
+BOOKINGS_PENALTY_SUSPEND_AT = envint("BOOKINGS_PENALTY_SUSPEND_AT", 3)
+BOOKINGS_PENALTY_DAYS = envint("BOOKINGS_PENALTY_DAYS", 180)
+
 PAYMENTS_PAYABLE_KINDS = [
     "minato.procedures.payables.ApplicationPayables",
     "minato.bookings.payables.BookingPayables",

@@ -12,4 +12,5 @@ class BookingsConfig(AppConfig):
         "bookings.checked_in": _("Recorded that you came"),
         "bookings.no_show": _("Recorded that you did not come"),
         "bookings.cancelled_by_ward": _("Cancelled your booking"),
+        "bookings.penalty_removed": _("Removed penalty points for a booking"),
     }

@@ -287,3 +287,29 @@ class Booking(models.Model):
     @property
     def holds_place(self) -> bool:
         return self.status in self.HOLDS_PLACE
+
+
+class PenaltyPoint(models.Model):
+    """Points for a late cancellation or a no-show; enough of them, not yet expired, keep the
+    person out of lotteries (``BOOKINGS_PENALTY_*`` settings)."""
+
+    class Reason(models.TextChoices):
+        LATE_CANCEL = "late_cancel", _("Cancelled after the deadline")
+        NO_SHOW = "no_show", _("Did not come")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="booking_penalties"
+    )
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="penalty")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    points = models.PositiveSmallIntegerField()
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["expires_at"]
+        indexes = [models.Index(fields=["person", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.points} points for booking {self.booking_id}"

@@ -29,7 +29,7 @@ from minato.accounts import permissions
 from minato.accounts.models import Role
 from minato.accounts.permissions import has_confirmed_email
 from minato.bookings import draw
-from minato.bookings.models import Booking, Lottery, Offering, RateClass, Session
+from minato.bookings.models import Booking, Lottery, Offering, PenaltyPoint, RateClass, Session
 from minato.core import audit
 from minato.core.translated import localized
 from minato.notifications.services import notify, notify_many
@@ -281,41 +281,92 @@ def cancel_deadline(booking: Booking) -> datetime:
 
 
 def can_cancel_online(booking: Booking) -> bool:
-    """Whether the person may still cancel it themselves (an entry or a place on the waiting
-    list: until the session starts; a place: until the cancellation deadline)."""
-    if booking.status not in Booking.ACTIVE:
-        return False
-    now = timezone.now()
-    return (
-        now <= cancel_deadline(booking) if booking.holds_place else now < booking.session.starts_at
-    )
+    """Whether the person may still cancel it themselves: until the session starts (after the
+    cancellation deadline a confirmed booking then earns penalty points)."""
+    return booking.status in Booking.ACTIVE and timezone.now() < booking.session.starts_at
+
+
+def is_late_cancel(booking: Booking, now: datetime | None = None) -> bool:
+    """A confirmed place given up after the cancellation deadline (penalty points)."""
+    now = now or timezone.now()
+    return booking.status == S.CONFIRMED and now > cancel_deadline(booking)
 
 
 @transaction.atomic
 def booking_cancel(*, booking: Booking, person: Any, is_paid: bool = False) -> Booking:
-    """The person cancels their own booking, entry or place on the waiting list, until the
-    cancellation deadline. A paid booking is cancelled with the facility (a refund needs a
-    member of staff)."""
+    """The person cancels their own booking, entry or place on the waiting list, until it
+    starts. A confirmed place given up after the cancellation deadline earns
+    ``BOOKINGS_PENALTY_LATE_CANCEL`` points. A paid booking is cancelled with the facility (a
+    refund needs a member of staff)."""
     now = timezone.now()
-    current = (
-        Booking.objects.select_for_update()
-        .select_related("session__offering__facility", "person")
-        .get(pk=booking.pk)
-    )
+    current = _locked(booking.pk)
     if current.person_id != person.pk:
         raise BookingError(_("This is not your booking."))
     if current.status not in Booking.ACTIVE:
         raise BookingError(_("This booking can no longer be cancelled."))
-    if current.holds_place and now > cancel_deadline(current):
-        raise BookingError(
-            _("It is past the cancellation deadline. Contact the facility if you cannot come.")
-        )
+    if now >= current.session.starts_at:
+        raise BookingError(_("This session has already started."))
     if is_paid:
         raise BookingError(
             _("This booking is paid: contact the facility to cancel it and get a refund.")
         )
+    late = is_late_cancel(current, now)
     _release(current, S.CANCELLED, now)
+    if late:
+        _penalise(
+            current, PenaltyPoint.Reason.LATE_CANCEL, settings.BOOKINGS_PENALTY_LATE_CANCEL, now
+        )
     return current
+
+
+def _penalise(booking: Booking, reason: str, points: int, now: datetime) -> None:
+    if points <= 0:
+        return
+    penalty, _created = PenaltyPoint.objects.update_or_create(
+        booking=booking,
+        defaults={
+            "person_id": booking.person_id,
+            "reason": reason,
+            "points": points,
+            "expires_at": now + timedelta(days=settings.BOOKINGS_PENALTY_DAYS),
+        },
+    )
+    _audit(
+        booking,
+        "bookings.penalised",
+        {
+            "reason": [None, reason],
+            "points": [None, points],
+            "expires_at": [None, penalty.expires_at],
+        },
+    )
+
+
+def _forgive(booking: Booking) -> None:
+    removed, _kinds = PenaltyPoint.objects.filter(booking=booking).delete()
+    if removed:
+        _audit(booking, "bookings.penalty_removed", {"points": ["removed", None]})
+
+
+def active_penalties(person: Any, now: datetime | None = None) -> list[PenaltyPoint]:
+    now = now or timezone.now()
+    return list(
+        PenaltyPoint.objects.filter(person=person, expires_at__gt=now).order_by("expires_at")
+    )
+
+
+def lotteries_suspended_until(person: Any, now: datetime | None = None) -> datetime | None:
+    """When this person may enter lotteries again (None: they may now): once enough of their
+    points have expired to bring them under ``BOOKINGS_PENALTY_SUSPEND_AT``."""
+    penalties = active_penalties(person, now)
+    total = sum(penalty.points for penalty in penalties)
+    for penalty in penalties:
+        if total < settings.BOOKINGS_PENALTY_SUSPEND_AT:
+            break
+        total -= penalty.points
+        if total < settings.BOOKINGS_PENALTY_SUSPEND_AT:
+            return penalty.expires_at
+    return None
 
 
 @transaction.atomic
@@ -423,8 +474,13 @@ def attendance_record(*, booking: Booking, attended: bool, staff: Any) -> Bookin
     if current.status == new:
         return current
     before = current.status
+    now = timezone.now()
+    if not attended and now < current.session.starts_at:
+        raise BookingError(
+            _("Someone can be marked as not come only once the session has started.")
+        )
     current.status = new
-    current.checked_in_at = timezone.now() if attended else None
+    current.checked_in_at = now if attended else None
     current.save(update_fields=["status", "checked_in_at", "updated_at"])
     _audit(
         current,
@@ -432,6 +488,10 @@ def attendance_record(*, booking: Booking, attended: bool, staff: Any) -> Bookin
         {"status": [before, new]},
         actor_id=staff.pk,
     )
+    if attended:
+        _forgive(current)  # a no-show recorded by mistake
+    else:
+        _penalise(current, PenaltyPoint.Reason.NO_SHOW, settings.BOOKINGS_PENALTY_NO_SHOW, now)
     return current
 
 
@@ -572,6 +632,15 @@ def lottery_enter(*, session: Session, person: Any) -> Booking:
         lottery.entries_open_at <= now < lottery.entries_close_at
     ):
         raise BookingError(_("The lottery is not taking entries now."))
+    suspended_until = lotteries_suspended_until(person, now)
+    if suspended_until is not None:
+        raise BookingError(
+            _(
+                "Because of late cancellations or missed bookings, you cannot enter lotteries "
+                "until %(date)s."
+            )
+            % {"date": timezone.localtime(suspended_until).strftime("%Y-%m-%d")}
+        )
     limit = session.offering.per_person_limit
     if Booking.objects.filter(lottery=lottery, person=person, status=S.ENTERED).count() >= limit:
         raise BookingError(

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from minato.accounts.models import User
 from minato.bookings import services
-from minato.bookings.models import Booking, Offering
+from minato.bookings.models import Booking, Offering, Session
 from minato.bookings.tests.factories import make_facility, make_lottery, make_offering, make_session
 from minato.core.models import AuditEvent
 
@@ -153,15 +153,15 @@ def test_staff_see_the_roster_check_people_in_and_each_look_is_recorded(
     assert "港 アリス" in csv_response.content.decode("utf-8-sig")
 
 
-def test_past_the_deadline_the_page_says_whom_to_call_instead_of_offering_cancel(
+def test_past_the_deadline_the_page_warns_that_cancelling_earns_penalty_points(
     resident_client: Callable[[User], Client], alice: User, room: Offering
 ) -> None:
     booking = services.booking_create(
         session=make_session(room, starts_in=timedelta(hours=5)), person=alice
     )
     page = resident_client(alice).get(f"/en/bookings/mine/{booking.reference}/").content.decode()
-    assert 'value="cancel"' not in page
-    assert "past the cancellation deadline" in page
+    assert 'value="cancel"' in page
+    assert "counts as a late cancellation: 1 penalty point" in page
 
 
 def test_the_offering_page_shows_a_week_at_a_time_and_survives_bad_dates(
@@ -197,3 +197,21 @@ def test_a_supervisor_closes_a_session_from_its_roster(
     session.refresh_from_db()
     assert session.is_closed
     assert Booking.objects.get(person=alice).status == Booking.Status.CANCELLED
+
+
+def test_my_bookings_shows_penalty_points_and_until_when_lotteries_are_barred(
+    resident_client: Callable[[User], Client],
+    alice: User,
+    dana: User,
+    room: Offering,
+    settings: Any,
+) -> None:
+    settings.BOOKINGS_PENALTY_SUSPEND_AT = 2
+    booking = services.booking_create(session=make_session(room), person=alice)
+    Session.objects.filter(pk=booking.session_id).update(
+        starts_at=timezone.now() - timedelta(minutes=5)
+    )
+    services.attendance_record(booking=booking, attended=False, staff=dana)
+    page = resident_client(alice).get("/en/bookings/mine/").content.decode()
+    assert "Did not come: 2 points" in page
+    assert "You cannot enter lotteries until" in page

@@ -169,13 +169,50 @@ def test_nobody_may_wait_while_places_are_left(room: Offering, alice: User) -> N
         services.waitlist_join(session=make_session(room, capacity=2), person=alice)
 
 
-def test_cancelling_after_the_deadline_is_refused(room: Offering, alice: User, bob: User) -> None:
-    session = make_session(room, starts_in=timedelta(hours=5))
-    booking = services.booking_create(session=session, person=alice)
-    with pytest.raises(services.BookingError, match="cancellation deadline"):
-        services.booking_cancel(booking=booking, person=alice)
+def test_cancelling_after_the_deadline_earns_points_and_enough_points_bar_lotteries(
+    room: Offering, lottery_room: Offering, alice: User, bob: User, dana: User, settings: Any
+) -> None:
+    settings.BOOKINGS_PENALTY_SUSPEND_AT = 3
+    late = services.booking_create(
+        session=make_session(room, starts_in=timedelta(hours=5)), person=alice
+    )
     with pytest.raises(services.BookingError, match="not your booking"):
-        services.booking_cancel(booking=booking, person=bob)
+        services.booking_cancel(booking=late, person=bob)
+    services.booking_cancel(booking=late, person=alice)
+    assert [(p.reason, p.points) for p in services.active_penalties(alice)] == [("late_cancel", 1)]
+    assert services.lotteries_suspended_until(alice) is None
+    # A no-show (recorded once the session has started) adds two: three bar lotteries.
+    missed = services.booking_create(
+        session=make_session(room, starts_in=timedelta(hours=2)), person=alice
+    )
+    with pytest.raises(services.BookingError, match="started"):
+        services.attendance_record(booking=missed, attended=False, staff=dana)
+    Session.objects.filter(pk=missed.session_id).update(
+        starts_at=timezone.now() - timedelta(minutes=30)
+    )
+    services.attendance_record(booking=missed, attended=False, staff=dana)
+    until = services.lotteries_suspended_until(alice)
+    assert until is not None
+    session = make_session(lottery_room, starts_in=timedelta(days=30))
+    make_lottery(lottery_room, [session])
+    session.refresh_from_db()
+    with pytest.raises(services.BookingError, match="cannot enter lotteries until"):
+        services.lottery_enter(session=session, person=alice)
+    # The no-show was a mistake: recording that they came removes its points.
+    services.attendance_record(booking=missed, attended=True, staff=dana)
+    assert services.lotteries_suspended_until(alice) is None
+    assert services.lottery_enter(session=session, person=alice)
+    assert AuditEvent.objects.filter(action="bookings.penalised", subject_id=alice.pk).count() == 2
+    assert AuditEvent.objects.filter(action="bookings.penalty_removed").count() == 1
+
+
+def test_a_session_that_has_started_cannot_be_cancelled(room: Offering, alice: User) -> None:
+    booking = services.booking_create(session=make_session(room), person=alice)
+    Session.objects.filter(pk=booking.session_id).update(
+        starts_at=timezone.now() - timedelta(minutes=1)
+    )
+    with pytest.raises(services.BookingError, match="already started"):
+        services.booking_cancel(booking=booking, person=alice)
 
 
 def test_an_offer_not_confirmed_in_time_goes_to_the_next_person(
@@ -217,7 +254,9 @@ def test_a_paid_offer_becomes_a_booking(departments: dict[str, Any], alice: User
 @pytest.fixture
 def lottery_room(departments: dict[str, Any]) -> Offering:
     return make_offering(
-        make_facility(departments["shiba"]), slug="hall", mode=Offering.Mode.LOTTERY
+        make_facility(departments["shiba"], slug="shiba-hall"),
+        slug="hall",
+        mode=Offering.Mode.LOTTERY,
     )
 
 
