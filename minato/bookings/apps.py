@@ -13,4 +13,6 @@ class BookingsConfig(AppConfig):
         "bookings.no_show": _("Recorded that you did not come"),
         "bookings.cancelled_by_ward": _("Cancelled your booking"),
         "bookings.penalty_removed": _("Removed penalty points for a booking"),
+        "bookings.group_viewed": _("Looked at a group you registered"),
+        "bookings.group_decided": _("Decided on a group you registered"),
     }

@@ -16,6 +16,7 @@ Every booking takes one place. Names and descriptions are translated data (see
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -235,17 +236,32 @@ class Booking(models.Model):
     ACTIVE = ("entered", "waiting", "offered", "confirmed")
 
     reference = models.CharField(max_length=8, unique=True, default=new_booking_reference)
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="bookings")
+    # No single-column indexes on session, person and lottery: the composite indexes below
+    # start with each of them, and every index more is written for each of a lottery's
+    # 200,000 results.
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="bookings", db_index=False
+    )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings", db_index=False
     )
     status = models.CharField(max_length=12, choices=Status.choices)
     rate_class = models.CharField(max_length=10, choices=RateClass.choices)
     # Worked out by the platform when the place was offered; never taken from the client.
     fee_yen = models.PositiveIntegerField(null=True, blank=True)
+    # Made for a registered group (its representative books): the group's priority and
+    # window apply, and its own limit.
+    group = models.ForeignKey(
+        "Group", null=True, blank=True, on_delete=models.PROTECT, related_name="bookings"
+    )
     # Lottery entries: their lottery and number in it, weight and tier in the draw, and rank.
     lottery = models.ForeignKey(
-        Lottery, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+        Lottery,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        db_index=False,
     )
     entry_number = models.PositiveIntegerField(null=True, blank=True)
     weight = models.PositiveSmallIntegerField(default=1)
@@ -313,3 +329,65 @@ class PenaltyPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.points} points for booking {self.booking_id}"
+
+
+class Group(models.Model):
+    """A registered user group (登録団体): a 町会・自治会, a welfare group, a residents' group or
+    another group, with its members. Registered groups enter lotteries ahead of individuals
+    and, by class, may book rooms further ahead (``rules.GROUP_WINDOW_MONTHS``)."""
+
+    class GroupClass(models.TextChoices):
+        CHOKAI = "chokai", _("Neighbourhood association (町会・自治会)")
+        WELFARE = "welfare", _("Welfare group")
+        RESIDENTS = "residents", _("Residents' group")
+        OTHER = "other", _("Other group")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the ward's check")
+        APPROVED = "approved", _("Registered")
+        REJECTED = "rejected", _("Not registered")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=100)
+    group_class = models.CharField(max_length=20, choices=GroupClass.choices)
+    representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="booking_groups"
+    )
+    # The office that checks it (the 協働推進課 of the representative's area, in Minato).
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Registration lasts a year; renewing sends the group (and its members) to be checked again.
+    registered_until = models.DateField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_registered_on(self, day: Any) -> bool:
+        return (
+            self.status == self.Status.APPROVED
+            and self.registered_until is not None
+            and day <= self.registered_until
+        )
+
+
+class GroupMember(models.Model):
+    """A member as the group lists them (name, and whether they live in the ward): the
+    registration rules count them; they need no account."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(max_length=100)
+    lives_in_ward = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["group", "id"]
+
+    def __str__(self) -> str:
+        return f"member of group {self.group_id}"

@@ -10,7 +10,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from minato.accounts import permissions
-from minato.bookings.models import Booking, Lottery, Offering, Session
+from minato.accounts.models import Department
+from minato.bookings.models import Booking, Group, Lottery, Offering, Session
 
 # How far ahead the pages list sessions.
 HORIZON_DAYS = 62
@@ -198,3 +199,62 @@ def events_feed(*, days: int = HORIZON_DAYS) -> QuerySet[Session]:
         .select_related("offering__facility")
         .order_by("starts_at")
     )
+
+
+# --- Groups -------------------------------------------------------------------------------
+
+
+def groups_of(person: Any) -> QuerySet[Group]:
+    return Group.objects.filter(representative=person).prefetch_related("members")
+
+
+def registered_groups_of(person: Any) -> list[Group]:
+    """The person's groups registered today (the choices for "book for")."""
+    today = timezone.localdate()
+    return [
+        group
+        for group in Group.objects.filter(representative=person)
+        if group.is_registered_on(today)
+    ]
+
+
+def own_group(person: Any, public_id: Any) -> Group | None:
+    return groups_of(person).filter(public_id=public_id).first()
+
+
+def staff_groups(user: Any, *, status: str = "") -> QuerySet[Group]:
+    departments = permissions.visible_department_ids(user)
+    groups = Group.objects.select_related("representative__profile", "department").prefetch_related(
+        "members"
+    )
+    if departments is not None:
+        groups = groups.filter(department_id__in=departments)
+    return groups.filter(status=status) if status else groups
+
+
+def staff_group(user: Any, public_id: Any) -> Group | None:
+    return staff_groups(user).filter(public_id=public_id).first()
+
+
+# The 地区 of Area and the code of its 総合支所 in the organisation (accounts.organisation).
+BRANCH_OFFICE_CODES = {
+    "shiba": "shiba",
+    "azabu": "azabu",
+    "akasaka": "akasaka",
+    "takanawa": "takanawa",
+    "shibaura_konan": "shibaura-konan",
+}
+
+
+def branch_office(area: str) -> Department:
+    """The office that checks groups of an area: the branch office's 協働推進課 where the
+    organisation has it, else the branch office itself."""
+    code = BRANCH_OFFICE_CODES[area]
+    found = {
+        department.code: department
+        for department in Department.objects.filter(code__in=[f"{code}.kyodo-suishin", code])
+    }
+    office = found.get(f"{code}.kyodo-suishin") or found.get(code)
+    if office is None:
+        raise Department.DoesNotExist(f"No branch office {code}")
+    return office

@@ -9,6 +9,7 @@ the same moment exactly one gets it; the others are told it is full.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import secrets
 from collections import Counter
@@ -29,7 +30,16 @@ from minato.accounts import permissions
 from minato.accounts.models import Role
 from minato.accounts.permissions import has_confirmed_email
 from minato.bookings import draw
-from minato.bookings.models import Booking, Lottery, Offering, PenaltyPoint, RateClass, Session
+from minato.bookings.models import (
+    Booking,
+    Group,
+    GroupMember,
+    Lottery,
+    Offering,
+    PenaltyPoint,
+    RateClass,
+    Session,
+)
 from minato.core import audit
 from minato.core.translated import localized
 from minato.notifications.services import notify, notify_many
@@ -170,7 +180,7 @@ def _active_in_offering(person: Any, offering: Offering, now: datetime) -> int:
 
 
 @transaction.atomic
-def booking_create(*, session: Session, person: Any) -> Booking:
+def booking_create(*, session: Session, person: Any, group: Group | None = None) -> Booking:
     """Book a place first-come. Free: booked at once. With a fee: the place is held for
     ``hold_hours`` (or until it starts) for the person to pay; unpaid, it is released.
     Raises SessionFull when no place is left (the person may join the waiting list)."""
@@ -179,6 +189,12 @@ def booking_create(*, session: Session, person: Any) -> Booking:
     _check_can_book(session, person, now=now)
     if session.lottery is not None and session.lottery.status == Lottery.Status.OPEN:
         raise BookingError(_("Places in this session are given by lottery: enter the lottery."))
+    _check_group(session, person, group, now)
+    if group is not None and _group_limit_reached(offering, group, now, session__offering=offering):
+        raise BookingError(
+            _("The group already holds %(count)s places for this, the most one group may.")
+            % {"count": offering.per_person_limit}
+        )
     if _active_in_offering(person, offering, now) >= offering.per_person_limit:
         raise BookingError(
             _("You already hold %(count)s places for this, the most one person may.")
@@ -194,6 +210,7 @@ def booking_create(*, session: Session, person: Any) -> Booking:
     booking = Booking(
         session=session,
         person=person,
+        group=group,
         rate_class=rate_class,
         fee_yen=fee,
         status=S.OFFERED if fee else S.CONFIRMED,
@@ -211,7 +228,7 @@ def booking_create(*, session: Session, person: Any) -> Booking:
 
 
 @transaction.atomic
-def waitlist_join(*, session: Session, person: Any) -> Booking:
+def waitlist_join(*, session: Session, person: Any, group: Group | None = None) -> Booking:
     """Wait for a place in a full session: the first to wait is offered the first place
     given back."""
     now = timezone.now()
@@ -226,7 +243,8 @@ def waitlist_join(*, session: Session, person: Any) -> Booking:
             _("You already hold %(count)s places for this, the most one person may.")
             % {"count": session.offering.per_person_limit}
         )
-    booking = Booking(session=session, person=person, rate_class=rate_class_of(person))
+    _check_group(session, person, group, now)
+    booking = Booking(session=session, person=person, group=group, rate_class=rate_class_of(person))
     booking.status = S.WAITING
     try:
         with transaction.atomic():
@@ -610,6 +628,188 @@ def session_close(*, session: Session, reason: str, staff: Any) -> list[Booking]
     return cancelled
 
 
+# --- Registered groups ----------------------------------------------------------------------
+
+# A group is registered with at least this many members, of whom at least this share live in
+# the ward (Minato's rule for 区民団体).
+GROUP_MIN_MEMBERS = 10
+GROUP_MIN_WARD_SHARE = 0.7
+GROUP_REGISTRATION_DAYS = 365
+# How many months ahead a room may be booked, by who books it (Minato: 町会・自治会 and welfare
+# groups 4 months, residents' groups 3, everyone else 2).
+GROUP_WINDOW_MONTHS: dict[str, int] = {
+    Group.GroupClass.CHOKAI: 4,
+    Group.GroupClass.WELFARE: 4,
+    Group.GroupClass.RESIDENTS: 3,
+    Group.GroupClass.OTHER: 2,
+}
+INDIVIDUAL_WINDOW_MONTHS = 2
+
+
+def group_members_problem(members: list[tuple[str, bool]]) -> str:
+    """Why these members do not make a group the ward can register ("" when they do)."""
+    if len(members) < GROUP_MIN_MEMBERS:
+        return _("A group needs at least %(count)s members; you listed %(listed)s.") % {
+            "count": GROUP_MIN_MEMBERS,
+            "listed": len(members),
+        }
+    in_ward = sum(1 for _name, lives_in_ward in members if lives_in_ward)
+    if in_ward < GROUP_MIN_WARD_SHARE * len(members):
+        return _(
+            "At least 70%% of the members must live in Minato; %(in_ward)s of %(count)s do."
+        ) % {"in_ward": in_ward, "count": len(members)}
+    return ""
+
+
+def _replace_members(group: Group, members: list[tuple[str, bool]]) -> None:
+    GroupMember.objects.filter(group=group).delete()
+    GroupMember.objects.bulk_create(
+        GroupMember(group=group, name=name[:100], lives_in_ward=lives_in_ward)
+        for name, lives_in_ward in members
+    )
+
+
+def _group_audit(group: Group, action: str, changes: dict[str, Any], **extra: Any) -> None:
+    audit.record(
+        action=action,
+        obj=group,
+        subject_id=group.representative_id,
+        department_id=group.department_id,
+        changes=changes,
+        **extra,
+    )
+
+
+@transaction.atomic
+def group_register(
+    *,
+    representative: Any,
+    name: str,
+    group_class: str,
+    department: Any,
+    members: list[tuple[str, bool]],
+) -> Group:
+    """A resident registers a group they represent; the ward checks it (``group_decide``)."""
+    name = name.strip()
+    if not name:
+        raise BookingError(_("Enter the group's name."))
+    problem = group_members_problem(members)
+    if problem:
+        raise BookingError(problem)
+    group = Group.objects.create(
+        name=name[:100],
+        group_class=group_class,
+        representative=representative,
+        department=department,
+    )
+    _replace_members(group, members)
+    _group_audit(
+        group,
+        "bookings.group_registered",
+        {"status": [None, group.status], "members": [None, len(members)]},
+    )
+    return group
+
+
+@transaction.atomic
+def group_renew(*, group: Group, representative: Any, members: list[tuple[str, bool]]) -> Group:
+    """The representative renews the registration with the current members: checked again."""
+    current = Group.objects.select_for_update().get(pk=group.pk)
+    if current.representative_id != representative.pk:
+        raise BookingError(_("Only the group's representative can renew it."))
+    problem = group_members_problem(members)
+    if problem:
+        raise BookingError(problem)
+    before = current.status
+    _replace_members(current, members)
+    current.status = Group.Status.PENDING
+    current.save(update_fields=["status", "updated_at"])
+    _group_audit(
+        current,
+        "bookings.group_renewal_requested",
+        {"status": [before, current.status], "members": [None, len(members)]},
+    )
+    return current
+
+
+@transaction.atomic
+def group_decide(*, group: Group, staff: Any, approve: bool, note: str = "") -> Group:
+    """Staff of the group's office register it for a year (a renewal keeps its bookings), or
+    say why not; the representative is told."""
+    if not permissions.can_see_department(staff, group.department_id):
+        raise BookingError(_("This group is checked by another office."))
+    current = Group.objects.select_for_update().select_related("representative").get(pk=group.pk)
+    if current.status != Group.Status.PENDING:
+        raise BookingError(_("This group has already been decided."))
+    if not approve and not note.strip():
+        raise BookingError(_("Say why the group cannot be registered."))
+    current.status = Group.Status.APPROVED if approve else Group.Status.REJECTED
+    current.registered_until = (
+        timezone.localdate() + timedelta(days=GROUP_REGISTRATION_DAYS)
+        if approve
+        else current.registered_until
+    )
+    current.decision_note = note.strip()[:300]
+    current.save(update_fields=["status", "registered_until", "decision_note", "updated_at"])
+    _group_audit(
+        current,
+        "bookings.group_decided",
+        {"status": [Group.Status.PENDING, current.status]},
+        actor_id=staff.pk,
+    )
+    notify(
+        recipient=current.representative,
+        template_key="bookings/group_decided",
+        context={
+            "name": current.name,
+            "approved": approve,
+            "registered_until": current.registered_until.isoformat()
+            if current.registered_until
+            else "",
+            "note": current.decision_note,
+            "url": f"{settings.SITE_URL}{reverse('bookings:group', args=[current.public_id])}",
+        },
+        reference=f"bookings.group:{current.public_id}",
+    )
+    return current
+
+
+def _add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (or earlier), the month's last day where it is shorter."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _check_group(session: Session, person: Any, group: Group | None, now: datetime) -> None:
+    """The group must be the person's and registered on the session's day; rooms can be booked
+    only as far ahead as the booker's class allows."""
+    day = timezone.localtime(session.starts_at).date()
+    if group is not None and (
+        group.representative_id != person.pk or not group.is_registered_on(day)
+    ):
+        raise BookingError(
+            _("You can book for a group only while it is registered and you represent it.")
+        )
+    if session.offering.kind == Offering.Kind.ROOM:
+        months = GROUP_WINDOW_MONTHS[group.group_class] if group else INDIVIDUAL_WINDOW_MONTHS
+        last = _add_months(timezone.localdate(now), months)
+        if day > last:
+            raise BookingError(
+                _("This can be booked from %(date)s (%(months)s months ahead).")
+                % {"date": _add_months(day, -months).isoformat(), "months": months}
+            )
+
+
+def _group_limit_reached(offering: Offering, group: Group, now: datetime, **scope: Any) -> bool:
+    return (
+        Booking.objects.filter(
+            group=group, session__starts_at__gt=now, status__in=Booking.ACTIVE, **scope
+        ).count()
+        >= offering.per_person_limit
+    )
+
+
 # --- Lotteries -------------------------------------------------------------------------------
 
 
@@ -619,8 +819,14 @@ def new_seed() -> tuple[str, str]:
     return seed, draw.seed_hash(seed)
 
 
+# Tiers in a lottery's draw: registered groups' entries come before individuals' (Minato gives
+# registered groups priority).
+GROUP_TIER = 0
+INDIVIDUAL_TIER = 1
+
+
 @transaction.atomic
-def lottery_enter(*, session: Session, person: Any) -> Booking:
+def lottery_enter(*, session: Session, person: Any, group: Group | None = None) -> Booking:
     """Enter a session's lottery while its window is open, up to the offering's limit of
     entries per person in that lottery."""
     now = timezone.now()
@@ -641,7 +847,16 @@ def lottery_enter(*, session: Session, person: Any) -> Booking:
             )
             % {"date": timezone.localtime(suspended_until).strftime("%Y-%m-%d")}
         )
+    _check_group(session, person, group, now)
     limit = session.offering.per_person_limit
+    if group is not None and _group_limit_reached(session.offering, group, now, lottery=lottery):
+        raise BookingError(
+            _(
+                "The group has already made %(count)s entries in this lottery, "
+                "the most one group may."
+            )
+            % {"count": limit}
+        )
     if Booking.objects.filter(lottery=lottery, person=person, status=S.ENTERED).count() >= limit:
         raise BookingError(
             _("You have already made %(count)s entries in this lottery, the most one person may.")
@@ -659,6 +874,8 @@ def lottery_enter(*, session: Session, person: Any) -> Booking:
         rate_class=rate_class,
         lottery=lottery,
         entry_number=number,
+        group=group,
+        tier=GROUP_TIER if group is not None else INDIVIDUAL_TIER,
         weight=lottery.resident_weight if rate_class == RateClass.RESIDENT else 1,
     )
     try:
@@ -791,18 +1008,29 @@ DRAW_WRITE_BATCH = 5000
 
 
 def _update_from_values(
-    table: str, assignments: str, rows: list[tuple[Any, ...]], fixed: list[Any]
+    table: str, assignments: str, rows: list[tuple[int | None, ...]], fixed: list[Any]
 ) -> None:
-    """``UPDATE table SET assignments FROM (VALUES rows) AS v WHERE table.id = v.column1``,
-    thousands of rows per statement (``bulk_update``'s CASE per row takes minutes for a
-    lottery of 200,000). PostgreSQL and SQLite both name the VALUES columns ``column1…``;
-    ``fixed`` are the parameters of ``assignments`` itself. Only constants and quoted names
-    are in the SQL; every value is a parameter."""
+    """``UPDATE table SET assignments FROM <rows> AS v WHERE table.id = v.column1`` for rows
+    of integers (``bulk_update``'s CASE per row takes minutes for a lottery of 200,000).
+    ``fixed`` are the parameters of ``assignments`` itself. On PostgreSQL the rows go as one
+    array per column through ``unnest`` (three parameters, whatever the number of rows); on
+    SQLite as ``VALUES`` in batches, whose columns SQLite also names ``column1…``. Only
+    constants and quoted names are in the SQL; every value is a parameter."""
     if not rows:
         return
     quoted = connection.ops.quote_name(table)
-    row_sql = "(" + ", ".join(["%s"] * len(rows[0])) + ")"
+    width = len(rows[0])
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = ", ".join(f"column{n}" for n in range(1, width + 1))
+            arrays = ", ".join(["%s::bigint[]"] * width)
+            cursor.execute(
+                f"UPDATE {quoted} SET {assignments} "  # noqa: S608
+                f"FROM unnest({arrays}) AS v({names}) WHERE {quoted}.id = v.column1",
+                [*fixed, *(list(column) for column in zip(*rows, strict=True))],
+            )
+            return
+        row_sql = "(" + ", ".join(["%s"] * width) + ")"
         for start in range(0, len(rows), DRAW_WRITE_BATCH):
             batch = rows[start : start + DRAW_WRITE_BATCH]
             cursor.execute(

@@ -10,6 +10,9 @@ urlpatterns = [
     path("mine/<str:reference>/", portal.detail, name="detail"),
     path("mine/<str:reference>/action/", portal.booking_action, name="action"),
     path("mine/<str:reference>/calendar.ics", portal.booking_ics, name="ics"),
+    path("groups/", portal.groups, name="groups"),
+    path("groups/new/", portal.group_new, name="group_new"),
+    path("groups/<uuid:public_id>/", portal.group_detail, name="group"),
     path("calendar/<str:token>.ics", portal.feed, name="feed"),
     path("lotteries/<uuid:public_id>/", portal.lottery_detail, name="lottery"),
     path(

@@ -11,4 +11,6 @@ urlpatterns = [
     path("sessions/<uuid:public_id>/close/", staff.session_close, name="session_close"),
     path("sessions/<uuid:public_id>/roster.csv", staff.session_roster_csv, name="session_csv"),
     path("b/<str:reference>/", staff.booking, name="booking"),
+    path("groups/", staff.groups, name="groups"),
+    path("groups/<uuid:public_id>/", staff.group, name="group"),
 ]

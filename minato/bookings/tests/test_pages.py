@@ -122,7 +122,7 @@ def test_a_lottery_page_shows_the_hash_and_only_after_the_draw_the_seed_and_list
     csv_text = client.get(f"/bookings/lotteries/{lottery.public_id}/entries.csv").content.decode()
     assert csv_text.splitlines() == [
         "entry_number,session,tier,weight",
-        f"1,{session.public_id},0,1",
+        f"1,{session.public_id},1,1",
     ]
     assert "alice" not in csv_text
 

@@ -5,6 +5,7 @@ anyone can check a draw."""
 from __future__ import annotations
 
 import csv
+import uuid
 from collections import OrderedDict
 from datetime import date, timedelta
 from typing import Any
@@ -26,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from minato.accounts.models import User
 from minato.bookings import calendar, selectors, services
-from minato.bookings.models import Area, Booking, Lottery, Offering
+from minato.bookings.models import Area, Booking, Group, Lottery, Offering
 from minato.bookings.payables import PURPOSE
 from minato.core.forms import AccessibleForm
 from minato.payments import selectors as payment_selectors
@@ -52,6 +53,49 @@ class SearchForm(AccessibleForm):
         ),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+
+def _members(text: str, lives_in_ward: bool) -> list[tuple[str, bool]]:
+    return [(line.strip(), lives_in_ward) for line in text.splitlines() if line.strip()]
+
+
+class GroupForm(AccessibleForm):
+    name = forms.CharField(label=gettext_lazy("Group name"), max_length=100)
+    group_class = forms.ChoiceField(
+        label=gettext_lazy("Kind of group"), choices=Group.GroupClass.choices
+    )
+    area = forms.ChoiceField(
+        label=gettext_lazy("Area where the group is active"),
+        choices=Area.choices,
+        help_text=gettext_lazy("Its branch office checks the registration."),
+    )
+    members_in_ward = forms.CharField(
+        label=gettext_lazy("Members who live in Minato"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy("One name per line, you included if you are a member."),
+        max_length=5000,
+    )
+    members_elsewhere = forms.CharField(
+        label=gettext_lazy("Members who live elsewhere"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "One name per line. At least seven in ten members must live in Minato."
+        ),
+        max_length=5000,
+        required=False,
+    )
+
+    def members(self) -> list[tuple[str, bool]]:
+        return _members(self.cleaned_data["members_in_ward"], True) + _members(
+            self.cleaned_data.get("members_elsewhere", ""), False
+        )
+
+
+class RenewForm(GroupForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("name", "group_class", "area"):
+            del self.fields[name]
 
 
 def _resident(request: HttpRequest) -> Any:
@@ -113,6 +157,7 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 person=person, session__in=sessions, status__in=Booking.ACTIVE
             )
         }
+    groups = selectors.registered_groups_of(person) if person is not None else []
     days: OrderedDict[Any, list[Any]] = OrderedDict()
     for session in sessions:
         days.setdefault(timezone.localtime(session.starts_at).date(), []).append(
@@ -131,6 +176,7 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "days": days,
             "lotteries": sorted(lotteries.items(), key=lambda item: item[0].draw_at),
             "now": timezone.now(),
+            "groups": groups,
             "week_start": start,
             "week_end": start + timedelta(days=WEEK - 1),
             "previous_week": start - timedelta(days=WEEK) if start > today else None,
@@ -164,8 +210,17 @@ def session_action(request: HttpRequest, slug: str, public_id: Any) -> HttpRespo
     if book is None:
         messages.error(request, _("Choose what to do."))
         return redirect("bookings:offering", slug=slug)
+    group = None
+    if request.POST.get("group"):
+        group = (
+            selectors.own_group(person, request.POST["group"])
+            if _is_uuid(request.POST["group"])
+            else None
+        )
+        if group is None:
+            raise Http404
     try:
-        booking = book(session=session, person=person)
+        booking = book(session=session, person=person, group=group)
     except services.SessionFull:
         messages.error(
             request,
@@ -177,6 +232,14 @@ def session_action(request: HttpRequest, slug: str, public_id: Any) -> HttpRespo
         return redirect("bookings:offering", slug=slug)
     messages.success(request, _BOOKED_MESSAGES[booking.status])
     return redirect("bookings:detail", reference=booking.reference)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 _BOOKED_MESSAGES: dict[str, Any] = {
@@ -364,4 +427,69 @@ def lottery_sessions_csv(request: HttpRequest, public_id: Any) -> HttpResponse:
         selectors.lottery_published_sessions(lottery),
         ["session", "capacity"],
         f"lottery-{lottery.public_id}-sessions.csv",
+    )
+
+
+# --- Groups -------------------------------------------------------------------------------
+
+
+@_person_only
+def groups(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "bookings/portal/groups.html",
+        {"groups": list(selectors.groups_of(request.user)), "today": timezone.localdate()},
+    )
+
+
+@_person_only
+def group_new(request: HttpRequest) -> HttpResponse:
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_register(
+                representative=request.user,
+                name=form.cleaned_data["name"],
+                group_class=form.cleaned_data["group_class"],
+                department=selectors.branch_office(form.cleaned_data["area"]),
+                members=form.members(),
+            )
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Sent. The ward will check the group and tell you."))
+            return redirect("bookings:group", public_id=group.public_id)
+    return render(request, "bookings/portal/group_new.html", {"form": form})
+
+
+@_person_only
+def group_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    group = selectors.own_group(request.user, public_id)
+    if group is None:
+        raise Http404
+    members = list(group.members.all())
+    form = RenewForm(
+        request.POST or None,
+        initial={
+            "members_in_ward": "\n".join(m.name for m in members if m.lives_in_ward),
+            "members_elsewhere": "\n".join(m.name for m in members if not m.lives_in_ward),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_renew(group=group, representative=request.user, members=form.members())
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Sent. The ward will check the group again and tell you."))
+            return redirect("bookings:group", public_id=group.public_id)
+    return render(
+        request,
+        "bookings/portal/group.html",
+        {
+            "group": group,
+            "members": members,
+            "form": form,
+            "registered": group.is_registered_on(timezone.localdate()),
+        },
     )

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from minato.accounts import permissions
 from minato.accounts.models import Role
 from minato.bookings import selectors, services
-from minato.bookings.models import Booking, Session
+from minato.bookings.models import Booking, Group, Session
 from minato.bookings.payables import PURPOSE
 from minato.core import audit
 from minato.core.forms import AccessibleForm
@@ -208,4 +208,76 @@ def booking(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         "bookings/staff/booking.html",
         {"booking": found, "session": found.session, "purpose": PURPOSE},
+    )
+
+
+class DecisionForm(AccessibleForm):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[
+            ("approve", gettext_lazy("Register")),
+            ("reject", gettext_lazy("Do not register")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note to the representative"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("Required when the group is not registered: say why."),
+    )
+
+
+def groups(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", Group.Status.PENDING)
+    if status not in Group.Status.values:
+        status = Group.Status.PENDING
+    return render(
+        request,
+        "bookings/staff/groups.html",
+        {
+            "groups": list(selectors.staff_groups(request.user, status=status)[:200]),
+            "status": status,
+            "statuses": Group.Status.choices,
+        },
+    )
+
+
+def group(request: HttpRequest, public_id: Any) -> HttpResponse:
+    found = selectors.staff_group(request.user, public_id)
+    if found is None:
+        raise Http404
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_decide(
+                group=found,
+                staff=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Decided. The representative is told."))
+            return redirect("staff:bookings:groups")
+    audit.record(
+        action="bookings.group_viewed",
+        obj=found,
+        subject_id=found.representative_id,
+        department_id=found.department_id,
+    )
+    members = list(found.members.all())
+    return render(
+        request,
+        "bookings/staff/group.html",
+        {
+            "group": found,
+            "members": members,
+            "in_ward": sum(1 for member in members if member.lives_in_ward),
+            "form": form,
+            "problem": services.group_members_problem(
+                [(member.name, member.lives_in_ward) for member in members]
+            ),
+        },
     )
