@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -14,6 +13,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from minato.accounts.api_auth import AUTH, require_confirmed_resident, require_resident
+from minato.accounts.services import absolute_url
 from minato.bookings import calendar, selectors, services
 from minato.bookings.models import Booking, Lottery, Offering, Session
 from minato.bookings.payables import PURPOSE
@@ -360,7 +360,7 @@ def event_list(request: HttpRequest) -> Any:
             "capacity": session.capacity,
             "places_left": session.places_left,
             "fee_resident_yen": session.offering.fee_resident_yen,
-            "url": settings.SITE_URL + reverse("bookings:offering", args=[session.offering.slug]),
+            "url": absolute_url(reverse("bookings:offering", args=[session.offering.slug])),
         }
         for session in selectors.events_feed()
     ]

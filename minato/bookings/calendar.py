@@ -15,6 +15,7 @@ from django.core import signing
 from django.urls import reverse
 from icalendar import Calendar, Event
 
+from minato.accounts.services import absolute_url
 from minato.bookings.models import Booking
 from minato.core.translated import localized
 
@@ -35,7 +36,7 @@ def _event(booking: Booking, language: str) -> Event:
         "location", f"{localized(offering.facility.name, language)} {offering.facility.address}"
     )
     event.add("geo", (float(offering.facility.latitude), float(offering.facility.longitude)))
-    event.add("url", f"{settings.SITE_URL}{reverse('bookings:detail', args=[booking.reference])}")
+    event.add("url", absolute_url(reverse("bookings:detail", args=[booking.reference])))
     event.add("status", "CONFIRMED" if booking.status == Booking.Status.CONFIRMED else "TENTATIVE")
     return event
 

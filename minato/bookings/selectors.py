@@ -94,14 +94,13 @@ def own_booking(*, reference: str, person: Any) -> Booking | None:
     )
 
 
-def person_sessions(person: Any) -> list[tuple[Session, Booking]]:
-    """The sessions a person has a confirmed place in, for their calendar feed."""
-    return [
-        (booking.session, booking)
-        for booking in bookings_of(person).filter(
+def calendar_bookings(person: Any) -> list[Booking]:
+    """The bookings that hold a place for a person, for their calendar feed."""
+    return list(
+        bookings_of(person).filter(
             status__in=[Booking.Status.CONFIRMED, Booking.Status.OFFERED, Booking.Status.ATTENDED]
         )[:500]
-    ]
+    )
 
 
 # --- Lotteries, in public -----------------------------------------------------------------

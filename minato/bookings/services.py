@@ -13,7 +13,6 @@ import calendar
 import hashlib
 import secrets
 from collections import Counter
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 from minato.accounts import permissions
 from minato.accounts.models import Role
 from minato.accounts.permissions import has_confirmed_email
+from minato.accounts.services import absolute_url
 from minato.bookings import draw
 from minato.bookings.models import (
     Booking,
@@ -139,17 +139,22 @@ def _message_context(booking: Booking) -> dict[str, Any]:
             else ""
         ),
         "fee_yen": booking.fee_yen or 0,
-        "url": f"{settings.SITE_URL}{reverse('bookings:detail', args=[booking.reference])}",
+        "url": absolute_url(reverse("bookings:detail", args=[booking.reference])),
+    }
+
+
+def _message(booking: Booking, event: str, **extra: Any) -> dict[str, Any]:
+    """``notify``'s arguments for telling a booking's person about ``event``."""
+    return {
+        "recipient": booking.person,
+        "template_key": f"bookings/{event}",
+        "context": {**_message_context(booking), **extra},
+        "reference": f"bookings.booking:{booking.reference}",
     }
 
 
 def _tell(booking: Booking, event: str) -> None:
-    notify(
-        recipient=booking.person,
-        template_key=f"bookings/{event}",
-        context=_message_context(booking),
-        reference=f"bookings.booking:{booking.reference}",
-    )
+    notify(**_message(booking, event))
 
 
 # --- Places ----------------------------------------------------------------------------------
@@ -416,7 +421,7 @@ def _mark_confirmed(booking: Booking, now: datetime) -> None:
     _tell(booking, "confirmed")
 
 
-def offers_settle(*, paid_references: Iterable[str] | None = None) -> int:
+def offers_settle() -> int:
     """The worker's periodic job: an offered place with a fee that is paid becomes booked; an
     offered place whose time ran out (and that is not being paid for right now) goes to the
     next person waiting. Returns how many bookings changed."""
@@ -431,8 +436,6 @@ def offers_settle(*, paid_references: Iterable[str] | None = None) -> int:
         .values_list("pk", "reference")[:500]
     )
     for pk, reference in offered:
-        if paid_references is not None and reference not in paid_references:
-            continue
         if payment_selectors.is_paid(purpose=PURPOSE, object_ref=reference):
             with transaction.atomic():
                 booking = _locked(pk)
@@ -536,17 +539,7 @@ def reminders_send(*, within: timedelta = timedelta(hours=24)) -> int:
         )
         if not due:
             return 0
-        notify_many(
-            [
-                {
-                    "recipient": booking.person,
-                    "template_key": "bookings/reminder",
-                    "context": _message_context(booking),
-                    "reference": f"bookings.booking:{booking.reference}",
-                }
-                for booking in due
-            ]
-        )
+        notify_many([_message(booking, "reminder") for booking in due])
         Booking.objects.filter(pk__in=[booking.pk for booking in due]).update(reminded_at=now)
     return len(due)
 
@@ -602,12 +595,7 @@ def session_close(*, session: Session, reason: str, staff: Any) -> list[Booking]
         Session.objects.filter(pk=current.pk).update(taken=0)
         notify_many(
             [
-                {
-                    "recipient": booking.person,
-                    "template_key": "bookings/cancelled_by_ward",
-                    "context": {**_message_context(booking), "reason": current.closed_reason},
-                    "reference": f"bookings.booking:{booking.reference}",
-                }
+                _message(booking, "cancelled_by_ward", reason=current.closed_reason)
                 for booking in cancelled
             ]
         )
@@ -767,7 +755,7 @@ def group_decide(*, group: Group, staff: Any, approve: bool, note: str = "") -> 
             if current.registered_until
             else "",
             "note": current.decision_note,
-            "url": f"{settings.SITE_URL}{reverse('bookings:group', args=[current.public_id])}",
+            "url": absolute_url(reverse("bookings:group", args=[current.public_id])),
         },
         reference=f"bookings.group:{current.public_id}",
     )
@@ -1133,14 +1121,12 @@ def lottery_results_announce(*, lottery_id: int, first_pk: int, last_pk: int) ->
     places = Lottery.objects.values_list("drawn_capacities", flat=True).get(pk=lottery_id)
     notify_many(
         [
-            {
-                "recipient": booking.person,
-                "template_key": "bookings/won"
+            _message(
+                booking,
+                "won"
                 if (booking.draw_rank or 0) <= places.get(str(booking.session.public_id), 0)
-                else "bookings/not_drawn",
-                "context": _message_context(booking),
-                "reference": f"bookings.booking:{booking.reference}",
-            }
+                else "not_drawn",
+            )
             for booking in bookings
         ]
     )

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from minato.accounts.models import User
 from minato.bookings import services
@@ -18,13 +18,7 @@ from minato.bookings.models import Booking, Group, Offering
 from minato.bookings.tests.factories import make_facility, make_lottery, make_offering, make_session
 from minato.core.models import AuditEvent
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Any:
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _members(in_ward: int, elsewhere: int = 0) -> list[tuple[str, bool]]:

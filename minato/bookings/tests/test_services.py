@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.db import connection
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from minato.accounts.models import User
 from minato.accounts.services import resident_profile_update
@@ -19,15 +19,8 @@ from minato.core.models import AuditEvent
 from minato.payments import services as payment_services
 from minato.payments.payables import for_payer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 S = Booking.Status
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Any:
-    """Refusals are read in English here (the pages show them in the person's language)."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

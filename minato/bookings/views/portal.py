@@ -370,7 +370,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     person = User.objects.filter(public_id=public_id, is_active=True).first() if public_id else None
     if person is None:
         raise Http404
-    bookings = [booking for _session, booking in selectors.person_sessions(person)]
+    bookings = selectors.calendar_bookings(person)
     response = HttpResponse(
         calendar.calendar_of(
             bookings, language=request.LANGUAGE_CODE, name=_("Minato City bookings")
