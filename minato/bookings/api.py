@@ -292,17 +292,15 @@ def booking_detail(request: HttpRequest, reference: Path[str]) -> Any:
     response=responses({200: BookingOut}),
     auth=AUTH,
     summary="Cancel a booking, withdraw an entry or leave a waiting list",
-    description="422 after the cancellation deadline, or when it is paid (cancelled with the "
-    "facility, which refunds). Cancelling again answers 422.",
+    description="Until the session starts. What was paid online is refunded in full until the "
+    "cancellation deadline and not after it; a confirmed place given up after the deadline earns "
+    "penalty points. 422 once it has started, for a booking paid at a counter (cancelled there), "
+    "and when cancelling again.",
 )
 def booking_cancel(request: HttpRequest, reference: Path[str]) -> Any:
     booking = _own(request, reference)
     try:
-        booking = services.booking_cancel(
-            booking=booking,
-            person=request.user,
-            is_paid=payment_selectors.is_paid(purpose=PURPOSE, object_ref=booking.reference),
-        )
+        booking = services.booking_cancel(booking=booking, person=request.user)
     except services.BookingError as exc:
         raise HttpError(422, str(exc)) from None
     return _booking(booking)

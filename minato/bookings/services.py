@@ -315,29 +315,52 @@ def is_late_cancel(booking: Booking, now: datetime | None = None) -> bool:
     return booking.status == S.CONFIRMED and now > cancel_deadline(booking)
 
 
-@transaction.atomic
-def booking_cancel(*, booking: Booking, person: Any, is_paid: bool = False) -> Booking:
+def booking_cancel(*, booking: Booking, person: Any) -> Booking:
     """The person cancels their own booking, entry or place on the waiting list, until it
-    starts. A confirmed place given up after the cancellation deadline earns
-    ``BOOKINGS_PENALTY_LATE_CANCEL`` points. A paid booking is cancelled with the facility (a
-    refund needs a member of staff)."""
+    starts. What they paid online is refunded in full before the cancellation deadline and
+    not after it (staff may still refund from the payments console); a confirmed place given
+    up after the deadline also earns ``BOOKINGS_PENALTY_LATE_CANCEL`` points. A booking paid
+    at a counter is cancelled there, where the terminal refunds it."""
+    from minato.bookings.payables import PURPOSE
+    from minato.payments import providers as payment_providers
+    from minato.payments import selectors as payment_selectors
+    from minato.payments import services as payment_services
+
     now = timezone.now()
-    current = _locked(booking.pk)
-    if current.person_id != person.pk:
-        raise BookingError(_("This is not your booking."))
-    if current.status not in Booking.ACTIVE:
-        raise BookingError(_("This booking can no longer be cancelled."))
-    if now >= current.session.starts_at:
-        raise BookingError(_("This session has already started."))
-    if is_paid:
-        raise BookingError(
-            _("This booking is paid: contact the facility to cancel it and get a refund.")
-        )
-    late = is_late_cancel(current, now)
-    _release(current, S.CANCELLED, now)
-    if late:
-        _penalise(
-            current, PenaltyPoint.Reason.LATE_CANCEL, settings.BOOKINGS_PENALTY_LATE_CANCEL, now
+    paid = payment_selectors.paid_payment(
+        payment_selectors.payments_for_thing(purpose=PURPOSE, object_ref=booking.reference)
+    )
+    if paid is not None and not payment_services.refundable_yen(paid):
+        paid = None  # refunded already (by staff): nothing left to give back
+    with transaction.atomic():
+        current = _locked(booking.pk)
+        if current.person_id != person.pk:
+            raise BookingError(_("This is not your booking."))
+        if current.status not in Booking.ACTIVE:
+            raise BookingError(_("This booking can no longer be cancelled."))
+        if now >= current.session.starts_at:
+            raise BookingError(_("This session has already started."))
+        late = is_late_cancel(current, now)
+        refund = paid is not None and now <= cancel_deadline(current)
+        if refund and paid.provider == payment_providers.COUNTER:
+            raise BookingError(
+                _(
+                    "This booking was paid at a counter: cancel it at the facility, which refunds it."
+                )
+            )
+        _release(current, S.CANCELLED, now)
+        if late:
+            _penalise(
+                current, PenaltyPoint.Reason.LATE_CANCEL, settings.BOOKINGS_PENALTY_LATE_CANCEL, now
+            )
+    # The refund goes to the provider outside the transaction (payments' rule); keyed by the
+    # booking, so it is asked for once however often this runs.
+    if refund:
+        assert paid is not None
+        payment_services.refund_by_rule(
+            payment=paid,
+            reason=f"期限前の取消し（予約番号 {current.reference}）",
+            request_key=f"bookings-cancel-{current.reference}",
         )
     return current
 

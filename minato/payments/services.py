@@ -868,6 +868,44 @@ def refund_request(
     transaction; its confirmation (the answer, or a later webhook) makes it succeeded."""
     if not permissions.can_refund_payment(staff, payment.department_id):
         raise RefundNotAllowed("Refunds need a supervisor or above in the payment's department")
+    return _refund(
+        payment=payment,
+        amount_yen=amount_yen,
+        reason=reason,
+        requested_by=staff,
+        request_key=request_key,
+        counter_refund_reference=counter_refund_reference,
+    )
+
+
+def refund_by_rule(*, payment: Payment, reason: str, request_key: str) -> Refund:
+    """Refund what is left of an online payment because a published rule says so, with no
+    member of staff deciding (a resident cancels a paid booking before its cancellation
+    deadline). A counter payment needs the terminal, so it is refused: the caller sends the
+    person to the counter. The same request_key returns the refund already asked for."""
+    if payment.provider == providers.COUNTER:
+        raise RefundNotAllowed("A counter payment is refunded at the counter")
+    existing = Refund.objects.filter(payment=payment, request_key=request_key).first()
+    if existing is not None:
+        return existing
+    return _refund(
+        payment=payment,
+        amount_yen=refundable_yen(payment),
+        reason=reason,
+        requested_by=None,
+        request_key=request_key,
+    )
+
+
+def _refund(
+    *,
+    payment: Payment,
+    amount_yen: int,
+    reason: str,
+    requested_by: Any,
+    request_key: str,
+    counter_refund_reference: str = "",
+) -> Refund:
     reason = reason.strip()
     if not reason:
         raise PaymentError("Give the reason for the refund")
@@ -888,7 +926,7 @@ def refund_request(
             amount_yen=amount_yen,
             reason=reason[:500],
             request_key=request_key,
-            requested_by=staff,
+            requested_by=requested_by,
             provider_reference=counter_refund_reference.strip() if counter else "",
         )
         audit.record(

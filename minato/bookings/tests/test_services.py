@@ -16,6 +16,7 @@ from minato.bookings import draw, services
 from minato.bookings.models import Booking, Lottery, Offering, Session
 from minato.bookings.tests.factories import make_facility, make_lottery, make_offering, make_session
 from minato.core.models import AuditEvent
+from minato.payments import selectors as payment_selectors
 from minato.payments import services as payment_services
 from minato.payments.payables import for_payer
 
@@ -489,3 +490,79 @@ def test_a_supervisor_closes_a_session_everyone_is_told_and_paid_fees_come_back(
     assert AuditEvent.objects.filter(action="bookings.cancelled_by_ward").count() == 2
     with pytest.raises(services.BookingError, match="already closed"):
         services.session_close(session=session, reason="again", staff=dana)
+
+
+def _paid_hall_booking(departments: dict[str, Any], person: User, starts_in: timedelta) -> Booking:
+    hall = make_offering(
+        make_facility(departments["shiba"]),
+        fee_resident_yen=1200,
+        revenue_account_code="14-01-01-03",
+    )
+    booking = services.booking_create(
+        session=make_session(hall, capacity=1, starts_in=starts_in), person=person
+    )
+    from minato.payments.providers import sandbox
+
+    payable = for_payer("bookings.booking", booking.reference, person)
+    assert payable is not None
+    payment = payment_services.payment_begin(payable=payable)
+    sandbox.checkout_choose(checkout_id=payment.provider_reference, outcome="success")
+    payment_services.payment_refresh(payment=payment)
+    services.offers_settle()
+    booking.refresh_from_db()
+    assert booking.status == S.CONFIRMED
+    return booking
+
+
+def test_cancelling_a_paid_booking_before_the_deadline_refunds_it_in_full_once(
+    departments: dict[str, Any], alice: User
+) -> None:
+    from minato.payments.models import Refund
+
+    booking = _paid_hall_booking(departments, alice, timedelta(days=3))
+    services.booking_cancel(booking=booking, person=alice)
+    booking.refresh_from_db()
+    assert booking.status == S.CANCELLED and booking.session.taken == 0
+    refund = Refund.objects.get()
+    assert refund.amount_yen == 1200 and refund.requested_by is None
+    # Asked of the provider; its webhook finishes it. Counted as given back from now.
+    assert refund.status != Refund.Status.FAILED
+    assert not payment_selectors.is_paid(purpose="bookings.booking", object_ref=booking.reference)
+    with pytest.raises(services.BookingError, match="no longer"):
+        services.booking_cancel(booking=booking, person=alice)
+    assert Refund.objects.count() == 1
+    assert not alice.booking_penalties.exists()
+
+
+def test_cancelling_a_paid_booking_after_the_deadline_gives_no_refund(
+    departments: dict[str, Any], alice: User
+) -> None:
+    from minato.payments.models import Refund
+
+    booking = _paid_hall_booking(departments, alice, timedelta(hours=10))
+    services.booking_cancel(booking=booking, person=alice)
+    booking.refresh_from_db()
+    assert booking.status == S.CANCELLED
+    assert not Refund.objects.exists()
+    assert alice.booking_penalties.count() == 1
+
+
+def test_a_booking_paid_at_the_counter_is_cancelled_at_the_counter(
+    departments: dict[str, Any], alice: User, dana: User
+) -> None:
+    hall = make_offering(
+        make_facility(departments["shiba"]),
+        fee_resident_yen=1200,
+        revenue_account_code="14-01-01-03",
+    )
+    booking = services.booking_create(session=make_session(hall, capacity=1), person=alice)
+    payable = for_payer("bookings.booking", booking.reference, alice)
+    assert payable is not None
+    payment_services.counter_payment_record(
+        payable=payable, staff=dana, method="card", terminal_transaction_id="T-0001"
+    )
+    services.offers_settle()
+    with pytest.raises(services.BookingError, match="counter"):
+        services.booking_cancel(booking=booking, person=alice)
+    booking.refresh_from_db()
+    assert booking.status == S.CONFIRMED

@@ -332,12 +332,13 @@ def booking_action(request: HttpRequest, reference: str) -> HttpResponse:
             services.booking_confirm(booking=booking, person=request.user)
             messages.success(request, _("Your booking is confirmed."))
         elif action == "cancel":
-            services.booking_cancel(
-                booking=booking,
-                person=request.user,
-                is_paid=payment_selectors.is_paid(purpose=PURPOSE, object_ref=booking.reference),
-            )
+            refunding = timezone.now() <= services.cancel_deadline(
+                booking
+            ) and payment_selectors.is_paid(purpose=PURPOSE, object_ref=booking.reference)
+            services.booking_cancel(booking=booking, person=request.user)
             messages.success(request, _("Your booking is cancelled."))
+            if refunding:
+                messages.info(request, _("What you paid is being refunded in full."))
         else:
             messages.error(request, _("Choose what to do."))
     except services.BookingError as exc:
