@@ -46,6 +46,9 @@ class OfferingOut(Schema):
     fee_resident_yen: int | None
     fee_other_yen: int | None
     residents_only: bool
+    # Only people living in these 地区 may book (shiba, azabu, akasaka, takanawa,
+    # shibaura_konan); empty: no area limit.
+    areas: list[str]
     min_age: int | None
     max_age: int | None
     per_person_limit: int
@@ -144,6 +147,7 @@ def _offering(offering: Offering) -> dict[str, Any]:
         "fee_resident_yen": offering.fee_resident_yen,
         "fee_other_yen": offering.fee_other_yen,
         "residents_only": offering.residents_only,
+        "areas": list(offering.areas),
         "min_age": offering.min_age,
         "max_age": offering.max_age,
         "per_person_limit": offering.per_person_limit,

@@ -16,6 +16,7 @@ Every booking takes one place. Names and descriptions are translated data (see
 from __future__ import annotations
 
 import uuid
+from datetime import time
 from typing import Any
 
 from django.conf import settings
@@ -24,18 +25,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from minato.accounts.models import Department
+from minato.core.areas import Area
 from minato.core.references import new_reference
 from minato.core.translated import localized, validate_translated
-
-
-class Area(models.TextChoices):
-    """The five 地区 of Minato, each with its 総合支所."""
-
-    SHIBA = "shiba", _("Shiba")
-    AZABU = "azabu", _("Azabu")
-    AKASAKA = "akasaka", _("Akasaka")
-    TAKANAWA = "takanawa", _("Takanawa")
-    SHIBAURA_KONAN = "shibaura_konan", _("Shibaura-Kōnan")
 
 
 class Facility(models.Model):
@@ -46,12 +38,21 @@ class Facility(models.Model):
     latitude = models.DecimalField(max_digits=9, decimal_places=6)
     longitude = models.DecimalField(max_digits=9, decimal_places=6)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    # Opening hours: staff add sessions within them.
+    opens_at = models.TimeField(default=time(9, 0))
+    closes_at = models.TimeField(default=time(22, 0))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["area", "slug"]
         verbose_name_plural = "facilities"
+        constraints = [
+            models.CheckConstraint(
+                name="facility_opens_before_it_closes",
+                condition=Q(opens_at__lt=models.F("closes_at")),
+            ),
+        ]
 
     def __str__(self) -> str:
         return localized(self.name, "ja")
@@ -84,6 +85,8 @@ class Offering(models.Model):
     revenue_account_name = models.CharField(max_length=100, blank=True)
     # Who may book: only people who live in the ward, and an age range on the session's day.
     residents_only = models.BooleanField(default=False)
+    # Only people living in these areas (地区) may book; empty: anyone.
+    areas = models.JSONField(default=list, blank=True)
     min_age = models.PositiveSmallIntegerField(null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(null=True, blank=True)
     # Online sessions: the link is shown to people with a confirmed place only.
@@ -95,6 +98,8 @@ class Offering(models.Model):
     # How long a place offered from the waiting list (or taken first-come with a fee) is held
     # for the person to confirm or pay.
     hold_hours = models.PositiveSmallIntegerField(default=24)
+    # The usual length of one session, proposed when staff add sessions (a room's slot).
+    slot_minutes = models.PositiveSmallIntegerField(default=120)
     is_published = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -117,6 +122,11 @@ class Offering(models.Model):
 
     def __str__(self) -> str:
         return localized(self.name, "ja")
+
+    @property
+    def area_labels(self) -> list[str]:
+        """The names of the areas whose people may book it, in the ward's order."""
+        return [str(label) for value, label in Area.choices if value in self.areas]
 
     @property
     def has_fee(self) -> bool:

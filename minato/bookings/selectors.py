@@ -3,15 +3,18 @@ their departments, and a lottery's published lists."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from minato.accounts import permissions
 from minato.accounts.models import Department
-from minato.bookings.models import Booking, Group, Lottery, Offering, Session
+from minato.bookings.models import Booking, Facility, Group, Lottery, Offering, Session
+from minato.core.translated import localized
 
 # How far ahead the pages list sessions.
 HORIZON_DAYS = 62
@@ -142,6 +145,87 @@ def staff_offerings(user: Any) -> QuerySet[Offering]:
     if departments is not None:
         offerings = offerings.filter(department_id__in=departments)
     return offerings
+
+
+def staff_facilities(user: Any) -> QuerySet[Facility]:
+    departments = permissions.visible_department_ids(user)
+    facilities = Facility.objects.select_related("department")
+    if departments is not None:
+        facilities = facilities.filter(department_id__in=departments)
+    return facilities
+
+
+def staff_sessions_to_come(offering: Offering) -> QuerySet[Session]:
+    return Session.objects.filter(offering=offering, ends_at__gt=timezone.now()).select_related(
+        "lottery"
+    )
+
+
+@dataclass(frozen=True)
+class OccupancyRow:
+    facility: str
+    offering: str
+    slug: str
+    kind: str
+    sessions: int
+    closed: int
+    places: int
+    taken: int
+    attended: int
+    no_show: int
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.taken / self.places, 1) if self.places else 0.0
+
+
+def occupancy(user: Any, *, first_day: date, last_day: date) -> list[OccupancyRow]:
+    """For each offering in the staff member's departments, its sessions in a period: how
+    many places the open ones had, how many were taken, who came and who did not."""
+    open_session = Q(sessions__is_closed=False)
+    in_period = Q(
+        sessions__starts_at__gte=_day_start(first_day),
+        sessions__starts_at__lt=_day_start(last_day + timedelta(days=1)),
+    )
+    totals = (
+        staff_offerings(user)
+        .annotate(
+            session_count=Count("sessions", filter=in_period),
+            closed_count=Count("sessions", filter=in_period & ~open_session),
+            places=Coalesce(Sum("sessions__capacity", filter=in_period & open_session), 0),
+            taken_places=Coalesce(Sum("sessions__taken", filter=in_period & open_session), 0),
+        )
+        .filter(session_count__gt=0)
+        .order_by("facility__area", "facility__slug", "slug")
+    )
+    attendance: dict[tuple[int, str], int] = {
+        (offering_id, status): count
+        for offering_id, status, count in Booking.objects.filter(
+            session__offering__in=[row.pk for row in totals],
+            session__starts_at__gte=_day_start(first_day),
+            session__starts_at__lt=_day_start(last_day + timedelta(days=1)),
+            status__in=[Booking.Status.ATTENDED, Booking.Status.NO_SHOW],
+        )
+        .values("session__offering_id", "status")
+        .annotate(count=Count("id"))
+        .values_list("session__offering_id", "status", "count")
+        .order_by()
+    }
+    return [
+        OccupancyRow(
+            facility=localized(row.facility.name),
+            offering=localized(row.name),
+            slug=row.slug,
+            kind=row.kind,
+            sessions=row.session_count,
+            closed=row.closed_count,
+            places=row.places,
+            taken=row.taken_places,
+            attended=attendance.get((row.pk, Booking.Status.ATTENDED), 0),
+            no_show=attendance.get((row.pk, Booking.Status.NO_SHOW), 0),
+        )
+        for row in totals
+    ]
 
 
 def staff_sessions(user: Any, *, day: date) -> QuerySet[Session]:

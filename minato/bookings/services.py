@@ -41,6 +41,7 @@ from minato.bookings.models import (
     Session,
 )
 from minato.core import audit
+from minato.core.areas import area_of_address
 from minato.core.translated import localized
 from minato.notifications.services import notify, notify_many
 
@@ -75,6 +76,16 @@ def eligibility_problem(*, offering: Offering, session: Session, person: Any) ->
     """Why this person may not book this session ("" when they may)."""
     if offering.residents_only and rate_class_of(person) != RateClass.RESIDENT:
         return _("Only people who live in Minato can book this. Check the address on your profile.")
+    if offering.areas:
+        profile = getattr(person, "profile", None)
+        area = area_of_address(
+            getattr(profile, "postal_code", ""), getattr(profile, "address_line", "")
+        )
+        if rate_class_of(person) != RateClass.RESIDENT or area not in offering.areas:
+            return _(
+                "Only people who live in these areas can book this: %(areas)s. Check the "
+                "postal code and address on your profile."
+            ) % {"areas": "、".join(offering.area_labels)}
     if offering.min_age is not None or offering.max_age is not None:
         profile = getattr(person, "profile", None)
         birth = getattr(profile, "birth_date", None)
@@ -342,11 +353,9 @@ def booking_cancel(*, booking: Booking, person: Any) -> Booking:
             raise BookingError(_("This session has already started."))
         late = is_late_cancel(current, now)
         refund = paid is not None and now <= cancel_deadline(current)
-        if refund and paid.provider == payment_providers.COUNTER:
+        if paid is not None and refund and paid.provider == payment_providers.COUNTER:
             raise BookingError(
-                _(
-                    "This booking was paid at a counter: cancel it at the facility, which refunds it."
-                )
+                _("This booking was paid at a counter: cancel it at the facility, which refunds.")
             )
         _release(current, S.CANCELLED, now)
         if late:
@@ -911,6 +920,7 @@ def lottery_create(
     confirm_by: datetime,
     resident_weight: int = 1,
     seed: str | None = None,
+    actor_id: int | None = None,
 ) -> Lottery:
     """Put sessions of an offering into one lottery; the hash of its seed is public from now."""
     if offering.mode != Offering.Mode.LOTTERY:
@@ -940,6 +950,7 @@ def lottery_create(
         action="bookings.lottery_created",
         obj=lottery,
         department_id=offering.department_id,
+        actor_id=actor_id,
         changes={"seed_sha256": [None, digest], "sessions": [None, len(sessions)]},
     )
     return lottery

@@ -12,6 +12,8 @@ from typing import Any
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 
 class FormRenderer(TemplatesSetting):
@@ -54,3 +56,51 @@ class AccessibleFormMixin:
 
 class AccessibleForm(AccessibleFormMixin, forms.Form):
     pass
+
+
+# --- Translated text that staff write (see minato.core.translated) -------------------------
+
+
+def translated_fields(
+    label: Any, *, required: bool = False, textarea: bool = False, max_length: int = 500
+) -> tuple[forms.CharField, forms.CharField, forms.CharField]:
+    """Three text boxes for a translated text: Japanese (required when ``required``),
+    English and やさしい日本語."""
+
+    def one(lang: str, name: Any, needed: bool) -> forms.CharField:
+        attrs = {"lang": lang, "rows": 3} if textarea else {"lang": lang}
+        widget = forms.Textarea(attrs=attrs) if textarea else forms.TextInput(attrs=attrs)
+        return forms.CharField(
+            label=format_lazy("{} ({})", label, name),
+            required=needed,
+            max_length=max_length,
+            widget=widget,
+        )
+
+    return (
+        one("ja", gettext_lazy("Japanese"), required),
+        one("en", gettext_lazy("English"), False),
+        one("ja", gettext_lazy("Easy Japanese"), False),
+    )
+
+
+def translated_value(cleaned: dict[str, Any], prefix: str) -> dict[str, str] | None:
+    """The three boxes as stored: ``{"ja", "en", "ja-easy"}``, or None when Japanese is empty."""
+    ja = (cleaned.get(f"{prefix}_ja") or "").strip()
+    if not ja:
+        return None
+    value = {"ja": ja}
+    for key, lang in (("en", "en"), ("easy", "ja-easy")):
+        text = (cleaned.get(f"{prefix}_{key}") or "").strip()
+        if text:
+            value[lang] = text
+    return value
+
+
+def translated_initial(prefix: str, value: Any) -> dict[str, str]:
+    value = value if isinstance(value, dict) else {}
+    return {
+        f"{prefix}_ja": value.get("ja", ""),
+        f"{prefix}_en": value.get("en", ""),
+        f"{prefix}_easy": value.get("ja-easy", ""),
+    }

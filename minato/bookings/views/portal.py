@@ -27,8 +27,9 @@ from django.views.decorators.http import require_POST
 
 from minato.accounts.models import User
 from minato.bookings import calendar, selectors, services
-from minato.bookings.models import Area, Booking, Group, Lottery, Offering
+from minato.bookings.models import Booking, Group, Lottery, Offering
 from minato.bookings.payables import PURPOSE
+from minato.core.areas import Area
 from minato.core.forms import AccessibleForm
 from minato.payments import selectors as payment_selectors
 

@@ -4,7 +4,6 @@ Every page that shows residents' names records who looked (閲覧履歴)."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from typing import Any
 
@@ -24,6 +23,7 @@ from minato.bookings.models import Booking, Group, Session
 from minato.bookings.payables import PURPOSE
 from minato.core import audit
 from minato.core.forms import AccessibleForm
+from minato.core.spreadsheets import csv_download
 from minato.payments.services import PaymentError
 
 
@@ -139,21 +139,13 @@ def session_roster_csv(request: HttpRequest, public_id: Any) -> HttpResponse:
         raise Http404
     bookings = list(selectors.roster(session))
     _viewed(bookings, session)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="roster-{timezone.localtime(session.starts_at):%Y%m%d-%H%M}.csv"'
-    )
-    response["Cache-Control"] = "private, no-store"
-    # A byte-order mark, so Excel opens the Japanese names correctly.
-    response.write("\ufeff")
-    writer = csv.writer(response, lineterminator="\r\n")
-    writer.writerow(["予約番号", "氏名", "状態", "料金区分", "使用料", "抽選順位", "来場"])
-    for booking in bookings:
-        profile = getattr(booking.person, "profile", None)
-        writer.writerow(
+    return csv_download(
+        ["予約番号", "氏名", "状態", "料金区分", "使用料", "抽選順位", "来場"],
+        (
             [
                 booking.reference,
-                getattr(profile, "full_name", "") or booking.person.email,
+                getattr(getattr(booking.person, "profile", None), "full_name", "")
+                or booking.person.email,
                 booking.get_status_display(),
                 booking.get_rate_class_display(),
                 booking.fee_yen or 0,
@@ -162,8 +154,10 @@ def session_roster_csv(request: HttpRequest, public_id: Any) -> HttpResponse:
                 if booking.checked_in_at
                 else "",
             ]
-        )
-    return response
+            for booking in bookings
+        ),
+        f"roster-{timezone.localtime(session.starts_at):%Y%m%d-%H%M}.csv",
+    )
 
 
 def _reference_of(code: str) -> str:

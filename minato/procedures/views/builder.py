@@ -20,13 +20,17 @@ from django.core.validators import RegexValidator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minato.accounts.models import Department, User
-from minato.core.forms import AccessibleForm
+from minato.core.forms import (
+    AccessibleForm,
+    translated_fields,
+    translated_initial,
+    translated_value,
+)
 from minato.core.translated import localized
 from minato.procedures.applications.uploads import CheckedFile
 from minato.procedures.forms import selectors as form_selectors
@@ -77,51 +81,6 @@ PREFILL_CHOICES = [
 
 
 # --- Forms ---------------------------------------------------------------------------------
-
-
-def translated_fields(
-    label: Any, *, required: bool = False, textarea: bool = False, max_length: int = 500
-) -> tuple[forms.CharField, forms.CharField, forms.CharField]:
-    """Three text boxes for a translated text: Japanese (required when ``required``),
-    English and やさしい日本語."""
-
-    def one(lang: str, name: Any, needed: bool) -> forms.CharField:
-        attrs = {"lang": lang, "rows": 3} if textarea else {"lang": lang}
-        widget = forms.Textarea(attrs=attrs) if textarea else forms.TextInput(attrs=attrs)
-        return forms.CharField(
-            label=format_lazy("{} ({})", label, name),
-            required=needed,
-            max_length=max_length,
-            widget=widget,
-        )
-
-    return (
-        one("ja", gettext_lazy("Japanese"), required),
-        one("en", gettext_lazy("English"), False),
-        one("ja", gettext_lazy("Easy Japanese"), False),
-    )
-
-
-def translated_value(cleaned: dict[str, Any], prefix: str) -> dict[str, str] | None:
-    """The three boxes as stored: ``{"ja", "en", "ja-easy"}``, or None when Japanese is empty."""
-    ja = (cleaned.get(f"{prefix}_ja") or "").strip()
-    if not ja:
-        return None
-    value = {"ja": ja}
-    for key, lang in (("en", "en"), ("easy", "ja-easy")):
-        text = (cleaned.get(f"{prefix}_{key}") or "").strip()
-        if text:
-            value[lang] = text
-    return value
-
-
-def translated_initial(prefix: str, value: Any) -> dict[str, str]:
-    value = value if isinstance(value, dict) else {}
-    return {
-        f"{prefix}_ja": value.get("ja", ""),
-        f"{prefix}_en": value.get("en", ""),
-        f"{prefix}_easy": value.get("ja-easy", ""),
-    }
 
 
 class ProcedureEntryForm(AccessibleForm):
