@@ -8,8 +8,8 @@ The bookings themselves (taking, cancelling, drawing) are in ``services``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction

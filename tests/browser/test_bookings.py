@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from conftest import PASSWORD
 from minato.accounts.models import User
@@ -114,3 +115,95 @@ def test_a_resident_books_a_library_seat_first_come_in_english(
     axe_page.follow(page.get_by_role("button", name="Cancel this booking"))
     assert "Your booking is cancelled." in page.locator(".notices").inner_text()
     axe_page.check()
+
+
+def _staff_sign_in(axe_page: AxePage, user: User) -> None:
+    from conftest import current_totp
+
+    page = axe_page.visit("/en/staff/login/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("#id_otp_token").fill(current_totp(user))
+    axe_page.follow(page.get_by_role("button", name="Sign in"))
+
+
+def test_a_supervisor_adds_a_facility_an_offering_and_a_month_of_sessions(
+    axe_page: AxePage, dana: User, departments: dict[str, Any]
+) -> None:
+    _staff_sign_in(axe_page, dana)
+    page = axe_page.visit("/en/staff/bookings/")
+    axe_page.follow(page.get_by_role("link", name="Facilities and what they offer"))
+    axe_page.check()
+    axe_page.follow(page.get_by_role("link", name="Add a facility"))
+    page.get_by_label("Name (Japanese)").fill("赤坂区民センター")
+    page.get_by_label("Name (English)").fill("Akasaka Civic Centre")
+    page.get_by_label("Code (in the web address)").fill("akasaka-kumin-center")
+    page.get_by_label("Area").select_option("akasaka")
+    page.get_by_label("Address", exact=False).last.fill("東京都港区赤坂4-18-13")
+    page.get_by_label("Latitude").fill("35.672690")
+    page.get_by_label("Longitude").fill("139.735320")
+    page.get_by_label("Department that runs it").select_option(label="芝地区総合支所")
+    axe_page.follow(page.get_by_role("button", name="Save"))
+    assert "Saved." in page.locator(".notices").inner_text()
+    axe_page.check()
+    axe_page.follow(page.get_by_role("link", name="Add an offering here"))
+    page.get_by_label("Name (Japanese)").fill("第一会議室")
+    page.get_by_label("Name (English)").fill("Meeting room 1")
+    page.get_by_label("Description (Japanese)").fill("定員24名の会議室です。")
+    page.get_by_label("Code (in the web address)").fill("akasaka-room-1")
+    page.get_by_label("Kind").select_option("room")
+    page.get_by_label("Usual length of a session (minutes)").fill("180")
+    axe_page.check()
+    axe_page.follow(page.get_by_role("button", name="Save"))
+    axe_page.check()
+    # The form proposes the coming four weeks, Monday to Friday, within opening hours.
+    axe_page.follow(page.get_by_role("button", name="Add the sessions"))
+    notice = page.locator(".notices").inner_text()
+    assert "sessions added." in notice
+    assert page.locator("#sessions-caption + thead + tbody tr").count() >= 60
+    axe_page.check()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    page = axe_page.visit(
+        f"/en/staff/bookings/occupancy/?first_day={tomorrow}&last_day={tomorrow + timedelta(27)}"
+    )
+    assert "Meeting room 1" in page.content()
+    axe_page.check()
+
+
+def test_a_group_is_registered_checked_by_the_ward_and_books_a_room(
+    axe_page: AxePage, alice: User, dana: User, departments: dict[str, Any]
+) -> None:
+    room = make_offering(make_facility(departments["shiba"]))
+    make_session(room, starts_in=timedelta(days=5))
+    _sign_in(axe_page, alice, "/en")
+    page = axe_page.visit("/en/bookings/groups/")
+    axe_page.check()
+    axe_page.follow(page.get_by_role("link", name="Register a group"))
+    page.get_by_label("Group name").fill("芝公園ウォーキングの会")
+    page.get_by_label("Kind of group").select_option("residents")
+    page.get_by_label("Area where the group is active").select_option("shiba")
+    page.get_by_label("Members who live in Minato").fill(
+        "\n".join(f"会員{n}" for n in range(1, 10))
+    )
+    page.get_by_label("Members who live elsewhere").fill("会員10")
+    axe_page.check()
+    axe_page.follow(page.get_by_role("button", name="Send"))
+    assert "The ward will check the group" in page.locator(".notices").inner_text()
+    axe_page.check()
+
+    _staff_sign_in(axe_page, dana)
+    page = axe_page.visit("/en/staff/bookings/groups/")
+    axe_page.check()
+    axe_page.follow(page.get_by_role("link", name="芝公園ウォーキングの会"))
+    axe_page.check()
+    page.get_by_role("radio", name="Register", exact=True).check()
+    axe_page.follow(page.get_by_role("button", name="Save the decision"))
+    axe_page.check()
+
+    _sign_in(axe_page, alice, "/en")
+    page = axe_page.visit(f"/en/bookings/{room.slug}/")
+    page.get_by_label("Book for").first.select_option(label="芝公園ウォーキングの会")
+    axe_page.follow(page.get_by_role("button", name="Book").first)
+    assert "Your booking is confirmed." in page.locator(".notices").inner_text()
+    booking = Booking.objects.get(person=alice)
+    assert booking.group is not None and booking.group.name == "芝公園ウォーキングの会"

@@ -531,9 +531,12 @@ class PeriodForm(AccessibleForm):
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, date, date]:
-    today = timezone.localdate()
-    default = {"first_day": today - timedelta(days=today.weekday()), "last_day": today}
-    default["last_day"] = default["first_day"] + timedelta(days=6)
+    """The period asked for; this month by default."""
+    first = timezone.localdate().replace(day=1)
+    default = {
+        "first_day": first,
+        "last_day": (first + timedelta(days=32)).replace(day=1) - timedelta(days=1),
+    }
     form = PeriodForm(request.GET or None, initial=default)
     if form.is_valid():
         return form, form.cleaned_data["first_day"], form.cleaned_data["last_day"]
