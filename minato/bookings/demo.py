@@ -24,7 +24,10 @@ from minato.accounts.models import Department, Role, User
 from minato.bookings import services
 from minato.bookings.models import Facility, Offering, Session
 
+# A clerk checks people in and sees rosters; a supervisor also manages facilities, offerings,
+# sessions, lotteries and closures.
 STAFF_EMAIL = "facility-clerk@city.minato.example"
+MANAGER_EMAIL = "facility-manager@city.minato.example"
 STAFF_DEPARTMENT = "shiba.kyodo-suishin"
 STAFF_TOTP_KEY = "3732333435363738393031323334353637383930"
 
@@ -233,15 +236,11 @@ OFFERINGS: list[dict[str, Any]] = [
 DAYS_AHEAD = 28
 
 
-def _staff(department: Department) -> str:
-    user = User.objects.filter(email=STAFF_EMAIL).first()
+def _staff(department: Department, email: str, name: str, role: str) -> str:
+    user = User.objects.filter(email=email).first()
     if user is None:
         user = account_services.staff_create(
-            email=STAFF_EMAIL,
-            password=DEMO_PASSWORD,
-            display_name="芝 協働推進課 施設担当",
-            department=department,
-            role=Role.CLERK,
+            email=email, password=DEMO_PASSWORD, display_name=name, department=department, role=role
         )
     device, _ = TOTPDevice.objects.get_or_create(
         user=user, name="demo", defaults={"key": STAFF_TOTP_KEY, "confirmed": True}
@@ -309,9 +308,11 @@ def load() -> str:
             sessions_made += 2 * len(later)
         else:
             sessions_made += len(_sessions(offering, slots, today + timedelta(days=1)))
-    secret = _staff(departments[STAFF_DEPARTMENT])
+    department = departments[STAFF_DEPARTMENT]
+    secret = _staff(department, STAFF_EMAIL, "芝 協働推進課 施設担当", Role.CLERK)
+    _staff(department, MANAGER_EMAIL, "芝 協働推進課 施設係長", Role.SUPERVISOR)
     return (
         f"{len(OFFERINGS)} offerings at {len(FACILITIES)} facilities, {sessions_made} new "
-        f"sessions, {lotteries} new lotteries; console {STAFF_EMAIL} (施設担当) "
-        f"TOTP secret {secret}"
+        f"sessions, {lotteries} new lotteries; console {STAFF_EMAIL} (施設担当) and "
+        f"{MANAGER_EMAIL} (施設係長, manages them), TOTP secret {secret}"
     )

@@ -195,6 +195,23 @@ def _active_in_offering(person: Any, offering: Offering, now: datetime) -> int:
     ).count()
 
 
+def _overlapping_booking(session: Session, person: Any, group: Group | None) -> Booking | None:
+    """A place the person (or the group they book for) already holds at an overlapping time:
+    nobody can be in two places at once, and a room held twice keeps someone else out."""
+    return (
+        Booking.objects.filter(
+            person=person,
+            group=group,
+            status__in=[S.OFFERED, S.CONFIRMED],
+            session__starts_at__lt=session.ends_at,
+            session__ends_at__gt=session.starts_at,
+        )
+        .exclude(session=session)
+        .select_related("session__offering")
+        .first()
+    )
+
+
 @transaction.atomic
 def booking_create(*, session: Session, person: Any, group: Group | None = None) -> Booking:
     """Book a place first-come. Free: booked at once. With a fee: the place is held for
@@ -218,6 +235,15 @@ def booking_create(*, session: Session, person: Any, group: Group | None = None)
         )
     if Booking.objects.filter(session=session, person=person, status__in=Booking.ACTIVE).exists():
         raise BookingError(_("You have already booked this session."))
+    clash = _overlapping_booking(session, person, group)
+    if clash is not None:
+        raise BookingError(
+            _("You already have a booking at that time: %(what)s, %(when)s.")
+            % {
+                "what": localized(clash.session.offering.name),
+                "when": timezone.localtime(clash.session.starts_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
     if not _take_place(session):
         raise SessionFull(_("This session is full."))
     session.taken += 1

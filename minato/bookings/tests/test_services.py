@@ -566,3 +566,20 @@ def test_a_booking_paid_at_the_counter_is_cancelled_at_the_counter(
         services.booking_cancel(booking=booking, person=alice)
     booking.refresh_from_db()
     assert booking.status == S.CONFIRMED
+
+
+def test_a_person_cannot_hold_two_places_at_overlapping_times(
+    departments: dict[str, Any], alice: User
+) -> None:
+    facility = make_facility(departments["shiba"])
+    room = make_offering(facility)
+    course = make_offering(facility, slug="course", kind=Offering.Kind.COURSE)
+    first = make_session(room, starts_in=timedelta(days=3), hours=2)
+    services.booking_create(session=first, person=alice)
+    overlapping = make_session(course, starts_in=timedelta(days=3, hours=1), capacity=5)
+    with pytest.raises(services.BookingError, match="already have a booking at that time"):
+        services.booking_create(session=overlapping, person=alice)
+    assert overlapping.bookings.count() == 0
+    # Back to back is fine.
+    after = make_session(course, starts_in=timedelta(days=3, hours=2), capacity=5)
+    assert services.booking_create(session=after, person=alice).status == S.CONFIRMED
