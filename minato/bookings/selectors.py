@@ -155,12 +155,6 @@ def staff_facilities(user: Any) -> QuerySet[Facility]:
     return facilities
 
 
-def staff_sessions_to_come(offering: Offering) -> QuerySet[Session]:
-    return Session.objects.filter(offering=offering, ends_at__gt=timezone.now()).select_related(
-        "lottery"
-    )
-
-
 @dataclass(frozen=True)
 class OccupancyRow:
     facility: str

@@ -159,8 +159,12 @@ def test_a_supervisor_adds_a_facility_an_offering_and_a_month_of_sessions(
     # The form proposes the coming four weeks, Monday to Friday, within opening hours.
     axe_page.follow(page.get_by_role("button", name="Add the sessions"))
     notice = page.locator(".notices").inner_text()
-    assert "sessions added." in notice
-    assert page.locator("#sessions-caption + thead + tbody tr").count() >= 60
+    # Four weeks of weekdays, four three-hour sessions a day from 09:00 to 21:00.
+    assert "80 sessions added." in notice
+    assert page.locator("#sessions-caption + thead + tbody a").count() >= 4
+    axe_page.check()
+    axe_page.follow(page.get_by_role("link", name="Next 7 days").first)
+    assert page.locator("#sessions-caption + thead + tbody a").count() == 20
     axe_page.check()
     tomorrow = timezone.localdate() + timedelta(days=1)
     page = axe_page.visit(

@@ -24,6 +24,7 @@ from minato.accounts import permissions
 from minato.accounts.models import Department, Role
 from minato.bookings import catalogue, selectors, services
 from minato.bookings.models import Facility, Offering
+from minato.bookings.views import portal
 from minato.core.areas import Area
 from minato.core.forms import (
     AccessibleForm,
@@ -428,12 +429,14 @@ def _offering_page(
     lottery_form: LotteryForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    start = portal.week_start(request.GET.get("from"), catalogue.MAX_DAYS_AHEAD)
     return render(
         request,
         "bookings/staff/offering.html",
         {
             "offering": found,
-            "sessions": list(selectors.staff_sessions_to_come(found)[:200]),
+            "sessions": list(selectors.sessions_to_come(found, start=start, days=portal.WEEK)),
+            **portal.week_links(start, catalogue.MAX_DAYS_AHEAD),
             "lotteries": list(found.lotteries.order_by("-draw_at")[:20]),
             "can_manage": catalogue.can_manage(request.user, found.department_id),
             "sessions_form": sessions_form,

@@ -130,14 +130,27 @@ def index(request: HttpRequest) -> HttpResponse:
 WEEK = 7
 
 
-def _week_start(value: str | None) -> date:
-    """The first day shown: ``?from=YYYY-MM-DD`` within the booking horizon, else today."""
+def week_start(value: str | None, horizon_days: int = selectors.HORIZON_DAYS) -> date:
+    """The first day shown: ``?from=YYYY-MM-DD`` within the horizon, else today."""
     today = timezone.localdate()
     try:
         chosen = date.fromisoformat(value) if value else today
     except ValueError:
         chosen = today
-    return min(max(chosen, today), today + timedelta(days=selectors.HORIZON_DAYS - WEEK))
+    return min(max(chosen, today), today + timedelta(days=horizon_days - WEEK))
+
+
+def week_links(start: date, horizon_days: int = selectors.HORIZON_DAYS) -> dict[str, Any]:
+    """What ``_week_nav.html`` needs: the weeks before and after, within the horizon."""
+    last_start = week_start("9999-12-31", horizon_days)
+    return {
+        "week_start": start,
+        "week_end": start + timedelta(days=WEEK - 1),
+        "previous_week": start - timedelta(days=WEEK) if start > timezone.localdate() else None,
+        "next_week": start + timedelta(days=WEEK)
+        if start + timedelta(days=WEEK) <= last_start
+        else None,
+    }
 
 
 def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -146,8 +159,7 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
     offering = selectors.offering(slug)
     if offering is None:
         raise Http404
-    start = _week_start(request.GET.get("from"))
-    today = timezone.localdate()
+    start = week_start(request.GET.get("from"))
     sessions = list(selectors.sessions_to_come(offering, start=start, days=WEEK))
     mine: dict[int, Booking] = {}
     person = _resident(request)
@@ -178,14 +190,7 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "lotteries": sorted(lotteries.items(), key=lambda item: item[0].draw_at),
             "now": timezone.now(),
             "groups": groups,
-            "week_start": start,
-            "week_end": start + timedelta(days=WEEK - 1),
-            "previous_week": start - timedelta(days=WEEK) if start > today else None,
-            "next_week": (
-                start + timedelta(days=WEEK)
-                if start + timedelta(days=WEEK) <= _week_start("9999-12-31")
-                else None
-            ),
+            **week_links(start),
         },
     )
 
