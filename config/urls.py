@@ -7,11 +7,14 @@ from django.urls import include, path
 from config.api import api
 from minato.accounts.urls import staff as staff_urls
 from minato.core import views as core_views
+from minato.notifications.views import line as line_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.urls),
+    # LINE's webhook: a fixed address outside the language prefixes.
+    path("line/webhook", line_views.webhook, name="line-webhook"),
 ]
 
 if settings.BENCHMARK_ENDPOINTS:
@@ -24,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("procedures/", include("minato.procedures.urls")),
     path("payments/", include("minato.payments.urls")),
     path("bookings/", include("minato.bookings.urls")),
+    path("notifications/", include("minato.notifications.urls")),
     # One "staff" namespace for the whole console, so its two-factor guard covers every
     # module's pages (staff:procedures:queue, …).
     path(

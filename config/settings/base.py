@@ -261,6 +261,26 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Minato City <no-reply@city.minato.example>")
 NOTIFICATION_MAX_ATTEMPTS = envint("NOTIFICATION_MAX_ATTEMPTS", 5)
+# The channels messages can go out on (docs/modules/notifications.md): email and the inbox on
+# the portal always; LINE once its channel is configured; Web Push once VAPID keys are set;
+# "sms" only writes to the log (no provider is bundled), so it is off unless asked for.
+NOTIFICATION_SMS_LOG_ONLY = envbool("NOTIFICATION_SMS_LOG_ONLY", False)
+
+# --- LINE Messaging API (the ward's official account) -------------------------------------
+# Empty token: LINE is not offered. The demo and tests point the base URLs at the fake LINE
+# server (`manage.py fake_line`), which checks requests as LINE does.
+LINE_CHANNEL_ACCESS_TOKEN = env("LINE_CHANNEL_ACCESS_TOKEN", "")
+LINE_CHANNEL_SECRET = env("LINE_CHANNEL_SECRET", "")
+LINE_API_BASE = env("LINE_API_BASE", "https://api.line.me").rstrip("/")
+LINE_ACCESS_BASE = env("LINE_ACCESS_BASE", "https://access.line.me").rstrip("/")
+LINE_TIMEOUT_SECONDS = envint("LINE_TIMEOUT_SECONDS", 10)
+
+# --- Web Push (VAPID) ---------------------------------------------------------------------
+# The application server's key pair: the private key as a base64url raw key or a PEM, the
+# public key as the base64url uncompressed point the browser needs. Empty: push not offered.
+WEBPUSH_VAPID_PRIVATE_KEY = env("WEBPUSH_VAPID_PRIVATE_KEY", "")
+WEBPUSH_VAPID_PUBLIC_KEY = env("WEBPUSH_VAPID_PUBLIC_KEY", "")
+WEBPUSH_VAPID_SUBJECT = env("WEBPUSH_VAPID_SUBJECT", "mailto:digital@city.minato.example")
 
 # --- Logging: one JSON object per line, with the request id, never personal data --------------
 LOG_LEVEL = env("LOG_LEVEL", "INFO")

@@ -16,7 +16,8 @@ Each app describes its model once, with a subclass of ``Outbox``: how to load an
 row, its backoff, its audit action and its task. The task is named by dotted path, so a
 service enqueues it without importing its app's ``tasks`` module, which imports the service.
 
-The rows share ``status`` (queued or pending → sending → delivered, retrying or failed),
+The rows share ``status`` (queued or pending → sending → delivered, retrying or failed;
+``cancelled`` when ``Outbox.withhold`` says it must no longer go),
 ``attempts``, ``next_attempt_at``, ``created_at`` and ``updated_at``; ``last_error``,
 ``last_status_code`` and ``delivered_at`` are written where the model has them.
 
@@ -48,6 +49,7 @@ SENDING = "sending"
 DELIVERED = "delivered"
 RETRYING = "retrying"
 FAILED = "failed"
+CANCELLED = "cancelled"  # withheld before sending (the person no longer wants it)
 SKIPPED = "skipped"  # what ``deliver`` returns when it did not claim the row
 # A "sending" claim older than this is from a worker that died mid-send: try again.
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -120,6 +122,16 @@ class Outbox(ABC, Generic[Row]):
     def audit_scope(self, row: Row) -> AuditScope:
         return {}
 
+    def withhold(self, row: Row) -> str:
+        """Why the row must no longer be sent at all (the person unsubscribed meanwhile), or
+        "" to send it. Checked under the row's lock when it is claimed."""
+        return ""
+
+    def hold_until(self, row: Row) -> datetime | None:
+        """A time before which the row must not be sent (the person's quiet hours), or None
+        to send it now. A held row waits as ``retrying`` without counting an attempt."""
+        return None
+
     @property
     def label(self) -> str:
         return self.model._meta.label_lower
@@ -171,11 +183,25 @@ def _claim(box: Outbox[Row], row_id: int) -> Row | None:
     # Its own transaction, committed before the send: the send holds no row lock.
     with transaction.atomic():
         row: Any = box.rows().select_for_update(of=("self",)).filter(pk=row_id).first()
-        if row is None or row.status in (DELIVERED, FAILED):
+        if row is None or row.status in (DELIVERED, FAILED, CANCELLED):
             return None
         if row.status == SENDING and row.updated_at > timezone.now() - CLAIM_TIMEOUT:
             return None  # another worker is on it
         old = row.status
+        reason = box.withhold(row)
+        if reason:
+            row.status = CANCELLED
+            row.last_error = reason[:ERROR_LENGTH]
+            row.save(update_fields=["status", "last_error", "updated_at"])
+            _audit(box, row, old, {})
+            return None
+        hold = box.hold_until(row)
+        if hold is not None:
+            row.status = RETRYING
+            row.next_attempt_at = hold
+            row.save(update_fields=["status", "next_attempt_at", "updated_at"])
+            enqueue(box, row.pk, run_after=hold)
+            return None
         row.attempts += 1
         row.status = SENDING
         row.save(update_fields=["status", "attempts", "updated_at"])

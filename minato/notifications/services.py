@@ -9,16 +9,24 @@ message and its delivery job commit together or not at all (a transactional outb
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template import Context, Engine, TemplateDoesNotExist
+from django.utils import timezone
 
 from minato.core import audit, outbox
 from minato.core.context import current as current_context
-from minato.notifications.adapters import SUPPORTED_CHANNELS, DeliveryError, adapter_for
-from minato.notifications.models import Notification
+from minato.notifications.adapters import DeliveryError, adapter_for, enabled_channels
+from minato.notifications.models import (
+    LineAccount,
+    Notification,
+    Preference,
+    PushSubscription,
+    Topic,
+)
 
 TEMPLATE_KEY_RE = re.compile(r"^[a-z0-9_]+/[a-z0-9_]+$")
 FALLBACK_LANGUAGE = "ja"
@@ -86,6 +94,42 @@ def _preferences(recipient: Any) -> tuple[str, list[str]]:
     return language, channels
 
 
+# Channels that interrupt (a phone buzzes): quiet hours hold them back. Email and the inbox
+# wait for the person anyway.
+INTERRUPTING_CHANNELS = ("line", "push", "sms")
+# Topics a resident hears about before choosing any.
+DEFAULT_TOPICS = (Topic.DISASTER,)
+
+
+def reachable_channels(recipient: Any) -> dict[str, str]:
+    """Each enabled channel on which this person can be reached now, with its address."""
+    enabled = enabled_channels()
+    found: dict[str, str] = {}
+    if "line" in enabled:
+        account = LineAccount.objects.filter(user=recipient, is_following=True).first()
+        if account is not None:
+            found["line"] = account.line_user_id
+    if "push" in enabled and PushSubscription.objects.filter(user=recipient).exists():
+        found["push"] = str(recipient.pk)
+    if getattr(recipient, "email", ""):
+        found["email"] = recipient.email
+    found["inbox"] = str(recipient.pk)
+    phone = getattr(getattr(recipient, "profile", None), "phone", "")
+    if "sms" in enabled and phone:
+        found["sms"] = phone
+    return found
+
+
+def channel_order(recipient: Any) -> list[tuple[str, str]]:
+    """Where to try, in order: the channels the person chose (as they ordered them) that
+    reach them now, then email and the inbox as the last resorts."""
+    reachable = reachable_channels(recipient)
+    _language, preferred = _preferences(recipient)
+    order = [channel for channel in preferred if channel in reachable]
+    order += [channel for channel in ("email", "inbox") if channel in reachable]
+    return [(channel, reachable[channel]) for channel in dict.fromkeys(order)]
+
+
 def _build(
     *,
     template_key: str,
@@ -95,12 +139,21 @@ def _build(
     language: str | None = None,
     channel: str | None = None,
     reference: str = "",
+    dedupe_key: str = "",
+    topic: str = "",
+    is_emergency: bool = False,
 ) -> Notification:
-    preferred_language, preferred_channels = _preferences(recipient)
+    preferred_language, _preferred = _preferences(recipient)
     language = language or preferred_language
-    if channel is None:
-        channel = next((c for c in preferred_channels if c in SUPPORTED_CHANNELS), "email")
-    address = address or (recipient.email if recipient is not None else "")
+    if recipient is not None and not address:
+        order = channel_order(recipient)
+        if channel is None:
+            channel, address = order[0] if order else ("email", recipient.email)
+        else:
+            address = dict(order).get(channel, "") or (
+                recipient.email if channel == "email" else ""
+            )
+    channel = channel or "email"
     if not address:
         raise ValueError("A notification needs a recipient or an address")
     language_used, subject, body = render_message(
@@ -115,6 +168,9 @@ def _build(
         subject=subject[:300],
         body=body,
         reference=reference[:100],
+        dedupe_key=dedupe_key[:100],
+        topic=topic,
+        is_emergency=is_emergency,
         created_by_id=context_actor_id(),
     )
 
@@ -141,11 +197,18 @@ def notify(
     language: str | None = None,
     channel: str | None = None,
     reference: str = "",
+    dedupe_key: str = "",
+    topic: str = "",
+    is_emergency: bool = False,
 ) -> Notification:
-    """Queue one message to one person, in their language, on their preferred channel.
+    """Queue one message to one person, in their language, on the first of their channels
+    that reaches them (a failure there moves it to the next one).
 
     ``recipient`` is a user (preferences come from their profile); ``address`` alone sends
-    to someone without an account (a guest applicant).
+    to someone without an account (a guest applicant). With a ``dedupe_key`` the message is
+    queued once per person and channel: asking again returns the message already queued.
+    ``topic`` is for news people subscribe to (``Topic``); their own business has none.
+    ``is_emergency`` messages ignore quiet hours.
     """
     notification = _build(
         template_key=template_key,
@@ -155,8 +218,22 @@ def notify(
         language=language,
         channel=channel,
         reference=reference,
+        dedupe_key=dedupe_key,
+        topic=topic,
+        is_emergency=is_emergency,
     )
-    notification.save(force_insert=True)
+    if dedupe_key:
+        try:
+            with transaction.atomic():
+                notification.save(force_insert=True)
+        except IntegrityError:
+            return Notification.objects.get(
+                dedupe_key=notification.dedupe_key,
+                recipient=recipient,
+                channel=notification.channel,
+            )
+    else:
+        notification.save(force_insert=True)
     audit.record(**_queued_event(notification))
     outbox.enqueue(NOTIFICATIONS, notification.pk)
     return notification
@@ -193,7 +270,9 @@ class NotificationOutbox(outbox.Outbox[Notification]):
 
     def send(self, row: Notification) -> outbox.Sent:
         try:
-            adapter_for(row.channel).send(address=row.address, subject=row.subject, body=row.body)
+            adapter_for(row.channel).send(
+                address=row.address, subject=row.subject, body=row.body, key=str(row.public_id)
+            )
         except DeliveryError as exc:
             # Our own DeliveryError messages never quote the address: safe to keep. Any
             # other error is retried by the deliverer, which keeps only its type.
@@ -203,11 +282,102 @@ class NotificationOutbox(outbox.Outbox[Notification]):
     def audit_scope(self, row: Notification) -> outbox.AuditScope:
         return {"subject_id": row.recipient_id}
 
+    def withhold(self, row: Notification) -> str:
+        """A message on a topic the person has since unsubscribed from is not sent: an
+        unsubscription takes effect at once, even for messages already queued."""
+        wanted = (
+            row.recipient_id is None or not row.topic or row.topic in topics_of(row.recipient_id)
+        )
+        return "" if wanted else "unsubscribed"
+
+    def hold_until(self, row: Notification) -> datetime | None:
+        if row.is_emergency or row.channel not in INTERRUPTING_CHANNELS:
+            return None
+        if row.recipient_id is None:
+            return None
+        preference = Preference.objects.filter(user_id=row.recipient_id).first()
+        if preference is None:
+            return None
+        return quiet_hours_end(preference, timezone.localtime())
+
 
 NOTIFICATIONS = NotificationOutbox()
 
 
+def topics_of(user_id: int) -> list[str]:
+    preference = Preference.objects.filter(user_id=user_id).first()
+    return list(preference.topics) if preference is not None else list(DEFAULT_TOPICS)
+
+
+def quiet_hours_end(preference: Preference, now: datetime) -> datetime | None:
+    """When the person's quiet hours (e.g. 22:00 to 07:00, across midnight) end, if ``now``
+    (local time) is inside them; None otherwise."""
+    start, end = preference.quiet_from, preference.quiet_until
+    if start is None or end is None or start == end:
+        return None
+    clock = now.time().replace(tzinfo=None)
+    inside = start <= clock < end if start < end else (clock >= start or clock < end)
+    if not inside:
+        return None
+    day = now.date() if clock < end else now.date() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, end), now.tzinfo)
+
+
 def notification_deliver(*, notification_id: int) -> str:
     """Try to deliver one queued message once; a temporary failure is retried with backoff
-    (see ``minato.core.outbox``). Returns the new status, or "skipped"."""
-    return outbox.deliver(NOTIFICATIONS, notification_id)
+    (see ``minato.core.outbox``). A message that fails for good is queued on the person's
+    next channel. Returns the new status, or "skipped"."""
+    status = outbox.deliver(NOTIFICATIONS, notification_id)
+    if status == outbox.FAILED:
+        fall_back(notification_id=notification_id)
+    return status
+
+
+@transaction.atomic
+def fall_back(*, notification_id: int) -> Notification | None:
+    """Queue a failed message again on the next channel in the person's order that has not
+    been tried for it (LINE blocked → push → email → inbox). Once per failed message."""
+    failed = (
+        Notification.objects.select_for_update()
+        .select_related("recipient")
+        .filter(pk=notification_id, status=Notification.Status.FAILED, recipient__isnull=False)
+        .first()
+    )
+    if failed is None or Notification.objects.filter(fallback_of=failed).exists():
+        return None
+    tried = {failed.channel}
+    earlier = failed.fallback_of
+    while earlier is not None:
+        tried.add(earlier.channel)
+        earlier = earlier.fallback_of
+    following = [pair for pair in channel_order(failed.recipient) if pair[0] not in tried]
+    if not following:
+        return None
+    channel, address = following[0]
+    fallback = Notification.objects.create(
+        recipient=failed.recipient,
+        address=address,
+        channel=channel,
+        template_key=failed.template_key,
+        language=failed.language,
+        subject=failed.subject,
+        body=failed.body,
+        reference=failed.reference,
+        dedupe_key=failed.dedupe_key,
+        topic=failed.topic,
+        is_emergency=failed.is_emergency,
+        fallback_of=failed,
+        created_by_id=failed.created_by_id,
+    )
+    audit.record(
+        **{
+            **_queued_event(fallback),
+            "changes": {
+                "status": [None, fallback.status],
+                "channel": [failed.channel, channel],
+                "template_key": [None, fallback.template_key],
+            },
+        }
+    )
+    outbox.enqueue(NOTIFICATIONS, fallback.pk)
+    return fallback

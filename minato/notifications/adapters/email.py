@@ -11,11 +11,17 @@ from minato.notifications.adapters import DeliveryError
 class EmailAdapter:
     channel = "email"
 
-    def send(self, *, address: str, subject: str, body: str) -> None:
+    def send(self, *, address: str, subject: str, body: str, key: str) -> None:
         if "\n" in address or "@" not in address:
             raise DeliveryError("Malformed email address", permanent=True)
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">") or "minato"
         message = EmailMessage(
-            subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[address]
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[address],
+            # The same id on every attempt: mail systems drop a resent copy of a message.
+            headers={"Message-ID": f"<{key}@{domain}>"},
         )
         sent = message.send(fail_silently=False)
         if sent != 1:

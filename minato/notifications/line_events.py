@@ -1,0 +1,167 @@
+"""What the ward's LINE account does with LINE's webhook events, and account linking.
+
+Linking follows LINE's account-link flow: the resident asks in LINE (the word 連携 or the
+rich menu's postback), we answer with a link to our site carrying LINE's link token; signed
+in there, they confirm, we make a one-time nonce and send their browser to LINE's dialog;
+LINE then sends an ``accountLink`` event with the nonce and their LINE user id, which links
+the two, once. Every event is handled once (``LineWebhookEvent``): LINE redelivers events it
+is not sure we received.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from minato.core import audit
+from minato.notifications.models import LineAccount, LineLinkNonce, LineWebhookEvent
+
+NONCE_VALID = timedelta(minutes=10)
+KEYWORDS = {
+    "link": ("連携", "れんけい", "link"),
+    "unlink": ("解除", "かいじょ", "unlink"),
+    "bookings": ("予約", "よやく", "booking", "bookings"),
+    "procedures": ("申請", "しんせい", "手続", "application", "procedures"),
+}
+PAGES = {"bookings": "/bookings/", "procedures": "/procedures/"}
+
+
+@dataclass
+class Outcome:
+    """What to answer in LINE (``reply_token`` and texts), after the transaction."""
+
+    reply_token: str = ""
+    texts: list[str] = field(default_factory=list)
+    # A LINE user who asked to link: the caller fetches a link token for them (a call to LINE).
+    link_for: str = ""
+
+
+def _first_time(event: dict[str, Any]) -> bool:
+    event_id = str(event.get("webhookEventId") or "")[:64]
+    if not event_id:
+        return True
+    try:
+        with transaction.atomic():
+            LineWebhookEvent.objects.create(
+                webhook_event_id=event_id, event_type=str(event.get("type", ""))[:30]
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _help() -> str:
+    return (
+        "港区からのお知らせをLINEで受け取れます。\n"
+        "「連携」: 港区のアカウントと連携\n「予約」: 施設・イベントの予約\n"
+        "「申請」: オンライン申請\n「解除」: 連携の解除"
+    )
+
+
+@transaction.atomic
+def event_handle(event: dict[str, Any]) -> Outcome:
+    """Handle one webhook event, once. Returns what to reply."""
+    if not _first_time(event):
+        return Outcome()
+    kind = event.get("type")
+    user_id = str((event.get("source") or {}).get("userId") or "")
+    outcome = Outcome(reply_token=str(event.get("replyToken") or ""))
+    account = LineAccount.objects.filter(line_user_id=user_id).first() if user_id else None
+    if kind == "follow":
+        if account is not None:
+            account.is_following = True
+            account.save(update_fields=["is_following", "updated_at"])
+        outcome.texts.append(_help())
+    elif kind == "unfollow":
+        if account is not None:
+            account.is_following = False
+            account.save(update_fields=["is_following", "updated_at"])
+            _audit(account, "notifications.line_unfollowed")
+    elif kind in ("message", "postback"):
+        if kind == "message":
+            text = str((event.get("message") or {}).get("text") or "").strip().lower()
+        else:
+            data = str((event.get("postback") or {}).get("data") or "")
+            text = dict(part.split("=", 1) for part in data.split("&") if "=" in part).get(
+                "action", ""
+            )
+        command = next((name for name, words in KEYWORDS.items() if text in words), "")
+        if command == "link" and user_id:
+            if account is not None:
+                outcome.texts.append("すでに港区のアカウントと連携しています。")
+            else:
+                outcome.link_for = user_id
+        elif command == "unlink" and account is not None:
+            _audit(account, "notifications.line_unlinked")
+            account.delete()
+            outcome.texts.append("港区のアカウントとの連携を解除しました。")
+        elif command in PAGES:
+            outcome.texts.append(f"{settings.SITE_URL}{PAGES[command]}")
+        else:
+            outcome.texts.append(_help())
+    elif kind == "accountLink":
+        link = event.get("link") or {}
+        if link.get("result") == "ok" and user_id:
+            linked = link_finish(nonce=str(link.get("nonce") or ""), line_user_id=user_id)
+            outcome.texts.append(
+                "港区のアカウントと連携しました。お知らせをLINEでお届けします。"
+                if linked
+                else "連携できませんでした。もう一度「連携」と送ってください。"
+            )
+    return outcome
+
+
+def link_page_url(link_token: str) -> str:
+    """Our page where a resident, signed in, confirms linking (sent to them in LINE)."""
+    return f"{settings.SITE_URL}/notifications/line/link/?{urlencode({'linkToken': link_token})}"
+
+
+def link_start(*, user: Any) -> str:
+    """A one-time nonce for this resident's link attempt."""
+    nonce = secrets.token_urlsafe(32)
+    LineLinkNonce.objects.create(nonce=nonce, user=user)
+    return nonce
+
+
+def link_finish(*, nonce: str, line_user_id: str) -> LineAccount | None:
+    """Link the LINE user to the resident who asked, if the nonce is theirs, fresh and unused.
+    A LINE user linked before to another account moves to this one."""
+    found = (
+        LineLinkNonce.objects.select_for_update()
+        .filter(nonce=nonce, used_at__isnull=True, created_at__gt=timezone.now() - NONCE_VALID)
+        .first()
+    )
+    if found is None:
+        return None
+    found.used_at = timezone.now()
+    found.save(update_fields=["used_at"])
+    LineAccount.objects.filter(line_user_id=line_user_id).exclude(user_id=found.user_id).delete()
+    account, _ = LineAccount.objects.update_or_create(
+        user_id=found.user_id, defaults={"line_user_id": line_user_id, "is_following": True}
+    )
+    _audit(account, "notifications.line_linked")
+    return account
+
+
+@transaction.atomic
+def unlink(*, user: Any) -> bool:
+    account = LineAccount.objects.filter(user=user).first()
+    if account is None:
+        return False
+    _audit(account, "notifications.line_unlinked")
+    account.delete()
+    return True
+
+
+def _audit(account: LineAccount, action: str) -> None:
+    # LINE's user id is personal data: the chain keeps that it changed, not the id.
+    audit.record(
+        action=action, obj=account, subject_id=account.user_id, changes={"line": [None, True]}
+    )
