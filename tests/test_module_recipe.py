@@ -43,6 +43,9 @@ LAYER_EXCEPTIONS = {
     # The HTTP edge of notifications resolves a recipient and checks the bearer token;
     # nothing in its models, services, tasks or adapters imports accounts (decision 0004).
     ("minato/notifications/api.py", "accounts"): "decision 0004",
+    # The residents' page for how they are contacted also edits the order of their channels,
+    # which lives on their profile (accounts), through accounts' service.
+    ("minato/notifications/views/settings.py", "accounts"): "decision 0004",
 }
 
 # Apps without a services.py/selectors.py anywhere, and why.

@@ -381,3 +381,39 @@ def fall_back(*, notification_id: int) -> Notification | None:
     )
     outbox.enqueue(NOTIFICATIONS, fallback.pk)
     return fallback
+
+
+@transaction.atomic
+def preference_save(
+    *,
+    user: Any,
+    topics: list[str],
+    areas: list[str],
+    quiet_from: Any = None,
+    quiet_until: Any = None,
+) -> Preference:
+    """A resident's topics, areas and quiet hours (both times, or neither). Audited with
+    what changed; a topic dropped stops the messages on it already queued."""
+    if (quiet_from is None) != (quiet_until is None):
+        raise ValueError("Give both ends of the quiet hours, or neither")
+    preference, _ = Preference.objects.select_for_update().get_or_create(
+        user=user, defaults={"topics": list(DEFAULT_TOPICS)}
+    )
+    before = audit.snapshot(preference, ["topics", "areas", "quiet_from", "quiet_until"])
+    preference.topics = [topic for topic in Topic.values if topic in topics]
+    preference.areas = list(dict.fromkeys(areas))
+    preference.quiet_from, preference.quiet_until = quiet_from, quiet_until
+    preference.save()
+    changes = audit.diff(
+        before,
+        audit.snapshot(preference, ["topics", "areas", "quiet_from", "quiet_until"]),
+        fields=["topics", "areas", "quiet_from", "quiet_until"],
+    )
+    if changes:
+        audit.record(
+            action="notifications.preferences_changed",
+            obj=preference,
+            subject_id=user.pk,
+            changes=changes,
+        )
+    return preference

@@ -108,3 +108,31 @@ def test_keywords_answer_with_the_pages_they_name(fake_line: FakeLine, client: C
     assert fake_line.sent[-1].texts[0].endswith("/bookings/")
     _post(client, _event("postback", "02B", postback={"data": "action=procedures"}))
     assert fake_line.sent[-1].texts[0].endswith("/procedures/")
+
+
+def test_a_resident_orders_channels_and_chooses_topics_areas_and_quiet_hours(
+    fake_line: FakeLine, resident_client: Callable[[User], Client], alice: User
+) -> None:
+    from minato.notifications.models import Preference
+
+    client = resident_client(alice)
+    page = client.get("/notifications/settings/")
+    assert page.status_code == 200 and "連携" in page.content.decode()
+    form = {
+        "first": "line",
+        "second": "email",
+        "third": "",
+        "topics": ["disaster", "events"],
+        "areas": ["shiba"],
+        "quiet_from": "22:00",
+        "quiet_until": "07:00",
+    }
+    half = client.post("/notifications/settings/", {**form, "quiet_until": ""})
+    assert half.status_code == 400 and not Preference.objects.exists()
+    assert client.post("/notifications/settings/", {**form, "first": "pigeon"}).status_code == 400
+    assert client.post("/notifications/settings/", form).status_code == 302
+    alice.refresh_from_db()
+    assert alice.profile.preferred_channels == ["line", "email"]
+    preference = Preference.objects.get(user=alice)
+    assert preference.topics == ["disaster", "events"] and preference.areas == ["shiba"]
+    assert AuditEvent.objects.filter(action="notifications.preferences_changed").exists()
