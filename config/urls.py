@@ -8,6 +8,7 @@ from config.api import api
 from minato.accounts.urls import staff as staff_urls
 from minato.core import views as core_views
 from minato.notifications.views import line as line_views
+from minato.notifications.views import push as push_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # LINE's webhook: a fixed address outside the language prefixes.
     path("line/webhook", line_views.webhook, name="line-webhook"),
+    # The Web Push service worker: at the root, so that its scope covers every page.
+    path("sw.js", push_views.service_worker, name="service-worker"),
 ]
 
 if settings.BENCHMARK_ENDPOINTS:
@@ -40,6 +43,7 @@ urlpatterns += i18n_patterns(
                     path("payments/", include("minato.payments.urls_staff")),
                     path("forms/", include("minato.procedures.urls_builder")),
                     path("bookings/", include("minato.bookings.urls_staff")),
+                    path("messages/", include("minato.notifications.urls_staff")),
                 ],
                 "staff",
             )

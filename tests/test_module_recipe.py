@@ -46,6 +46,10 @@ LAYER_EXCEPTIONS = {
     # The residents' page for how they are contacted also edits the order of their channels,
     # which lives on their profile (accounts), through accounts' service.
     ("minato/notifications/views/settings.py", "accounts"): "decision 0004",
+    # A broadcast is sent by a department and approved by one of its supervisors: the
+    # service and its console pages check staff roles and departments (accounts).
+    ("minato/notifications/broadcasts.py", "accounts"): "decision 0004",
+    ("minato/notifications/views/staff.py", "accounts"): "decision 0004",
 }
 
 # Apps without a services.py/selectors.py anywhere, and why.
@@ -73,9 +77,9 @@ INTEGER_URL_EXCEPTIONS = {
 
 # Apps whose page in docs/modules does not name a benchmark scenario, and why.
 NO_BENCHMARK = {
-    "notifications": "no page or endpoint of its own under load: delivery runs in the worker, "
-    "and queueing is measured inside the scenarios that send messages (api_submit, "
-    "payments_webhook)",
+    "notifications": "no page or endpoint of its own under load: delivery runs in the worker. "
+    "Its benchmark is the broadcast fan-out, bench/broadcast_fanout.py, not an HTTP scenario "
+    "(docs/modules/notifications.md#benchmark)",
 }
 
 

@@ -243,6 +243,8 @@ PERIODIC_JOBS = {
     "minato.bookings.services.offers_settle": envint("BOOKINGS_SETTLE_SECONDS", 30),
     # Reminders of tomorrow's bookings.
     "minato.bookings.services.reminders_send": envint("BOOKINGS_REMINDER_SECONDS", 300),
+    # Approved broadcasts whose time has come, and fan-outs whose worker died.
+    "minato.notifications.broadcasts.broadcasts_send_due": envint("BROADCASTS_DUE_SECONDS", 15),
 }
 # /readyz also fails when stored payment webhook events wait longer than this (no worker
 # applying them, or one failing on them).
@@ -281,6 +283,9 @@ LINE_TIMEOUT_SECONDS = envint("LINE_TIMEOUT_SECONDS", 10)
 WEBPUSH_VAPID_PRIVATE_KEY = env("WEBPUSH_VAPID_PRIVATE_KEY", "")
 WEBPUSH_VAPID_PUBLIC_KEY = env("WEBPUSH_VAPID_PUBLIC_KEY", "")
 WEBPUSH_VAPID_SUBJECT = env("WEBPUSH_VAPID_SUBJECT", "mailto:digital@city.minato.example")
+# A browser's push endpoint on this machine (http://127.0.0.1…) is refused unless DEBUG is on
+# or this says so: otherwise a subscription could point the worker at the site's own ports.
+WEBPUSH_ALLOW_LOOPBACK_ENDPOINTS = envbool("WEBPUSH_ALLOW_LOOPBACK_ENDPOINTS", False)
 
 # --- Logging: one JSON object per line, with the request id, never personal data --------------
 LOG_LEVEL = env("LOG_LEVEL", "INFO")

@@ -132,6 +132,11 @@ class Outbox(ABC, Generic[Row]):
         to send it now. A held row waits as ``retrying`` without counting an attempt."""
         return None
 
+    def requeue(self, row_ids: list[int]) -> None:
+        """Give stranded rows new tasks (override where rows are delivered in batches)."""
+        for row_id in row_ids:
+            enqueue(self, row_id)
+
     @property
     def label(self) -> str:
         return self.model._meta.label_lower
@@ -276,6 +281,5 @@ def requeue_stranded(box: Outbox[Any], *, at_most: int = REQUEUE_AT_MOST) -> int
         .values_list("pk", flat=True)
     )
     row_ids = list(stranded[:at_most])
-    for row_id in row_ids:
-        enqueue(box, row_id)
+    box.requeue(row_ids)
     return len(row_ids)

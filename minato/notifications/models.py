@@ -9,6 +9,10 @@
 - ``LineAccount``, ``LineLinkNonce``, ``LineWebhookEvent``: a resident's linked LINE user, the
   one-time nonces of LINE's account-link flow, and the webhook events already handled.
 - ``PushSubscription``: a browser that accepted Web Push for a resident.
+- ``MessageTemplate``: staff's versions of a message's text, per language and channel; the
+  texts in each app's ``templates/notifications/messages/`` are the defaults.
+- ``Broadcast``: one message from staff to a segment of residents, approved by a second
+  person before it goes; its deliveries are ``Notification`` rows in batches.
 """
 
 from __future__ import annotations
@@ -61,6 +65,9 @@ class Notification(models.Model):
     fallback_of = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="fallback"
     )
+    # Deliveries fanned out together (a broadcast's, by channel and language, at most
+    # LINE's 500 a multicast) are claimed and handed to the channel together.
+    batch_key = models.CharField(max_length=80, blank=True)
     # Messages in the inbox on the portal: when the person opened it.
     read_at = models.DateTimeField(null=True, blank=True)
     created_by_id = models.BigIntegerField(null=True, blank=True)
@@ -69,7 +76,14 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "-created_at"], name="notification_recipient")]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient"),
+            models.Index(
+                fields=["batch_key"],
+                condition=~models.Q(batch_key=""),
+                name="notification_batch",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["dedupe_key", "recipient", "channel"],
@@ -189,3 +203,128 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"push subscription {self.public_id}"
+
+
+class ChildBirthMonth(models.Model):
+    """The month a resident's child was born, which they gave so that child-rearing news
+    reaches them by the child's age (健診, 予防接種, 入園). Only the month: no name, no day."""
+
+    preference = models.ForeignKey(Preference, on_delete=models.CASCADE, related_name="children")
+    born_on = models.DateField()  # the first of the month
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["born_on"]
+        indexes = [models.Index(fields=["born_on"], name="child_birth_month")]
+
+    def __str__(self) -> str:
+        return f"child born {self.born_on:%Y-%m}"
+
+
+class MessageTemplate(models.Model):
+    """One version of a message's text written by staff. The newest version for a key,
+    language and channel is used; ``channel`` "" is the text for every channel without its
+    own. Placeholders are those the built-in text uses, checked when saved."""
+
+    key = models.CharField(max_length=100)
+    language = models.CharField(max_length=10)
+    channel = models.CharField(max_length=20, blank=True)
+    version = models.PositiveIntegerField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key", "language", "channel", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "language", "channel", "version"], name="template_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.language} {self.channel or '*'} v{self.version}"
+
+
+class ChildAgeBand(models.TextChoices):
+    """Age bands of children for child-rearing news (ages in whole years)."""
+
+    INFANT = "0-2", _("0 to 2 years")
+    PRESCHOOL = "3-5", _("3 to 5 years")
+    PRIMARY = "6-11", _("6 to 11 years")
+    SECONDARY = "12-17", _("12 to 17 years")
+
+
+class Broadcast(models.Model):
+    """A message from a department to every resident in a segment (topic × areas ×
+    languages × children's age bands). Written by one member of staff, approved by another
+    (a supervisor), sent at once or at a set time, cancelled until it has gone."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for approval")
+        SCHEDULED = "scheduled", _("Approved, waiting to be sent")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="broadcasts"
+    )
+    title = models.CharField(max_length=200)  # for staff; residents see the subject
+    topic = models.CharField(max_length=30, choices=Topic.choices)
+    areas = models.JSONField(default=list, blank=True)  # empty: the whole ward
+    languages = models.JSONField(default=list, blank=True)  # empty: every language
+    child_age_bands = models.JSONField(default=list, blank=True)  # empty: anyone
+    # {language: {"subject": ..., "body": ...}}; Japanese is required, the rest fall back to it.
+    content = models.JSONField(default=dict)
+    is_emergency = models.BooleanField(default=False)  # ignores quiet hours
+    scheduled_for = models.DateTimeField(null=True, blank=True)  # None: when approved
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    returned_reason = models.CharField(max_length=300, blank=True)  # why approval was refused
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Counted when submitted (what the approver sees) and when sent (what went).
+    recipient_count = models.PositiveIntegerField(null=True, blank=True)
+    # The fan-out goes through the audience in order of account id; the last id done, so a
+    # fan-out that died resumes where it stopped.
+    fanout_cursor = models.BigIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)  # every delivery created
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "scheduled_for"], name="broadcast_due")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def dedupe_key(self) -> str:
+        return f"broadcast:{self.public_id}"

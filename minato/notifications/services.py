@@ -9,18 +9,20 @@ message and its delivery job commit together or not at all (a transactional outb
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template import Context, Engine, TemplateDoesNotExist
+from django.template import Context, TemplateDoesNotExist
 from django.utils import timezone
 
 from minato.core import audit, outbox
 from minato.core.context import current as current_context
+from minato.notifications import message_templates
 from minato.notifications.adapters import DeliveryError, adapter_for, enabled_channels
 from minato.notifications.models import (
+    ChildBirthMonth,
     LineAccount,
     Notification,
     Preference,
@@ -33,15 +35,6 @@ FALLBACK_LANGUAGE = "ja"
 RETRY_BASE_SECONDS = 30
 
 
-# Messages are plain text: a separate engine without HTML autoescaping, so "&" in a URL
-# arrives as "&" and not "&amp;".
-_TEXT_ENGINE = Engine(
-    dirs=[str(d) for d in settings.TEMPLATES[0]["DIRS"]],  # type: ignore[attr-defined]
-    app_dirs=True,
-    autoescape=False,
-)
-
-
 class UnknownTemplate(ValueError):
     pass
 
@@ -51,18 +44,22 @@ def _template_language_chain(language: str) -> list[str]:
 
 
 def render_message(
-    *, template_key: str, language: str, context: dict[str, Any]
+    *, template_key: str, language: str, context: dict[str, Any], channel: str = ""
 ) -> tuple[str, str, str]:
-    """Render a message template: its first line is the subject, the rest the body.
+    """Render a message: staff's newest text for the channel or for every channel
+    (``message_templates``), else the built-in template, whose first line is the subject.
 
-    Returns ``(language_used, subject, body)``; falls back to Japanese where a template has
-    no translation yet.
+    Returns ``(language_used, subject, body)``; falls back to Japanese where a message has
+    no text in the language yet.
     """
     if not TEMPLATE_KEY_RE.match(template_key):
         raise UnknownTemplate(f"Invalid template key {template_key!r}")
     for candidate in _template_language_chain(language):
+        written = message_templates.text_for(key=template_key, language=candidate, channel=channel)
+        if written is not None:
+            return candidate, *message_templates.render_text(*written, context)
         try:
-            template = _TEXT_ENGINE.get_template(
+            template = message_templates.TEXT_ENGINE.get_template(
                 f"notifications/messages/{template_key}/{candidate}.txt"
             )
         except TemplateDoesNotExist:
@@ -123,8 +120,13 @@ def reachable_channels(recipient: Any) -> dict[str, str]:
 def channel_order(recipient: Any) -> list[tuple[str, str]]:
     """Where to try, in order: the channels the person chose (as they ordered them) that
     reach them now, then email and the inbox as the last resorts."""
-    reachable = reachable_channels(recipient)
     _language, preferred = _preferences(recipient)
+    return ordered_channels(preferred, reachable_channels(recipient))
+
+
+def ordered_channels(preferred: list[str], reachable: dict[str, str]) -> list[tuple[str, str]]:
+    """The channels chosen (in the person's order) that reach them, then email and the
+    inbox; each with its address."""
     order = [channel for channel in preferred if channel in reachable]
     order += [channel for channel in ("email", "inbox") if channel in reachable]
     return [(channel, reachable[channel]) for channel in dict.fromkeys(order)]
@@ -157,7 +159,7 @@ def _build(
     if not address:
         raise ValueError("A notification needs a recipient or an address")
     language_used, subject, body = render_message(
-        template_key=template_key, language=language, context=context
+        template_key=template_key, language=language, context=context, channel=channel
     )
     return Notification(
         recipient=recipient,
@@ -279,6 +281,17 @@ class NotificationOutbox(outbox.Outbox[Notification]):
             return outbox.Sent(ok=False, error=str(exc), permanent=exc.permanent)
         return outbox.Sent(ok=True)
 
+    def requeue(self, row_ids: list[int]) -> None:
+        """A broadcast's deliveries go again as their batch (one multicast, the same retry
+        key), never one by one, which LINE would take as new messages."""
+        from minato.notifications import batches
+
+        rows = Notification.objects.filter(pk__in=row_ids).values_list("pk", "batch_key")
+        for batch_key in sorted({key for _pk, key in rows if key}):
+            batches.enqueue(batch_key)
+        for row_id in [pk for pk, key in rows if not key]:
+            outbox.enqueue(self, row_id)
+
     def audit_scope(self, row: Notification) -> outbox.AuditScope:
         return {"subject_id": row.recipient_id}
 
@@ -391,6 +404,7 @@ def preference_save(
     areas: list[str],
     quiet_from: Any = None,
     quiet_until: Any = None,
+    children: list[date] | None = None,
 ) -> Preference:
     """A resident's topics, areas and quiet hours (both times, or neither). Audited with
     what changed; a topic dropped stops the messages on it already queued."""
@@ -409,6 +423,16 @@ def preference_save(
         audit.snapshot(preference, ["topics", "areas", "quiet_from", "quiet_until"]),
         fields=["topics", "areas", "quiet_from", "quiet_until"],
     )
+    if children is not None:
+        born = sorted(child.replace(day=1) for child in children)
+        before_children = list(preference.children.values_list("born_on", flat=True))
+        if before_children != born:
+            preference.children.all().delete()
+            ChildBirthMonth.objects.bulk_create(
+                ChildBirthMonth(preference=preference, born_on=month) for month in born
+            )
+            # How many, not the months: the chain keeps no more than it must.
+            changes["children"] = [len(before_children), len(born)]
     if changes:
         audit.record(
             action="notifications.preferences_changed",

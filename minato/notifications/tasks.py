@@ -6,7 +6,7 @@ import logging
 
 from django_tasks import task
 
-from minato.notifications import services
+from minato.notifications import batches, broadcasts, services
 
 logger = logging.getLogger(__name__)
 
@@ -31,3 +31,14 @@ def deliver_notifications(notification_ids: list[int]) -> str:
             result = "requeued"
         results[result] = results.get(result, 0) + 1
     return ", ".join(f"{name}: {count}" for name, count in sorted(results.items()))
+
+
+@task()
+def fan_out_broadcast(broadcast_id: int) -> str:
+    created = broadcasts.broadcast_fan_out(broadcast_id)
+    return f"deliveries created: {created}"
+
+
+@task()
+def deliver_batch(batch_key: str) -> str:
+    return batches.batch_deliver(batch_key)

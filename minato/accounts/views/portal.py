@@ -35,7 +35,7 @@ from minato.accounts.forms import (
 )
 from minato.accounts.models import User
 from minato.accounts.rate_limits import IP_KEY, LOGIN_RATE, sign_in_rate_limited
-from minato.notifications.selectors import notifications_for_recipient
+from minato.notifications.inbox import inbox_for_recipient, inbox_unread_count
 
 
 def _resident_required(view: Any) -> Any:
@@ -277,10 +277,12 @@ def access_log(request: HttpRequest) -> HttpResponse:
 
 @_resident_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    page = Paginator(notifications_for_recipient(recipient_id=_resident(request).pk), 20).get_page(
+    recipient_id = _resident(request).pk
+    page = Paginator(inbox_for_recipient(recipient_id=recipient_id), 20).get_page(
         request.GET.get("page")
     )
-    return render(request, "accounts/portal/inbox.html", {"page": page})
+    unread = inbox_unread_count(recipient_id=recipient_id)
+    return render(request, "accounts/portal/inbox.html", {"page": page, "unread": unread})
 
 
 @method_decorator(ratelimit(key=IP_KEY, rate=LOGIN_RATE, method="POST", block=True), name="post")

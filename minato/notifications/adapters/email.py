@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 
@@ -11,7 +13,10 @@ from minato.notifications.adapters import DeliveryError
 class EmailAdapter:
     channel = "email"
 
-    def send(self, *, address: str, subject: str, body: str, key: str) -> None:
+    def send(
+        self, *, address: str, subject: str, body: str, key: str, connection: Any = None
+    ) -> None:
+        """``connection``: an open mail connection to reuse (a batch sends many over one)."""
         if "\n" in address or "@" not in address:
             raise DeliveryError("Malformed email address", permanent=True)
         domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">") or "minato"
@@ -22,6 +27,7 @@ class EmailAdapter:
             to=[address],
             # The same id on every attempt: mail systems drop a resent copy of a message.
             headers={"Message-ID": f"<{key}@{domain}>"},
+            connection=connection,
         )
         sent = message.send(fail_silently=False)
         if sent != 1:
