@@ -22,6 +22,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Notification(models.Model):
@@ -266,12 +267,12 @@ class Broadcast(models.Model):
     (a supervisor), sent at once or at a set time, cancelled until it has gone."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Waiting for approval")
-        SCHEDULED = "scheduled", _("Approved, waiting to be sent")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        CANCELLED = "cancelled", _("Cancelled")
+        DRAFT = "draft", pgettext_lazy("broadcast status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("broadcast status", "Waiting for approval")
+        SCHEDULED = "scheduled", pgettext_lazy("broadcast status", "Approved, waiting to be sent")
+        SENDING = "sending", pgettext_lazy("broadcast status", "Sending")
+        SENT = "sent", pgettext_lazy("broadcast status", "Sent")
+        CANCELLED = "cancelled", pgettext_lazy("broadcast status", "Cancelled")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     department = models.ForeignKey(

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from minato.accounts.models import User
@@ -80,6 +81,13 @@ def test_a_resident_links_line_and_gets_messages_there_then_unlinks(
     signed_in = resident_client(alice)
     page = signed_in.get(f"/notifications/line/link/?linkToken={link_token}")
     assert page.status_code == 200
+    # The page's policy lets its form lead to LINE's dialog (else the browser stops there).
+    form_action = next(
+        part
+        for part in page["Content-Security-Policy"].split(";")
+        if part.strip().startswith("form-action")
+    )
+    assert "'self'" in form_action and settings.LINE_ACCESS_BASE in form_action
     sent_on = signed_in.post("/notifications/line/link/", {"linkToken": link_token})
     assert sent_on.status_code == 302
     target = urlparse(sent_on["Location"])

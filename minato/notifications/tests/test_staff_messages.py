@@ -73,6 +73,8 @@ def test_a_clerk_writes_a_supervisor_approves_and_it_arrives_on_line(
     approver.post(reverse("staff:notifications:broadcast_approve", args=[broadcast.public_id]))
     broadcast.refresh_from_db()
     assert broadcast.status == Broadcast.Status.SENT and broadcast.approved_by == supervisor
+    sent_page = approver.get(reverse("staff:notifications:broadcast", args=[broadcast.public_id]))
+    assert sent_page.status_code == 200 and "LINE" in sent_page.text
     [multicast] = fake_line.sent
     assert multicast.kind == "multicast" and len(multicast.to) == 2
     assert "健診のお知らせ" in multicast.texts[0]

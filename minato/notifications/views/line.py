@@ -6,6 +6,7 @@ import json
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -59,7 +60,11 @@ def link(request: HttpRequest) -> HttpResponse:
         nonce = line_events.link_start(user=request.user)
         return redirect(line.account_link_url(link_token=link_token, nonce=nonce))
     context: dict[str, Any] = {"link_token": link_token}
-    return render(request, "notifications/portal/line_link.html", context)
+    response = render(request, "notifications/portal/line_link.html", context)
+    # The form's answer is a redirect to LINE's account-link dialog: the page's CSP must
+    # allow that origin as a form target, or the browser stops there (form-action 'self').
+    response._csp_update = {"form-action": [settings.LINE_ACCESS_BASE]}  # type: ignore[attr-defined]
+    return response
 
 
 @login_required

@@ -24,7 +24,13 @@ from minato.core.areas import Area
 from minato.core.forms import AccessibleForm
 from minato.notifications import broadcasts, message_templates
 from minato.notifications.broadcasts import BroadcastError, Segment
-from minato.notifications.models import Broadcast, ChildAgeBand, MessageTemplate, Topic
+from minato.notifications.models import (
+    Broadcast,
+    ChildAgeBand,
+    MessageTemplate,
+    Notification,
+    Topic,
+)
 
 LANGUAGE_LABELS = {
     "ja": gettext_lazy("Japanese"),
@@ -236,16 +242,21 @@ def broadcast(request: HttpRequest, public_id: Any) -> HttpResponse:
             "areas": [Area(area).label for area in found.areas if area in Area.values],
             "languages": [LANGUAGE_LABELS.get(code, code) for code in found.languages],
             "bands": [ChildAgeBand(band).label for band in found.child_age_bands],
-            "counts": broadcasts.delivery_counts(found)
-            if found.status
-            in (Broadcast.Status.SENDING, Broadcast.Status.SENT, Broadcast.Status.CANCELLED)
-            else None,
+            "counts": None if live else _labelled(broadcasts.delivery_counts(found)),
             "can_write": broadcasts.can_write(user, found.department_id),
             "can_approve": broadcasts.can_approve(user, found),
             "cancellable": found.status in broadcasts.CANCELLABLE,
             "return_form": ReturnForm(),
         },
     )
+
+
+def _labelled(counts: dict[str, dict[str, int]]) -> dict[str, list[tuple[str, int]]]:
+    statuses = dict(Notification.Status.choices)
+    return {
+        "status": [(str(statuses.get(key, key)), n) for key, n in counts["status"].items()],
+        "channel": [(str(CHANNEL_LABELS.get(key, key)), n) for key, n in counts["channel"].items()],
+    }
 
 
 class ReturnForm(AccessibleForm):
@@ -318,7 +329,7 @@ class TemplateForm(AccessibleForm):
         choices=[(code, LANGUAGE_LABELS[code]) for code in message_templates.TEMPLATE_LANGUAGES],
     )
     channel = forms.ChoiceField(
-        label=gettext_lazy("Channel"),
+        label=gettext_lazy("How it is sent"),
         required=False,  # "" is "every channel"
         choices=[(code, CHANNEL_LABELS[code]) for code in message_templates.TEMPLATE_CHANNELS],
     )
