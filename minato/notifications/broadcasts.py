@@ -17,6 +17,7 @@ channel. Deliveries are grouped by channel and language into batches (``batches`
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -101,20 +102,28 @@ def _children_in_bands(bands: list[str], today: date) -> Q:
     return condition
 
 
+def _json_list_has(field: str, value: str) -> Q:
+    """A JSON list field that holds ``value``: jsonb containment on PostgreSQL (an index
+    could serve it); elsewhere the value, quoted, in the list's text."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__contains": [value]})
+    return Q(**{f"{field}__icontains": f'"{value}"'})
+
+
 def audience(segment: Segment, *, today: date | None = None) -> QuerySet[User]:
     """The residents a broadcast to this segment reaches, by account id. Those who chose no
     topics yet hear about the default ones (disasters); an empty area list means the whole
     ward, on either side."""
     today = today or timezone.localdate()
     users = User.objects.filter(kind=User.Kind.RESIDENT, is_active=True)
-    topic_wanted = Q(notification_preference__topics__icontains=f'"{segment.topic}"')
+    topic_wanted = _json_list_has("notification_preference__topics", segment.topic)
     if segment.topic in DEFAULT_TOPICS:
         topic_wanted |= Q(notification_preference__isnull=True)
     users = users.filter(topic_wanted)
     if segment.areas:
         in_area = Q(notification_preference__isnull=True) | Q(notification_preference__areas=[])
         for area in segment.areas:
-            in_area |= Q(notification_preference__areas__icontains=f'"{area}"')
+            in_area |= _json_list_has("notification_preference__areas", area)
         users = users.filter(in_area)
     if segment.languages:
         speaks = Q(profile__preferred_language__in=segment.languages)
@@ -401,7 +410,7 @@ def broadcast_fan_out(
             broadcast = Broadcast.objects.select_for_update().get(pk=broadcast_id)
             if broadcast.status != Broadcast.Status.SENDING:
                 return created  # cancelled meanwhile
-            rows = list(
+            rows = _plain_rows(
                 _recipients(Segment.of(broadcast)).filter(pk__gt=broadcast.fanout_cursor)[
                     :CHUNK_SIZE
                 ]
@@ -465,6 +474,33 @@ def _recipients(segment: Segment) -> QuerySet[Any]:
         )[:1],
         has_push=Exists(PushSubscription.objects.filter(user=OuterRef("pk"))),
     )
+
+
+RECIPIENT_COLUMNS = [
+    "pk",
+    "email",
+    "profile__preferred_language",
+    "profile__preferred_channels",
+    "profile__phone",
+    "line_user_id",
+    "has_push",
+]
+
+
+def _plain_rows(queryset: QuerySet[Any]) -> list[dict[str, Any]]:
+    """The chunk's rows as the database gives them, without the ORM's per-value converters
+    (a fifth of the fan-out's time for a million residents). The columns come in the order
+    ``_recipients`` names them; JSON arrives as text on SQLite and parsed on PostgreSQL."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [dict(zip(RECIPIENT_COLUMNS, values, strict=True)) for values in cursor.fetchall()]
+    for row in rows:
+        channels = row["profile__preferred_channels"]
+        if isinstance(channels, str):
+            row["profile__preferred_channels"] = json.loads(channels)
+        row["has_push"] = bool(row["has_push"])
+    return rows
 
 
 def _reachable(row: dict[str, Any], enabled: tuple[str, ...]) -> dict[str, str]:

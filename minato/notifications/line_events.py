@@ -18,7 +18,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from minato.core import audit
 from minato.notifications.models import LineAccount, LineLinkNonce, LineWebhookEvent
@@ -31,6 +32,8 @@ KEYWORDS = {
     "procedures": ("申請", "しんせい", "手続", "application", "procedures"),
 }
 PAGES = {"bookings": "/bookings/", "procedures": "/procedures/"}
+# Languages the answers and the pages they link to come in; "ja" pages have no prefix.
+SITE_LANGUAGES = ("ja", "en", "ja-easy")
 
 
 @dataclass
@@ -39,6 +42,8 @@ class Outcome:
 
     reply_token: str = ""
     texts: list[str] = field(default_factory=list)
+    # The linked resident's language (Japanese for someone not linked yet).
+    language: str = "ja"
     # A LINE user who asked to link: the caller fetches a link token for them (a call to LINE).
     link_for: str = ""
 
@@ -58,11 +63,23 @@ def _first_time(event: dict[str, Any]) -> bool:
 
 
 def _help() -> str:
-    return (
-        "港区からのお知らせをLINEで受け取れます。\n"
-        "「連携」: 港区のアカウントと連携\n「予約」: 施設・イベントの予約\n"
-        "「申請」: オンライン申請\n「解除」: 連携の解除"
+    return _(
+        "You can receive Minato City's news on LINE.\n"
+        "「連携」: link your Minato City account\n「予約」: book facilities and events\n"
+        "「申請」: apply online\n「解除」: unlink"
     )
+
+
+def site_url(path: str, language: str) -> str:
+    """An absolute link to a page of the site in the person's language."""
+    prefix = "" if language == "ja" or language not in SITE_LANGUAGES else f"/{language}"
+    return f"{settings.SITE_URL}{prefix}{path}"
+
+
+def _language_of(account: LineAccount | None) -> str:
+    profile = getattr(account.user, "profile", None) if account is not None else None
+    language = getattr(profile, "preferred_language", "") or "ja"
+    return language if language in SITE_LANGUAGES else "ja"
 
 
 @transaction.atomic
@@ -73,7 +90,24 @@ def event_handle(event: dict[str, Any]) -> Outcome:
     kind = event.get("type")
     user_id = str((event.get("source") or {}).get("userId") or "")
     outcome = Outcome(reply_token=str(event.get("replyToken") or ""))
-    account = LineAccount.objects.filter(line_user_id=user_id).first() if user_id else None
+    account = (
+        LineAccount.objects.select_related("user__profile").filter(line_user_id=user_id).first()
+        if user_id
+        else None
+    )
+    outcome.language = _language_of(account)
+    with translation.override(outcome.language):
+        _handle(event, kind, user_id, account, outcome)
+    return outcome
+
+
+def _handle(
+    event: dict[str, Any],
+    kind: Any,
+    user_id: str,
+    account: LineAccount | None,
+    outcome: Outcome,
+) -> None:
     if kind == "follow":
         if account is not None:
             account.is_following = True
@@ -95,32 +129,35 @@ def event_handle(event: dict[str, Any]) -> Outcome:
         command = next((name for name, words in KEYWORDS.items() if text in words), "")
         if command == "link" and user_id:
             if account is not None:
-                outcome.texts.append("すでに港区のアカウントと連携しています。")
+                outcome.texts.append(_("Your LINE is already linked to your Minato City account."))
             else:
                 outcome.link_for = user_id
         elif command == "unlink" and account is not None:
             _audit(account, "notifications.line_unlinked")
             account.delete()
-            outcome.texts.append("港区のアカウントとの連携を解除しました。")
+            outcome.texts.append(_("Your LINE is no longer linked to your Minato City account."))
         elif command in PAGES:
-            outcome.texts.append(f"{settings.SITE_URL}{PAGES[command]}")
+            outcome.texts.append(site_url(PAGES[command], outcome.language))
         else:
             outcome.texts.append(_help())
     elif kind == "accountLink":
         link = event.get("link") or {}
         if link.get("result") == "ok" and user_id:
             linked = link_finish(nonce=str(link.get("nonce") or ""), line_user_id=user_id)
-            outcome.texts.append(
-                "港区のアカウントと連携しました。お知らせをLINEでお届けします。"
-                if linked
-                else "連携できませんでした。もう一度「連携」と送ってください。"
-            )
-    return outcome
+            if linked is not None:
+                outcome.language = _language_of(linked)
+                with translation.override(outcome.language):
+                    outcome.texts.append(
+                        _("Linked to your Minato City account. News now comes on LINE.")
+                    )
+            else:
+                outcome.texts.append(_("Linking did not work. Please send 「連携」 again."))
 
 
-def link_page_url(link_token: str) -> str:
+def link_page_url(link_token: str, language: str = "ja") -> str:
     """Our page where a resident, signed in, confirms linking (sent to them in LINE)."""
-    return f"{settings.SITE_URL}/notifications/line/link/?{urlencode({'linkToken': link_token})}"
+    query = urlencode({"linkToken": link_token})
+    return site_url(f"/notifications/line/link/?{query}", language)
 
 
 def link_start(*, user: Any) -> str:

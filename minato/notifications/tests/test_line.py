@@ -118,6 +118,23 @@ def test_keywords_answer_with_the_pages_they_name(fake_line: FakeLine, client: C
     assert fake_line.sent[-1].texts[0].endswith("/procedures/")
 
 
+def test_a_linked_resident_is_answered_in_their_language_with_pages_in_it(
+    fake_line: FakeLine, client: Client, bob: User
+) -> None:
+    bob.profile.preferred_language = "en"
+    bob.profile.save()
+    LineAccount.objects.create(user=bob, line_user_id=LINE_USER)
+    _post(client, _event("message", "02A", message={"type": "text", "id": "1", "text": "予約"}))
+    assert fake_line.sent[-1].texts == [f"{settings.SITE_URL}/en/bookings/"]
+    _post(client, _event("postback", "02B", postback={"data": "action=help"}))
+    assert fake_line.sent[-1].texts[0].startswith("You can receive Minato City's news")
+    _post(client, _event("message", "02C", message={"type": "text", "id": "2", "text": "解除"}))
+    assert "no longer linked" in fake_line.sent[-1].texts[0]
+    # Not linked any more: answered in Japanese, the ward's default.
+    _post(client, _event("postback", "02D", postback={"data": "action=procedures"}))
+    assert fake_line.sent[-1].texts == [f"{settings.SITE_URL}/procedures/"]
+
+
 def test_a_resident_orders_channels_and_chooses_topics_areas_and_quiet_hours(
     fake_line: FakeLine, resident_client: Callable[[User], Client], alice: User
 ) -> None:

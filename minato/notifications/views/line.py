@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -42,10 +44,12 @@ def _answer(outcome: line_events.Outcome) -> None:
     try:
         if outcome.link_for:
             token = line.issue_link_token(user_id=outcome.link_for)
-            texts.append(
-                "次のページで港区のアカウントにログインして、連携してください。\n"
-                + line_events.link_page_url(token)
-            )
+            with translation.override(outcome.language):
+                texts.append(
+                    _("Sign in to your Minato City account on this page to link it:")
+                    + "\n"
+                    + line_events.link_page_url(token, outcome.language)
+                )
         if texts and outcome.reply_token:
             line.reply(reply_token=outcome.reply_token, texts=texts)
     except line.LineError as exc:
