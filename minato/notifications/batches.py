@@ -38,6 +38,7 @@ from minato.notifications.services import (
     DEFAULT_TOPICS,
     INTERRUPTING_CHANNELS,
     NOTIFICATIONS,
+    broadcast_cancelled,
     fall_back,
     quiet_hours_end,
 )
@@ -96,6 +97,8 @@ def _claim(batch_key: str) -> list[Notification]:
         }
         claimed, withdrawn, held = [], [], []
         local_now = timezone.localtime(now)
+        if broadcast_cancelled(rows[0].dedupe_key):
+            rows, withdrawn = [], [row.pk for row in rows]
         for row in rows:
             preference = preferences.get(row.recipient_id or 0)
             topics = preference.topics if preference is not None else list(DEFAULT_TOPICS)
@@ -122,14 +125,17 @@ def _claim(batch_key: str) -> list[Notification]:
         if held:
             _audit(batch_key, Status.QUEUED, Status.RETRYING, len(held), "quiet hours")
         if claimed:
-            # Usually the whole batch: the rows just locked, without a list of 500 ids.
+            # Usually the whole batch: the rows just locked, without a list of 500 ids. The
+            # claimable condition is repeated so that a worker that lost the race (SQLite
+            # has no row locks) updates fewer rows than it selected and backs off.
             whole = len(claimed) == len(rows)
-            targets = (
-                claimable
-                if whole
-                else Notification.objects.filter(pk__in=[row.pk for row in claimed])
+            targets = claimable if whole else claimable.filter(pk__in=[row.pk for row in claimed])
+            updated = targets.update(
+                status=Status.SENDING, attempts=F("attempts") + 1, updated_at=now
             )
-            targets.update(status=Status.SENDING, attempts=F("attempts") + 1, updated_at=now)
+            if updated != len(claimed):
+                transaction.set_rollback(True)
+                return []
             for row in claimed:
                 row.attempts += 1
                 row.status = Status.SENDING
@@ -198,49 +204,69 @@ def _send_line(batch_key: str, rows: list[Notification]) -> dict[int, outbox.Sen
     return outcomes
 
 
+def _ours(batch_key: str, rows: list[Notification], row_ids: list[int]) -> list[Any]:
+    """Querysets of the rows this worker still holds among ``row_ids``: still ``sending`` with
+    the attempt count its claim gave them (a worker that took a stale claim over counted
+    another attempt, so its rows are not touched). One queryset per attempt count."""
+    attempts = {row.pk: row.attempts for row in rows}
+    by_attempts: dict[int, list[int]] = defaultdict(list)
+    for row_id in row_ids:
+        by_attempts[attempts[row_id]].append(row_id)
+    held = Notification.objects.filter(status=Status.SENDING)
+    if len(by_attempts) == 1 and len(row_ids) == len(rows):
+        # The usual case, the whole batch: no list of 500 ids.
+        [(count, _ids)] = by_attempts.items()
+        return [held.filter(batch_key=batch_key, attempts=count)]
+    return [held.filter(pk__in=ids, attempts=count) for count, ids in by_attempts.items()]
+
+
 def _record(batch_key: str, rows: list[Notification], outcomes: dict[int, outbox.Sent]) -> str:
     now = timezone.now()
+    cancelled = broadcast_cancelled(rows[0].dedupe_key)
     delivered = [row.pk for row in rows if outcomes[row.pk].ok]
     failed: list[int] = []
-    retrying: dict[datetime, list[int]] = defaultdict(list)
+    retrying: list[int] = []
     errors: dict[int, str] = {}
     for row in rows:
         sent = outcomes[row.pk]
         if sent.ok:
             continue
         errors[row.pk] = sent.error[: outbox.ERROR_LENGTH]
-        retry_at = None if sent.permanent else NOTIFICATIONS.backoff.retry_at(row.attempts)
-        if retry_at is None:
-            failed.append(row.pk)
-        else:
-            retrying[retry_at].append(row.pk)
-    ours = Notification.objects.filter(status=Status.SENDING)
+        (failed if sent.permanent else retrying).append(row.pk)
+    # One retry time for the batch (it goes again as one), from its most tried row.
+    retry_at = NOTIFICATIONS.backoff.retry_at(max(row.attempts for row in rows))
+    if retry_at is None or cancelled:
+        failed, retrying = failed + retrying, []
     with transaction.atomic():
         if delivered:
-            # Usually the whole batch: every row of it this worker holds.
-            whole = len(delivered) == len(rows)
-            mine = ours.filter(batch_key=batch_key) if whole else ours.filter(pk__in=delivered)
-            mine.update(
-                status=Status.DELIVERED,
-                delivered_at=now,
-                next_attempt_at=None,
-                last_error="",
-                updated_at=now,
-            )
+            for mine in _ours(batch_key, rows, delivered):
+                mine.update(
+                    status=Status.DELIVERED,
+                    delivered_at=now,
+                    next_attempt_at=None,
+                    last_error="",
+                    updated_at=now,
+                )
             _audit(batch_key, Status.SENDING, Status.DELIVERED, len(delivered))
-        for retry_at, row_ids in retrying.items():
-            error = errors[row_ids[0]]
-            ours.filter(pk__in=row_ids).update(
-                status=Status.RETRYING, next_attempt_at=retry_at, last_error=error, updated_at=now
-            )
-            _audit(batch_key, Status.SENDING, Status.RETRYING, len(row_ids), error)
+        if retrying:
+            error = errors[retrying[0]]
+            for mine in _ours(batch_key, rows, retrying):
+                mine.update(
+                    status=Status.RETRYING,
+                    next_attempt_at=retry_at,
+                    last_error=error,
+                    updated_at=now,
+                )
+            _audit(batch_key, Status.SENDING, Status.RETRYING, len(retrying), error)
             enqueue(batch_key, run_after=retry_at)
         if failed:
-            for row_id in failed:
-                ours.filter(pk=row_id).update(
-                    status=Status.FAILED, last_error=errors[row_id], updated_at=now
-                )
-            _audit(batch_key, Status.SENDING, Status.FAILED, len(failed), errors[failed[0]])
+            # A cancelled broadcast's failures end as cancelled: nothing of it goes again.
+            status = Status.CANCELLED if cancelled else Status.FAILED
+            for mine in _ours(batch_key, rows, failed):
+                mine.update(status=status, last_error=errors[failed[0]], updated_at=now)
+            _audit(batch_key, Status.SENDING, status, len(failed), errors[failed[0]])
+    if cancelled:
+        failed = []
     for row_id in failed:
         fall_back(notification_id=row_id)
     if failed:

@@ -140,11 +140,18 @@ def audience(segment: Segment, *, today: date | None = None) -> QuerySet[User]:
 
 
 def audience_by_language(segment: Segment) -> dict[str, int]:
-    """How many of the audience read each language (for the approver)."""
+    """How many of the audience read each language (for the approver), counted in the
+    database."""
     counts: dict[str, int] = {}
-    for language in audience(segment).values_list("profile__preferred_language", flat=True):
-        key = language or FALLBACK_LANGUAGE
-        counts[key] = counts.get(key, 0) + 1
+    rows = (
+        audience(segment)
+        .order_by()
+        .values("profile__preferred_language")
+        .annotate(count=Count("pk"))
+    )
+    for row in rows:
+        key = row["profile__preferred_language"] or FALLBACK_LANGUAGE
+        counts[key] = counts.get(key, 0) + row["count"]
     return counts
 
 
@@ -158,10 +165,12 @@ def can_write(user: Any, department_id: int | None) -> bool:
 
 
 def can_approve(user: Any, broadcast: Broadcast) -> bool:
+    user_id = getattr(user, "pk", None)
+    took_part = {broadcast.created_by_id, broadcast.submitted_by_id, *broadcast.editor_ids}
     return (
         permissions.has_role(user, Role.SUPERVISOR)
         and permissions.can_see_department(user, broadcast.department_id)
-        and broadcast.created_by_id != getattr(user, "pk", None)
+        and user_id not in took_part
     )
 
 
@@ -224,6 +233,8 @@ def broadcast_save(*, staff: Any, broadcast: Broadcast | None, values: dict[str,
         raise BroadcastError(_("The sending time must be in the future."))
     for name in FIELDS:
         setattr(broadcast, name, values[name])
+    if staff.pk not in broadcast.editor_ids:
+        broadcast.editor_ids = [*broadcast.editor_ids, staff.pk]
     broadcast.save()
     after = {name: _jsonable(getattr(broadcast, name)) for name in FIELDS}
     changes = {
@@ -286,6 +297,7 @@ def broadcast_submit(*, staff: Any, broadcast: Broadcast) -> Broadcast:
     _transition(
         broadcast,
         Broadcast.Status.SUBMITTED,
+        submitted_by=staff,
         submitted_at=timezone.now(),
         recipient_count=count,
         returned_reason="",
@@ -300,7 +312,9 @@ def broadcast_return(*, staff: Any, broadcast: Broadcast, reason: str) -> Broadc
     if broadcast.status != Broadcast.Status.SUBMITTED:
         raise BroadcastError(_("Only a message waiting for approval can be sent back."))
     if not can_approve(staff, broadcast):
-        raise BroadcastError(_("A supervisor of the department other than its author decides."))
+        raise BroadcastError(
+            _("A supervisor of the department who did not write or submit it decides.")
+        )
     _transition(broadcast, Broadcast.Status.DRAFT, returned_reason=reason.strip()[:300])
     return broadcast
 
@@ -314,15 +328,16 @@ def broadcast_approve(*, staff: Any, broadcast: Broadcast) -> Broadcast:
         raise BroadcastError(_("Only a message waiting for approval can be approved."))
     if not can_approve(staff, broadcast):
         raise BroadcastError(
-            _("A supervisor of the department other than its author must approve it.")
+            _("A supervisor of the department who did not write or submit it must approve it.")
         )
-    if broadcast.scheduled_for and broadcast.scheduled_for <= timezone.now():
-        broadcast.scheduled_for = None  # approved after its time: it goes now
+    late = broadcast.scheduled_for is not None and broadcast.scheduled_for <= timezone.now()
     _transition(
         broadcast,
         Broadcast.Status.SCHEDULED,
         approved_by=staff,
         approved_at=timezone.now(),
+        # Approved after its time: it goes now.
+        **({"scheduled_for": None} if late else {}),
     )
     if broadcast.scheduled_for is None:
         _enqueue_fan_out(broadcast.pk)
@@ -334,14 +349,15 @@ def broadcast_cancel(*, staff: Any, broadcast: Broadcast) -> int:
     """Cancel it before it has all gone: deliveries not sent yet are withdrawn. Returns how
     many were withdrawn."""
     broadcast = _locked(broadcast)
-    if broadcast.status not in CANCELLABLE:
+    if broadcast.status not in CANCELLABLE and not (
+        broadcast.status == Broadcast.Status.SENT and waiting_deliveries(broadcast).exists()
+    ):
         raise BroadcastError(_("This message has already gone, or was cancelled."))
     if not can_write(staff, broadcast.department_id):
         raise BroadcastError(_("You can only cancel messages of your own departments."))
-    withdrawn = Notification.objects.filter(
-        dedupe_key=broadcast.dedupe_key,
-        status__in=[Notification.Status.QUEUED, Notification.Status.RETRYING],
-    ).update(status=Notification.Status.CANCELLED, last_error="broadcast cancelled")
+    withdrawn = waiting_deliveries(broadcast).update(
+        status=Notification.Status.CANCELLED, last_error="broadcast cancelled"
+    )
     _transition(
         broadcast,
         Broadcast.Status.CANCELLED,
@@ -358,6 +374,14 @@ def broadcast_cancel(*, staff: Any, broadcast: Broadcast) -> int:
     return withdrawn
 
 
+def waiting_deliveries(broadcast: Broadcast) -> QuerySet[Notification]:
+    """Its deliveries not handed over yet (a batch being sent stops at its next attempt)."""
+    return Notification.objects.filter(
+        dedupe_key=broadcast.dedupe_key,
+        status__in=[Notification.Status.QUEUED, Notification.Status.RETRYING],
+    )
+
+
 # --- Sending --------------------------------------------------------------------------------
 
 
@@ -372,6 +396,12 @@ def broadcasts_send_due() -> int:
     due = list(
         Broadcast.objects.filter(
             Q(status=Broadcast.Status.SCHEDULED, scheduled_for__lte=now)
+            # "Now" whose fan-out task was lost before it started.
+            | Q(
+                status=Broadcast.Status.SCHEDULED,
+                scheduled_for__isnull=True,
+                updated_at__lt=now - STALLED_AFTER,
+            )
             | Q(status=Broadcast.Status.SENDING, updated_at__lt=now - STALLED_AFTER)
         ).values_list("pk", flat=True)[:50]
     )
@@ -447,12 +477,14 @@ def _insert(deliveries: list[dict[str, Any]]) -> None:
             with (
                 transaction.atomic(),
                 connection.cursor() as cursor,
-                cursor.connection.cursor().copy(statement) as copy,
+                cursor.connection.cursor() as raw,
+                raw.copy(statement) as copy,
             ):
                 for delivery in deliveries:
                     copy.write_row(tuple(delivery.values()))
             return
-        except IntegrityError:
+        # The raw driver's error: Django wraps only the errors of its own cursor calls.
+        except (IntegrityError, connection.Database.IntegrityError):  # type: ignore[attr-defined]
             pass
     Notification.objects.bulk_create(
         [Notification(**delivery) for delivery in deliveries],

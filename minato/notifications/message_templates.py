@@ -90,15 +90,27 @@ def built_ins() -> dict[str, BuiltIn]:
     return {key: BuiltIn(key=key, files=found) for key, found in sorted(files.items())}
 
 
+# A placeholder with a dot (``{{ reference.upper }}``) reaches into a value: not allowed.
+DOTTED = "."
+
+
+def _variable_names(variable: Any) -> set[str]:
+    lookups = getattr(variable, "lookups", None)
+    if not lookups:
+        return set()
+    return {DOTTED.join(lookups)}
+
+
 def _expression_names(expression: FilterExpression) -> tuple[set[str], set[str]]:
-    names: set[str] = set()
-    var = expression.var
-    lookups = getattr(var, "lookups", None)
-    if lookups:
-        names.add(lookups[0])
-    filters = {
-        getattr(function, "_filter_name", function.__name__) for function, _a in expression.filters
-    }
+    """The placeholders an expression reads, its filters' arguments included, and the
+    filters it uses."""
+    names = _variable_names(expression.var)
+    filters = set()
+    for function, arguments in expression.filters:
+        filters.add(getattr(function, "_filter_name", function.__name__))
+        for is_variable, argument in arguments:
+            if is_variable:
+                names |= _variable_names(argument)
     return names, filters
 
 
@@ -161,7 +173,9 @@ def validate(*, key: str, subject: str, body: str) -> None:
             % {"limit": BODY_LIMIT}
         )
     try:
-        names, filters, tags = _parse(f"{subject}\n{body}")
+        # Each on its own: a condition opened in the subject must close there.
+        subject_parts, body_parts = _parse(subject), _parse(body)
+        names, filters, tags = (a | b for a, b in zip(subject_parts, body_parts, strict=True))
     except TemplateSyntaxError as exc:
         raise InvalidTemplate(
             _("The text has a syntax error: %(error)s") % {"error": exc}
@@ -208,11 +222,11 @@ def text_for(*, key: str, language: str, channel: str) -> tuple[str, str] | None
 
 
 def render_text(subject: str, body: str, context: dict[str, Any]) -> tuple[str, str]:
-    text = TEXT_ENGINE.from_string(f"{subject}\n{body}").render(
-        Context({**context, "site_url": settings.SITE_URL}, autoescape=False)
-    )
-    rendered_subject, _sep, rendered_body = text.strip().partition("\n")
-    return rendered_subject.strip(), rendered_body.strip() + "\n"
+    """Render staff's subject and text, each on its own; the subject stays one line."""
+    values = Context({**context, "site_url": settings.SITE_URL}, autoescape=False)
+    rendered_subject = TEXT_ENGINE.from_string(subject).render(values)
+    rendered_body = TEXT_ENGINE.from_string(body).render(values)
+    return " ".join(rendered_subject.split()), rendered_body.strip() + "\n"
 
 
 def sample_context(key: str) -> dict[str, str]:

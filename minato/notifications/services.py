@@ -317,6 +317,17 @@ class NotificationOutbox(outbox.Outbox[Notification]):
 NOTIFICATIONS = NotificationOutbox()
 
 
+def broadcast_cancelled(dedupe_key: str) -> bool:
+    """Whether the message belongs to a broadcast staff cancelled (its dedupe key names it):
+    nothing more of it goes, not even on another channel."""
+    prefix, _sep, public_id = dedupe_key.partition(":")
+    if prefix != "broadcast" or not public_id:
+        return False
+    from minato.notifications.models import Broadcast
+
+    return Broadcast.objects.filter(public_id=public_id, status=Broadcast.Status.CANCELLED).exists()
+
+
 def topics_of(user_id: int) -> list[str]:
     preference = Preference.objects.filter(user_id=user_id).first()
     return list(preference.topics) if preference is not None else list(DEFAULT_TOPICS)
@@ -357,6 +368,8 @@ def fall_back(*, notification_id: int) -> Notification | None:
         .first()
     )
     if failed is None or Notification.objects.filter(fallback_of=failed).exists():
+        return None
+    if broadcast_cancelled(failed.dedupe_key):
         return None
     tried = {failed.channel}
     earlier = failed.fallback_of

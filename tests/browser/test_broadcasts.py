@@ -84,9 +84,9 @@ def test_a_clerk_writes_a_supervisor_approves_and_families_get_it(
 
 
 def test_an_administrator_writes_a_message_text_checked_before_it_is_saved(
-    axe_page: AxePage, dana: User
+    axe_page: AxePage, sam: User
 ) -> None:
-    _staff_sign_in(axe_page, dana)
+    _staff_sign_in(axe_page, sam)
     page = axe_page.visit("/en/staff/messages/texts/")
     axe_page.follow(page.get_by_role("link", name="general/message"))
     page.locator("#id_subject").fill("{{ title }}")

@@ -145,6 +145,21 @@ def test_a_supervisor_who_wrote_it_cannot_approve_their_own(
         broadcasts.broadcast_approve(staff=supervisor, broadcast=broadcast)
 
 
+def test_a_supervisor_who_changed_or_submitted_a_draft_cannot_approve_it(
+    departments: dict[str, Department], charlie: User, supervisor: User
+) -> None:
+    resident(1)
+    broadcast = draft(charlie, departments["kumin"])
+    broadcasts.broadcast_save(staff=supervisor, broadcast=broadcast, values={"title": "書き換え"})
+    broadcasts.broadcast_submit(staff=charlie, broadcast=broadcast)
+    with pytest.raises(BroadcastError):
+        broadcasts.broadcast_approve(staff=supervisor, broadcast=broadcast)
+    other = draft(charlie, departments["kumin"])
+    broadcasts.broadcast_submit(staff=supervisor, broadcast=other)
+    with pytest.raises(BroadcastError):
+        broadcasts.broadcast_approve(staff=supervisor, broadcast=other)
+
+
 def test_bad_drafts_are_refused(departments: dict[str, Department], charlie: User) -> None:
     with pytest.raises(BroadcastError):
         draft(charlie, departments["kumin"], content={"en": {"subject": "x", "body": "y"}})
@@ -212,6 +227,33 @@ def test_a_scheduled_broadcast_waits_for_its_time_and_can_be_cancelled(
     with pytest.raises(BroadcastError):
         broadcasts.broadcast_cancel(staff=charlie, broadcast=broadcast)  # already sent
     assert len(fake_line.sent) == 1
+
+
+def test_cancelling_after_the_fan_out_withdraws_what_has_not_gone(
+    fake_line: FakeLine,
+    departments: dict[str, Department],
+    charlie: User,
+    supervisor: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    resident(1, channels=("line", "email"))
+    resident(2, channels=("line", "email"))
+    held: list[str] = []
+    monkeypatch.setattr(batches, "enqueue", lambda key, run_after=None: held.append(key))
+    broadcast = approved(charlie, supervisor, departments["kumin"])
+    assert broadcast.status == B.SENT  # every delivery created, none handed over yet
+    assert broadcasts.broadcast_cancel(staff=charlie, broadcast=broadcast) == 2
+    [key] = held
+    assert batches.batch_deliver(key) == "skipped"
+    assert fake_line.sent == []
+    # A batch already being sent when it was cancelled is neither retried nor moved to
+    # another channel when it fails.
+    Notification.objects.update(status=S.SENDING)
+    rows = list(Notification.objects.all())
+    failed = batches.outbox.Sent(ok=False, error="LINE answered 500")
+    batches._record(key, rows, {row.pk: failed for row in rows})
+    assert set(Notification.objects.values_list("status", flat=True)) == {S.CANCELLED}
+    assert Notification.objects.count() == 2
 
 
 def test_leaving_the_topic_before_the_batch_goes_withdraws_the_message(

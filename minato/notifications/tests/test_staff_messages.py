@@ -131,8 +131,8 @@ def test_residents_cannot_open_the_console_pages(resident_client: SignIn, alice:
 KEY_URL = ("general", "message")
 
 
-def test_unknown_placeholders_are_refused_at_save(dana: User, staff_client: SignIn) -> None:
-    client = staff_client(dana)
+def test_unknown_placeholders_are_refused_at_save(sam: User, staff_client: SignIn) -> None:
+    client = staff_client(sam)
     url = reverse("staff:notifications:template", args=KEY_URL)
     page = client.get(url)
     assert page.status_code == 200 and "title" in page.text
@@ -155,16 +155,23 @@ def test_validation_allows_conditions_and_harmless_filters() -> None:
         subject="{{ title|default:'お知らせ' }}",
         body="{% if message %}{{ message }}{% else %}詳しくは {{ site_url }}{% endif %}",
     )
-    for body in ("{% for x in message %}{{ x }}{% endfor %}", "{{ message|safe }}", "{{ x.y }}"):
+    refused = (
+        "{% for x in message %}{{ x }}{% endfor %}",
+        "{{ message|safe }}",
+        "{{ x.y }}",
+        "{{ message.upper }}",  # reaching into a value
+        "{{ message|default:secret }}",  # an unknown placeholder as a filter's argument
+    )
+    for body in refused:
         with pytest.raises(message_templates.InvalidTemplate):
             message_templates.validate(key="general/message", subject="件名", body=body)
 
 
 def test_saved_versions_are_used_per_channel_and_an_earlier_one_can_be_restored(
-    dana: User, charlie: User, staff_client: SignIn, alice: User, fake_line: FakeLine
+    sam: User, charlie: User, staff_client: SignIn, alice: User, fake_line: FakeLine
 ) -> None:
     url = reverse("staff:notifications:template", args=KEY_URL)
-    admin = staff_client(dana)
+    admin = staff_client(sam)
     for body in ("第1版: {{ message }}", "第2版: {{ message }}"):
         admin.post(url, {"language": "ja", "channel": "", "subject": "{{ title }}", "body": body})
     admin.post(
@@ -204,3 +211,24 @@ def test_every_built_in_text_passes_its_own_check() -> None:
         for language in built_in.files:
             subject, body = built_in.text(language)
             message_templates.validate(key=key, subject=subject, body=body)
+
+
+def test_a_condition_opened_in_the_subject_must_close_there() -> None:
+    with pytest.raises(message_templates.InvalidTemplate):
+        message_templates.validate(
+            key="general/message", subject="{% if title %}{{ title }}", body="x{% endif %}"
+        )
+    subject, body = message_templates.render_text(
+        "{{ title }}", "{{ message }}", {"title": "二行の\n件名", "message": "本文"}
+    )
+    assert subject == "二行の 件名" and body == "本文\n"
+
+
+def test_only_system_administrators_change_the_texts(dana: User, staff_client: SignIn) -> None:
+    url = reverse("staff:notifications:template", args=KEY_URL)
+    admin = staff_client(dana)
+    response = admin.post(
+        url, {"language": "ja", "channel": "", "subject": "{{ title }}", "body": "x"}
+    )
+    assert response.status_code == 403 and not MessageTemplate.objects.exists()
+    assert admin.get(url + "?restore=abc").status_code == 200

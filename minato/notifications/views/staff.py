@@ -245,7 +245,11 @@ def broadcast(request: HttpRequest, public_id: Any) -> HttpResponse:
             "counts": None if live else _labelled(broadcasts.delivery_counts(found)),
             "can_write": broadcasts.can_write(user, found.department_id),
             "can_approve": broadcasts.can_approve(user, found),
-            "cancellable": found.status in broadcasts.CANCELLABLE,
+            "cancellable": found.status in broadcasts.CANCELLABLE
+            or (
+                found.status == Broadcast.Status.SENT
+                and broadcasts.waiting_deliveries(found).exists()
+            ),
             "return_form": ReturnForm(),
         },
     )
@@ -320,7 +324,9 @@ def broadcast_cancel(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def can_edit_templates(user: Any) -> bool:
-    return permissions.has_role(user, Role.DEPARTMENT_ADMIN)
+    """The texts are the whole ward's (sign-up, payments, bookings …): system
+    administrators change them; other staff read and preview."""
+    return permissions.has_role(user, Role.SYSTEM_ADMIN)
 
 
 class TemplateForm(AccessibleForm):
@@ -383,8 +389,8 @@ def template_edit(request: HttpRequest, app: str, name: str) -> HttpResponse:
         "subject": current.subject if current else default_subject,
         "body": current.body if current else default_body,
     }
-    restore = source.get("restore")
-    if restore and request.method == "GET":
+    restore = source.get("restore", "")
+    if restore.isdigit() and request.method == "GET":
         earlier = MessageTemplate.objects.filter(key=key, pk=restore).first()
         if earlier is not None:
             initial.update(subject=earlier.subject, body=earlier.body)
