@@ -33,7 +33,7 @@ from minato.core import audit, outbox
 from minato.notifications import line
 from minato.notifications.adapters import DeliveryError, adapter_for, enabled_channels
 from minato.notifications.adapters.email import EmailAdapter
-from minato.notifications.models import Notification, Preference
+from minato.notifications.models import LineAccount, Notification, Preference
 from minato.notifications.services import (
     DEFAULT_TOPICS,
     INTERRUPTING_CHANNELS,
@@ -187,8 +187,19 @@ def _send(batch_key: str, rows: list[Notification]) -> dict[int, outbox.Sent]:
 
 def _send_line(batch_key: str, rows: list[Notification]) -> dict[int, outbox.Sent]:
     outcomes: dict[int, outbox.Sent] = {}
+    # The LINE user was chosen at fan-out: someone who unlinked or blocked the ward's account
+    # since gets it on their next channel instead.
+    still_linked = set(
+        LineAccount.objects.filter(
+            user_id__in=[row.recipient_id for row in rows], is_following=True
+        ).values_list("user_id", "line_user_id")
+    )
+    gone = outbox.Sent(ok=False, error="LINE no longer linked", permanent=True)
     by_text: dict[str, list[Notification]] = defaultdict(list)
     for row in rows:
+        if row.recipient_id is not None and (row.recipient_id, row.address) not in still_linked:
+            outcomes[row.pk] = gone
+            continue
         by_text[line.text_of(row.subject, row.body)].append(row)
     for index, (text, same) in enumerate(sorted(by_text.items())):
         retry_key = str(uuid.uuid5(RETRY_KEY_NAMESPACE, f"{batch_key}:{index}"))

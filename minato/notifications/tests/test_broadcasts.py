@@ -55,6 +55,13 @@ def resident(
     return user
 
 
+def hold_batches(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Batches are created but not delivered: their keys are collected instead."""
+    held: list[str] = []
+    monkeypatch.setattr(batches, "enqueue", lambda key, run_after=None: held.append(key))
+    return held
+
+
 def draft(author: User, department: Department, **values: Any) -> Broadcast:
     return broadcasts.broadcast_save(
         staff=author,
@@ -238,8 +245,7 @@ def test_cancelling_after_the_fan_out_withdraws_what_has_not_gone(
 ) -> None:
     resident(1, channels=("line", "email"))
     resident(2, channels=("line", "email"))
-    held: list[str] = []
-    monkeypatch.setattr(batches, "enqueue", lambda key, run_after=None: held.append(key))
+    held = hold_batches(monkeypatch)
     broadcast = approved(charlie, supervisor, departments["kumin"])
     assert broadcast.status == B.SENT  # every delivery created, none handed over yet
     assert broadcasts.broadcast_cancel(staff=charlie, broadcast=broadcast) == 2
@@ -266,8 +272,7 @@ def test_leaving_the_topic_before_the_batch_goes_withdraws_the_message(
     staying = resident(1, topics=["disaster"])
     leaving = resident(2, topics=["disaster"])
     # Hold the batch: it is created but not yet delivered when the resident unsubscribes.
-    held: list[str] = []
-    monkeypatch.setattr(batches, "enqueue", lambda key, run_after=None: held.append(key))
+    held = hold_batches(monkeypatch)
     approved(charlie, supervisor, departments["kumin"])
     Preference.objects.filter(user=leaving).update(topics=["events"])
     [key] = held
@@ -275,6 +280,25 @@ def test_leaving_the_topic_before_the_batch_goes_withdraws_the_message(
     [multicast] = fake_line.sent
     assert multicast.to == [LineAccount.objects.get(user=staying).line_user_id]
     assert Notification.objects.get(recipient=leaving).status == S.CANCELLED
+
+
+def test_someone_who_unlinked_line_after_the_fan_out_gets_it_by_email(
+    fake_line: FakeLine,
+    departments: dict[str, Department],
+    charlie: User,
+    supervisor: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    staying = resident(1, channels=("line", "email"))
+    leaving = resident(2, channels=("line", "email"))
+    held = hold_batches(monkeypatch)
+    approved(charlie, supervisor, departments["kumin"])
+    LineAccount.objects.filter(user=leaving).delete()
+    [key] = held
+    batches.batch_deliver(key)
+    [multicast] = fake_line.sent
+    assert multicast.to == [LineAccount.objects.get(user=staying).line_user_id]
+    assert [message.to for message in mail.outbox if message.to == [leaving.email]]
 
 
 def test_a_rejected_multicast_falls_back_to_each_persons_email(
