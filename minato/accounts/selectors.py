@@ -89,3 +89,13 @@ def department_tree() -> QuerySet[Department]:
 def staff_has_second_factor(user: User) -> bool:
     """Whether the staff member has an enrolled (confirmed) authenticator app."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def departments_visible_to(user: Any) -> QuerySet[Department]:
+    """The departments a member of staff works for (all of them for a system administrator),
+    by code: the choices of the console's "department" fields."""
+    from minato.accounts import permissions
+
+    visible = permissions.visible_department_ids(user)
+    departments = Department.objects.order_by("code")
+    return departments if visible is None else departments.filter(pk__in=visible)

@@ -21,7 +21,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -209,6 +209,9 @@ FIELDS = [
 ]
 
 
+AUDITED_FIELDS = [field if field != "department" else "department_id" for field in FIELDS]
+
+
 @transaction.atomic
 def broadcast_save(*, staff: Any, broadcast: Broadcast | None, values: dict[str, Any]) -> Broadcast:
     """Create a draft (``broadcast`` None) or change one. Staff of the department write it;
@@ -223,7 +226,7 @@ def broadcast_save(*, staff: Any, broadcast: Broadcast | None, values: dict[str,
             raise BroadcastError(_("Only a draft can be changed."))
         if not can_write(staff, broadcast.department_id):
             raise BroadcastError(_("You can only write messages for your own departments."))
-        before = {name: _jsonable(getattr(broadcast, name)) for name in FIELDS}
+        before = audit.snapshot(broadcast, AUDITED_FIELDS)
         values = {**{name: getattr(broadcast, name) for name in FIELDS}, **values}
     if not can_write(staff, values["department"].pk):
         raise BroadcastError(_("You can only write messages for your own departments."))
@@ -236,12 +239,7 @@ def broadcast_save(*, staff: Any, broadcast: Broadcast | None, values: dict[str,
     if staff.pk not in broadcast.editor_ids:
         broadcast.editor_ids = [*broadcast.editor_ids, staff.pk]
     broadcast.save()
-    after = {name: _jsonable(getattr(broadcast, name)) for name in FIELDS}
-    changes = {
-        name: [before.get(name), value]
-        for name, value in after.items()
-        if created or before.get(name) != value
-    }
+    changes = audit.diff(before, audit.snapshot(broadcast, AUDITED_FIELDS))
     if changes:
         audit.record(
             action="notifications.broadcast_created"
@@ -254,12 +252,9 @@ def broadcast_save(*, staff: Any, broadcast: Broadcast | None, values: dict[str,
     return broadcast
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if hasattr(value, "pk"):
-        return value.pk
-    return value
+def _attnames(names: list[str]) -> list[str]:
+    """Field names as their columns (``department_id``): what an audit snapshot can keep."""
+    return [Broadcast._meta.get_field(name).attname for name in names]  # type: ignore[union-attr]
 
 
 def _locked(broadcast: Broadcast) -> Broadcast:
@@ -278,7 +273,10 @@ def _transition(broadcast: Broadcast, status: str, **extra: Any) -> None:
         department_id=broadcast.department_id,
         changes={
             "status": [old, status],
-            **{name: [None, _jsonable(value)] for name, value in extra.items()},
+            **{
+                name: [None, value]
+                for name, value in audit.snapshot(broadcast, _attnames(list(extra))).items()
+            },
         },
     )
 

@@ -12,7 +12,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +20,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from minato.accounts import permissions
-from minato.accounts.models import Department, Role
+from minato.accounts import selectors as account_selectors
+from minato.accounts.models import Role
 from minato.bookings import catalogue, selectors, services
 from minato.bookings.models import Facility, Offering
 from minato.bookings.views import portal
@@ -47,12 +47,6 @@ WEEKDAYS = [
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def _managed_departments(user: Any) -> QuerySet[Department]:
-    visible = permissions.visible_department_ids(user)
-    departments = Department.objects.order_by("code")
-    return departments if visible is None else departments.filter(pk__in=visible)
 
 
 def _formfield(field: models.Field[Any, Any]) -> forms.Field:
@@ -100,7 +94,7 @@ class FacilityForm(AccessibleForm):
             self.fields[name].widget = TIME
         self.fields["department"] = forms.ModelChoiceField(
             label=gettext_lazy("Department that runs it"),
-            queryset=_managed_departments(user),
+            queryset=account_selectors.departments_visible_to(user),
         )
 
     def values(self) -> dict[str, Any]:

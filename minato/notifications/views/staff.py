@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from minato.accounts import permissions
 from minato.accounts.models import Department, Role
+from minato.accounts.selectors import departments_visible_to
 from minato.core.areas import Area
 from minato.core.forms import AccessibleForm
 from minato.notifications import broadcasts, message_templates
@@ -56,12 +57,6 @@ def _staff(request: HttpRequest) -> Any:
     if not permissions.has_role(request.user, Role.CLERK):
         raise PermissionDenied
     return request.user
-
-
-def _departments(user: Any) -> QuerySet[Department]:
-    visible = permissions.visible_department_ids(user)
-    departments = Department.objects.order_by("code")
-    return departments if visible is None else departments.filter(pk__in=visible)
 
 
 def _visible_broadcasts(user: Any) -> QuerySet[Broadcast]:
@@ -148,7 +143,7 @@ class BroadcastForm(AccessibleForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = _departments(user)  # type: ignore[attr-defined]
+        self.fields["department"].queryset = departments_visible_to(user)  # type: ignore[attr-defined]
 
     @staticmethod
     def initial_of(broadcast: Broadcast) -> dict[str, Any]:
