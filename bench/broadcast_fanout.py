@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,7 @@ def _environment() -> dict[str, str]:
 
 def _seed(residents: int, email_every: int) -> None:
     """Residents by COPY: one in ``email_every`` prefers email (0: nobody), the others LINE,
-    which they have linked."""
+    which they have linked; each with their notification preferences."""
     from django.db import connection
     from django.utils import timezone
 
@@ -129,6 +130,25 @@ def _seed(residents: int, email_every: int) -> None:
                 for n in range(1, residents + 1):
                     if not (email_every and n % email_every == 0):
                         copy.write_row((n, f"U{n:032x}", True, now, now))
+            # Everyone has chosen topics; one in ten has quiet hours, set hours away from now
+            # so that they are checked but hold nobody back.
+            quiet_from = (
+                (timezone.localtime(now) + timedelta(hours=6))
+                .time()
+                .replace(second=0, microsecond=0)
+            )
+            quiet_until = (
+                (timezone.localtime(now) + timedelta(hours=8))
+                .time()
+                .replace(second=0, microsecond=0)
+            )
+            with copy_cursor.copy(
+                "COPY notifications_preference (user_id, topics, areas, quiet_from, "
+                "quiet_until, created_at, updated_at) FROM STDIN"
+            ) as copy:
+                for n in range(1, residents + 1):
+                    quiet = (quiet_from, quiet_until) if n % 10 == 7 else (None, None)
+                    copy.write_row((n, '["disaster", "events"]', "[]", *quiet, now, now))
         cursor.execute("SELECT setval('accounts_user_id_seq', %s)", [residents + 1])
         cursor.execute("ANALYZE")
 
@@ -143,6 +163,14 @@ def _copy_baseline(rows: int) -> float:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_copy")
         cursor.execute("CREATE TABLE bench_copy (LIKE notifications_notification INCLUDING ALL)")
+        # The same storage settings as the deliveries table (its fillfactor, migration 0004).
+        cursor.execute(
+            "SELECT array_to_string(reloptions, ', ') FROM pg_class "
+            "WHERE relname = 'notifications_notification'"
+        )
+        [options] = cursor.fetchone()
+        if options:
+            cursor.execute(f"ALTER TABLE bench_copy SET ({options})")
         started = time.perf_counter()
         with (
             cursor.connection.cursor() as copy_cursor,
@@ -163,10 +191,17 @@ def _copy_baseline(rows: int) -> float:
 
 
 def _workers(count: int, *extra: str) -> list[subprocess.Popen[bytes]]:
-    return [
-        subprocess.Popen([*WORKER, "--queue-name", "*", "--interval", "0.1", *extra], cwd=ROOT)
-        for _ in range(count)
-    ]
+    command = [*WORKER, "--queue-name", "*", "--interval", "0.1", *extra]
+    if os.environ.get("BENCH_PROFILE") == "hand_off":
+        # Each worker writes its profile to var/bench-worker-N.prof (read with pstats).
+        return [
+            subprocess.Popen(
+                [command[0], "-m", "cProfile", "-o", f"var/bench-worker-{n}.prof", *command[1:]],
+                cwd=ROOT,
+            )
+            for n in range(count)
+        ]
+    return [subprocess.Popen(command, cwd=ROOT) for _ in range(count)]
 
 
 def _overlapped(broadcast: Any, workers: int, residents: int) -> tuple[float, float]:
@@ -212,7 +247,9 @@ def _sequential(broadcast: Any, workers: int) -> tuple[float, float]:
 
         profiler = cProfile.Profile()
         profiler.runcall(broadcasts.broadcast_fan_out, broadcast.pk)
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+        stats = pstats.Stats(profiler).sort_stats("tottime")
+        stats.print_stats(20)
+        stats.print_callers("connection.py.*wait")
     else:
         broadcasts.broadcast_fan_out(broadcast.pk)
     fan_out = time.perf_counter() - started

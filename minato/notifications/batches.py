@@ -21,11 +21,11 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.mail import get_connection
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -40,6 +40,7 @@ from minato.notifications.services import (
     NOTIFICATIONS,
     broadcast_cancelled,
     fall_back,
+    json_list_has,
     quiet_hours_end,
 )
 
@@ -51,19 +52,28 @@ RETRY_KEY_NAMESPACE = uuid.UUID("6f1b0d4e-2c1a-4a55-9c55-6d1f8a3b7e21")
 
 
 DELIVER_BATCH_TASK = "minato.notifications.tasks.deliver_batch"
+DELIVER_BATCHES_TASK = "minato.notifications.tasks.deliver_batches"
 
 
 def batch_size(channel: str) -> int:
     return BATCH_SIZES.get(channel, DEFAULT_BATCH_SIZE)
 
 
-def enqueue(batch_key: str, *, run_after: datetime | None = None) -> None:
-    """Enqueue a batch's delivery, in the transaction that creates or retries it."""
-    deliver_batch = import_string(DELIVER_BATCH_TASK)
+def enqueue(*batch_keys: str, run_after: datetime | None = None) -> None:
+    """Enqueue the delivery of batches, in the transaction that creates or retries them.
+    Several batches (a fan-out chunk's) share one task: each task costs the worker a few
+    commits of its own, which for a broadcast to the whole ward add up to more than the
+    sending."""
+    if len(batch_keys) > 1:
+        task = import_string(DELIVER_BATCHES_TASK)
+        arguments: tuple[Any, ...] = (list(batch_keys),)
+    else:
+        task = import_string(DELIVER_BATCH_TASK)
+        arguments = batch_keys
     if run_after is None:
-        deliver_batch.enqueue(batch_key)
-    elif deliver_batch.get_backend().supports_defer:
-        deliver_batch.using(run_after=run_after).enqueue(batch_key)
+        task.enqueue(*arguments)
+    elif task.get_backend().supports_defer:
+        task.using(run_after=run_after).enqueue(*arguments)
 
 
 def _audit(batch_key: str, old: str, new: str, count: int, error: str = "") -> None:
@@ -78,30 +88,114 @@ def _audit(batch_key: str, old: str, new: str, count: int, error: str = "") -> N
     )
 
 
-def _claim(batch_key: str) -> list[Notification]:
+class Claimed(NamedTuple):
+    """A row of the batch as the claim returned it: what sending and recording need, without
+    building a model instance per row."""
+
+    pk: int
+    public_id: uuid.UUID
+    recipient_id: int | None
+    address: str
+    channel: str
+    subject: str
+    body: str
+    attempts: int
+    topic: str
+    is_emergency: bool
+    dedupe_key: str
+
+
+CLAIMED_COLUMNS = [field for field in Claimed._fields if field != "pk"]
+
+
+def _claimable(batch_key: str, now: datetime) -> QuerySet[Notification]:
+    return Notification.objects.filter(batch_key=batch_key).filter(
+        Q(status=Status.QUEUED)
+        | Q(status=Status.RETRYING, next_attempt_at__lte=now)
+        | Q(status=Status.SENDING, updated_at__lt=now - outbox.CLAIM_TIMEOUT)
+    )
+
+
+def _mark_sending(batch_key: str, now: datetime) -> list[Claimed]:
+    """Mark the batch's claimable rows ``sending`` and return them, in one statement: the
+    UPDATE locks each row as it changes it, so a second worker claiming the same batch waits
+    and then finds nothing left to claim (on SQLite, one writer at a time does the same)."""
+    claimable = _claimable(batch_key, now)
+    compiler = claimable.query.get_compiler(connection=connection)
+    where, params = compiler.compile(claimable.query.where)
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    names = {field.attname: field.column for field in Notification._meta.concrete_fields}
+    returning = ", ".join(
+        connection.ops.quote_name(names["id" if name == "pk" else name]) for name in Claimed._fields
+    )
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(column)} = %s" for column in ("status", "updated_at")
+    )
+    attempts = connection.ops.quote_name("attempts")
+    sql = (
+        f"UPDATE {table} SET {assignments}, {attempts} = {attempts} + 1 "  # noqa: S608
+        f"WHERE {where} RETURNING {returning}"
+    )
+    updated_at = Notification._meta.get_field("updated_at").get_db_prep_value(now, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Status.SENDING, updated_at, *params])
+        values = cursor.fetchall()
+    if connection.vendor != "postgresql":  # SQLite gives UUIDs as hex digits, booleans as 0/1
+        values = [
+            (pk, uuid.UUID(public_id), *middle, bool(is_emergency), dedupe_key)
+            for pk, public_id, *middle, is_emergency, dedupe_key in values
+        ]
+    return sorted(Claimed(*row) for row in values)
+
+
+_keeps_quiet_hours = Q(quiet_from__isnull=False, quiet_until__isnull=False)
+
+
+def _claim(batch_key: str) -> list[Claimed]:
     now = timezone.now()
     with transaction.atomic():
-        claimable = Notification.objects.filter(batch_key=batch_key).filter(
-            Q(status=Status.QUEUED)
-            | Q(status=Status.RETRYING, next_attempt_at__lte=now)
-            | Q(status=Status.SENDING, updated_at__lt=now - outbox.CLAIM_TIMEOUT)
-        )
-        rows = list(claimable.select_for_update().order_by("pk"))
+        rows = _mark_sending(batch_key, now)
         if not rows:
             return []
+        if broadcast_cancelled(rows[0].dedupe_key):
+            Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+                status=Status.CANCELLED, last_error="broadcast cancelled", updated_at=now
+            )
+            _audit(batch_key, Status.QUEUED, Status.CANCELLED, len(rows))
+            return []
+        # Only the recipients who left the batch's topic or keep quiet hours, found through
+        # the batch (no list of ids): usually few of the 500.
+        topic = rows[0].topic
+        concerned = Preference.objects.filter(user__notifications__batch_key=batch_key)
+        if topic:
+            concerned = concerned.filter(~json_list_has("topics", topic) | _keeps_quiet_hours)
+        else:
+            concerned = concerned.filter(_keeps_quiet_hours)
         preferences = {
-            preference.user_id: preference
-            for preference in Preference.objects.filter(
-                user_id__in=[row.recipient_id for row in rows if row.recipient_id]
+            user_id: (
+                topics,
+                Preference(quiet_from=quiet_from, quiet_until=quiet_until)
+                if quiet_from is not None and quiet_until is not None
+                else None,
+            )
+            for user_id, topics, quiet_from, quiet_until in concerned.values_list(
+                "user_id", "topics", "quiet_from", "quiet_until"
             )
         }
+        # Nobody's choices say otherwise: they hear about the topic...
+        unconcerned: tuple[Any, None] = ((topic,), None)
+        if topic and topic not in DEFAULT_TOPICS:
+            # ...except those with no choices at all, who hear only about the default topics.
+            preferences.update(
+                (user_id, (DEFAULT_TOPICS, None))
+                for user_id in Notification.objects.filter(
+                    batch_key=batch_key, recipient__notification_preference__isnull=True
+                ).values_list("recipient_id", flat=True)
+            )
         claimed, withdrawn, held = [], [], []
         local_now = timezone.localtime(now)
-        if broadcast_cancelled(rows[0].dedupe_key):
-            rows, withdrawn = [], [row.pk for row in rows]
         for row in rows:
-            preference = preferences.get(row.recipient_id or 0)
-            topics = preference.topics if preference is not None else list(DEFAULT_TOPICS)
+            topics, preference = preferences.get(row.recipient_id or 0, unconcerned)
             if row.topic and row.recipient_id and row.topic not in topics:
                 withdrawn.append(row.pk)
                 continue
@@ -117,33 +211,24 @@ def _claim(batch_key: str) -> list[Notification]:
             )
             _audit(batch_key, Status.QUEUED, Status.CANCELLED, len(withdrawn))
         for row_id, hold in held:
-            # Out of the batch: it goes on its own when the person's quiet hours end.
+            # Out of the batch: it goes on its own when the person's quiet hours end. The
+            # claim's attempt is given back: nothing was tried.
             Notification.objects.filter(pk=row_id).update(
-                status=Status.RETRYING, next_attempt_at=hold, batch_key="", updated_at=now
+                status=Status.RETRYING,
+                attempts=F("attempts") - 1,
+                next_attempt_at=hold,
+                batch_key="",
+                updated_at=now,
             )
             outbox.enqueue(NOTIFICATIONS, row_id, run_after=hold)
         if held:
             _audit(batch_key, Status.QUEUED, Status.RETRYING, len(held), "quiet hours")
         if claimed:
-            # Usually the whole batch: the rows just locked, without a list of 500 ids. The
-            # claimable condition is repeated so that a worker that lost the race (SQLite
-            # has no row locks) updates fewer rows than it selected and backs off.
-            whole = len(claimed) == len(rows)
-            targets = claimable if whole else claimable.filter(pk__in=[row.pk for row in claimed])
-            updated = targets.update(
-                status=Status.SENDING, attempts=F("attempts") + 1, updated_at=now
-            )
-            if updated != len(claimed):
-                transaction.set_rollback(True)
-                return []
-            for row in claimed:
-                row.attempts += 1
-                row.status = Status.SENDING
             _audit(batch_key, Status.QUEUED, Status.SENDING, len(claimed))
         return claimed
 
 
-def _send(batch_key: str, rows: list[Notification]) -> dict[int, outbox.Sent]:
+def _send(batch_key: str, rows: list[Claimed]) -> dict[int, outbox.Sent]:
     """Hand the rows to their channel; the outcome of each."""
     channel = rows[0].channel
     if channel not in enabled_channels():
@@ -152,19 +237,19 @@ def _send(batch_key: str, rows: list[Notification]) -> dict[int, outbox.Sent]:
     if channel == "line":
         return _send_line(batch_key, rows)
     outcomes: dict[int, outbox.Sent] = {}
-    connection = get_connection() if channel == "email" else None
+    smtp = get_connection() if channel == "email" else None
     try:
-        if connection is not None:
-            connection.open()
+        if smtp is not None:
+            smtp.open()
         for row in rows:
             try:
-                if connection is not None:
+                if smtp is not None:
                     EmailAdapter().send(
                         address=row.address,
                         subject=row.subject,
                         body=row.body,
                         key=str(row.public_id),
-                        connection=connection,
+                        connection=smtp,
                     )
                 else:
                     adapter_for(channel).send(
@@ -180,22 +265,22 @@ def _send(batch_key: str, rows: list[Notification]) -> dict[int, outbox.Sent]:
             else:
                 outcomes[row.pk] = outbox.Sent(ok=True)
     finally:
-        if connection is not None:
-            connection.close()
+        if smtp is not None:
+            smtp.close()
     return outcomes
 
 
-def _send_line(batch_key: str, rows: list[Notification]) -> dict[int, outbox.Sent]:
+def _send_line(batch_key: str, rows: list[Claimed]) -> dict[int, outbox.Sent]:
     outcomes: dict[int, outbox.Sent] = {}
     # The LINE user was chosen at fan-out: someone who unlinked or blocked the ward's account
     # since gets it on their next channel instead.
     still_linked = set(
         LineAccount.objects.filter(
-            user_id__in=[row.recipient_id for row in rows], is_following=True
+            user__notifications__batch_key=batch_key, is_following=True
         ).values_list("user_id", "line_user_id")
     )
     gone = outbox.Sent(ok=False, error="LINE no longer linked", permanent=True)
-    by_text: dict[str, list[Notification]] = defaultdict(list)
+    by_text: dict[str, list[Claimed]] = defaultdict(list)
     for row in rows:
         if row.recipient_id is not None and (row.recipient_id, row.address) not in still_linked:
             outcomes[row.pk] = gone
@@ -215,7 +300,7 @@ def _send_line(batch_key: str, rows: list[Notification]) -> dict[int, outbox.Sen
     return outcomes
 
 
-def _ours(batch_key: str, rows: list[Notification], row_ids: list[int]) -> list[Any]:
+def _ours(batch_key: str, rows: list[Claimed], row_ids: list[int]) -> list[Any]:
     """Querysets of the rows this worker still holds among ``row_ids``: still ``sending`` with
     the attempt count its claim gave them (a worker that took a stale claim over counted
     another attempt, so its rows are not touched). One queryset per attempt count."""
@@ -231,7 +316,7 @@ def _ours(batch_key: str, rows: list[Notification], row_ids: list[int]) -> list[
     return [held.filter(pk__in=ids, attempts=count) for count, ids in by_attempts.items()]
 
 
-def _record(batch_key: str, rows: list[Notification], outcomes: dict[int, outbox.Sent]) -> str:
+def _record(batch_key: str, rows: list[Claimed], outcomes: dict[int, outbox.Sent]) -> str:
     now = timezone.now()
     cancelled = broadcast_cancelled(rows[0].dedupe_key)
     delivered = [row.pk for row in rows if outcomes[row.pk].ok]

@@ -45,7 +45,9 @@ class Notification(models.Model):
     )
     address = models.CharField(max_length=254)
     channel = models.CharField(max_length=20, default="email")
-    template_key = models.CharField(max_length=100, db_index=True)
+    # Not indexed: nothing looks messages up by template, and each index on this table is
+    # written a million times by a broadcast to the whole ward.
+    template_key = models.CharField(max_length=100)
     language = models.CharField(max_length=10)
     subject = models.CharField(max_length=300)
     body = models.TextField()
@@ -72,7 +74,9 @@ class Notification(models.Model):
     # Messages in the inbox on the portal: when the person opened it.
     read_at = models.DateTimeField(null=True, blank=True)
     created_by_id = models.BigIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Not indexed on its own, for the same reason: a person's messages by date use the
+    # recipient index below.
+    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -13,7 +13,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.template import Context, TemplateDoesNotExist
 from django.utils import timezone
 
@@ -288,7 +289,7 @@ class NotificationOutbox(outbox.Outbox[Notification]):
 
         rows = Notification.objects.filter(pk__in=row_ids).values_list("pk", "batch_key")
         for batch_key in sorted({key for _pk, key in rows if key}):
-            batches.enqueue(batch_key)
+            batches.enqueue(batch_key)  # one task each: a stranded batch goes on its own
         for row_id in [pk for pk, key in rows if not key]:
             outbox.enqueue(self, row_id)
 
@@ -326,6 +327,14 @@ def broadcast_cancelled(dedupe_key: str) -> bool:
     from minato.notifications.models import Broadcast
 
     return Broadcast.objects.filter(public_id=public_id, status=Broadcast.Status.CANCELLED).exists()
+
+
+def json_list_has(field: str, value: str) -> Q:
+    """A JSON list field that holds ``value``: jsonb containment on PostgreSQL (an index
+    could serve it); elsewhere the value, quoted, in the list's text."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__contains": [value]})
+    return Q(**{f"{field}__icontains": f'"{value}"'})
 
 
 def topics_of(user_id: int) -> list[str]:

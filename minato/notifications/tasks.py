@@ -42,3 +42,19 @@ def fan_out_broadcast(broadcast_id: int) -> str:
 @task()
 def deliver_batch(batch_key: str) -> str:
     return batches.batch_deliver(batch_key)
+
+
+@task()
+def deliver_batches(batch_keys: list[str]) -> str:
+    """Deliver a fan-out chunk's batches one after another. A batch whose delivery breaks
+    this task gets its own task, so that it does not hold back the others."""
+    results: dict[str, int] = {}
+    for batch_key in batch_keys:
+        try:
+            result = batches.batch_deliver(batch_key)
+        except Exception:
+            logger.exception("Batch delivery crashed", extra={"batch_key": batch_key})
+            deliver_batch.enqueue(batch_key)
+            result = "requeued"
+        results[result] = results.get(result, 0) + 1
+    return ", ".join(f"{name}: {count}" for name, count in sorted(results.items()))

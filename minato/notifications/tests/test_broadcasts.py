@@ -58,7 +58,7 @@ def resident(
 def hold_batches(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Batches are created but not delivered: their keys are collected instead."""
     held: list[str] = []
-    monkeypatch.setattr(batches, "enqueue", lambda key, run_after=None: held.append(key))
+    monkeypatch.setattr(batches, "enqueue", lambda *keys, run_after=None: held.extend(keys))
     return held
 
 
@@ -254,8 +254,8 @@ def test_cancelling_after_the_fan_out_withdraws_what_has_not_gone(
     assert fake_line.sent == []
     # A batch already being sent when it was cancelled is neither retried nor moved to
     # another channel when it fails.
-    Notification.objects.update(status=S.SENDING)
-    rows = list(Notification.objects.all())
+    Notification.objects.update(status=S.QUEUED)
+    rows = batches._mark_sending(key, timezone.now())
     failed = batches.outbox.Sent(ok=False, error="LINE answered 500")
     batches._record(key, rows, {row.pk: failed for row in rows})
     assert set(Notification.objects.values_list("status", flat=True)) == {S.CANCELLED}
@@ -280,6 +280,56 @@ def test_leaving_the_topic_before_the_batch_goes_withdraws_the_message(
     [multicast] = fake_line.sent
     assert multicast.to == [LineAccount.objects.get(user=staying).line_user_id]
     assert Notification.objects.get(recipient=leaving).status == S.CANCELLED
+
+
+@pytest.mark.parametrize("is_emergency", [False, True])
+def test_quiet_hours_hold_a_message_back_until_they_end_unless_it_is_an_emergency(
+    fake_line: FakeLine,
+    departments: dict[str, Department],
+    charlie: User,
+    supervisor: User,
+    monkeypatch: pytest.MonkeyPatch,
+    is_emergency: bool,
+) -> None:
+    awake = resident(1, topics=["disaster"])
+    asleep = resident(2, topics=["disaster"])
+    now = timezone.localtime()
+    Preference.objects.filter(user=asleep).update(
+        quiet_from=(now - timedelta(hours=1)).time(), quiet_until=(now + timedelta(hours=1)).time()
+    )
+    held = hold_batches(monkeypatch)
+    approved(charlie, supervisor, departments["kumin"], is_emergency=is_emergency)
+    [key] = held
+    assert batches.batch_deliver(key) == S.DELIVERED
+    [multicast] = fake_line.sent
+    line_ids = dict(LineAccount.objects.values_list("user_id", "line_user_id"))
+    if is_emergency:
+        assert sorted(multicast.to) == sorted(line_ids.values())
+        return
+    assert multicast.to == [line_ids[awake.pk]]
+    waiting = Notification.objects.get(recipient=asleep)
+    assert waiting.status == S.RETRYING and waiting.batch_key == "" and waiting.attempts == 0
+    assert waiting.next_attempt_at is not None
+    assert abs(waiting.next_attempt_at - (now + timedelta(hours=1))) < timedelta(minutes=1)
+
+
+def test_someone_whose_choices_were_cleared_after_the_fan_out_hears_only_default_topics(
+    fake_line: FakeLine,
+    departments: dict[str, Department],
+    charlie: User,
+    supervisor: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    staying = resident(1, topics=["events"])
+    cleared = resident(2, topics=["events"])
+    held = hold_batches(monkeypatch)
+    approved(charlie, supervisor, departments["kumin"], topic=Topic.EVENTS)
+    Preference.objects.filter(user=cleared).delete()
+    [key] = held
+    assert batches.batch_deliver(key) == S.DELIVERED
+    [multicast] = fake_line.sent
+    assert multicast.to == [LineAccount.objects.get(user=staying).line_user_id]
+    assert Notification.objects.get(recipient=cleared).status == S.CANCELLED
 
 
 def test_someone_who_unlinked_line_after_the_fan_out_gets_it_by_email(
@@ -357,11 +407,11 @@ def test_a_worker_killed_mid_fan_out_and_mid_send_leaves_nobody_with_two_message
     real_enqueue = batches.enqueue
     calls = {"n": 0}
 
-    def dying_enqueue(key: str, run_after: Any = None) -> None:
+    def dying_enqueue(*keys: str, run_after: Any = None) -> None:
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == 2:
             raise WorkerKilled
-        real_enqueue(key, run_after=run_after)
+        real_enqueue(*keys, run_after=run_after)
 
     monkeypatch.setattr(batches, "enqueue", dying_enqueue)
     from django_tasks_db.models import DBTaskResult
@@ -393,15 +443,19 @@ def test_a_worker_killed_mid_fan_out_and_mid_send_leaves_nobody_with_two_message
     run_worker()
 
     # A fresh worker: the stalled fan-out is noticed and resumed; the dead batch's claim
-    # times out and it is sent again with the same retry key (LINE answers 409).
+    # times out and it is sent again with the same retry key (LINE answers 409); the other
+    # batch of the dead task, never started, is found stranded and sent.
     long_ago = timezone.now() - timedelta(days=1)
     Broadcast.objects.filter(pk=broadcast.pk).update(updated_at=long_ago)
     Notification.objects.filter(status=S.SENDING).update(updated_at=long_ago)
+    stranded = Notification.objects.filter(status=S.QUEUED)
+    assert stranded.count() == 1
+    stranded.update(created_at=long_ago)
     DBTaskResult.objects.all().delete()  # the dead worker's claimed tasks are gone for good
     assert broadcasts.broadcasts_send_due() == 1
     run_worker()
     assert Notification.objects.filter(status=S.SENDING).count() == 2  # the dead batch
-    assert housekeeping.run()["notifications_requeued"] == 2
+    assert housekeeping.run()["notifications_requeued"] == 3
     run_worker()
 
     broadcast.refresh_from_db()
