@@ -39,13 +39,15 @@ TEST_DEPARTMENTS = [
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Each test starts with an empty cache (rate-limit counters, cached fragments, the
-    page chrome each process keeps)."""
+    page chrome and the anonymous pages each process keeps)."""
     from django.core.cache import cache
 
+    from minato.core import page_cache
     from minato.core.templatetags import chrome
 
     cache.clear()
     chrome.clear()
+    page_cache.clear()
 
 
 @pytest.fixture
@@ -105,6 +107,12 @@ def _staff(email: str, department: Department, role: str) -> User:
 @pytest.fixture
 def charlie(departments: dict[str, Department]) -> User:
     return _staff("charlie@city.minato.example", departments["kumin"], Role.CLERK)
+
+
+@pytest.fixture
+def supervisor(departments: dict[str, Department]) -> User:
+    """A supervisor of 区民課, where charlie is a clerk."""
+    return _staff("sue@city.minato.example", departments["kumin"], Role.SUPERVISOR)
 
 
 @pytest.fixture

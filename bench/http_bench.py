@@ -134,6 +134,9 @@ SCENARIOS: dict[str, Scenario] = {
     # Issue 3: the clerk's queue, first page (50 of 100,000 applications, oldest due first).
     # A booking page's data: a popular offering's sessions with places left (public, uncached).
     "bookings_availability": Scenario("/api/v1/bookings/offerings/library-study-seats/sessions"),
+    # Issue 11: the public notices, first page (anonymous; the page a crowd opens in an
+    # emergency, with a public Cache-Control a CDN may use, but measured uncached).
+    "notices_list": Scenario("/notices/"),
     "staff_queue": Scenario(
         "/staff/applications/",
         auth="staff",

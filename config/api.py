@@ -12,6 +12,7 @@ from minato.core.api.errors import install as install_error_handlers
 from minato.core.api.errors import mark_problem_content_types
 from minato.core.api.rendering import OffsetJSONRenderer
 from minato.core.api.schemas import declare_storable_text
+from minato.information.api import router as information_router
 from minato.notifications.api import router as notifications_router
 from minato.payments.api import router as payments_router
 from minato.procedures.api import router as procedures_router
@@ -51,3 +52,4 @@ api.add_router("", notifications_router)
 api.add_router("", procedures_router)
 api.add_router("", payments_router)
 api.add_router("", bookings_router)
+api.add_router("", information_router)

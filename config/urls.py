@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("payments/", include("minato.payments.urls")),
     path("bookings/", include("minato.bookings.urls")),
     path("notifications/", include("minato.notifications.urls")),
+    path("notices/", include("minato.information.urls")),
     # One "staff" namespace for the whole console, so its two-factor guard covers every
     # module's pages (staff:procedures:queue, …).
     path(
@@ -44,6 +45,7 @@ urlpatterns += i18n_patterns(
                     path("forms/", include("minato.procedures.urls_builder")),
                     path("bookings/", include("minato.bookings.urls_staff")),
                     path("messages/", include("minato.notifications.urls_staff")),
+                    path("information/", include("minato.information.urls_staff")),
                 ],
                 "staff",
             )

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "minato.procedures",
     "minato.payments",
     "minato.bookings",
+    "minato.information",
 ]
 
 MIDDLEWARE = [

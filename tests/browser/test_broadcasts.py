@@ -19,7 +19,7 @@ from minato.notifications.models import (
     MessageTemplate,
     Preference,
 )
-from minato.notifications.tests.conftest import fake_line, supervisor  # noqa: F401
+from minato.notifications.tests.conftest import fake_line  # noqa: F401
 from tests.browser.conftest import AxePage
 from tests.browser.test_bookings import _staff_sign_in
 
@@ -44,7 +44,7 @@ def test_a_clerk_writes_a_supervisor_approves_and_families_get_it(
     axe_page: AxePage,
     fake_line: FakeLine,  # noqa: F811
     charlie: User,
-    supervisor: User,  # noqa: F811
+    supervisor: User,
     departments: dict[str, Department],
 ) -> None:
     _family(1, line=True)

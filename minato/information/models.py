@@ -1,0 +1,93 @@
+"""Public information: notices the ward publishes (news, events, emergencies) in several
+languages, for the portal, feeds, the open API and, later, signage and CAP alerts.
+
+A notice's text is data that staff write, one entry per language in ``content``
+(``{"ja": {"title": …, "body": …}, "en": …}``): Japanese always, English, やさしい日本語,
+Chinese and Korean when written. A reader whose language is missing gets Japanese, marked
+as such.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from minato.core.areas import Area
+
+# The languages a notice may be written in: the site's three, and Chinese and Korean, which
+# many of Minato's foreign residents read (the plan's 多言語 information).
+CONTENT_LANGUAGES = ["ja", "en", "ja-easy", "zh", "ko"]
+
+
+class Notice(models.Model):
+    class Kind(models.TextChoices):
+        NEWS = "news", _("News")
+        EVENT = "event", _("Event")
+        EMERGENCY = "emergency", _("Emergency")
+
+    class Category(models.TextChoices):
+        DISASTER = "disaster", _("Disasters and safety")
+        CHILDCARE = "childcare", _("Child-rearing")
+        HEALTH = "health", _("Health and welfare")
+        TAX = "tax", _("Taxes and insurance")
+        GARBAGE = "garbage", _("Garbage and recycling")
+        EVENTS = "events", _("Events and courses")
+        COMMUNITY = "community", _("Community and culture")
+        TOWN = "town", _("Town planning and roads")
+        WARD = "ward", _("The ward office")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="notices"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    # 地区 (minato.core.areas.Area values) the notice concerns; empty: the whole ward.
+    areas = models.JSONField(default=list, blank=True)
+    content = models.JSONField(default=dict)
+    # Shown from ``starts_at`` (publishing earlier schedules it) until ``ends_at``, if set.
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    # Where an event takes place, when it is one (free text, for people).
+    event_starts_at = models.DateTimeField(null=True, blank=True)
+    event_place = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["status", "-starts_at"], name="notice_published")]
+
+    def __str__(self) -> str:
+        return str(self.content.get("ja", {}).get("title", self.public_id))
+
+    def text(self, language: str) -> tuple[str, dict[str, str]]:
+        """The notice in ``language`` if written in it, else in Japanese: (language, text)."""
+        written = self.content.get(language)
+        if written and written.get("title"):
+            return language, written
+        return "ja", self.content.get("ja", {"title": "", "body": ""})
+
+    @property
+    def area_labels(self) -> list[str]:
+        return [str(Area(area).label) for area in self.areas if area in Area.values]
+
+    @property
+    def languages(self) -> list[str]:
+        return [code for code in CONTENT_LANGUAGES if self.content.get(code, {}).get("title")]

@@ -1,0 +1,48 @@
+"""Reading notices: what the public sees now, and what a member of staff may manage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from minato.accounts import permissions
+from minato.information.models import Notice
+from minato.notifications.services import json_list_has
+
+
+def notices_current(
+    *, kind: str = "", category: str = "", area: str = "", now: Any = None
+) -> QuerySet[Notice]:
+    """Published notices showing now (started, not ended), newest first. An area filter
+    keeps the notices for that area and those for the whole ward."""
+    now = now or timezone.now()
+    notices = Notice.objects.filter(status=Notice.Status.PUBLISHED, starts_at__lte=now).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+    )
+    if kind:
+        notices = notices.filter(kind=kind)
+    if category:
+        notices = notices.filter(category=category)
+    if area:
+        notices = notices.filter(Q(areas=[]) | json_list_has("areas", area))
+    return notices.select_related("department")
+
+
+def notice_public(public_id: Any) -> Notice | None:
+    """A notice the public may open: published and started (an ended one stays readable,
+    marked as ended, so that links to it keep working)."""
+    return (
+        Notice.objects.filter(
+            public_id=public_id, status=Notice.Status.PUBLISHED, starts_at__lte=timezone.now()
+        )
+        .select_related("department")
+        .first()
+    )
+
+
+def notices_for_staff(user: Any) -> QuerySet[Notice]:
+    visible = permissions.visible_department_ids(user)
+    notices = Notice.objects.select_related("department", "created_by", "published_by")
+    return notices if visible is None else notices.filter(department_id__in=visible)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from minato.information.views import staff
+
+app_name = "information"
+
+urlpatterns = [
+    path("notices/", staff.notice_list, name="notices"),
+    path("notices/new/", staff.notice_edit, name="notice_new"),
+    path("notices/<uuid:public_id>/", staff.notice, name="notice"),
+    path("notices/<uuid:public_id>/edit/", staff.notice_edit, name="notice_edit"),
+    path("notices/<uuid:public_id>/publish/", staff.notice_publish, name="notice_publish"),
+    path("notices/<uuid:public_id>/withdraw/", staff.notice_withdraw, name="notice_withdraw"),
+]

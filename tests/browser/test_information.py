@@ -1,0 +1,63 @@
+"""Public notices in a real browser on a phone-sized screen, axe-core on every page: a clerk
+writes a notice in Japanese and English and publishes it; a reader finds it on /notices/ by
+area, opens it in English, and reads a Japanese-only notice marked as such."""
+
+from __future__ import annotations
+
+import pytest
+
+from minato.accounts.models import Department, User
+from minato.information.models import Notice
+from minato.information.tests.factories import published_notice
+from tests.browser.conftest import AxePage
+from tests.browser.test_bookings import _staff_sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_clerk_publishes_a_notice_and_a_reader_finds_it_by_area(
+    axe_page: AxePage, charlie: User, departments: dict[str, Department]
+) -> None:
+    published_notice(
+        charlie,
+        departments["kumin"],
+        content={"ja": {"title": "粗大ごみの受付", "body": "12月26日までです。"}},
+    )
+    _staff_sign_in(axe_page, charlie)
+    page = axe_page.visit("/en/staff/information/notices/")
+    axe_page.follow(page.get_by_role("link", name="Write a notice"))
+    page.get_by_label("Kind").select_option("event")
+    page.get_by_label("Category").select_option("events")
+    page.get_by_label("Shiba", exact=True).check()
+    page.get_by_label("Title (Japanese)").fill("芝地区 防災ウォークラリー")
+    page.get_by_label("Text (Japanese)").fill("避難場所を歩いて確かめます。")
+    page.get_by_label("Title (English)").fill("Shiba preparedness walk")
+    axe_page.expected_errors.add(page.url)
+    axe_page.follow(page.get_by_role("button", name="Save"))
+    assert "both a title and a text" in page.content()  # English title without a text
+    axe_page.check()
+    page.get_by_label("Text (English)").fill("Walk to the evacuation sites.")
+    axe_page.follow(page.get_by_role("button", name="Save"))
+    axe_page.check()
+    axe_page.follow(page.get_by_role("button", name="Publish"))
+    assert "Published." in page.locator(".notices").inner_text()
+    axe_page.check()
+    notice = Notice.objects.get(kind=Notice.Kind.EVENT)
+    assert notice.status == Notice.Status.PUBLISHED
+    axe_page.follow(page.get_by_role("button", name="Sign out"))
+
+    page = axe_page.visit("/en/notices/")
+    page.get_by_label("Area").select_option("shiba")
+    axe_page.follow(page.get_by_role("button", name="Show"))
+    results = page.locator(".notice-list").inner_text()
+    assert "Shiba preparedness walk" in results and "粗大ごみの受付" in results  # whole ward
+    assert page.locator("#results-title").is_visible()
+    axe_page.check()
+    axe_page.follow(page.get_by_role("link", name="Shiba preparedness walk"))
+    assert "Walk to the evacuation sites." in page.content()
+    axe_page.check()
+    axe_page.follow(page.get_by_role("link", name="All notices"))
+    axe_page.follow(page.get_by_role("link", name="粗大ごみの受付"))
+    assert "This notice is in Japanese only." in page.content()
+    axe_page.check()
+    assert axe_page.violations == [] and axe_page.console_errors == []
