@@ -102,8 +102,10 @@ def notice_save(*, staff: Any, notice: Notice | None, values: dict[str, Any]) ->
     values = {**values, "content": _clean_content(values["content"])}
     for name in FIELDS:
         setattr(notice, name, values[name])
-    notice.save()
     changes = audit.diff(before, audit.snapshot(notice, AUDITED_FIELDS))
+    if changes and notice.status == Notice.Status.PUBLISHED:
+        notice.corrected_at = timezone.now()
+    notice.save()
     if changes:
         audit.record(
             action="information.notice_created" if created else "information.notice_changed",

@@ -114,9 +114,11 @@ def test_a_correction_to_a_published_notice_is_audited_with_what_changed(
     departments: dict[str, Department], charlie: User
 ) -> None:
     notice = published_notice(charlie, departments["kumin"])
+    assert notice.corrected_at is None
     content = {**notice.content, "ja": {"title": "年末年始の窓口(訂正)", "body": "訂正しました。"}}
     services.notice_save(staff=charlie, notice=notice, values={"content": content})
     event = AuditEvent.objects.get(action="information.notice_changed")
     assert "content" in event.changes
     notice.refresh_from_db()
     assert notice.status == Notice.Status.PUBLISHED and "訂正" in notice.content["ja"]["title"]
+    assert notice.corrected_at is not None  # readers see when it was updated
