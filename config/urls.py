@@ -18,6 +18,8 @@ urlpatterns = [
     path("line/webhook", line_views.webhook, name="line-webhook"),
     # The Web Push service worker: at the root, so that its scope covers every page.
     path("sw.js", push_views.service_worker, name="service-worker"),
+    # The CAP 1.2 alert feed: fixed addresses outside the language prefixes (issue 11).
+    path("cap/", include("minato.information.urls_cap")),
 ]
 
 if settings.BENCHMARK_ENDPOINTS:

@@ -371,6 +371,9 @@ PAYMENTS_STRIPE_METHODS = envlist("PAYMENTS_STRIPE_METHODS", ["card", "konbini",
 # metadata addresses are refused even then.
 HANDOFF_ALLOW_PRIVATE_TARGETS = envbool("HANDOFF_ALLOW_PRIVATE_TARGETS", False)
 
+# CAP 1.2 <sender> of the ward's emergency alerts (no spaces or commas): who the alerts are
+# from for the alerting systems that read /cap/alerts.atom.
+CAP_SENDER = env("CAP_SENDER", "alerts@city.minato.example")
 MUNICIPALITY_NAME = {"ja": "港区", "en": "Minato City", "ja-easy": "みなとく"}
 # Where residents can ask when the site does not answer them (the catalogue's search).
 MUNICIPALITY_PHONE = env("MUNICIPALITY_PHONE", "03-3578-2111")

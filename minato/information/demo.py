@@ -10,10 +10,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from minato.accounts.models import Department
-from minato.information import services
-from minato.information.models import Notice
+from minato.information import alerts, services
+from minato.information.models import Alert, Notice
 
 AUTHOR_EMAIL = "clerk@city.minato.example"
+ISSUER_EMAIL = "supervisor@city.minato.example"
+ALERT_HEADLINE = "芝地区に避難指示(古川の増水)"
 DEPARTMENT = "shiba.kumin"
 
 
@@ -122,4 +124,39 @@ def load() -> str:
         )
         services.notice_publish(staff=author, notice=notice)
         created += 1
-    return f"{created} notices published by {AUTHOR_EMAIL} (at /notices/ and /staff/information/)"
+    if not Alert.objects.filter(content__ja__headline=ALERT_HEADLINE).exists():
+        alert = alerts.alert_save(staff=author, alert=None, values=_drill(department))
+        alerts.alert_submit(staff=author, alert=alert)
+    return (
+        f"{created} notices published by {AUTHOR_EMAIL} (at /notices/ and /staff/information/); "
+        f"a drill evacuation alert waiting for {ISSUER_EMAIL} to issue it at "
+        "/staff/information/alerts/"
+    )
+
+
+def _drill(department: Department) -> dict[str, Any]:
+    """A drill, so that issuing it in the demo shows every channel marked as a drill."""
+    return {
+        "department": department,
+        "event": Alert.Event.EVACUATION_ORDER,
+        "mode": Alert.Mode.EXERCISE,
+        "areas": ["shiba"],
+        "expires_at": timezone.now() + timedelta(days=30),
+        "content": {
+            "ja": {
+                "headline": ALERT_HEADLINE,
+                "description": "古川が氾濫するおそれがあります(訓練)。",
+                "instruction": "芝公園など近くの避難場所へ移動してください。",
+            },
+            "en": {
+                "headline": "Evacuation order for Shiba (Furukawa river rising)",
+                "description": "The Furukawa river may flood (drill).",
+                "instruction": "Go to the nearest evacuation site, such as Shiba Park.",
+            },
+            "ja-easy": {
+                "headline": "しば に ひなんしじ (かわ の みず が ふえて います)",
+                "description": "ふるかわ の みず が あふれる かもしれません (くんれん)。",
+                "instruction": "ちかく の ひなんばしょ に にげて ください。",
+            },
+        },
+    }

@@ -93,3 +93,86 @@ class Notice(models.Model):
     @property
     def languages(self) -> list[str]:
         return [code for code in CONTENT_LANGUAGES if self.content.get(code, {}).get("title")]
+
+
+class Alert(models.Model):
+    """An emergency alert written once and sent everywhere: the portal (as an emergency
+    notice and its banner), the notification hub (everyone subscribed to disasters in the
+    areas, quiet hours ignored) and the CAP 1.2 feed. An update or a cancellation is a new
+    alert that references the ones before it, as CAP does."""
+
+    class Event(models.TextChoices):
+        # The evacuation information levels of the Cabinet Office's guideline (警戒レベル).
+        EVACUATION_ELDERLY = "evacuation_elderly", _("Level 3: older people and others evacuate")
+        EVACUATION_ORDER = "evacuation_order", _("Level 4: evacuation order")
+        EMERGENCY_SAFETY = "emergency_safety", _("Level 5: secure your safety now")
+        SHELTERS_OPEN = "shelters_open", _("Shelters opened")
+        OTHER = "other", _("Other emergency information")
+
+    class Mode(models.TextChoices):
+        # CAP <status>: a drill (Exercise) reaches residents marked as a drill; a Test is a
+        # technical test and goes only to the CAP feed.
+        ACTUAL = "Actual", _("Actual")
+        EXERCISE = "Exercise", _("Drill")
+        TEST = "Test", _("Technical test")
+
+    class MessageType(models.TextChoices):
+        ALERT = "Alert", _("First alert")
+        UPDATE = "Update", _("Update")
+        CANCEL = "Cancel", _("Cancellation")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for a supervisor")
+        ISSUED = "issued", _("Issued")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="alerts"
+    )
+    event = models.CharField(max_length=30, choices=Event.choices)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.ACTUAL)
+    message_type = models.CharField(
+        max_length=10, choices=MessageType.choices, default=MessageType.ALERT
+    )
+    # The alert this one updates or cancels (the latest of its chain).
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next"
+    )
+    areas = models.JSONField(default=list, blank=True)  # 地区; empty: the whole ward
+    # {"ja": {"headline", "description", "instruction"}, "en": …, "ja-easy": …}
+    content = models.JSONField(default=dict)
+    expires_at = models.DateTimeField()
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # CAP <sent>: when it was issued.
+    issued_at = models.DateTimeField(null=True, blank=True)
+    # What it became on the portal and in the hub (None for a technical test).
+    notice = models.ForeignKey(
+        Notice, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
+    )
+    broadcast_id = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["state", "-issued_at"], name="alert_issued")]
+
+    def __str__(self) -> str:
+        return str(self.content.get("ja", {}).get("headline", self.public_id))
+
+    @property
+    def chain(self) -> list[Alert]:
+        """The alerts before this one, oldest first (CAP <references>)."""
+        earlier: list[Alert] = []
+        current = self.previous
+        while current is not None:
+            earlier.append(current)
+            current = current.previous
+        return earlier[::-1]

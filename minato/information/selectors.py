@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from minato.accounts import permissions
-from minato.information.models import Notice
+from minato.information.models import Alert, Notice
 from minato.notifications.services import json_list_has
 
 
@@ -46,3 +46,23 @@ def notices_for_staff(user: Any) -> QuerySet[Notice]:
     visible = permissions.visible_department_ids(user)
     notices = Notice.objects.select_related("department", "created_by", "published_by")
     return notices if visible is None else notices.filter(department_id__in=visible)
+
+
+def alerts_issued() -> QuerySet[Alert]:
+    """Every issued alert, newest first (the CAP feed keeps updates and cancellations too)."""
+    return Alert.objects.filter(state=Alert.State.ISSUED).select_related("notice", "previous")
+
+
+def alert_issued(public_id: Any) -> Alert | None:
+    return alerts_issued().filter(public_id=public_id).first()
+
+
+def alerts_for_staff(user: Any) -> QuerySet[Alert]:
+    visible = permissions.visible_department_ids(user)
+    found = Alert.objects.select_related("department", "created_by", "issued_by", "notice")
+    return found if visible is None else found.filter(department_id__in=visible)
+
+
+def emergency_notices_now() -> list[Notice]:
+    """The emergency notices showing now, for the banner on every portal page."""
+    return list(notices_current(kind=Notice.Kind.EMERGENCY)[:3])

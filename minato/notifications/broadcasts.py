@@ -79,6 +79,15 @@ class Segment:
     child_age_bands: list[str]
 
     @classmethod
+    def of_values(cls, values: dict[str, Any]) -> Segment:
+        return cls(
+            topic=values["topic"],
+            areas=list(values["areas"]),
+            languages=list(values["languages"]),
+            child_age_bands=list(values["child_age_bands"]),
+        )
+
+    @classmethod
     def of(cls, broadcast: Broadcast) -> Segment:
         return cls(
             topic=broadcast.topic,
@@ -343,6 +352,58 @@ def broadcast_approve(*, staff: Any, broadcast: Broadcast) -> Broadcast:
     )
     if broadcast.scheduled_for is None:
         _enqueue_fan_out(broadcast.pk)
+    return broadcast
+
+
+@transaction.atomic
+def broadcast_emergency(
+    *,
+    staff: Any,
+    department: Any,
+    title: str,
+    areas: list[str],
+    content: dict[str, dict[str, str]],
+    reference: str,
+) -> Broadcast:
+    """Send an emergency message now to everyone who hears about disasters in the areas,
+    quiet hours ignored. For another module's emergency path (an evacuation alert), whose
+    own approval — a supervisor of the department — stands for the two-person rule here: the
+    broadcast is created approved by ``staff`` and ``reference`` (the alert) says why."""
+    if not (
+        permissions.has_role(staff, Role.SUPERVISOR)
+        and permissions.can_see_department(staff, department.pk)
+    ):
+        raise BroadcastError(_("A supervisor of the department sends emergency messages."))
+    values = {
+        "department": department,
+        "title": title[:200],
+        "topic": Topic.DISASTER,
+        "areas": areas,
+        "languages": [],
+        "child_age_bands": [],
+        "content": content,
+    }
+    _validate_segment(values)
+    now = timezone.now()
+    broadcast = Broadcast.objects.create(
+        **{**values, "content": _clean_content(content)},
+        is_emergency=True,
+        status=Broadcast.Status.SCHEDULED,
+        created_by=staff,
+        editor_ids=[staff.pk],
+        submitted_by=staff,
+        submitted_at=now,
+        approved_by=staff,
+        approved_at=now,
+        recipient_count=audience(Segment.of_values(values)).count(),
+    )
+    audit.record(
+        action="notifications.broadcast_emergency",
+        obj=broadcast,
+        department_id=department.pk,
+        changes={"status": [None, broadcast.status], "reference": [None, reference]},
+    )
+    _enqueue_fan_out(broadcast.pk)
     return broadcast
 
 

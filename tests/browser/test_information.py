@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from minato.accounts.models import Department, User
-from minato.information.models import Notice
+from minato.information.models import Alert, Notice
 from minato.information.tests.factories import published_notice
 from tests.browser.conftest import AxePage
 from tests.browser.test_bookings import _staff_sign_in
@@ -60,4 +60,37 @@ def test_a_clerk_publishes_a_notice_and_a_reader_finds_it_by_area(
     axe_page.follow(page.get_by_role("link", name="粗大ごみの受付"))
     assert "This notice is in Japanese only." in page.content()
     axe_page.check()
+    assert axe_page.violations == [] and axe_page.console_errors == []
+
+
+def test_a_supervisor_issues_an_evacuation_drill_and_every_portal_page_shows_it(
+    axe_page: AxePage, supervisor: User, departments: dict[str, Department]
+) -> None:
+    _staff_sign_in(axe_page, supervisor)
+    page = axe_page.visit("/en/staff/information/alerts/")
+    axe_page.follow(page.get_by_role("link", name="Write an alert"))
+    page.get_by_label("What it is about").select_option("evacuation_order")
+    page.get_by_label("Real or drill").select_option("Exercise")
+    page.get_by_label("Shiba", exact=True).check()
+    page.get_by_label("Headline (Japanese)").fill("芝地区に避難指示")
+    page.get_by_label("What is happening (Japanese)").fill("古川が氾濫するおそれがあります。")
+    page.get_by_label("What to do (Japanese)").fill("近くの避難場所へ移動してください。")
+    axe_page.follow(page.get_by_role("button", name="Save"))
+    axe_page.check()
+    axe_page.follow(page.get_by_role("button", name="Issue now"))
+    assert "Issued" in page.locator(".notices").inner_text()
+    axe_page.check()
+    alert = Alert.objects.get()
+    assert alert.state == Alert.State.ISSUED and alert.notice is not None
+    axe_page.follow(page.get_by_role("button", name="Sign out"))
+
+    page = axe_page.visit("/")
+    banner = page.locator(".emergency-banner")
+    assert banner.is_visible() and "【訓練】芝地区に避難指示" in banner.inner_text()
+    axe_page.check()
+    axe_page.follow(banner.get_by_role("link", name="【訓練】芝地区に避難指示"))
+    assert "近くの避難場所へ移動してください。" in page.content()
+    axe_page.check()
+    feed = page.request.get(axe_page.page.url.split("/notices/")[0] + "/cap/alerts.atom")
+    assert feed.ok and f"/cap/alerts/{alert.public_id}.xml" in feed.text()
     assert axe_page.violations == [] and axe_page.console_errors == []

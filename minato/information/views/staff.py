@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -20,8 +22,8 @@ from minato.accounts.models import Department, Role
 from minato.accounts.selectors import departments_visible_to
 from minato.core.areas import Area
 from minato.core.forms import AccessibleForm
-from minato.information import selectors, services
-from minato.information.models import CONTENT_LANGUAGES, Notice
+from minato.information import alerts, selectors, services
+from minato.information.models import CONTENT_LANGUAGES, Alert, Notice
 from minato.information.services import NoticeError
 
 LANGUAGE_LABELS = {
@@ -208,3 +210,191 @@ def notice_publish(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 def notice_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
     return _act(request, public_id, "withdraw")
+
+
+# --- Emergency alerts -----------------------------------------------------------------------
+
+
+def _alert_or_404(user: Any, public_id: Any) -> Alert:
+    found = selectors.alerts_for_staff(user).filter(public_id=public_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+class AlertForm(AccessibleForm):
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("Issued by"), queryset=Department.objects.none()
+    )
+    event = forms.ChoiceField(label=gettext_lazy("What it is about"), choices=Alert.Event.choices)
+    mode = forms.ChoiceField(
+        label=gettext_lazy("Real or drill"),
+        choices=Alert.Mode.choices,
+        help_text=gettext_lazy(
+            "A drill reaches residents marked as a drill; a technical test goes only to the "
+            "CAP feed."
+        ),
+    )
+    areas = forms.MultipleChoiceField(
+        label=gettext_lazy("Areas"),
+        choices=Area.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("None ticked: the whole ward."),
+    )
+    expires_at = forms.DateTimeField(label=gettext_lazy("Until"), widget=DATETIME)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments_visible_to(user)  # type: ignore[attr-defined]
+        for language in alerts.ALERT_LANGUAGES:
+            label = LANGUAGE_LABELS[language]
+            required = language == "ja"
+            suffix = _suffix(language)
+            self.fields[f"headline_{suffix}"] = forms.CharField(
+                label=_("Headline (%(language)s)") % {"language": label},
+                max_length=160,
+                required=required,
+            )
+            self.fields[f"description_{suffix}"] = forms.CharField(
+                label=_("What is happening (%(language)s)") % {"language": label},
+                max_length=2000,
+                required=required,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            self.fields[f"instruction_{suffix}"] = forms.CharField(
+                label=_("What to do (%(language)s)") % {"language": label},
+                max_length=2000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    @staticmethod
+    def initial_of(alert: Alert) -> dict[str, Any]:
+        return {
+            "department": alert.department,
+            "event": alert.event,
+            "mode": alert.mode,
+            "areas": alert.areas,
+            "expires_at": timezone.localtime(alert.expires_at),
+            **{
+                f"{part}_{_suffix(language)}": alert.content.get(language, {}).get(part, "")
+                for language in alerts.ALERT_LANGUAGES
+                for part in ("headline", "description", "instruction")
+            },
+        }
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            **{name: data[name] for name in alerts.FIELDS if name in data},
+            "content": {
+                language: {
+                    part: data[f"{part}_{_suffix(language)}"]
+                    for part in ("headline", "description", "instruction")
+                }
+                for language in alerts.ALERT_LANGUAGES
+            },
+        }
+
+
+def alert_list(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    page = Paginator(selectors.alerts_for_staff(user), 30).get_page(request.GET.get("page"))
+    return render(request, "information/staff/alerts.html", {"page": page})
+
+
+def alert_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
+    """Write a first alert or change a draft; ``?follows=<id>&type=Update|Cancel`` writes an
+    update or a cancellation of an issued one."""
+    user = _staff(request)
+    alert = _alert_or_404(user, public_id) if public_id else None
+    follows = None
+    message_type = request.GET.get("type", "")
+    if alert is None and request.GET.get("follows"):
+        try:
+            follows = _alert_or_404(user, uuid.UUID(request.GET["follows"]))
+        except ValueError:
+            raise Http404 from None
+    if alert is not None:
+        initial = AlertForm.initial_of(alert)
+    elif follows is not None:
+        initial = AlertForm.initial_of(follows)
+    else:
+        profile = permissions.staff_profile_of(user)
+        initial = {
+            "department": profile.department if profile else None,
+            "mode": Alert.Mode.ACTUAL,
+            "expires_at": (timezone.localtime() + timedelta(hours=6)).replace(
+                second=0, microsecond=0
+            ),
+        }
+    form = AlertForm(request.POST or None, initial=initial, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if follows is not None:
+                saved = alerts.alert_follow_up(
+                    staff=user, previous=follows, message_type=message_type, values=form.values()
+                )
+            else:
+                saved = alerts.alert_save(staff=user, alert=alert, values=form.values())
+        except alerts.AlertError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Saved. Check it, then issue it or ask a supervisor."))
+            return redirect("staff:information:alert", public_id=saved.public_id)
+    return render(
+        request,
+        "information/staff/alert_form.html",
+        {"form": form, "alert": alert, "follows": follows, "message_type": message_type},
+        status=400 if form.errors else 200,
+    )
+
+
+def alert(request: HttpRequest, public_id: Any) -> HttpResponse:
+    user = _staff(request)
+    found = _alert_or_404(user, public_id)
+    latest = found.state == Alert.State.ISSUED and not Alert.objects.filter(previous=found).exists()
+    return render(
+        request,
+        "information/staff/alert.html",
+        {
+            "alert": found,
+            "texts": [
+                (code, LANGUAGE_LABELS[code], found.content[code])
+                for code in alerts.ALERT_LANGUAGES
+                if code in found.content
+            ],
+            "can_issue": alerts.can_issue(user, found),
+            "is_author": found.created_by_id == user.pk,
+            "can_follow_up": latest
+            and found.message_type != Alert.MessageType.CANCEL
+            and alerts.can_write(user, found.department_id),
+        },
+    )
+
+
+@require_POST
+def alert_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
+    user = _staff(request)
+    found = _alert_or_404(user, public_id)
+    try:
+        alerts.alert_submit(staff=user, alert=found)
+        messages.success(request, _("Sent to the supervisors of the department."))
+    except alerts.AlertError as exc:
+        messages.error(request, str(exc))
+    return redirect("staff:information:alert", public_id=found.public_id)
+
+
+@require_POST
+def alert_issue(request: HttpRequest, public_id: Any) -> HttpResponse:
+    user = _staff(request)
+    found = _alert_or_404(user, public_id)
+    try:
+        alerts.alert_issue(staff=user, alert=found)
+        messages.success(
+            request, _("Issued: on the portal, to residents in the areas and in the CAP feed.")
+        )
+    except alerts.AlertError as exc:
+        messages.error(request, str(exc))
+    return redirect("staff:information:alert", public_id=found.public_id)

@@ -490,3 +490,38 @@ def test_a_resident_gives_childrens_birth_months_and_child_rearing_news_finds_th
     event = AuditEvent.objects.filter(action="notifications.preferences_changed").last()
     assert event is not None and event.changes["children"] == [0, 2]
     assert "2020" not in str(event.changes)
+
+
+def test_an_emergency_broadcast_is_a_supervisors_and_ignores_the_two_person_rule(
+    fake_line: FakeLine,
+    departments: dict[str, Department],
+    charlie: User,
+    supervisor: User,
+) -> None:
+    in_shiba = resident(1, topics=["disaster"], areas=["shiba"])
+    resident(2, topics=["disaster"], areas=["azabu"])
+    content = {"ja": {"subject": "避難指示", "body": "避難してください。"}}
+    with pytest.raises(BroadcastError):
+        broadcasts.broadcast_emergency(
+            staff=charlie,
+            department=departments["kumin"],
+            title="避難指示",
+            areas=["shiba"],
+            content=content,
+            reference="information.alert:test",
+        )
+    assert not Broadcast.objects.exists()
+    sent = broadcasts.broadcast_emergency(
+        staff=supervisor,
+        department=departments["kumin"],
+        title="避難指示",
+        areas=["shiba"],
+        content=content,
+        reference="information.alert:test",
+    )
+    sent.refresh_from_db()
+    assert sent.is_emergency and sent.status == B.SENT and sent.recipient_count == 1
+    [multicast] = fake_line.sent
+    assert multicast.to == [LineAccount.objects.get(user=in_shiba).line_user_id]
+    event = AuditEvent.objects.get(action="notifications.broadcast_emergency")
+    assert event.changes["reference"] == [None, "information.alert:test"]
