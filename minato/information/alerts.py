@@ -325,7 +325,7 @@ def cap_identifier(alert: Alert) -> str:
 
 def _cap_area(alert: Alert, language: str) -> cap.CapArea:
     with override(language):
-        names = [str(Area(area).label) for area in alert.areas if area in Area.values]
+        names = alert.area_labels
     description = "、".join(names) if language != "en" else ", ".join(names)
     ward = settings.MUNICIPALITY_NAME.get(language, settings.MUNICIPALITY_NAME["ja"])
     return cap.CapArea(

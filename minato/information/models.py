@@ -22,6 +22,11 @@ from minato.core.areas import Area
 CONTENT_LANGUAGES = ["ja", "en", "ja-easy", "zh", "ko"]
 
 
+def area_labels(areas: list[str]) -> list[str]:
+    """The names of 地区 codes, in the active language."""
+    return [str(Area(area).label) for area in areas if area in Area.values]
+
+
 class Notice(models.Model):
     class Kind(models.TextChoices):
         NEWS = "news", _("News")
@@ -88,7 +93,7 @@ class Notice(models.Model):
 
     @property
     def area_labels(self) -> list[str]:
-        return [str(Area(area).label) for area in self.areas if area in Area.values]
+        return area_labels(self.areas)
 
     @property
     def languages(self) -> list[str]:
@@ -166,6 +171,10 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return str(self.content.get("ja", {}).get("headline", self.public_id))
+
+    @property
+    def area_labels(self) -> list[str]:
+        return area_labels(self.areas)
 
     @property
     def chain(self) -> list[Alert]:

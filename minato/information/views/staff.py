@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,10 +47,17 @@ def _staff(request: HttpRequest) -> Any:
 
 
 def _notice_or_404(user: Any, public_id: Any) -> Notice:
-    notice = selectors.notices_for_staff(user).filter(public_id=public_id).first()
-    if notice is None:
-        raise Http404
-    return notice
+    return get_object_or_404(selectors.notices_for_staff(user), public_id=public_id)
+
+
+def _areas_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=gettext_lazy("Areas"),
+        choices=Area.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("None ticked: the whole ward."),
+    )
 
 
 class NoticeForm(AccessibleForm):
@@ -59,13 +66,7 @@ class NoticeForm(AccessibleForm):
     )
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Notice.Kind.choices)
     category = forms.ChoiceField(label=gettext_lazy("Category"), choices=Notice.Category.choices)
-    areas = forms.MultipleChoiceField(
-        label=gettext_lazy("Areas"),
-        choices=Area.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("None ticked: the whole ward."),
-    )
+    areas = _areas_field()
     starts_at = forms.DateTimeField(
         label=gettext_lazy("Show from"),
         widget=DATETIME,
@@ -216,10 +217,7 @@ def notice_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def _alert_or_404(user: Any, public_id: Any) -> Alert:
-    found = selectors.alerts_for_staff(user).filter(public_id=public_id).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_object_or_404(selectors.alerts_for_staff(user), public_id=public_id)
 
 
 class AlertForm(AccessibleForm):
@@ -235,13 +233,7 @@ class AlertForm(AccessibleForm):
             "CAP feed."
         ),
     )
-    areas = forms.MultipleChoiceField(
-        label=gettext_lazy("Areas"),
-        choices=Area.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("None ticked: the whole ward."),
-    )
+    areas = _areas_field()
     expires_at = forms.DateTimeField(label=gettext_lazy("Until"), widget=DATETIME)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
