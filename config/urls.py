@@ -20,6 +20,8 @@ urlpatterns = [
     path("sw.js", push_views.service_worker, name="service-worker"),
     # The CAP 1.2 alert feed: fixed addresses outside the language prefixes (issue 11).
     path("cap/", include("minato.information.urls_cap")),
+    # Digital signage: full-screen pages that show every language in turn (issue 11).
+    path("signage/", include("minato.information.urls_signage")),
 ]
 
 if settings.BENCHMARK_ENDPOINTS:

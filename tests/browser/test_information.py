@@ -94,3 +94,25 @@ def test_a_supervisor_issues_an_evacuation_drill_and_every_portal_page_shows_it(
     feed = page.request.get(axe_page.page.url.split("/notices/")[0] + "/cap/alerts.atom")
     assert feed.ok and f"/cap/alerts/{alert.public_id}.xml" in feed.text()
     assert axe_page.violations == [] and axe_page.console_errors == []
+
+
+def test_a_signage_screen_switches_to_an_emergency_within_seconds(
+    axe_page: AxePage, charlie: User, supervisor: User, departments: dict[str, Department]
+) -> None:
+    published_notice(charlie, departments["kumin"])
+    axe_page.page.set_viewport_size({"width": 1280, "height": 720})  # a landscape screen
+    page = axe_page.visit("/signage/ward/")
+    item = page.locator("#signage-item")
+    assert "年末年始の窓口" in item.inner_text()
+    axe_page.check()
+    published_notice(
+        supervisor,
+        departments["kumin"],
+        kind=Notice.Kind.EMERGENCY,
+        content={"ja": {"title": "港区全域に避難指示", "body": "避難してください。"}},
+    )
+    # The screen asks every 5 s; the answer may be cached for 5 s more.
+    page.locator(".signage__item--emergency").wait_for(timeout=15_000)
+    assert "港区全域に避難指示" in item.inner_text()
+    axe_page.check()
+    assert axe_page.violations == [] and axe_page.console_errors == []

@@ -1,0 +1,84 @@
+"""Digital signage (issue 11, initiative 26): a full-screen page per display group that
+rotates the notices showing now, in Japanese, English and やさしい日本語, and switches to the
+emergency notices within seconds of an alert being issued.
+
+A display group is a 地区 (the screens of that area's branch office and stations show its
+notices and the whole ward's) or ``ward`` (every notice). The page asks ``state.json`` every
+few seconds (polling: it works through any proxy, and a screen that lost the network picks up
+where it was); without JavaScript it reloads itself every 30 seconds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import cache_control
+
+from minato.core.areas import Area
+from minato.information import selectors
+from minato.information.models import Notice
+
+WHOLE_WARD = "ward"
+SIGNAGE_LANGUAGES = ["ja", "en", "ja-easy"]
+# How often a screen asks for news; an emergency shows within this (plus the cache below).
+POLL_SECONDS = 5
+NOTICES_SHOWN = 8
+
+
+def _area_of(group: str) -> str:
+    if group == WHOLE_WARD:
+        return ""
+    if group in Area.values:
+        return group
+    raise Http404
+
+
+def _item(notice: Notice) -> dict[str, Any]:
+    texts = {}
+    for language in SIGNAGE_LANGUAGES:
+        shown, text = notice.text(language)
+        texts[language] = {"language": shown, "title": text["title"], "body": text["body"][:400]}
+    return {"id": str(notice.public_id), "kind": notice.kind, "texts": texts}
+
+
+def state_of(group: str) -> dict[str, Any]:
+    """What a display group's screens show now: the emergency notices, else the others."""
+    area = _area_of(group)
+    notices = list(selectors.notices_current(area=area)[:NOTICES_SHOWN])
+    emergency = [notice for notice in notices if notice.kind == Notice.Kind.EMERGENCY]
+    return {
+        "group": group,
+        "emergency": [_item(notice) for notice in emergency],
+        "notices": [_item(notice) for notice in notices if notice.kind != Notice.Kind.EMERGENCY],
+        "poll_seconds": POLL_SECONDS,
+    }
+
+
+@cache_control(public=True, max_age=POLL_SECONDS)
+def state(request: HttpRequest, group: str) -> JsonResponse:
+    return JsonResponse(state_of(group), json_dumps_params={"ensure_ascii": False})
+
+
+def signage(request: HttpRequest, group: str) -> HttpResponse:
+    current = state_of(group)
+    link = settings.SITE_URL + reverse("information:notices")
+    qr_svg = segno.make(link, micro=False).svg_inline(scale=4, title=link)
+    first = (current["emergency"] or current["notices"] or [None])[0]
+    group_name = str(Area(group).label) if group in Area.values else ""
+    return render(
+        request,
+        "information/signage/screen.html",
+        {
+            "state": current,
+            "first": first,
+            "group_name": group_name,
+            "qr_svg": mark_safe(qr_svg),  # noqa: S308 - SVG made by segno from our own URL
+            "link": link,
+            "state_url": reverse("signage:state", args=[group]),
+        },
+    )
