@@ -31,8 +31,9 @@ from minato.accounts import permissions
 from minato.accounts.models import Role
 from minato.core import audit
 from minato.core.areas import Area
-from minato.information import cap
+from minato.information import cap, services
 from minato.information.models import Alert, Notice
+from minato.information.services import NoticeError
 from minato.notifications import broadcasts
 
 ALERT_LANGUAGES = ["ja", "en", "ja-easy"]
@@ -112,6 +113,8 @@ def alert_save(*, staff: Any, alert: Alert | None, values: dict[str, Any]) -> Al
             raise AlertError(_("An issued alert is changed by an update."))
         before = audit.snapshot(alert, AUDITED_FIELDS)
         values = {**{name: getattr(alert, name) for name in FIELDS}, **values}
+    if alert.previous_id is not None:
+        values = {**values, **_inherited(alert.previous)}  # type: ignore[arg-type]
     if not can_write(staff, values["department"].pk):
         raise AlertError(_("You can only write alerts for your own departments."))
     _validate(values)
@@ -130,6 +133,10 @@ def alert_save(*, staff: Any, alert: Alert | None, values: dict[str, Any]) -> Al
     return alert
 
 
+def _inherited(previous: Alert) -> dict[str, Any]:
+    return {"department": previous.department, "mode": previous.mode}
+
+
 @transaction.atomic
 def alert_follow_up(
     *, staff: Any, previous: Alert, message_type: str, values: dict[str, Any]
@@ -137,7 +144,8 @@ def alert_follow_up(
     """Write an update or a cancellation of an issued alert (a new draft that references
     it); it goes like the first, through a supervisor."""
     previous = Alert.objects.select_for_update().get(pk=previous.pk)
-    if previous.state != Alert.State.ISSUED or Alert.objects.filter(previous=previous).exists():
+    superseded = Alert.objects.filter(previous=previous, state=Alert.State.ISSUED).exists()
+    if previous.state != Alert.State.ISSUED or superseded:
         raise AlertError(_("Only the latest issued alert can be updated or cancelled."))
     if previous.message_type == Alert.MessageType.CANCEL:
         raise AlertError(_("This alert has been cancelled."))
@@ -153,6 +161,9 @@ def alert_follow_up(
         "content": previous.content,
         "expires_at": previous.expires_at,
         **values,
+        # What it follows decides these: a drill is not cancelled for real, nor the other
+        # way round, and the notice stays its department's.
+        **_inherited(previous),
     }
     if message_type == Alert.MessageType.CANCEL:
         values["expires_at"] = max(values["expires_at"], timezone.now() + timedelta(hours=1))
@@ -213,8 +224,6 @@ def _notice_content(alert: Alert) -> dict[str, dict[str, str]]:
 
 
 def _publish_notice(staff: Any, alert: Alert) -> Notice:
-    from minato.information import services
-
     previous_notice = alert.previous.notice if alert.previous else None
     values = {
         "department": alert.department,
@@ -227,11 +236,13 @@ def _publish_notice(staff: Any, alert: Alert) -> Notice:
         "event_starts_at": None,
         "event_place": "",
     }
+    if alert.message_type == Alert.MessageType.CANCEL:
+        # Out of the banner and off signage at once, but readable for a day (the 【解除】
+        # message and the CAP <web> of the whole chain link to it).
+        values["kind"] = Notice.Kind.NEWS
+        values["ends_at"] = timezone.now() + timedelta(days=1)
     if previous_notice is not None and previous_notice.status == Notice.Status.PUBLISHED:
-        if alert.message_type == Alert.MessageType.CANCEL:
-            values["ends_at"] = timezone.now() + timedelta(hours=1)
-        notice = services.notice_save(staff=staff, notice=previous_notice, values=values)
-        return notice
+        return services.notice_save(staff=staff, notice=previous_notice, values=values)
     notice = services.notice_save(staff=staff, notice=None, values=values)
     return services.notice_publish(staff=staff, notice=notice)
 
@@ -254,6 +265,8 @@ def _broadcast(staff: Any, alert: Alert) -> None:
         areas=alert.areas,
         content=content,
         reference=f"information.alert:{alert.public_id}",
+        # A drill should not wake anyone: it waits for their quiet hours to end.
+        ignore_quiet_hours=alert.mode == Alert.Mode.ACTUAL,
     )
     alert.broadcast_id = broadcast.public_id
 
@@ -268,6 +281,7 @@ def alert_issue(*, staff: Any, alert: Alert) -> Alert:
         raise AlertError(_("This alert has already been issued."))
     if not can_issue(staff, alert):
         raise AlertError(_("A supervisor of the department issues alerts."))
+    _validate({name: getattr(alert, name) for name in FIELDS})  # e.g. its end has passed
     fast_path = alert.state == Alert.State.DRAFT
     if fast_path and alert.created_by_id != staff.pk:
         raise AlertError(_("Someone else's draft is issued after they submit it."))
@@ -290,13 +304,18 @@ def alert_issue(*, staff: Any, alert: Alert) -> Alert:
     old_state = alert.state
     alert.state = Alert.State.ISSUED
     if alert.mode != Alert.Mode.TEST:
-        alert.notice = _publish_notice(staff, alert)
-        if alert.message_type == Alert.MessageType.CANCEL:
-            from minato.information import services
-
-            services.notice_withdraw(staff=staff, notice=alert.notice)
+        try:
+            alert.notice = _publish_notice(staff, alert)
+        except NoticeError as exc:
+            raise AlertError(str(exc)) from exc
     alert.save()
     if alert.mode != Alert.Mode.TEST:
+        # Nobody gets the earlier message after this one: what of it still waits is withdrawn.
+        for earlier in alert.chain:
+            if earlier.broadcast_id is not None:
+                broadcasts.broadcast_withdraw_waiting(
+                    staff=staff, broadcast_public_id=earlier.broadcast_id
+                )
         try:
             _broadcast(staff, alert)
         except broadcasts.BroadcastError as exc:

@@ -141,8 +141,9 @@ class Alert(models.Model):
         max_length=10, choices=MessageType.choices, default=MessageType.ALERT
     )
     # The alert this one updates or cancels (the latest of its chain).
-    previous = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next"
+    # (Drafts of several follow-ups may exist; the first issued wins, the others are refused.)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
     )
     areas = models.JSONField(default=list, blank=True)  # 地区; empty: the whole ward
     # {"ja": {"headline", "description", "instruction"}, "en": …, "ja-easy": …}

@@ -50,6 +50,12 @@ def can_publish(user: Any, notice: Notice) -> bool:
     )
 
 
+def _supervises(user: Any, values: dict[str, Any]) -> bool:
+    return permissions.has_role(user, Role.SUPERVISOR) and permissions.can_see_department(
+        user, values["department"].pk
+    )
+
+
 def _clean_content(content: dict[str, Any]) -> dict[str, dict[str, str]]:
     unknown = set(content) - set(CONTENT_LANGUAGES)
     if unknown:
@@ -98,6 +104,10 @@ def notice_save(*, staff: Any, notice: Notice | None, values: dict[str, Any]) ->
         values = {**{name: getattr(notice, name) for name in FIELDS}, **values}
     if not can_write(staff, values["department"].pk):
         raise NoticeError(_("You can only write notices for your own departments."))
+    emergency = Notice.Kind.EMERGENCY in (notice.kind, values["kind"])
+    if notice.status == Notice.Status.PUBLISHED and emergency and not _supervises(staff, values):
+        # What shows in the banner on every page and on signage is a supervisor's call.
+        raise NoticeError(_("A supervisor of the department changes emergency notices."))
     _validate(values)
     values = {**values, "content": _clean_content(values["content"])}
     for name in FIELDS:
@@ -158,4 +168,6 @@ def notice_withdraw(*, staff: Any, notice: Notice) -> Notice:
         raise NoticeError(_("Only a published notice can be withdrawn."))
     if not can_write(staff, notice.department_id):
         raise NoticeError(_("You can only write notices for your own departments."))
+    if notice.kind == Notice.Kind.EMERGENCY and not can_publish(staff, notice):
+        raise NoticeError(_("A supervisor of the department changes emergency notices."))
     return _transition(staff, notice, Notice.Status.WITHDRAWN)

@@ -364,11 +364,13 @@ def broadcast_emergency(
     areas: list[str],
     content: dict[str, dict[str, str]],
     reference: str,
+    ignore_quiet_hours: bool = True,
 ) -> Broadcast:
     """Send an emergency message now to everyone who hears about disasters in the areas,
-    quiet hours ignored. For another module's emergency path (an evacuation alert), whose
-    own approval — a supervisor of the department — stands for the two-person rule here: the
-    broadcast is created approved by ``staff`` and ``reference`` (the alert) says why."""
+    quiet hours ignored (unless ``ignore_quiet_hours`` is off: a drill waits for them). For
+    another module's emergency path (an evacuation alert), whose own approval — a supervisor
+    of the department — stands for the two-person rule here: the broadcast is created
+    approved by ``staff`` and ``reference`` (the alert) says why."""
     if not (
         permissions.has_role(staff, Role.SUPERVISOR)
         and permissions.can_see_department(staff, department.pk)
@@ -387,7 +389,7 @@ def broadcast_emergency(
     now = timezone.now()
     broadcast = Broadcast.objects.create(
         **{**values, "content": _clean_content(content)},
-        is_emergency=True,
+        is_emergency=ignore_quiet_hours,
         status=Broadcast.Status.SCHEDULED,
         created_by=staff,
         editor_ids=[staff.pk],
@@ -435,6 +437,19 @@ def broadcast_cancel(*, staff: Any, broadcast: Broadcast) -> int:
             changes={"deliveries_withdrawn": [None, withdrawn]},
         )
     return withdrawn
+
+
+def broadcast_withdraw_waiting(*, staff: Any, broadcast_public_id: Any) -> int:
+    """Withdraw what has not gone yet of a broadcast that another message supersedes (an
+    alert updated or cancelled): nobody gets the old one after the new. Returns how many
+    deliveries were withdrawn; 0 when it has all gone already."""
+    broadcast = Broadcast.objects.filter(public_id=broadcast_public_id).first()
+    if broadcast is None:
+        return 0
+    try:
+        return broadcast_cancel(staff=staff, broadcast=broadcast)
+    except BroadcastError:
+        return 0  # it has all gone already
 
 
 def waiting_deliveries(broadcast: Broadcast) -> QuerySet[Notification]:

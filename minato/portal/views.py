@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from minato.core.page_cache import cache_for_anonymous
 
-PUBLIC_PAGE_SECONDS = 60
+PUBLIC_PAGE_SECONDS = 5  # the emergency banner is on these pages: seconds, not a minute
 
 
 @cache_for_anonymous(PUBLIC_PAGE_SECONDS)

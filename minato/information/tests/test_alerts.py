@@ -169,9 +169,12 @@ def test_an_update_and_a_cancellation_reference_the_alerts_before_them(
         alerts.cap_identifier(first),
         alerts.cap_identifier(update),
     ]
-    # Off the portal: the notice is withdrawn and the banner gone.
-    assert Notice.objects.get(pk=first.notice.pk).status == Notice.Status.WITHDRAWN  # type: ignore[union-attr]
+    # Out of the banner, but the notice stays readable (the messages link to it), marked.
+    notice = Notice.objects.get(pk=first.notice.pk)  # type: ignore[union-attr]
+    assert notice.status == Notice.Status.PUBLISHED and notice.kind == Notice.Kind.NEWS
+    assert notice.content["ja"]["title"].startswith("【解除】")
     assert "emergency-banner" not in client.get("/notices/").text
+    assert client.get(f"/notices/{notice.public_id}/").status_code == 200
     assert len(fake_line.sent) == 3 and fake_line.sent[-1].texts[0].startswith("【解除】")
 
 
@@ -272,3 +275,80 @@ def test_in_the_console_a_clerk_writes_and_submits_and_a_supervisor_issues(
     assert follow_up.status_code == 200 and "芝地区に避難指示" in follow_up.text
     bad = boss.get(reverse("staff:information:alert_new"), {"follows": "not-a-uuid"})
     assert bad.status_code == 404
+
+
+def test_a_cancellation_withdraws_what_of_the_first_alert_has_not_gone_yet(
+    fake_line: FakeLine,  # noqa: F811
+    departments: dict[str, Department],
+    supervisor: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from minato.notifications import batches
+    from minato.notifications.models import Notification
+
+    _resident(1, areas=["shiba"])
+    held: list[str] = []
+    monkeypatch.setattr(batches, "enqueue", lambda *keys, run_after=None: held.extend(keys))
+    first = alerts.alert_save(staff=supervisor, alert=None, values=_values(departments["kumin"]))
+    alerts.alert_issue(staff=supervisor, alert=first)  # its batch waits, not yet sent
+    first.refresh_from_db()
+    cancel = alerts.alert_follow_up(
+        staff=supervisor, previous=first, message_type=Alert.MessageType.CANCEL, values={}
+    )
+    alerts.alert_issue(staff=supervisor, alert=cancel)
+    original = Notification.objects.get(dedupe_key=f"broadcast:{first.broadcast_id}")
+    assert original.status == Notification.Status.CANCELLED
+    assert batches.batch_deliver(held[0]) == "skipped"  # nobody gets the order after the 【解除】
+
+
+def test_a_follow_up_keeps_the_mode_and_an_abandoned_draft_does_not_block_a_cancellation(
+    fake_line: FakeLine,  # noqa: F811
+    departments: dict[str, Department],
+    supervisor: User,
+) -> None:
+    first = alerts.alert_save(staff=supervisor, alert=None, values=_values(departments["kumin"]))
+    alerts.alert_issue(staff=supervisor, alert=first)
+    first.refresh_from_db()
+    abandoned = alerts.alert_follow_up(
+        staff=supervisor, previous=first, message_type=Alert.MessageType.UPDATE, values={}
+    )
+    cancel = alerts.alert_follow_up(
+        staff=supervisor,
+        previous=first,
+        message_type=Alert.MessageType.CANCEL,
+        values={"mode": Alert.Mode.TEST},  # a real alert is not cancelled by a test
+    )
+    assert cancel.mode == Alert.Mode.ACTUAL
+    alerts.alert_issue(staff=supervisor, alert=cancel)
+    with pytest.raises(AlertError):  # the update drafted earlier is now out of date
+        alerts.alert_issue(staff=supervisor, alert=abandoned)
+
+
+def test_issuing_an_alert_whose_end_has_passed_is_refused_not_an_error(
+    departments: dict[str, Department], charlie: User, supervisor: User
+) -> None:
+    alert = alerts.alert_save(staff=charlie, alert=None, values=_values(departments["kumin"]))
+    alerts.alert_submit(staff=charlie, alert=alert)
+    Alert.objects.filter(pk=alert.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    with translation.override("en"), pytest.raises(AlertError, match="end in the future"):
+        alerts.alert_issue(staff=supervisor, alert=alert)
+    assert Alert.objects.get(pk=alert.pk).state == Alert.State.SUBMITTED
+    assert not Notice.objects.exists()
+
+
+def test_a_drill_waits_for_quiet_hours_and_an_actual_alert_does_not(
+    fake_line: FakeLine,  # noqa: F811
+    departments: dict[str, Department],
+    supervisor: User,
+) -> None:
+    _resident(1, areas=["shiba"], quiet=True)
+    drill = alerts.alert_save(
+        staff=supervisor,
+        alert=None,
+        values=_values(departments["kumin"], mode=Alert.Mode.EXERCISE),
+    )
+    alerts.alert_issue(staff=supervisor, alert=drill)
+    assert fake_line.sent == []  # held until the quiet hours end
+    actual = alerts.alert_save(staff=supervisor, alert=None, values=_values(departments["kumin"]))
+    alerts.alert_issue(staff=supervisor, alert=actual)
+    assert len(fake_line.sent) == 1

@@ -122,3 +122,18 @@ def test_a_correction_to_a_published_notice_is_audited_with_what_changed(
     notice.refresh_from_db()
     assert notice.status == Notice.Status.PUBLISHED and "訂正" in notice.content["ja"]["title"]
     assert notice.corrected_at is not None  # readers see when it was updated
+
+
+def test_a_clerk_cannot_turn_a_published_notice_into_an_emergency_or_withdraw_one(
+    departments: dict[str, Department], charlie: User, supervisor: User
+) -> None:
+    news = published_notice(charlie, departments["kumin"])
+    with pytest.raises(NoticeError):
+        services.notice_save(staff=charlie, notice=news, values={"kind": Notice.Kind.EMERGENCY})
+    assert Notice.objects.get(pk=news.pk).kind == Notice.Kind.NEWS
+    emergency = published_notice(supervisor, departments["kumin"], kind=Notice.Kind.EMERGENCY)
+    with pytest.raises(NoticeError):
+        services.notice_withdraw(staff=charlie, notice=emergency)
+    with pytest.raises(NoticeError):
+        services.notice_save(staff=charlie, notice=emergency, values={"areas": ["shiba"]})
+    services.notice_withdraw(staff=supervisor, notice=emergency)

@@ -47,3 +47,23 @@ def test_a_screen_shows_its_areas_notices_and_an_emergency_first(
 def test_an_unknown_display_group_is_not_found(client: Client) -> None:
     assert client.get("/signage/atlantis/").status_code == 404
     assert client.get("/signage/atlantis/state.json").status_code == 404
+
+
+def test_an_emergency_shows_however_many_notices_came_after_it(
+    client: Client, departments: dict[str, Department], charlie: User, supervisor: User
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    published_notice(
+        supervisor,
+        departments["kumin"],
+        kind=Notice.Kind.EMERGENCY,
+        starts_at=timezone.now() - timedelta(hours=2),
+        content={"ja": {"title": "避難指示", "body": "避難してください。"}},
+    )
+    for _number in range(10):
+        published_notice(charlie, departments["kumin"])
+    state = client.get("/signage/ward/state.json").json()
+    assert [item["texts"]["ja"]["title"] for item in state["emergency"]] == ["避難指示"]

@@ -49,12 +49,13 @@ def _item(notice: Notice) -> dict[str, Any]:
 def state_of(group: str) -> dict[str, Any]:
     """What a display group's screens show now: the emergency notices, else the others."""
     area = _area_of(group)
-    notices = list(selectors.notices_current(area=area)[:NOTICES_SHOWN])
-    emergency = [notice for notice in notices if notice.kind == Notice.Kind.EMERGENCY]
+    # Emergencies on their own: however many notices came after one, it is shown.
+    emergency = selectors.notices_current(kind=Notice.Kind.EMERGENCY, area=area)
+    others = selectors.notices_current(area=area).exclude(kind=Notice.Kind.EMERGENCY)
     return {
         "group": group,
-        "emergency": [_item(notice) for notice in emergency],
-        "notices": [_item(notice) for notice in notices if notice.kind != Notice.Kind.EMERGENCY],
+        "emergency": [_item(notice) for notice in emergency[:NOTICES_SHOWN]],
+        "notices": [_item(notice) for notice in others[:NOTICES_SHOWN]],
         "poll_seconds": POLL_SECONDS,
     }
 

@@ -346,7 +346,8 @@ def alert_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
 def alert(request: HttpRequest, public_id: Any) -> HttpResponse:
     user = _staff(request)
     found = _alert_or_404(user, public_id)
-    latest = found.state == Alert.State.ISSUED and not Alert.objects.filter(previous=found).exists()
+    superseded = Alert.objects.filter(previous=found, state=Alert.State.ISSUED).exists()
+    latest = found.state == Alert.State.ISSUED and not superseded
     return render(
         request,
         "information/staff/alert.html",
