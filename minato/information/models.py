@@ -186,3 +186,26 @@ class Alert(models.Model):
             earlier.append(current)
             current = current.previous
         return earlier[::-1]
+
+
+class Display(models.Model):
+    """A signage screen, registered by staff so that its heartbeat can be watched: the screen
+    opens ``/signage/<group>/?display=<key>`` and each of its polls says it is alive."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=100)  # where it hangs, for staff: 芝地区総合支所 1階
+    group = models.CharField(max_length=30)  # a 地区 or "ward" (views.signage)
+    # Identifies the screen in its address; not a password (the pages are public anyway).
+    key = models.CharField(max_length=40, unique=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["group", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from minato.accounts import permissions
-from minato.information.models import Alert, Notice
+from minato.information.models import Alert, Display, Notice
 from minato.notifications.services import json_list_has
 
 
@@ -66,3 +67,16 @@ def alerts_for_staff(user: Any) -> QuerySet[Alert]:
 def emergency_notices_now() -> list[Notice]:
     """The emergency notices showing now, for the banner on every portal page."""
     return list(notices_current(kind=Notice.Kind.EMERGENCY)[:3])
+
+
+# A screen that has not polled for this long is shown as offline in the console.
+DISPLAY_OFFLINE_AFTER = timedelta(minutes=2)
+
+
+def displays_with_status() -> list[tuple[Display, bool]]:
+    """Every registered screen and whether it is online (polled recently)."""
+    since = timezone.now() - DISPLAY_OFFLINE_AFTER
+    return [
+        (display, display.last_seen_at is not None and display.last_seen_at >= since)
+        for display in Display.objects.select_related("created_by")
+    ]

@@ -3,9 +3,12 @@ publishes news and events, a supervisor an emergency notice. Every change is aud
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +16,7 @@ from minato.accounts import permissions
 from minato.accounts.models import Role
 from minato.core import audit
 from minato.core.areas import Area
-from minato.information.models import CONTENT_LANGUAGES, Notice
+from minato.information.models import CONTENT_LANGUAGES, Display, Notice
 
 FIELDS = [
     "department",
@@ -171,3 +174,48 @@ def notice_withdraw(*, staff: Any, notice: Notice) -> Notice:
     if notice.kind == Notice.Kind.EMERGENCY and not can_publish(staff, notice):
         raise NoticeError(_("A supervisor of the department changes emergency notices."))
     return _transition(staff, notice, Notice.Status.WITHDRAWN)
+
+
+# --- Signage displays -------------------------------------------------------------------------
+
+# A screen polls every few seconds; writing its heartbeat once in this long is enough.
+HEARTBEAT_EVERY = timedelta(seconds=30)
+DISPLAY_GROUPS = ["ward", *Area.values]
+
+
+def can_manage_displays(user: Any) -> bool:
+    """Screens are the ward's, in every area: supervisors and above register them."""
+    return permissions.has_role(user, Role.SUPERVISOR)
+
+
+@transaction.atomic
+def display_create(*, staff: Any, name: str, group: str) -> Display:
+    if not can_manage_displays(staff):
+        raise NoticeError(_("A supervisor registers signage screens."))
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise NoticeError(_("Give the screen a name of up to 100 characters."))
+    if group not in DISPLAY_GROUPS:
+        raise NoticeError(_("Choose a display group from the list."))
+    display = Display.objects.create(
+        name=name, group=group, key=secrets.token_urlsafe(16), created_by=staff
+    )
+    audit.record(
+        action="information.display_created",
+        obj=display,
+        changes={"name": [None, name], "group": [None, group]},
+    )
+    return display
+
+
+def display_heartbeat(*, key: str, group: str) -> bool:
+    """Record that the screen with ``key`` showing ``group`` is alive. One UPDATE, and only
+    when the last heartbeat is older than ``HEARTBEAT_EVERY``: a hundred screens polling every
+    five seconds write a few rows a second. Unknown keys are ignored. Not audited: it is the
+    screen's own signal, not a change anyone made."""
+    now = timezone.now()
+    return bool(
+        Display.objects.filter(key=key[:40], group=group)
+        .filter(Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=now - HEARTBEAT_EVERY))
+        .update(last_seen_at=now)
+    )

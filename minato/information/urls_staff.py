@@ -17,4 +17,5 @@ urlpatterns = [
     path("alerts/<uuid:public_id>/edit/", staff.alert_edit, name="alert_edit"),
     path("alerts/<uuid:public_id>/submit/", staff.alert_submit, name="alert_submit"),
     path("alerts/<uuid:public_id>/issue/", staff.alert_issue, name="alert_issue"),
+    path("displays/", staff.display_list, name="displays"),
 ]

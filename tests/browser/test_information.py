@@ -116,3 +116,24 @@ def test_a_signage_screen_switches_to_an_emergency_within_seconds(
     assert "港区全域に避難指示" in item.inner_text()
     axe_page.check()
     assert axe_page.violations == [] and axe_page.console_errors == []
+
+
+def test_a_supervisor_registers_a_signage_screen_and_sees_it_come_online(
+    axe_page: AxePage, supervisor: User, departments: dict[str, Department]
+) -> None:
+    _staff_sign_in(axe_page, supervisor)
+    page = axe_page.visit("/en/staff/information/displays/")
+    page.get_by_label("Where the screen is").fill("芝地区総合支所 1階")
+    page.get_by_label("What it shows").select_option("shiba")
+    axe_page.follow(page.get_by_role("button", name="Register"))
+    assert "Offline" in page.locator("table").inner_text()
+    axe_page.check()
+    url = page.locator("table code").inner_text()
+    screen = axe_page.page.context.new_page()
+    screen.goto(url.replace("http://127.0.0.1:8000", axe_page.page.url.split("/en/")[0]))
+    screen.wait_for_timeout(6_000)  # one poll
+    screen.close()
+    page = axe_page.visit("/en/staff/information/displays/")
+    assert "Online" in page.locator("table").inner_text()
+    axe_page.check()
+    assert axe_page.violations == [] and axe_page.console_errors == []

@@ -5,11 +5,13 @@ emergency notices within seconds of an alert being issued.
 A display group is a 地区 (the screens of that area's branch office and stations show its
 notices and the whole ward's) or ``ward`` (every notice). The page asks ``state.json`` every
 few seconds (polling: it works through any proxy, and a screen that lost the network picks up
-where it was); without JavaScript it reloads itself every 30 seconds."""
+where it was); without JavaScript it reloads itself every 30 seconds. A screen registered in
+the console opens its page with ``?display=<key>``, and its polls are its heartbeat."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -20,7 +22,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 
 from minato.core.areas import Area
-from minato.information import selectors
+from minato.information import selectors, services
 from minato.information.models import Notice
 
 WHOLE_WARD = "ward"
@@ -62,11 +64,18 @@ def state_of(group: str) -> dict[str, Any]:
 
 @cache_control(public=True, max_age=POLL_SECONDS)
 def state(request: HttpRequest, group: str) -> JsonResponse:
-    return JsonResponse(state_of(group), json_dumps_params={"ensure_ascii": False})
+    current = state_of(group)
+    key = request.GET.get("display", "")
+    if key:
+        # A registered screen says it is alive (each screen has its own address, so a cache
+        # in front still lets one poll in every few seconds through).
+        services.display_heartbeat(key=key, group=group)
+    return JsonResponse(current, json_dumps_params={"ensure_ascii": False})
 
 
 def signage(request: HttpRequest, group: str) -> HttpResponse:
     current = state_of(group)
+    key = request.GET.get("display", "")[:40]
     link = settings.SITE_URL + reverse("information:notices")
     qr_svg = segno.make(link, micro=False).svg_inline(scale=4, title=link)
     first = (current["emergency"] or current["notices"] or [None])[0]
@@ -80,6 +89,7 @@ def signage(request: HttpRequest, group: str) -> HttpResponse:
             "group_name": group_name,
             "qr_svg": mark_safe(qr_svg),  # noqa: S308 - SVG made by segno from our own URL
             "link": link,
-            "state_url": reverse("signage:state", args=[group]),
+            "state_url": reverse("signage:state", args=[group])
+            + (f"?{urlencode({'display': key})}" if key else ""),
         },
     )

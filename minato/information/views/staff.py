@@ -5,13 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -391,3 +394,59 @@ def alert_issue(request: HttpRequest, public_id: Any) -> HttpResponse:
     except alerts.AlertError as exc:
         messages.error(request, str(exc))
     return redirect("staff:information:alert", public_id=found.public_id)
+
+
+# --- Signage screens -----------------------------------------------------------------------
+
+
+class DisplayForm(AccessibleForm):
+    name = forms.CharField(
+        label=gettext_lazy("Where the screen is"),
+        max_length=100,
+        help_text=gettext_lazy("For example: 芝地区総合支所 1階ロビー"),
+    )
+    group = forms.ChoiceField(
+        label=gettext_lazy("What it shows"),
+        choices=[("ward", gettext_lazy("The whole ward")), *Area.choices],
+    )
+
+
+def display_list(request: HttpRequest) -> HttpResponse:
+    """Every registered screen, online or not, and (supervisors) a form to add one."""
+    user = _staff(request)
+    manage = services.can_manage_displays(user)
+    form = DisplayForm(request.POST or None) if manage else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                display = services.display_create(
+                    staff=user, name=form.cleaned_data["name"], group=form.cleaned_data["group"]
+                )
+            except NoticeError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Registered. Open this address on the screen: %(url)s")
+                    % {"url": display_url(display)},
+                )
+                return redirect("staff:information:displays")
+    return render(
+        request,
+        "information/staff/displays.html",
+        {
+            "displays": [
+                (display, online, display_url(display))
+                for display, online in selectors.displays_with_status()
+            ],
+            "form": form,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def display_url(display: Any) -> str:
+    path = reverse("signage:screen", args=[display.group])
+    return f"{settings.SITE_URL}{path}?{urlencode({'display': display.key})}"
