@@ -58,6 +58,35 @@ class AccessibleForm(AccessibleFormMixin, forms.Form):
     pass
 
 
+# --- Fields every console form uses the same way ----------------------------------------------
+
+# A date and time picked in the browser's own control (<input type="datetime-local">).
+DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+# The languages staff write content in (the site's three, and Chinese and Korean), as the
+# console names them.
+LANGUAGE_LABELS = {
+    "ja": gettext_lazy("Japanese"),
+    "en": gettext_lazy("English"),
+    "ja-easy": gettext_lazy("Easy Japanese"),
+    "zh": gettext_lazy("Chinese"),
+    "ko": gettext_lazy("Korean"),
+}
+
+
+def areas_field() -> forms.MultipleChoiceField:
+    """Tick boxes for the 地区 something concerns; none ticked means the whole ward."""
+    from minato.core.areas import Area
+
+    return forms.MultipleChoiceField(
+        label=gettext_lazy("Areas"),
+        choices=Area.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("None ticked: the whole ward."),
+    )
+
+
 # --- Translated text that staff write (see minato.core.translated) -------------------------
 
 

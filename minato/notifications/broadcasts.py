@@ -89,12 +89,8 @@ class Segment:
 
     @classmethod
     def of(cls, broadcast: Broadcast) -> Segment:
-        return cls(
-            topic=broadcast.topic,
-            areas=list(broadcast.areas),
-            languages=list(broadcast.languages),
-            child_age_bands=list(broadcast.child_age_bands),
-        )
+        names = ("topic", "areas", "languages", "child_age_bands")
+        return cls.of_values({name: getattr(broadcast, name) for name in names})
 
 
 def _years_before(day: date, years: int) -> date:

@@ -27,6 +27,7 @@ from minato.bookings.models import Facility, Offering
 from minato.bookings.views import portal
 from minato.core.areas import Area
 from minato.core.forms import (
+    DATETIME_LOCAL,
     AccessibleForm,
     translated_fields,
     translated_initial,
@@ -46,7 +47,6 @@ WEEKDAYS = [
 ]
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def _formfield(field: models.Field[Any, Any]) -> forms.Field:
@@ -150,8 +150,8 @@ def facility_edit(request: HttpRequest, slug: str = "") -> HttpResponse:
 
 
 class ClosePeriodForm(AccessibleForm):
-    starts = forms.DateTimeField(label=gettext_lazy("From"), widget=DATETIME)
-    ends = forms.DateTimeField(label=gettext_lazy("Until"), widget=DATETIME)
+    starts = forms.DateTimeField(label=gettext_lazy("From"), widget=DATETIME_LOCAL)
+    ends = forms.DateTimeField(label=gettext_lazy("Until"), widget=DATETIME_LOCAL)
     reason = forms.CharField(
         label=gettext_lazy("Reason (sent to everyone booked)"),
         max_length=200,
@@ -361,11 +361,13 @@ class SessionsForm(AccessibleForm):
 class LotteryForm(AccessibleForm):
     first_day = forms.DateField(label=gettext_lazy("Sessions from"), widget=DATE)
     last_day = forms.DateField(label=gettext_lazy("Sessions until"), widget=DATE)
-    entries_open_at = forms.DateTimeField(label=gettext_lazy("Entries open"), widget=DATETIME)
-    entries_close_at = forms.DateTimeField(label=gettext_lazy("Entries close"), widget=DATETIME)
-    draw_at = forms.DateTimeField(label=gettext_lazy("Draw"), widget=DATETIME)
+    entries_open_at = forms.DateTimeField(label=gettext_lazy("Entries open"), widget=DATETIME_LOCAL)
+    entries_close_at = forms.DateTimeField(
+        label=gettext_lazy("Entries close"), widget=DATETIME_LOCAL
+    )
+    draw_at = forms.DateTimeField(label=gettext_lazy("Draw"), widget=DATETIME_LOCAL)
     confirm_by = forms.DateTimeField(
-        label=gettext_lazy("Winners confirm or pay by"), widget=DATETIME
+        label=gettext_lazy("Winners confirm or pay by"), widget=DATETIME_LOCAL
     )
     resident_weight = forms.IntegerField(
         label=gettext_lazy("Weight of people who live in Minato"),

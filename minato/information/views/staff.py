@@ -24,19 +24,10 @@ from minato.accounts import permissions
 from minato.accounts.models import Department, Role
 from minato.accounts.selectors import departments_visible_to
 from minato.core.areas import Area
-from minato.core.forms import AccessibleForm
+from minato.core.forms import DATETIME_LOCAL, LANGUAGE_LABELS, AccessibleForm, areas_field
 from minato.information import alerts, selectors, services
 from minato.information.models import CONTENT_LANGUAGES, Alert, Notice
 from minato.information.services import NoticeError
-
-LANGUAGE_LABELS = {
-    "ja": gettext_lazy("Japanese"),
-    "en": gettext_lazy("English"),
-    "ja-easy": gettext_lazy("Easy Japanese"),
-    "zh": gettext_lazy("Chinese"),
-    "ko": gettext_lazy("Korean"),
-}
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def _suffix(language: str) -> str:
@@ -53,36 +44,26 @@ def _notice_or_404(user: Any, public_id: Any) -> Notice:
     return get_object_or_404(selectors.notices_for_staff(user), public_id=public_id)
 
 
-def _areas_field() -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(
-        label=gettext_lazy("Areas"),
-        choices=Area.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("None ticked: the whole ward."),
-    )
-
-
 class NoticeForm(AccessibleForm):
     department = forms.ModelChoiceField(
         label=gettext_lazy("Published by"), queryset=Department.objects.none()
     )
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Notice.Kind.choices)
     category = forms.ChoiceField(label=gettext_lazy("Category"), choices=Notice.Category.choices)
-    areas = _areas_field()
+    areas = areas_field()
     starts_at = forms.DateTimeField(
         label=gettext_lazy("Show from"),
-        widget=DATETIME,
+        widget=DATETIME_LOCAL,
         help_text=gettext_lazy("A time in the future schedules it."),
     )
     ends_at = forms.DateTimeField(
         label=gettext_lazy("Show until"),
         required=False,
-        widget=DATETIME,
+        widget=DATETIME_LOCAL,
         help_text=gettext_lazy("Leave empty to keep it until it is withdrawn."),
     )
     event_starts_at = forms.DateTimeField(
-        label=gettext_lazy("Event date and time"), required=False, widget=DATETIME
+        label=gettext_lazy("Event date and time"), required=False, widget=DATETIME_LOCAL
     )
     event_place = forms.CharField(label=gettext_lazy("Event place"), max_length=200, required=False)
 
@@ -236,8 +217,8 @@ class AlertForm(AccessibleForm):
             "CAP feed."
         ),
     )
-    areas = _areas_field()
-    expires_at = forms.DateTimeField(label=gettext_lazy("Until"), widget=DATETIME)
+    areas = areas_field()
+    expires_at = forms.DateTimeField(label=gettext_lazy("Until"), widget=DATETIME_LOCAL)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -22,7 +22,7 @@ from minato.accounts import permissions
 from minato.accounts.models import Department, Role
 from minato.accounts.selectors import departments_visible_to
 from minato.core.areas import Area
-from minato.core.forms import AccessibleForm
+from minato.core.forms import DATETIME_LOCAL, LANGUAGE_LABELS, AccessibleForm, areas_field
 from minato.notifications import broadcasts, message_templates
 from minato.notifications.broadcasts import BroadcastError, Segment
 from minato.notifications.models import (
@@ -33,13 +33,6 @@ from minato.notifications.models import (
     Topic,
 )
 
-LANGUAGE_LABELS = {
-    "ja": gettext_lazy("Japanese"),
-    "en": gettext_lazy("English"),
-    "ja-easy": gettext_lazy("Easy Japanese"),
-    "zh": gettext_lazy("Chinese"),
-    "ko": gettext_lazy("Korean"),
-}
 # Broadcasts are written in the site's languages; a resident reading another gets Japanese.
 BROADCAST_LANGUAGES = ["ja", "en", "ja-easy"]
 CHANNEL_LABELS = {
@@ -50,7 +43,6 @@ CHANNEL_LABELS = {
     "sms": gettext_lazy("SMS"),
     "inbox": gettext_lazy("Message inbox"),
 }
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def _staff(request: HttpRequest) -> Any:
@@ -85,13 +77,7 @@ class BroadcastForm(AccessibleForm):
         help_text=gettext_lazy("Residents do not see it. For example: 12月 乳幼児健診のお知らせ"),
     )
     topic = forms.ChoiceField(label=gettext_lazy("Topic"), choices=Topic.choices)
-    areas = forms.MultipleChoiceField(
-        label=gettext_lazy("Areas"),
-        choices=Area.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("None ticked: the whole ward."),
-    )
+    areas = areas_field()
     languages = forms.MultipleChoiceField(
         label=gettext_lazy("Residents who read"),
         choices=[(code, LANGUAGE_LABELS[code]) for code in BROADCAST_LANGUAGES],
@@ -112,7 +98,7 @@ class BroadcastForm(AccessibleForm):
     scheduled_for = forms.DateTimeField(
         label=gettext_lazy("Send at"),
         required=False,
-        widget=DATETIME,
+        widget=DATETIME_LOCAL,
         help_text=gettext_lazy("Leave empty to send as soon as it is approved."),
     )
     subject_ja = forms.CharField(label=gettext_lazy("Subject (Japanese)"), max_length=300)
