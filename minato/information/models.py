@@ -209,3 +209,10 @@ class Display(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def group_label(self) -> str:
+        """The group as staff read it: a 地区's name, or the whole ward."""
+        return (
+            area_labels([self.group])[0] if self.group in Area.values else str(_("The whole ward"))
+        )
