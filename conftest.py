@@ -39,15 +39,18 @@ TEST_DEPARTMENTS = [
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Each test starts with an empty cache (rate-limit counters, cached fragments, the
-    page chrome and the anonymous pages each process keeps)."""
+    page chrome, the anonymous pages each process keeps and the disaster-mode switch)."""
     from django.core.cache import cache
 
     from minato.core import page_cache
     from minato.core.templatetags import chrome
 
+    from minato.information import disaster
+
     cache.clear()
     chrome.clear()
     page_cache.clear()
+    disaster.forget()
 
 
 @pytest.fixture

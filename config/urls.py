@@ -36,6 +36,10 @@ urlpatterns += i18n_patterns(
     path("bookings/", include("minato.bookings.urls")),
     path("notifications/", include("minato.notifications.urls")),
     path("notices/", include("minato.information.urls")),
+    # Disaster mode's page set (issue 11): the disaster page, shelters, hazard maps.
+    path("disaster/", include("minato.information.urls_disaster")),
+    path("shelters/", include("minato.information.urls_shelters")),
+    path("hazard-maps/", include("minato.information.urls_hazards")),
     # One "staff" namespace for the whole console, so its two-factor guard covers every
     # module's pages (staff:procedures:queue, …).
     path(

@@ -7,6 +7,7 @@ The README lists each variable. Development and the demo run on these settings d
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "minato.core.middleware.AnonymousPostRateLimitMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # While disaster mode is on, the home page is the light disaster page (issue 11).
+    "minato.information.middleware.DisasterModeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "minato.accounts.middleware.StaffConsoleMiddleware",
 ]
@@ -374,6 +377,23 @@ HANDOFF_ALLOW_PRIVATE_TARGETS = envbool("HANDOFF_ALLOW_PRIVATE_TARGETS", False)
 # CAP 1.2 <sender> of the ward's emergency alerts (no spaces or commas): who the alerts are
 # from for the alerting systems that read /cap/alerts.atom.
 CAP_SENDER = env("CAP_SENDER", "alerts@city.minato.example")
+# --- Maps and shelters (docs/modules/information.md) -----------------------------------------
+# The background map's tiles (Leaflet's {z}/{x}/{y} template) and their credit. The default is
+# the Geospatial Information Authority of Japan's pale map (国土地理院 淡色地図), free to use
+# with this credit. Empty: maps draw shelters and hazard areas on a plain background, and the
+# lists beside them say the same without any map.
+MAP_TILE_URL = env("MAP_TILE_URL", "https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env(
+    "MAP_TILE_ATTRIBUTION",
+    '<a href="https://maps.gsi.go.jp/development/ichiran.html">国土地理院</a>',
+)
+if MAP_TILE_URL:
+    _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "a"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
+# Check-ins from one device (a cookie the check-in page sets; its network address without it),
+# on top of ANONYMOUS_POST_RATE per network: a shelter's Wi-Fi puts hundreds behind one address.
+SHELTER_CHECKIN_DEVICE_RATE = env("SHELTER_CHECKIN_DEVICE_RATE", "5/h")
+
 MUNICIPALITY_NAME = {"ja": "港区", "en": "Minato City", "ja-easy": "みなとく"}
 # Where residents can ask when the site does not answer them (the catalogue's search).
 MUNICIPALITY_PHONE = env("MUNICIPALITY_PHONE", "03-3578-2111")

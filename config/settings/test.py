@@ -25,3 +25,7 @@ HANDOFF_ALLOW_PRIVATE_TARGETS = True
 LOGIN_RATE = "1000/m"
 ANONYMOUS_POST_RATE = "1000/m"
 UPLOAD_RATE = "1000/m"
+# No map tiles from the internet in tests: maps draw on a plain background.
+MAP_TILE_URL = ""
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = ["'self'", "data:"]  # noqa: F405
+SHELTER_CHECKIN_DEVICE_RATE = "1000/m"

@@ -32,13 +32,17 @@ def _is_anonymous_and_plain(request: HttpRequest) -> bool:
     )
 
 
-def cache_for_anonymous(seconds: int) -> Callable[[View], View]:
+def cache_for_anonymous(seconds: int, key_prefix: str = "") -> Callable[[View], View]:
+    """Keep the view's plain anonymous answers ``seconds`` in this process. ``key_prefix``
+    keeps apart two views that may answer the same path (the home page and, in disaster
+    mode, the disaster page served in its place)."""
+
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not _is_anonymous_and_plain(request):
                 return view(request, *args, **kwargs)
-            key = (translation.get_language() or settings.LANGUAGE_CODE, request.path)
+            key = (translation.get_language() or settings.LANGUAGE_CODE, key_prefix + request.path)
             cached = _pages.get(key)
             now = time.monotonic()
             if cached is not None and cached[0] > now:

@@ -1,5 +1,6 @@
 """/api/v1/notices: the ward's current notices (news, events, emergencies) with every
-translation, for apps, signage and other sites. Public, read only."""
+translation, for apps, signage and other sites; /api/v1/shelters: shelters with their status
+and headcount. Public, read only."""
 
 from datetime import datetime
 from typing import Any, Literal
@@ -14,8 +15,8 @@ from ninja.pagination import paginate
 from minato.accounts.services import absolute_url
 from minato.core.api.pagination import LimitOffset
 from minato.core.api.schemas import responses
-from minato.information import selectors
-from minato.information.models import Notice
+from minato.information import selectors, shelters
+from minato.information.models import Notice, Shelter
 
 router = Router(tags=["notices"])
 
@@ -104,3 +105,85 @@ def notice_detail(request: HttpRequest, notice_id: Path[UUID]) -> Any:
     if notice is None:
         raise HttpError(404, "No published notice has this id")
     return _notice(notice)
+
+
+# --- /api/v1/shelters -----------------------------------------------------------------------
+
+
+class ShelterOut(Schema):
+    id: str  # the shelter's slug, as in its page's address and the open-data files
+    name: dict[str, str]
+    kinds: list[Literal["shelter", "evacuation_site", "temporary_stay"]]
+    hazards: list[str]
+    area: str
+    address: str
+    latitude: float
+    longitude: float
+    phone: str
+    capacity: int
+    status: Literal["closed", "preparing", "open", "full"]
+    headcount: int
+    status_changed_at: datetime | None
+    headcount_updated_at: datetime | None
+    url: str
+
+
+class ShelterQuery(Schema):
+    status: Literal["", "closed", "preparing", "open", "full"] = ""
+    kind: Literal["", "shelter", "evacuation_site", "temporary_stay"] = ""
+    area: Literal["", "shiba", "azabu", "akasaka", "takanawa", "shibaura_konan"] = ""
+
+
+def _shelter(shelter: Shelter) -> dict[str, Any]:
+    return {
+        "id": shelter.slug,
+        "name": shelter.name,
+        "kinds": shelter.kinds,
+        "hazards": shelter.hazards,
+        "area": shelter.area,
+        "address": shelter.address,
+        "latitude": float(shelter.latitude),
+        "longitude": float(shelter.longitude),
+        "phone": shelter.phone,
+        "capacity": shelter.capacity,
+        "status": shelter.status,
+        "headcount": shelter.headcount,
+        "status_changed_at": shelter.status_changed_at,
+        "headcount_updated_at": shelter.headcount_updated_at,
+        "url": absolute_url(reverse("shelters:shelter", args=[shelter.slug])),
+    }
+
+
+@router.get(
+    "/shelters",
+    response=responses({200: list[ShelterOut]}),
+    auth=None,
+    tags=["shelters"],
+    summary="Shelters, evacuation sites and temporary-stay facilities, open ones first",
+    description="`status` is kept by the shelter's staff; `headcount` is the people there "
+    "now (staff's count, moved by each check-in and check-out). `hazards`: the disasters an "
+    "evacuation site is designated for (flood, landslide, storm_surge, earthquake, tsunami, "
+    "fire, inland_flood).",
+)
+@paginate(LimitOffset)
+def shelter_list(request: HttpRequest, filters: Query[ShelterQuery]) -> Any:
+    return [
+        _shelter(shelter)
+        for shelter in shelters.shelters_public(
+            status=filters.status, kind=filters.kind, area=filters.area
+        )
+    ]
+
+
+@router.get(
+    "/shelters/{shelter_id}",
+    response=responses({200: ShelterOut}),
+    auth=None,
+    tags=["shelters"],
+    summary="One shelter",
+)
+def shelter_detail(request: HttpRequest, shelter_id: Path[str]) -> Any:
+    shelter = shelters.shelter_public(shelter_id)
+    if shelter is None:
+        raise HttpError(404, "No shelter has this id")
+    return _shelter(shelter)

@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from minato.core.areas import Area
 
@@ -216,3 +217,183 @@ class Display(models.Model):
         return (
             area_labels([self.group])[0] if self.group in Area.values else str(_("The whole ward"))
         )
+
+
+class Shelter(models.Model):
+    """A place people go in a disaster: a designated shelter (指定避難所), a designated
+    emergency evacuation site (指定緊急避難場所) or a temporary-stay facility for stranded
+    commuters (一時滞在施設); one place may be several. Staff open it, report how many people
+    are there, and people check in by scanning its QR code (``CheckIn``)."""
+
+    class Kind(models.TextChoices):
+        SHELTER = "shelter", _("Designated shelter")
+        EVACUATION_SITE = "evacuation_site", _("Emergency evacuation site")
+        TEMPORARY_STAY = "temporary_stay", _("Temporary-stay facility for stranded commuters")
+
+    class Status(models.TextChoices):
+        CLOSED = "closed", pgettext_lazy("shelter", "Closed")
+        PREPARING = "preparing", pgettext_lazy("shelter", "Preparing to open")
+        OPEN = "open", pgettext_lazy("shelter", "Open")
+        FULL = "full", pgettext_lazy("shelter", "Full")
+
+    class Hazard(models.TextChoices):
+        # The disaster types of the Disaster Countermeasures Basic Act for which an emergency
+        # evacuation site is designated (災害対策基本法施行令 and the national open-data list).
+        FLOOD = "flood", _("Flood")
+        LANDSLIDE = "landslide", _("Landslide")
+        STORM_SURGE = "storm_surge", _("Storm surge")
+        EARTHQUAKE = "earthquake", _("Earthquake")
+        TSUNAMI = "tsunami", _("Tsunami")
+        FIRE = "fire", _("Large fire")
+        INLAND_FLOOD = "inland_flood", _("Inland flooding")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.JSONField()  # {"ja": …, "en": …} (minato.core.translated)
+    kinds = models.JSONField(default=list)  # Kind values
+    hazards = models.JSONField(default=list, blank=True)  # Hazard values it is safe for
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="shelters"
+    )
+    area = models.CharField(max_length=20, choices=Area.choices)
+    address = models.CharField(max_length=200)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    phone = models.CharField(max_length=20, blank=True)
+    capacity = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CLOSED)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    # People there now: staff report it, each check-in adds its party and each check-out
+    # takes it away again, so between reports it follows the roster.
+    headcount = models.PositiveIntegerField(default=0)
+    headcount_updated_at = models.DateTimeField(null=True, blank=True)
+    # In the QR code posted at the entrance: check-in needs it, so that a form cannot be
+    # filled in for a place one is not at by guessing its address. Staff can change it.
+    checkin_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["area", "slug"]
+        constraints = [
+            models.CheckConstraint(name="shelter_has_capacity", condition=models.Q(capacity__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.name.get("ja", self.slug))
+
+    @property
+    def area_label(self) -> str:
+        return area_labels([self.area])[0]
+
+    @property
+    def accepts_people(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.FULL)
+
+
+class CheckIn(models.Model):
+    """One party's arrival at a shelter, written by the person from the QR code (no account)
+    or by staff for someone who cannot. Personal data: staff of the shelter's department see
+    it (each roster read is audited), and it is deleted a while after the disaster."""
+
+    class Need(models.TextChoices):
+        WHEELCHAIR = "wheelchair", _("Wheelchair or help walking")
+        MEDICAL = "medical", _("Medical care or medicine")
+        INFANT = "infant", _("Baby or small child")
+        PREGNANT = "pregnant", _("Pregnancy")
+        ELDERLY = "elderly", _("Older person who needs care")
+        ALLERGY = "allergy", _("Food allergy")
+        LANGUAGE = "language", _("Help in another language")
+        PET = "pet", _("With a pet")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="check_ins")
+    # What the person shows at the desk: short, unambiguous letters and digits.
+    receipt = models.CharField(max_length=12, unique=True)
+    name = models.CharField(max_length=100)
+    contact = models.CharField(max_length=100, blank=True)
+    party_size = models.PositiveSmallIntegerField(default=1)
+    needs = models.JSONField(default=list, blank=True)  # Need values
+    needs_note = models.CharField(max_length=200, blank=True)
+    heading_to = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=10, default="ja")
+    # Set when staff registered the person at the desk (None: the person did, by QR).
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked_in_at = models.DateTimeField()
+    checked_out_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-checked_in_at", "-id"]
+        indexes = [
+            models.Index(fields=["shelter", "-checked_in_at"], name="checkin_roster"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="checkin_party_size_1_to_20",
+                condition=models.Q(party_size__gte=1, party_size__lte=20),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt
+
+
+class HazardLayer(models.Model):
+    """A hazard map layer (flood, landslide, storm surge …) that staff upload as GeoJSON and
+    publish; the portal draws it over the map and lists its areas for readers without a map."""
+
+    class Kind(models.TextChoices):
+        FLOOD = "flood", _("Flood (river)")
+        INLAND_FLOOD = "inland_flood", _("Inland flooding")
+        STORM_SURGE = "storm_surge", _("Storm surge")
+        LANDSLIDE = "landslide", _("Landslide")
+        OTHER = "other", _("Other hazard")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.JSONField()  # {"ja": …, "en": …}
+    description = models.JSONField(default=dict, blank=True)
+    source = models.CharField(max_length=200)  # 出典, shown with the layer
+    geojson = models.JSONField()  # a FeatureCollection, checked on upload (hazards.py)
+    feature_count = models.PositiveIntegerField(default=0)
+    published = models.BooleanField(default=False)
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="hazard_layers"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "slug"]
+
+    def __str__(self) -> str:
+        return str(self.title.get("ja", self.slug))
+
+
+class DisasterMode(models.Model):
+    """The switch (one row) that turns the portal into its light disaster page set: the home
+    page becomes the disaster page (emergency notices, open shelters, hazard maps)."""
+
+    active = models.BooleanField(default=False)
+    # Shown at the top of the disaster page, e.g. 「首都直下地震の発生に伴い…」.
+    message = models.JSONField(default=dict, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return "on" if self.active else "off"

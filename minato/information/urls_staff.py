@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minato.information.views import staff
+from minato.information.views import staff, staff_disaster
 
 app_name = "information"
 
@@ -18,4 +18,29 @@ urlpatterns = [
     path("alerts/<uuid:public_id>/submit/", staff.alert_submit, name="alert_submit"),
     path("alerts/<uuid:public_id>/issue/", staff.alert_issue, name="alert_issue"),
     path("displays/", staff.display_list, name="displays"),
+    path("shelters/", staff_disaster.shelter_list, name="shelters"),
+    path("shelters/<slug:slug>/", staff_disaster.shelter, name="shelter"),
+    path("shelters/<slug:slug>/status/", staff_disaster.shelter_status, name="shelter_status"),
+    path(
+        "shelters/<slug:slug>/headcount/",
+        staff_disaster.shelter_headcount,
+        name="shelter_headcount",
+    ),
+    path(
+        "shelters/<slug:slug>/check-in/", staff_disaster.shelter_check_in, name="shelter_check_in"
+    ),
+    path(
+        "shelters/<slug:slug>/check-out/<uuid:public_id>/",
+        staff_disaster.shelter_check_out,
+        name="shelter_check_out",
+    ),
+    path("shelters/<slug:slug>/new-key/", staff_disaster.shelter_new_key, name="shelter_new_key"),
+    path("shelters/<slug:slug>/poster/", staff_disaster.shelter_poster, name="shelter_poster"),
+    path("hazard-maps/", staff_disaster.hazard_layers, name="hazard_layers"),
+    path(
+        "hazard-maps/<uuid:public_id>/publish/",
+        staff_disaster.hazard_layer_publish,
+        name="hazard_layer_publish",
+    ),
+    path("disaster-mode/", staff_disaster.disaster_mode, name="disaster_mode"),
 ]

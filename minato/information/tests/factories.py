@@ -35,3 +35,24 @@ def published_notice(author: User, department: Department, **overrides: Any) -> 
         staff=author, notice=None, values=notice_values(department, **overrides)
     )
     return services.notice_publish(staff=author, notice=notice)
+
+
+def shelter(department: Department, **overrides: Any) -> Any:
+    """A shelter of ``department`` in Shiba, closed unless said otherwise."""
+    from minato.information.models import Shelter
+
+    values = {
+        "slug": "shiba-elementary",
+        "name": {"ja": "芝小学校", "en": "Shiba Elementary School"},
+        "kinds": ["shelter", "evacuation_site"],
+        "hazards": ["earthquake"],
+        "area": "shiba",
+        "department": department,
+        "address": "港区芝2-5-1",
+        "latitude": "35.650300",
+        "longitude": "139.749100",
+        "capacity": 10,
+        "checkin_key": "the-key-in-the-qr-code",
+        **overrides,
+    }
+    return Shelter.objects.create(**values)

@@ -76,7 +76,9 @@ def state(request: HttpRequest, group: str) -> JsonResponse:
 def signage(request: HttpRequest, group: str) -> HttpResponse:
     current = state_of(group)
     key = request.GET.get("display", "")[:40]
-    link = settings.SITE_URL + reverse("information:notices")
+    # The QR code opens the shelter finder: what a person in front of a screen in a disaster
+    # needs next (the notices are one link away from it).
+    link = settings.SITE_URL + reverse("shelters:list")
     qr_svg = segno.make(link, micro=False).svg_inline(scale=4, title=link)
     first = (current["emergency"] or current["notices"] or [None])[0]
     group_name = str(Area(group).label) if group in Area.values else ""

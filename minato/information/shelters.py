@@ -1,0 +1,356 @@
+"""Shelters and temporary-stay facilities: their status and headcount, kept by staff from a
+phone, and check-in by QR code for people without an account (issue 11, initiative 13).
+
+Writes and reads of one part of the work, as ``alerts.py`` is for alerts. A check-in changes
+the shelter's headcount in the same transaction, with one UPDATE (``F()``), so that a crowd
+checking in at once counts right; reaching the capacity turns an open shelter full.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minato.accounts import permissions
+from minato.accounts.models import Role
+from minato.core import audit
+from minato.information.models import CheckIn, Shelter
+from minato.notifications.services import json_list_has
+
+NAME_LENGTH = 100
+CONTACT_LENGTH = 100
+NOTE_LENGTH = 200
+MAX_PARTY = 20
+# Far more than any shelter holds: a typing slip, not a count.
+MAX_HEADCOUNT = 100_000
+# Letters and digits that cannot be mistaken for each other when read aloud or off a screen.
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# Check-ins are personal data needed during the disaster, not after: housekeeping deletes
+# those whose people left this long ago (and the ones never checked out after twice that).
+KEEP_CHECK_INS = timedelta(days=30)
+
+
+class ShelterError(Exception):
+    """A change that is not allowed; the message says why, in the reader's language."""
+
+
+@dataclass(frozen=True)
+class CheckInDetails:
+    name: str
+    contact: str = ""
+    party_size: int = 1
+    needs: tuple[str, ...] = ()
+    needs_note: str = ""
+    heading_to: str = ""
+
+
+# --- Reads ------------------------------------------------------------------------------------
+
+
+def shelters_public(*, status: str = "", kind: str = "", area: str = "") -> QuerySet[Shelter]:
+    """Every shelter, open ones first (then preparing, full, closed), for the finder, the map,
+    the API and the open-data export."""
+    shelters = Shelter.objects.all()
+    if status:
+        shelters = shelters.filter(status=status)
+    if kind:
+        shelters = shelters.filter(json_list_has("kinds", kind))
+    if area:
+        shelters = shelters.filter(area=area)
+    order = Case(
+        When(status=Shelter.Status.OPEN, then=Value(0)),
+        When(status=Shelter.Status.PREPARING, then=Value(1)),
+        When(status=Shelter.Status.FULL, then=Value(2)),
+        default=Value(3),
+    )
+    return shelters.order_by(order, "area", "slug")
+
+
+def shelter_public(slug: str) -> Shelter | None:
+    return Shelter.objects.filter(slug=slug).first()
+
+
+def shelters_for_staff(user: Any) -> QuerySet[Shelter]:
+    visible = permissions.visible_department_ids(user)
+    shelters = Shelter.objects.select_related("department")
+    return shelters if visible is None else shelters.filter(department_id__in=visible)
+
+
+def present(shelter: Shelter) -> int:
+    """People checked in and not yet out (the roster's count, beside the reported one)."""
+    total = shelter.check_ins.filter(checked_out_at__isnull=True).aggregate(n=Sum("party_size"))
+    return int(total["n"] or 0)
+
+
+def roster(*, staff: Any, shelter: Shelter) -> QuerySet[CheckIn]:
+    """The people who checked in at ``shelter``, for its department's staff. Reading it is
+    audited: the roster holds names, contacts and needs."""
+    if not can_manage(staff, shelter):
+        raise ShelterError(_("Only staff of the shelter's department can see who is there."))
+    audit.record(
+        action="information.shelter_roster_viewed",
+        obj=shelter,
+        department_id=shelter.department_id,
+    )
+    return shelter.check_ins.select_related("registered_by")
+
+
+def check_in_for_receipt(public_id: Any) -> CheckIn | None:
+    return CheckIn.objects.filter(public_id=public_id).select_related("shelter").first()
+
+
+# --- Writes by staff --------------------------------------------------------------------------
+
+
+def can_manage(user: Any, shelter: Shelter) -> bool:
+    """Staff (clerk or above) of the department that runs the shelter."""
+    return permissions.has_role(user, Role.CLERK) and permissions.can_see_department(
+        user, shelter.department_id
+    )
+
+
+def _locked(shelter: Shelter) -> Shelter:
+    return Shelter.objects.select_for_update().get(pk=shelter.pk)
+
+
+def _full_when_at_capacity() -> Case:
+    """The status after a headcount change: an open shelter at its capacity is full."""
+    return Case(
+        When(
+            Q(status=Shelter.Status.OPEN) & Q(headcount__gte=F("capacity")),
+            then=Value(Shelter.Status.FULL.value),
+        ),
+        default=F("status"),
+    )
+
+
+@transaction.atomic
+def shelter_set_status(*, staff: Any, shelter: Shelter, status: str) -> Shelter:
+    """Open, fill or close a shelter. Closing it checks out everyone still on the roster and
+    sets the headcount to 0: nobody is left inside a closed building."""
+    if status not in Shelter.Status.values:
+        raise ShelterError(_("Choose a status from the list."))
+    if not can_manage(staff, shelter):
+        raise ShelterError(_("Only staff of the shelter's department can change it."))
+    shelter = _locked(shelter)
+    before = shelter.status
+    if before == status:
+        return shelter
+    now = timezone.now()
+    shelter.status = status
+    shelter.status_changed_at = now
+    fields = ["status", "status_changed_at", "updated_at"]
+    checked_out = 0
+    if status == Shelter.Status.CLOSED:
+        checked_out = shelter.check_ins.filter(checked_out_at__isnull=True).update(
+            checked_out_at=now, updated_at=now
+        )
+        shelter.headcount = 0
+        shelter.headcount_updated_at = now
+        fields += ["headcount", "headcount_updated_at"]
+    shelter.save(update_fields=fields)
+    audit.record(
+        action="information.shelter_status_changed",
+        obj=shelter,
+        department_id=shelter.department_id,
+        changes={
+            "status": [before, status],
+            **({"checked_out": checked_out} if status == Shelter.Status.CLOSED else {}),
+        },
+    )
+    return shelter
+
+
+@transaction.atomic
+def shelter_set_headcount(*, staff: Any, shelter: Shelter, headcount: int) -> Shelter:
+    """Staff's count of the people there now; check-ins and check-outs move it from here."""
+    if not 0 <= headcount <= MAX_HEADCOUNT:
+        raise ShelterError(
+            _("Enter a number of people from 0 to %(max)d.") % {"max": MAX_HEADCOUNT}
+        )
+    if not can_manage(staff, shelter):
+        raise ShelterError(_("Only staff of the shelter's department can change it."))
+    shelter = _locked(shelter)
+    if shelter.status == Shelter.Status.CLOSED and headcount:
+        raise ShelterError(_("Open the shelter before counting people in it."))
+    before = shelter.headcount
+    now = timezone.now()
+    Shelter.objects.filter(pk=shelter.pk).update(
+        headcount=headcount, headcount_updated_at=now, updated_at=now
+    )
+    Shelter.objects.filter(pk=shelter.pk).update(status=_full_when_at_capacity())
+    shelter.refresh_from_db()
+    audit.record(
+        action="information.shelter_headcount_reported",
+        obj=shelter,
+        department_id=shelter.department_id,
+        changes={"headcount": [before, headcount]},
+    )
+    return shelter
+
+
+@transaction.atomic
+def shelter_new_checkin_key(*, staff: Any, shelter: Shelter) -> Shelter:
+    """A new key for the QR code: the posters printed before stop working (for a leaked or
+    misused code)."""
+    if not can_manage(staff, shelter):
+        raise ShelterError(_("Only staff of the shelter's department can change it."))
+    shelter = _locked(shelter)
+    shelter.checkin_key = secrets.token_urlsafe(12)
+    shelter.save(update_fields=["checkin_key", "updated_at"])
+    audit.record(
+        action="information.shelter_checkin_key_changed",
+        obj=shelter,
+        department_id=shelter.department_id,
+    )
+    return shelter
+
+
+# --- Check-in and check-out -------------------------------------------------------------------
+
+
+def _clean(details: CheckInDetails) -> CheckInDetails:
+    name = " ".join(details.name.split())
+    if not name:
+        raise ShelterError(_("Enter your name."))
+    if len(name) > NAME_LENGTH:
+        raise ShelterError(_("Enter a name of up to %(max)d characters.") % {"max": NAME_LENGTH})
+    if not 1 <= details.party_size <= MAX_PARTY:
+        raise ShelterError(
+            _("Enter how many people you are, from 1 to %(max)d.") % {"max": MAX_PARTY}
+        )
+    unknown = set(details.needs) - set(CheckIn.Need.values)
+    if unknown:
+        raise ShelterError(_("Choose needs from the list."))
+    for text, limit in (
+        (details.contact, CONTACT_LENGTH),
+        (details.needs_note, NOTE_LENGTH),
+        (details.heading_to, NOTE_LENGTH),
+    ):
+        if len(text.strip()) > limit:
+            raise ShelterError(_("Enter at most %(max)d characters.") % {"max": limit})
+    return CheckInDetails(
+        name=name,
+        contact=details.contact.strip(),
+        party_size=details.party_size,
+        needs=tuple(need for need in CheckIn.Need.values if need in details.needs),
+        needs_note=details.needs_note.strip(),
+        heading_to=details.heading_to.strip(),
+    )
+
+
+def new_receipt() -> str:
+    code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def key_matches(shelter: Shelter, key: str) -> bool:
+    return secrets.compare_digest(shelter.checkin_key.encode(), key.encode())
+
+
+@transaction.atomic
+def check_in(
+    *,
+    shelter: Shelter,
+    details: CheckInDetails,
+    key: str = "",
+    staff: Any = None,
+    language: str = "ja",
+) -> CheckIn:
+    """Check a party in: by the person, with the key from the shelter's QR code, while the
+    shelter is open; or by its staff at the desk (also when it is full). Adds the party to
+    the headcount, and turns an open shelter full at its capacity."""
+    if staff is not None:
+        if not can_manage(staff, shelter):
+            raise ShelterError(_("Only staff of the shelter's department can change it."))
+    elif not key_matches(shelter, key):
+        raise ShelterError(
+            _("This check-in code is not valid any more. Scan the QR code at the entrance again.")
+        )
+    details = _clean(details)
+    # The row lock orders concurrent check-ins at one shelter and makes the status check hold.
+    current = Shelter.objects.select_for_update().only("status").get(pk=shelter.pk)
+    allowed = (Shelter.Status.OPEN, Shelter.Status.FULL) if staff else (Shelter.Status.OPEN,)
+    if current.status not in allowed:
+        if current.status == Shelter.Status.FULL:
+            raise ShelterError(_("This shelter is full. Staff at the entrance will guide you."))
+        raise ShelterError(_("This shelter is not open now. Find an open one in the list."))
+    now = timezone.now()
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                entry = CheckIn.objects.create(
+                    shelter_id=shelter.pk,
+                    receipt=new_receipt(),
+                    name=details.name,
+                    contact=details.contact,
+                    party_size=details.party_size,
+                    needs=list(details.needs),
+                    needs_note=details.needs_note,
+                    heading_to=details.heading_to,
+                    language=language,
+                    registered_by=staff,
+                    checked_in_at=now,
+                )
+            break
+        except IntegrityError:  # a receipt code already given out (1 in 10^12): draw again
+            if attempt == 4:
+                raise
+    Shelter.objects.filter(pk=shelter.pk).update(
+        headcount=F("headcount") + details.party_size, headcount_updated_at=now, updated_at=now
+    )
+    Shelter.objects.filter(pk=shelter.pk).update(status=_full_when_at_capacity())
+    audit.record(
+        action="information.shelter_checked_in",
+        obj=entry,
+        department_id=shelter.department_id,
+        # Who and what they need stay in the roster; the audit trail keeps only the count.
+        changes={"shelter": str(shelter.public_id), "party_size": details.party_size},
+        actor_label="check-in QR" if staff is None else None,
+    )
+    return entry
+
+
+@transaction.atomic
+def check_out(*, entry: CheckIn, staff: Any = None) -> CheckIn:
+    """The party left: by themselves from their receipt, or by staff from the roster."""
+    if staff is not None and not can_manage(staff, entry.shelter):
+        raise ShelterError(_("Only staff of the shelter's department can change it."))
+    entry = CheckIn.objects.select_for_update().select_related("shelter").get(pk=entry.pk)
+    if entry.checked_out_at is not None:
+        raise ShelterError(_("Already checked out."))
+    now = timezone.now()
+    entry.checked_out_at = now
+    entry.save(update_fields=["checked_out_at", "updated_at"])
+    Shelter.objects.filter(pk=entry.shelter_id).update(
+        headcount=Greatest(F("headcount") - entry.party_size, Value(0)),
+        headcount_updated_at=now,
+        updated_at=now,
+    )
+    audit.record(
+        action="information.shelter_checked_out",
+        obj=entry,
+        department_id=entry.shelter.department_id,
+        changes={"shelter": str(entry.shelter.public_id), "party_size": entry.party_size},
+        actor_label="check-in receipt" if staff is None else None,
+    )
+    return entry
+
+
+def delete_old_check_ins(now: Any = None) -> int:
+    """Housekeeping: delete check-ins whose people left ``KEEP_CHECK_INS`` ago, and those
+    never checked out after twice as long. Personal data is kept no longer than needed."""
+    now = now or timezone.now()
+    deleted, _by_model = CheckIn.objects.filter(
+        Q(checked_out_at__lt=now - KEEP_CHECK_INS)
+        | Q(checked_out_at__isnull=True, checked_in_at__lt=now - 2 * KEEP_CHECK_INS)
+    ).delete()
+    return int(deleted)
