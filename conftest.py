@@ -44,7 +44,6 @@ def _empty_cache() -> None:
 
     from minato.core import page_cache
     from minato.core.templatetags import chrome
-
     from minato.information import disaster
 
     cache.clear()

@@ -51,7 +51,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 from django_otp.oath import totp
@@ -90,7 +90,9 @@ BASELINE_NAME = "bare"
 @dataclass(frozen=True)
 class Scenario:
     path: str
-    auth: str | None = None  # None (anonymous), "resident" or "staff"
+    # None (anonymous), "resident", "staff", or "check_in" (anonymous, posting the check-in
+    # form with its page's CSRF token and cookies)
+    auth: str | None = None
     method: str = "GET"
     body: bytes | None = None
     # Each request gets its own Idempotency-Key (so each POST creates an application).
@@ -101,6 +103,8 @@ class Scenario:
     # An environment variable that sets this scenario's concurrency (default: --concurrency).
     concurrency_env: str | None = None
     expect: int = 200  # the pre-flight's expected status
+    # Answers counted as done (others are errors): 2xx, or a form's redirect (shelter_check_in).
+    ok_status: tuple[int, int] = (200, 299)
     unit: str = "req/s"
     # Each request is the next signed webhook event of --webhook-events (sent once each).
     events: bool = False
@@ -137,6 +141,23 @@ SCENARIOS: dict[str, Scenario] = {
     # Issue 11: the public notices, first page (anonymous; the page a crowd opens in an
     # emergency, with a public Cache-Control a CDN may use, but measured uncached).
     "notices_list": Scenario("/notices/"),
+    # Issue 11: a crowd checking in at one temporary-stay facility by its QR code: the
+    # anonymous check-in form posted (CSRF, the per-device and per-network rate limits, the
+    # check-in, the audit row and the headcount in one transaction), each a new check-in at
+    # the same shelter (bench/seed_shelter.py opens it; BENCH_SHELTER_KEY is its QR key).
+    "shelter_check_in": Scenario(
+        "/shelters/bench-shelter/check-in/",
+        auth="check_in",
+        method="POST",
+        expect=302,
+        ok_status=(302, 302),
+        max_requests_env="BENCH_CHECKIN_REQUESTS",
+        max_requests_default=3000,
+        unit="check-ins/s",
+    ),
+    # Issue 11: the disaster page (what the home page becomes in disaster mode), anonymous,
+    # with a CDN's Cache-Control, measured without a CDN.
+    "disaster_page": Scenario("/disaster/"),
     "staff_queue": Scenario(
         "/staff/applications/",
         auth="staff",
@@ -171,6 +192,8 @@ TARGET_QUEUE_P95_MS = 100.0
 TARGET_CORES = 2
 # Target from issue 4: >= 300 webhook events processed per second on 2 cores.
 TARGET_WEBHOOK_EVENTS_PER_S = 300.0
+# Target from issue 11: >= 300 check-ins per second at one shelter on 2 cores (PostgreSQL).
+TARGET_CHECKINS_PER_S = 300.0
 SIGNATURE_HEADER = "Minato-Sandbox-Signature"  # minato.payments.providers.sandbox
 # Spare events in each run's slice (wrk sends exactly n; see WRK_EVENTS).
 EVENTS_SPARE = 8
@@ -364,6 +387,36 @@ def staff_sign_in(base_url: str) -> Credentials:
         )
 
 
+def shelter_check_in_form(base_url: str, path: str) -> tuple[dict[str, str], bytes]:
+    """The headers and body a phone sends when it posts the check-in form: the page's CSRF
+    token and cookies (``csrftoken``, the device cookie), and the QR code's key from
+    ``BENCH_SHELTER_KEY`` (printed by bench/seed_shelter.py)."""
+    key = os.environ.get("BENCH_SHELTER_KEY", "")
+    if not key:
+        raise SystemExit("shelter_check_in needs BENCH_SHELTER_KEY (bench/seed_shelter.py)")
+    with httpx.Client(base_url=base_url, timeout=30, trust_env=False) as client:
+        page = client.get(path, params={"key": key})
+        match = re.search(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"', page.text)
+        if page.status_code != 200 or not match:
+            raise SystemExit(f"{path}: no check-in form (HTTP {page.status_code}); is it open?")
+        cookies = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    body = urlencode(
+        {
+            "csrfmiddlewaretoken": match.group(1),
+            "key": key,
+            "name": "Bench Taro",
+            "party_size": "1",
+            "heading_to": "Kawasaki",
+        }
+    ).encode()
+    headers = {
+        "Cookie": cookies,
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Referer": f"{base_url}{path}",
+    }
+    return headers, body
+
+
 @dataclass(frozen=True)
 class RequestSpec:
     """What one scenario sends, for either driver."""
@@ -373,6 +426,7 @@ class RequestSpec:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | None = None
     unique_key: bool = False
+    ok_status: tuple[int, int] = (200, 299)
     # A file of signed webhook events ("<signature header>\t<body>" a line): each request
     # sends the next one, once (payments_webhook).
     events_file: str | None = None
@@ -474,7 +528,7 @@ end
 function init(args) count = 0; non2xx = 0 end
 function response(status, headers, body)
   count = count + 1
-  if status < 200 or status > 299 then non2xx = non2xx + 1 end
+  if status < %(ok_low)d or status > %(ok_high)d then non2xx = non2xx + 1 end
   if count == limit then
     -- wrk's main thread sleeps for the whole -d; the driver interrupts it on this line.
     io.write("BENCHDONE\\n"); io.flush()
@@ -565,7 +619,10 @@ def run_wrk(
 ) -> RunResult:
     threads = 1  # one epoll thread easily outpaces the server and leaves the CPU to it
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as script:
-        script.write(WRK_SCRIPT % {"limit": -(-n // threads)})
+        script.write(
+            WRK_SCRIPT
+            % {"limit": -(-n // threads), "ok_low": spec.ok_status[0], "ok_high": spec.ok_status[1]}
+        )
         if spec.events_file:
             if '"' in spec.events_file or "\\" in spec.events_file:
                 raise ValueError("the events file's path cannot be put in a Lua string")
@@ -703,7 +760,7 @@ async def _run_httpx(
                     errors += 1
                     continue
                 latencies.append(time.perf_counter() - t0)
-                if not 200 <= response.status_code < 300:
+                if not spec.ok_status[0] <= response.status_code <= spec.ok_status[1]:
                     errors += 1
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -827,10 +884,22 @@ def main() -> int:
         credentials["resident"] = sign_in(base_url)
     if any(SCENARIOS[s].auth == "staff" for s in names):
         credentials["staff"] = staff_sign_in(base_url)
+    check_in_form: tuple[dict[str, str], bytes] | None = None
+    if any(SCENARIOS[s].auth == "check_in" for s in names):
+        check_in_form = shelter_check_in_form(base_url, SCENARIOS["shelter_check_in"].path)
 
     def spec_of(name: str) -> RequestSpec:
         scenario = SCENARIOS[name]
         headers: dict[str, str] = {}
+        if scenario.auth == "check_in" and check_in_form is not None:
+            form_headers, form_body = check_in_form
+            return RequestSpec(
+                url=base_url + scenario.path,
+                method=scenario.method,
+                headers=form_headers,
+                body=form_body,
+                ok_status=scenario.ok_status,
+            )
         if scenario.auth:
             headers["Cookie"] = credentials[scenario.auth].cookie
         if scenario.method != "GET":
@@ -1113,6 +1182,14 @@ def main() -> int:
             + (f" on {TARGET_CORES} cores)" if cores == TARGET_CORES else f"; {cores} cores here)")
             + f", {check.get('sent')} events sent, {check.get('payments_succeeded')} payments "
             + ("succeeded (verified)" if check.get("verified") else "succeeded (NOT VERIFIED)")
+        )
+    if "shelter_check_in" in results:
+        r = results["shelter_check_in"]
+        ok = r["throughput"] >= TARGET_CHECKINS_PER_S and r["errors"] == 0
+        verdicts.append(
+            f"shelter_check_in {r['throughput']:.0f} check-ins/s = {r['ratio']:.3f}x bare "
+            f"({'met' if ok else 'MISSED'} >= {TARGET_CHECKINS_PER_S:.0f}/s"
+            + (f" on {TARGET_CORES} cores)" if cores == TARGET_CORES else f"; {cores} cores here)")
         )
     flagged = [n for n, r in results.items() if r["flagged"]]
     summary = (

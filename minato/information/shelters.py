@@ -121,11 +121,12 @@ def _locked(shelter: Shelter) -> Shelter:
     return Shelter.objects.select_for_update().get(pk=shelter.pk)
 
 
-def _full_when_at_capacity() -> Case:
-    """The status after a headcount change: an open shelter at its capacity is full."""
+def _full_when_at_capacity(adding: int = 0) -> Case:
+    """The status after a headcount change (``adding`` people to the count the row holds
+    before the UPDATE): an open shelter at its capacity is full."""
     return Case(
         When(
-            Q(status=Shelter.Status.OPEN) & Q(headcount__gte=F("capacity")),
+            Q(status=Shelter.Status.OPEN) & Q(headcount__gte=F("capacity") - adding),
             then=Value(Shelter.Status.FULL.value),
         ),
         default=F("status"),
@@ -276,13 +277,7 @@ def check_in(
             _("This check-in code is not valid any more. Scan the QR code at the entrance again.")
         )
     details = _clean(details)
-    # The row lock orders concurrent check-ins at one shelter and makes the status check hold.
-    current = Shelter.objects.select_for_update().only("status").get(pk=shelter.pk)
-    allowed = (Shelter.Status.OPEN, Shelter.Status.FULL) if staff else (Shelter.Status.OPEN,)
-    if current.status not in allowed:
-        if current.status == Shelter.Status.FULL:
-            raise ShelterError(_("This shelter is full. Staff at the entrance will guide you."))
-        raise ShelterError(_("This shelter is not open now. Find an open one in the list."))
+    allowed = [Shelter.Status.OPEN, Shelter.Status.FULL] if staff else [Shelter.Status.OPEN]
     now = timezone.now()
     for attempt in range(5):
         try:
@@ -304,10 +299,6 @@ def check_in(
         except IntegrityError:  # a receipt code already given out (1 in 10^12): draw again
             if attempt == 4:
                 raise
-    Shelter.objects.filter(pk=shelter.pk).update(
-        headcount=F("headcount") + details.party_size, headcount_updated_at=now, updated_at=now
-    )
-    Shelter.objects.filter(pk=shelter.pk).update(status=_full_when_at_capacity())
     audit.record(
         action="information.shelter_checked_in",
         obj=entry,
@@ -316,6 +307,20 @@ def check_in(
         changes={"shelter": str(shelter.public_id), "party_size": details.party_size},
         actor_label="check-in QR" if staff is None else None,
     )
+    # Last, so that the shelter's row is locked only from here to the commit: a crowd
+    # checking in at one place waits on each other for this statement, not for the whole
+    # request. It checks the status and counts in one go; nothing is written if it refuses.
+    counted = Shelter.objects.filter(pk=shelter.pk, status__in=allowed).update(
+        headcount=F("headcount") + details.party_size,
+        status=_full_when_at_capacity(adding=details.party_size),
+        headcount_updated_at=now,
+        updated_at=now,
+    )
+    if not counted:
+        status = Shelter.objects.filter(pk=shelter.pk).values_list("status", flat=True).first()
+        if status == Shelter.Status.FULL:
+            raise ShelterError(_("This shelter is full. Staff at the entrance will guide you."))
+        raise ShelterError(_("This shelter is not open now. Find an open one in the list."))
     return entry
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -286,3 +287,40 @@ def test_housekeeping_deletes_check_ins_a_month_after_people_left(open_shelter: 
 def test_the_signage_qr_code_opens_the_shelter_finder(client: Client) -> None:
     screen = client.get("/signage/ward/")
     assert "/shelters/" in screen.text
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+def test_a_crowd_checking_in_at_once_is_counted_exactly_up_to_the_capacity(
+    departments: dict[str, Department],
+) -> None:
+    import threading
+
+    from django.db import connections
+
+    found = make_shelter(departments["kumin"], capacity=15, status=Shelter.Status.OPEN)
+    people = 24
+    start = threading.Barrier(people)
+    outcomes: list[str] = []
+
+    def arrive(n: int) -> None:
+        try:
+            start.wait()
+            shelters.check_in(shelter=found, details=CheckInDetails(name=f"P{n}"), key=KEY)
+            outcomes.append("in")
+        except ShelterError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=arrive, args=(n,)) for n in range(people)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    found.refresh_from_db()
+    # The 15th makes it full; everyone after is refused, and no refused check-in is kept.
+    assert sorted(outcomes) == ["in"] * 15 + ["refused"] * 9
+    assert (found.headcount, found.status) == (15, Shelter.Status.FULL)
+    assert CheckIn.objects.filter(shelter=found).count() == 15
+    assert AuditEvent.objects.filter(action="information.shelter_checked_in").count() == 15
