@@ -158,6 +158,9 @@ SCENARIOS: dict[str, Scenario] = {
     # Issue 11: the disaster page (what the home page becomes in disaster mode), anonymous,
     # with a CDN's Cache-Control, measured without a CDN.
     "disaster_page": Scenario("/disaster/"),
+    # Issue 11: a resident's circular board (the demo association's circulars with the
+    # household's read marks), signed in, against the bare view with a session.
+    "circulars_list": Scenario("/circulars/", auth="resident", floor="bare_signed_in"),
     "staff_queue": Scenario(
         "/staff/applications/",
         auth="staff",

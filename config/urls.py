@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("disaster/", include("minato.information.urls_disaster")),
     path("shelters/", include("minato.information.urls_shelters")),
     path("hazard-maps/", include("minato.information.urls_hazards")),
+    path("circulars/", include("minato.community.urls")),
     # One "staff" namespace for the whole console, so its two-factor guard covers every
     # module's pages (staff:procedures:queue, …).
     path(
@@ -54,6 +55,7 @@ urlpatterns += i18n_patterns(
                     path("bookings/", include("minato.bookings.urls_staff")),
                     path("messages/", include("minato.notifications.urls_staff")),
                     path("information/", include("minato.information.urls_staff")),
+                    path("community/", include("minato.community.urls_staff")),
                 ],
                 "staff",
             )

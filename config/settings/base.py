@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "minato.payments",
     "minato.bookings",
     "minato.information",
+    "minato.community",
 ]
 
 MIDDLEWARE = [
@@ -119,7 +120,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHE_URL = env("CACHE_URL", "")
 if CACHE_URL.startswith("redis://"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {"BACKEND": "minato.core.cache.SharedClientRedisCache", "LOCATION": CACHE_URL}
     }
 else:
     CACHES = {
@@ -393,6 +394,10 @@ if MAP_TILE_URL:
 # Check-ins from one device (a cookie the check-in page sets; its network address without it),
 # on top of ANONYMOUS_POST_RATE per network: a shelter's Wi-Fi puts hundreds behind one address.
 SHELTER_CHECKIN_DEVICE_RATE = env("SHELTER_CHECKIN_DEVICE_RATE", "5/h")
+
+# --- Circular boards (docs/modules/community.md) ------------------------------------------------
+# Tries at a household's join code per account: plenty for typing one in, too few to guess.
+COMMUNITY_JOIN_RATE = env("COMMUNITY_JOIN_RATE", "10/h")
 
 MUNICIPALITY_NAME = {"ja": "港区", "en": "Minato City", "ja-easy": "みなとく"}
 # Where residents can ask when the site does not answer them (the catalogue's search).

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from minato.accounts import permissions
+from minato.information import disaster
 from minato.information.models import Alert, Display, Notice
 from minato.notifications.services import json_list_has
 
@@ -80,3 +81,9 @@ def displays_with_status() -> list[tuple[Display, bool]]:
         (display, display.last_seen_at is not None and display.last_seen_at >= since)
         for display in Display.objects.select_related("created_by")
     ]
+
+
+def disaster_mode_active() -> bool:
+    """Whether disaster mode is on (read at most every few seconds; ``disaster.py``), for
+    other modules: community boards offer a safety check only then."""
+    return disaster.is_active()

@@ -137,6 +137,14 @@
   }
 
   document.addEventListener("click", onErrorLinkClick);
+  // A "Print" button (data-print) on printable pages; without JavaScript the browser's own
+  // print command does the same.
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target && target.closest && target.closest("[data-print]")) {
+      window.print();
+    }
+  });
   document.addEventListener("submit", onSubmit, true);
 
   // htmx (if present) swaps in server-rendered form errors

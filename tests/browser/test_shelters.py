@@ -115,7 +115,7 @@ def test_staff_open_a_shelter_and_a_supervisor_turns_on_disaster_mode(
     assert "Shiba Elementary School" in page.locator("main").inner_text()
     axe_page.follow(page.get_by_role("link", name="Furukawa flooding"))
     assert page.locator("#map").is_visible()
-    page.locator("#map .leaflet-control-layers").wait_for()
+    page.locator("#map path.leaflet-interactive").nth(1).wait_for()  # the layer, fetched
     assert page.locator("#map path.leaflet-interactive").count() == 2  # the area, the shelter
     assert "芝2丁目付近" in page.locator("table").inner_text()
     axe_page.check()

@@ -204,7 +204,7 @@ def receipt_url(entry: CheckIn) -> str:
 @never_cache
 def check_in(request: HttpRequest, slug: str) -> HttpResponse:
     """The page the shelter's QR code opens (``?key=…``): a short form, no account."""
-    shelter = shelters.shelter_public(slug)
+    shelter = shelters.shelter_for_check_in(slug)
     if shelter is None:
         raise Http404
     key = request.POST.get("key", "") if request.method == "POST" else request.GET.get("key", "")
