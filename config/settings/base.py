@@ -70,10 +70,11 @@ MIDDLEWARE = [
     "minato.core.middleware.AnonymousPostRateLimitMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # While disaster mode is on, the home page is the light disaster page (issue 11).
-    "minato.information.middleware.DisasterModeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "minato.accounts.middleware.StaffConsoleMiddleware",
+    # While disaster mode is on, the home page is the light disaster page (issue 11). Last,
+    # so that its answer passes back through every middleware above (X-Frame-Options, …).
+    "minato.information.middleware.DisasterModeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -391,9 +392,13 @@ MAP_TILE_ATTRIBUTION = env(
 if MAP_TILE_URL:
     _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "a"))
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
-# Check-ins from one device (a cookie the check-in page sets; its network address without it),
-# on top of ANONYMOUS_POST_RATE per network: a shelter's Wi-Fi puts hundreds behind one address.
+# Check-ins made from one device (a signed cookie the check-in page sets; its network address
+# without one), on top of ANONYMOUS_POST_RATE per network: a shelter's Wi-Fi puts hundreds of
+# phones behind one address.
 SHELTER_CHECKIN_DEVICE_RATE = env("SHELTER_CHECKIN_DEVICE_RATE", "5/h")
+# New device ids (the signed cookie the check-in form gives a phone) per network: enough for
+# a crowd arriving on one shelter Wi-Fi, too few to mint a turn for every fake check-in.
+SHELTER_DEVICE_IDS_RATE = env("SHELTER_DEVICE_IDS_RATE", "300/10m")
 
 # --- Circular boards (docs/modules/community.md) ------------------------------------------------
 # Tries at a household's join code per account: plenty for typing one in, too few to guess.

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -35,7 +36,7 @@ from minato.community.models import (
 from minato.core import audit
 from minato.core.areas import Area
 from minato.information import selectors as information
-from minato.notifications.models import Topic
+from minato.notifications.models import Notification
 from minato.notifications.services import notify_many
 
 NAME_LENGTH = 100
@@ -44,7 +45,8 @@ BODY_LENGTH = 10_000
 OPTION_LENGTH = 100
 MAX_OPTIONS = 10
 MAX_ATTACHMENTS = 5
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# In all, for one circular: a post is one request, and MAX_REQUEST_BYTES (10 MB) bounds it.
+MAX_ATTACHMENT_BYTES = 9 * 1024 * 1024
 # PDFs and pictures: what associations hand round, and what every phone opens. The file's
 # first bytes must say the same as its type (a renamed executable is refused).
 ATTACHMENT_TYPES = {
@@ -191,7 +193,8 @@ def household_create(
         action="community.household_created",
         obj=household,
         department_id=association.department_id,
-        changes={"label": label, "paper": paper},
+        # Not the label: a family name and an address, personal data the log keeps forever.
+        changes={"paper": paper, "group": group.name if group else None},
     )
     return household
 
@@ -264,9 +267,9 @@ def _clean_circular(draft: CircularDraft, *, now: Any) -> tuple[list[str], list[
     if len(draft.files) > MAX_ATTACHMENTS:
         raise CommunityError(_("Attach at most 5 files."))
     files = []
+    if sum(upload.size or 0 for upload in draft.files) > MAX_ATTACHMENT_BYTES:
+        raise CommunityError(_("The attachments are larger than 9 MB in all."))
     for upload in draft.files:
-        if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
-            raise CommunityError(_("%(name)s is larger than 10 MB.") % {"name": upload.name or "?"})
         head = upload.read(16)
         upload.seek(0)
         kind = next((t for t, magic in ATTACHMENT_TYPES.items() if head.startswith(magic)), None)
@@ -328,31 +331,65 @@ def circular_post(
             "attachments": len(files),
         },
     )
-    _tell(circular, selectors.member_ids(circular), template="community/circular_posted")
+    _tell(circular, template="community/circular_posted")
     return circular
 
 
-def _tell(circular: Circular, user_ids: list[int], *, template: str) -> int:
-    """Queue one message per member, in the same transaction (a rolled-back post tells
-    nobody; the hub sends them once it has committed)."""
+def _tell(circular: Circular, *, template: str, only_waiting: bool = False) -> None:
+    """Tell the members of the circular's households, in a background task: the ward's
+    circulars reach every association's members, too many to queue inside one request. The
+    task is stored in this transaction (django-tasks' database backend), so a rolled-back
+    post tells nobody and a committed one is not lost."""
+    import_string("minato.community.tasks.tell_members").enqueue(
+        circular.pk, template, only_waiting
+    )
+
+
+TELL_CHUNK = 1000
+
+
+def tell_members(*, circular_id: int, template: str, only_waiting: bool = False) -> int:
+    """The task's work: one message per member (``only_waiting``: of the households that
+    have not read or answered), queued through the hub 1,000 at a time. Each message has a
+    dedupe key, so a task run twice tells nobody twice. Returns how many were queued."""
+    circular = Circular.objects.select_related("association").get(pk=circular_id)
     url = absolute_url(reverse("community:circular", args=[circular.public_id]))
     sender = circular.association.name if circular.association else _("Minato City")
     safety = circular.kind == Circular.Kind.SAFETY
-    messages = [
-        {
-            "template_key": template,
-            "context": {"title": circular.title, "association": sender, "url": url},
-            "recipient": user,
-            "reference": str(circular.public_id),
-            "dedupe_key": f"{template}:{circular.public_id}:{timezone.now():%Y%m%d%H}",
-            # A safety check is asked in a disaster: it must reach people at night too.
-            "is_emergency": safety,
-            "topic": "" if safety else Topic.COMMUNITY,
-        }
-        for user in get_user_model().objects.filter(pk__in=user_ids)
-    ]
-    notify_many(messages)
-    return len(messages)
+    stamp = f"{circular.last_reminded_at or circular.posted_at:%Y%m%d%H%M}"
+    dedupe_key = f"{template}:{circular.public_id}:{stamp}"
+    # A second run of the task (a worker died half way) skips who was told already.
+    told = Notification.objects.filter(dedupe_key=dedupe_key).values("recipient_id")
+    user_ids = selectors.member_ids(circular, only_waiting=only_waiting)
+    users = get_user_model().objects.filter(pk__in=user_ids).exclude(pk__in=told).order_by("pk")
+    user_ids = list(users.values_list("pk", flat=True))
+    queued = 0
+    for start in range(0, len(user_ids), TELL_CHUNK):
+        chunk = list(get_user_model().objects.filter(pk__in=user_ids[start : start + TELL_CHUNK]))
+        with transaction.atomic():
+            notify_many(
+                [
+                    {
+                        "template_key": template,
+                        "context": {"title": circular.title, "association": sender, "url": url},
+                        "recipient": user,
+                        "reference": str(circular.public_id),
+                        "dedupe_key": dedupe_key,
+                        # A household's circular is its own business, like a booking: no
+                        # topic to opt out of. A safety check is asked in a disaster: it
+                        # reaches people at night too.
+                        "is_emergency": safety,
+                        "topic": "",
+                    }
+                    for user in chunk
+                ]
+            )
+        queued += len(chunk)
+    return queued
+
+
+def _department_id(circular: Circular) -> int | None:
+    return circular.association.department_id if circular.association else circular.department_id
 
 
 def _households_of(user: Any, circular: Circular) -> list[Household]:
@@ -377,6 +414,7 @@ def circular_read(*, user: Any, circular: Circular) -> int:
                 action="community.circular_read",
                 obj=circular,
                 subject_id=user.pk,
+                department_id=_department_id(circular),
                 changes={"household": str(household.public_id)},
             )
     return created
@@ -410,14 +448,16 @@ def _answer(
     receipt, _made = Receipt.objects.select_for_update().get_or_create(
         circular=circular, household=household, defaults={"read_at": now, "read_by": reader}
     )
-    before = receipt.answer
+    changed = bool(receipt.answer)
     receipt.answer, receipt.comment, receipt.answered_at = answer, comment, now
     receipt.save(update_fields=["answer", "comment", "answered_at", "updated_at"])
     audit.record(
         action="community.circular_answered",
         obj=circular,
         subject_id=reader.pk if reader is not None else None,
-        changes={"household": str(household.public_id), "answer": [before or None, answer]},
+        department_id=_department_id(circular),
+        # Not the answer itself (a vote, "we need help"): the receipt holds it.
+        changes={"household": str(household.public_id), "changed": changed},
     )
     return receipt
 
@@ -430,6 +470,9 @@ def paper_receipt(
     if circular.association is None or household.association_id != circular.association_id:
         raise CommunityError(_("This household is not on this circular's list."))
     _officer_of(officer, circular.association)
+    if not household.paper:
+        # Members answer for themselves; an officer only writes down a paper household's.
+        raise CommunityError(_("This household reads the circulars on a phone."))
     if answer:
         return _answer(circular, household, answer, "", reader=None)
     receipt, made = Receipt.objects.get_or_create(
@@ -439,6 +482,7 @@ def paper_receipt(
         audit.record(
             action="community.paper_receipt_recorded",
             obj=circular,
+            department_id=_department_id(circular),
             changes={"household": str(household.public_id)},
         )
     return receipt
@@ -458,10 +502,10 @@ def circular_remind(*, officer: Any, circular: Circular) -> int:
         raise CommunityError(_("A reminder went less than 12 hours ago."))
     if circular.deadline is not None and circular.deadline <= now:
         raise CommunityError(_("The deadline has passed."))
-    user_ids = selectors.member_ids(circular, only_waiting=True)
+    sent = len(selectors.member_ids(circular, only_waiting=True))
     circular.last_reminded_at = now
     circular.save(update_fields=["last_reminded_at", "updated_at"])
-    sent = _tell(circular, user_ids, template="community/circular_reminder")
+    _tell(circular, template="community/circular_reminder", only_waiting=True)
     audit.record(
         action="community.circular_reminded",
         obj=circular,

@@ -76,7 +76,10 @@ def set_mode(*, staff: Any, active: bool, message: dict[str, str]) -> DisasterMo
             **({"message": [before["message"], message]} if before["message"] != message else {}),
         },
     )
+    # Read the switch again once the change is committed (a request in between would
+    # otherwise keep the old value for the interval); the home page cached in this process
+    # goes too. Other processes follow within CHECK_EVERY_SECONDS.
     forget()
-    # This process's cached home page changes now; the others' within their page cache's time.
+    transaction.on_commit(forget)
     transaction.on_commit(page_cache.clear)
     return mode

@@ -81,9 +81,13 @@ def parse_geojson(data: bytes) -> dict[str, Any]:
     if len(data) > MAX_BYTES:
         raise HazardError(_("The file is larger than 5 MB. Simplify the shapes and try again."))
     try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+        text = data.decode("utf-8-sig")
+        document = json.loads(text)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise HazardError(_("The file is not GeoJSON (JSON text in UTF-8).")) from None
+    if "\\u0000" in text or "\x00" in text:
+        # PostgreSQL's jsonb cannot store a NUL character, and no map needs one.
+        raise HazardError(_("The file is not GeoJSON (JSON text in UTF-8)."))
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
         raise HazardError(_("The file must be a GeoJSON FeatureCollection."))
     features = document.get("features")
@@ -102,8 +106,14 @@ def parse_geojson(data: bytes) -> dict[str, Any]:
         properties = feature.get("properties")
         if properties is not None and not isinstance(properties, dict):
             raise HazardError(_("A feature's properties must be an object."))
-        for position in _positions(geometry.get("coordinates"), GEOMETRY_TYPES[geometry["type"]]):
-            _check_position(position)
+        try:
+            positions = _positions(geometry.get("coordinates"), GEOMETRY_TYPES[geometry["type"]])
+            for position in positions:
+                _check_position(position)
+        except OverflowError:  # an integer too large to be a float
+            raise HazardError(
+                _("Each position must be [longitude, latitude] in numbers.")
+            ) from None
     # Keep what maps need; drop members such as "crs" (not RFC 7946) that would mislead.
     return {"type": "FeatureCollection", "features": features}
 

@@ -9,6 +9,7 @@ as such.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -219,6 +220,11 @@ class Display(models.Model):
         )
 
 
+def new_checkin_key() -> str:
+    """The key in a shelter's QR code (see ``Shelter.checkin_key``)."""
+    return secrets.token_urlsafe(12)
+
+
 class Shelter(models.Model):
     """A place people go in a disaster: a designated shelter (指定避難所), a designated
     emergency evacuation site (指定緊急避難場所) or a temporary-stay facility for stranded
@@ -269,7 +275,7 @@ class Shelter(models.Model):
     headcount_updated_at = models.DateTimeField(null=True, blank=True)
     # In the QR code posted at the entrance: check-in needs it, so that a form cannot be
     # filled in for a place one is not at by guessing its address. Staff can change it.
-    checkin_key = models.CharField(max_length=40, unique=True)
+    checkin_key = models.CharField(max_length=40, unique=True, default=new_checkin_key)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -166,12 +166,16 @@ def shelter_set_status(*, staff: Any, shelter: Shelter, status: str) -> Shelter:
         shelter.headcount_updated_at = now
         fields += ["headcount", "headcount_updated_at"]
     shelter.save(update_fields=fields)
+    if status == Shelter.Status.OPEN:
+        # Opened again with as many people as it holds: it is full, not open.
+        Shelter.objects.filter(pk=shelter.pk).update(status=_full_when_at_capacity())
+        shelter.refresh_from_db(fields=["status"])
     audit.record(
         action="information.shelter_status_changed",
         obj=shelter,
         department_id=shelter.department_id,
         changes={
-            "status": [before, status],
+            "status": [before, shelter.status],
             **({"checked_out": checked_out} if status == Shelter.Status.CLOSED else {}),
         },
     )
@@ -262,7 +266,10 @@ def new_receipt() -> str:
 
 
 def key_matches(shelter: Shelter, key: str) -> bool:
-    return secrets.compare_digest(shelter.checkin_key.encode(), key.encode())
+    # A shelter without a key takes no self check-in (an empty key must not match "").
+    return bool(shelter.checkin_key) and secrets.compare_digest(
+        shelter.checkin_key.encode(), key.encode()
+    )
 
 
 def check_in(
@@ -329,27 +336,33 @@ def _check_in_once(
     # Last, so that the shelter's row is locked only from here to the commit: a crowd
     # checking in at one place waits on each other for this statement, not for the whole
     # request. It checks the status and counts in one go; nothing is kept if it refuses.
-    counted = _count_in(shelter.pk, details.party_size, allowed, now)
+    counted = _count_in(shelter.pk, details.party_size, allowed, now, fit_capacity=staff is None)
     if not counted:
         status = Shelter.objects.filter(pk=shelter.pk).values_list("status", flat=True).first()
-        if status == Shelter.Status.FULL:
+        # Full, or open with less room than the party needs: staff at the door decide.
+        if status in (Shelter.Status.FULL, Shelter.Status.OPEN):
             raise ShelterError(_("This shelter is full. Staff at the entrance will guide you."))
         raise ShelterError(_("This shelter is not open now. Find an open one in the list."))
     return entry
 
 
-def _count_in(shelter_id: int, party_size: int, allowed: list[str], now: Any) -> int:
+def _count_in(
+    shelter_id: int, party_size: int, allowed: list[str], now: Any, *, fit_capacity: bool
+) -> int:
     """Add a party to an open (or, at the desk, full) shelter's headcount, turning it full at
-    its capacity: 1 if counted, 0 if its status refused it. Plain SQL: the crowd's one hot
-    statement, which the ORM would rebuild (a CASE over F() expressions) on every request."""
+    its capacity: 1 if counted, 0 if refused. ``fit_capacity``: only if the whole party fits
+    (a self check-in; staff at the desk may take people over the capacity). Plain SQL: the
+    crowd's one hot statement, which the ORM would rebuild (a CASE over F() expressions) on
+    every request."""
     table = Shelter._meta.db_table
     placeholders = ", ".join(["%s"] * len(allowed))
+    fits = " AND headcount + %s <= capacity" if fit_capacity else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET headcount = headcount + %s, "  # noqa: S608 - names are ours
             "status = CASE WHEN status = %s AND headcount + %s >= capacity THEN %s "
             "ELSE status END, headcount_updated_at = %s, updated_at = %s "
-            f"WHERE id = %s AND status IN ({placeholders})",
+            f"WHERE id = %s AND status IN ({placeholders}){fits}",
             [
                 party_size,
                 Shelter.Status.OPEN.value,
@@ -359,6 +372,7 @@ def _count_in(shelter_id: int, party_size: int, allowed: list[str], now: Any) ->
                 now,
                 shelter_id,
                 *[str(status) for status in allowed],
+                *([party_size] if fit_capacity else []),
             ],
         )
         return cursor.rowcount

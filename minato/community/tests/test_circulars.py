@@ -125,6 +125,11 @@ def test_a_vote_is_posted_read_and_answered_per_household(
     circular = _vote(alice, association)
     told = Notification.objects.filter(template_key="community/circular_posted")
     assert sorted(told.values_list("recipient_id", flat=True)) == sorted([alice.pk, bob.pk])
+    # A household's own circular: no topic to have opted out of, so it is never withheld.
+    assert set(told.values_list("topic", flat=True)) == {""}
+    assert "港" not in str(
+        list(AuditEvent.objects.filter(action__startswith="community.").values_list("changes"))
+    )  # household labels (names, addresses) stay out of the audit trail
 
     client = resident_client(bob)
     listing = client.get(reverse("community:circulars"))
@@ -232,6 +237,11 @@ def test_the_officer_sees_the_tally_records_paper_households_and_prints(
     client.post(f"{base}paper/", {"household": households[2].public_id, "answer": "no"})
     receipt = Receipt.objects.get(household=households[2])
     assert receipt.answer == "no" and receipt.read_by is None
+    # A household that reads on a phone answers for itself: the officer cannot.
+    client.post(f"{base}paper/", {"household": households[1].public_id, "answer": "no"})
+    assert not Receipt.objects.filter(household=households[1]).exists()
+    assert client.post(f"{base}paper/", {"household": "not-a-uuid"}).status_code == 404
+    assert client.post(f"{base}paper/", {}).status_code == 404
     page = client.get(base)
     assert page.status_code == 200 and "増上" in page.text
     printed = client.get(f"{base}print/")
@@ -320,3 +330,32 @@ def test_a_bad_circular_is_refused_with_a_reason_and_nothing_is_posted(
         _vote(alice, association, **overrides)
     assert not Circular.objects.exists()
     assert not Notification.objects.filter(template_key__startswith="community/").exists()
+
+
+def test_a_member_of_two_households_answers_for_each(
+    resident_client: Any,
+    alice: User,
+    bob: User,
+    association: Association,
+    households: list,
+) -> None:
+    services.household_join(user=bob, code=households[2].join_code)
+    circular = _vote(alice, association)
+    client = resident_client(bob)
+    url = reverse("community:circular", args=[circular.public_id])
+    page = client.get(url)
+    assert "増上" in page.text and 'name="household"' in page.text
+    client.post(url, {"household": str(households[2].public_id), "answer": "no"})
+    client.post(url, {"household": str(households[1].public_id), "answer": "yes"})
+    answers = dict(Receipt.objects.filter(circular=circular).values_list("household_id", "answer"))
+    assert answers[households[2].pk] == "no" and answers[households[1].pk] == "yes"
+
+
+def test_telling_the_members_again_tells_nobody_twice(
+    alice: User, bob: User, association: Association, households: list
+) -> None:
+    circular = _vote(alice, association)
+    assert Notification.objects.filter(template_key="community/circular_posted").count() == 2
+    again = services.tell_members(circular_id=circular.pk, template="community/circular_posted")
+    assert again == 0
+    assert Notification.objects.filter(template_key="community/circular_posted").count() == 2

@@ -4,6 +4,7 @@ the list of 班 and households."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -39,12 +40,13 @@ def _circular_or_404(association: Association, public_id: Any) -> Circular:
 def board(request: HttpRequest, slug: str) -> HttpResponse:
     association = _association_or_404(request, slug)
     circulars = list(association.circulars.all()[:50])
+    counts = selectors.circular_counts(circulars)
     return render(
         request,
         "community/portal/board.html",
         {
             "association": association,
-            "circulars": [(c, selectors.circular_status(c)) for c in circulars],
+            "circulars": [(c, counts[c.pk]) for c in circulars],
             "disaster_mode": information.disaster_mode_active(),
         },
     )
@@ -81,7 +83,7 @@ class CircularForm(AccessibleForm):
     attachments = MultipleFileField(
         label=gettext_lazy("Attachments (optional)"),
         required=False,
-        help_text=gettext_lazy("Up to 5 PDF, JPEG or PNG files, 10 MB each."),
+        help_text=gettext_lazy("Up to 5 PDF, JPEG or PNG files, 9 MB in all."),
     )
 
     def draft(self) -> CircularDraft:
@@ -163,9 +165,11 @@ def remind(request: HttpRequest, slug: str, public_id: Any) -> HttpResponse:
 def paper_receipt(request: HttpRequest, slug: str, public_id: Any) -> HttpResponse:
     association = _association_or_404(request, slug)
     circular = _circular_or_404(association, public_id)
-    household = get_object_or_404(
-        association.households, public_id=request.POST.get("household", "")
-    )
+    try:
+        household_id = uuid.UUID(request.POST.get("household", ""))
+    except ValueError:
+        raise Http404 from None
+    household = get_object_or_404(association.households, public_id=household_id)
     try:
         services.paper_receipt(
             officer=request.user,
@@ -276,7 +280,7 @@ def households(request: HttpRequest, slug: str) -> HttpResponse:
         "community/portal/households.html",
         {
             "association": association,
-            "households": list(association.households.select_related("group")),
+            "households": list(selectors.households_with_members(association)),
             "officers": list(association.officers.select_related("user")),
             "group_form": group_form,
             "household_form": household_form,

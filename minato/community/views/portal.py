@@ -67,11 +67,26 @@ class AnswerForm(AccessibleForm):
         label=gettext_lazy("Comment (optional)"), max_length=200, required=False
     )
 
-    def __init__(self, *args: Any, circular: Circular, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, circular: Circular, households: list[Household], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.households = households
         self.fields["answer"].choices = [  # type: ignore[attr-defined]
             (option, option_label(circular, option)) for option in circular.options
         ]
+        if len(households) > 1:
+            # Someone in two households (their own and a parent's) answers for each.
+            self.fields["household"] = forms.ChoiceField(
+                label=gettext_lazy("For which household"),
+                choices=[(str(h.public_id), h.label) for h in households],
+                widget=forms.RadioSelect,
+            )
+            self.order_fields(["household", "answer", "comment"])
+
+    def household(self) -> Household:
+        wanted = self.cleaned_data.get("household")
+        return next((h for h in self.households if str(h.public_id) == wanted), self.households[0])
 
 
 def _circular_or_404(request: HttpRequest, public_id: Any) -> Circular:
@@ -92,13 +107,15 @@ def circular_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = None
     if circular.asks and households:
         initial = {"answer": receipt.answer, "comment": receipt.comment} if receipt else {}
-        form = AnswerForm(request.POST or None, circular=circular, initial=initial)
+        form = AnswerForm(
+            request.POST or None, circular=circular, households=households, initial=initial
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 services.circular_answer(
                     user=request.user,
                     circular=circular,
-                    household=households[0],
+                    household=form.household(),
                     answer=form.cleaned_data["answer"],
                     comment=form.cleaned_data["comment"],
                 )

@@ -24,6 +24,11 @@ from minato.core.areas import Area
 from minato.core.forms import AccessibleForm
 
 
+def _with_counts(circulars: list[Any]) -> list[tuple[Any, Any]]:
+    counts = selectors.circular_counts(circulars)
+    return [(c, counts[c.pk]) for c in circulars]
+
+
 def _staff(request: HttpRequest) -> Any:
     if not permissions.has_role(request.user, Role.CLERK):
         raise PermissionDenied
@@ -68,9 +73,7 @@ def associations(request: HttpRequest) -> HttpResponse:
         request,
         "community/staff/associations.html",
         {
-            "associations": [
-                (a, a.households.count()) for a in selectors.associations_for_staff(user)
-            ],
+            "associations": list(selectors.associations_for_staff(user)),
             "form": form,
         },
         status=400 if form.errors else 200,
@@ -111,10 +114,7 @@ def ward_circulars(request: HttpRequest) -> HttpResponse:
         request,
         "community/staff/circulars.html",
         {
-            "circulars": [
-                (c, selectors.circular_status(c))
-                for c in selectors.ward_circulars_for_staff(user)[:50]
-            ],
+            "circulars": _with_counts(list(selectors.ward_circulars_for_staff(user)[:50])),
             "form": form,
             "can_post": permissions.has_role(user, Role.SUPERVISOR),
         },

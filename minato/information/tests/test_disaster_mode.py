@@ -183,6 +183,12 @@ def test_a_hazard_layer_is_uploaded_published_and_drawn_with_a_list_beside_it(
             "arrays",
         ),
         (b" " * (hazards.MAX_BYTES + 1), "5 MB"),
+        (b"[" * 100_000 + b"]" * 100_000, "not GeoJSON"),  # nested past the recursion limit
+        (json.dumps(_collection((139.74, 35.65), name="a\u0000b")).encode(), "not GeoJSON"),
+        (
+            json.dumps(_collection((139.74, 35.65))).replace("139.74", "1" + "0" * 400, 1).encode(),
+            "numbers",
+        ),
     ],
 )
 def test_a_bad_hazard_file_is_refused_with_a_reason_and_nothing_is_stored(

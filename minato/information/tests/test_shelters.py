@@ -64,7 +64,9 @@ def test_a_person_checks_in_from_the_qr_code_gets_a_receipt_and_checks_out(
 
     receipt = client.get(sent["Location"])
     assert receipt.status_code == 200 and entry.receipt in receipt.text
-    assert "港 花子" not in receipt.text  # the receipt needs no name: the link may be shared
+    # The receipt needs no name and shows no needs: the link may be shared.
+    assert "港 花子" not in receipt.text and "卵アレルギー" not in receipt.text
+    assert "アレルギー" not in receipt.text
     event = AuditEvent.objects.get(action="information.shelter_checked_in")
     assert event.changes == {"shelter": str(open_shelter.public_id), "party_size": 3}
     assert "港" not in str(event.changes)  # no personal data in the audit trail
@@ -141,14 +143,57 @@ def test_check_ins_from_one_device_are_rate_limited(client: Client, open_shelter
     url = reverse("shelters:check_in", args=[open_shelter.slug])
     client.get(url, {"key": KEY})
     with override_settings(SHELTER_CHECKIN_DEVICE_RATE="2/h"):
-        assert client.post(url, _form()).status_code == 302
-        assert client.post(url, _form()).status_code == 302
-        assert client.post(url, _form()).status_code == 429
+        assert client.post(url, _form(party_size="0")).status_code == 400  # a typo: not counted
+        assert client.post(url, _form(party_size="1")).status_code == 302
+        assert client.post(url, _form(party_size="1")).status_code == 302
+        assert client.post(url, _form(party_size="1")).status_code == 429
         # Another phone on the same shelter Wi-Fi is not blocked by this one.
         other = Client()
         other.get(url, {"key": KEY})
-        assert other.post(url, _form()).status_code == 302
-    assert CheckIn.objects.count() == 3
+        assert other.post(url, _form(party_size="1")).status_code == 302
+        # Cookies the site did not sign count on the network's counter, whatever they say.
+        for n in range(3):
+            forger = Client()
+            forger.cookies["minato_device"] = f"made-up-{n}"
+            answer = forger.post(url, _form(party_size="1"))
+        assert answer.status_code == 429
+    assert CheckIn.objects.count() == 5
+
+
+def test_a_network_gets_only_so_many_new_device_ids(client: Client, open_shelter: Shelter) -> None:
+    url = reverse("shelters:check_in", args=[open_shelter.slug])
+    with override_settings(SHELTER_DEVICE_IDS_RATE="2/h"):
+        given = [Client().get(url, {"key": KEY}).cookies.get("minato_device") for _ in range(3)]
+    assert [cookie is not None for cookie in given] == [True, True, False]
+
+
+def test_a_self_check_in_must_fit_and_reopening_a_full_shelter_keeps_it_full(
+    charlie: User, open_shelter: Shelter
+) -> None:
+    shelters.check_in(shelter=open_shelter, details=CheckInDetails(name="A", party_size=8), key=KEY)
+    with translation.override("en"), pytest.raises(ShelterError, match="full"):
+        shelters.check_in(
+            shelter=open_shelter, details=CheckInDetails(name="B", party_size=3), key=KEY
+        )
+    open_shelter.refresh_from_db()
+    assert (open_shelter.headcount, open_shelter.status) == (8, Shelter.Status.OPEN)
+    shelters.check_in(
+        shelter=open_shelter, details=CheckInDetails(name="C", party_size=3), staff=charlie
+    )
+    open_shelter.refresh_from_db()
+    assert (open_shelter.headcount, open_shelter.status) == (11, Shelter.Status.FULL)
+    shelters.shelter_set_status(staff=charlie, shelter=open_shelter, status=Shelter.Status.OPEN)
+    open_shelter.refresh_from_db()
+    assert open_shelter.status == Shelter.Status.FULL
+
+
+def test_a_shelter_without_a_key_takes_no_self_check_in(
+    departments: dict[str, Department], charlie: User
+) -> None:
+    found = make_shelter(departments["kumin"], checkin_key="", status=Shelter.Status.OPEN)
+    with pytest.raises(ShelterError):
+        shelters.check_in(shelter=found, details=CheckInDetails(name="A"), key="")
+    assert len(Shelter(capacity=1).checkin_key) >= 16  # new shelters get one
 
 
 def test_staff_run_the_shelter_from_the_console(

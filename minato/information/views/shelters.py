@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from minato.core.areas import Area
 from minato.core.forms import AccessibleForm
@@ -42,6 +42,7 @@ CDN_CACHE = {
 }
 PROCESS_CACHE_SECONDS = 5
 DEVICE_COOKIE = "minato_device"
+DEVICE_SALT = "minato.information.check-in-device"
 RECEIPT_SALT = "minato.information.shelter-receipt"
 RECEIPT_MAX_AGE = 60 * 60 * 24 * 30
 
@@ -191,9 +192,30 @@ class CheckInForm(AccessibleForm):
 
 
 def device_key(group: str, request: HttpRequest) -> str:
-    """Rate-limit key of a check-in: the device's cookie, or its network without one."""
-    device = request.COOKIES.get(DEVICE_COOKIE, "")
-    return f"device:{device[:40]}" if device else f"ip:{ip_key(group, request)}"
+    """Rate-limit key of a check-in: the device id this site signed and gave the phone with
+    the form, or — without one, or with one it did not sign — the phone's network. A client
+    that makes up cookies only lands on its network's counter."""
+    device = request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_SALT)
+    return f"device:{device}" if device else f"ip:{ip_key(group, request)}"
+
+
+def _device_usage(request: HttpRequest, *, count_one: bool) -> dict[str, Any] | None:
+    usage: dict[str, Any] | None = get_usage(
+        request,
+        group="information.shelter_check_in",
+        key=device_key,
+        rate=settings.SHELTER_CHECKIN_DEVICE_RATE,
+        increment=count_one,
+    )
+    return usage
+
+
+def _turns_used_up(request: HttpRequest) -> bool:
+    """Whether this device (or network) has made all the check-ins it may for now. Only
+    check-ins made count (``_device_usage(count_one=True)`` after one), so a typo in the
+    form does not use up a turn."""
+    usage = _device_usage(request, count_one=False)
+    return usage is not None and usage["count"] >= usage["limit"]
 
 
 def receipt_url(entry: CheckIn) -> str:
@@ -211,13 +233,7 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
     valid_key = bool(key) and shelters.key_matches(shelter, key)
     form = CheckInForm(request.POST or None)
     if request.method == "POST":
-        if is_ratelimited(
-            request,
-            group="information.shelter_check_in",
-            key=device_key,
-            rate=settings.SHELTER_CHECKIN_DEVICE_RATE,
-            increment=True,
-        ):
+        if _turns_used_up(request):
             return rate_limited(request)
         if form.is_valid():
             try:
@@ -230,6 +246,7 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
             except ShelterError as exc:
                 form.add_error(None, str(exc))
             else:
+                _device_usage(request, count_one=True)
                 return redirect(receipt_url(entry))
     response = render(
         request,
@@ -243,10 +260,21 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=400 if form.errors or (request.method == "POST" and not valid_key) else 200,
     )
-    if DEVICE_COOKIE not in request.COOKIES:
-        response.set_cookie(
+    # A new device id for a phone without one, signed; a network asking for many of them (a
+    # client clearing its cookies to get more turns) gets no more for a while.
+    if not request.get_signed_cookie(
+        DEVICE_COOKIE, default="", salt=DEVICE_SALT
+    ) and not is_ratelimited(
+        request,
+        group="information.shelter_device_ids",
+        key=ip_key,
+        rate=settings.SHELTER_DEVICE_IDS_RATE,
+        increment=True,
+    ):
+        response.set_signed_cookie(
             DEVICE_COOKIE,
             secrets.token_urlsafe(16),
+            salt=DEVICE_SALT,
             max_age=60 * 60 * 24 * 365,
             httponly=True,
             samesite="Lax",
@@ -279,7 +307,6 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
         {
             "entry": entry,
             "shelter_name": localized(entry.shelter.name, translation.get_language() or "ja"),
-            "needs": [CheckIn.Need(need).label for need in entry.needs],
             "error": error,
         },
         status=400 if error else 200,

@@ -11,6 +11,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +31,8 @@ from minato.information.models import CheckIn, HazardLayer, Shelter
 from minato.information.shelters import ShelterError
 from minato.information.views.shelters import CheckInForm
 from minato.information.views.staff import _staff
+
+ROSTER_PAGE_SIZE = 100
 
 
 def _shelter_or_404(user: Any, slug: str) -> Shelter:
@@ -64,9 +68,12 @@ def shelter(request: HttpRequest, slug: str) -> HttpResponse:
     user = _staff(request)
     found = _shelter_or_404(user, slug)
     try:
-        people = list(shelters.roster(staff=user, shelter=found)[:500])
+        entries = shelters.roster(staff=user, shelter=found)
     except ShelterError as exc:  # staff of another department that can see it (none today)
         raise PermissionDenied from exc
+    # Those still here first (the ones staff look for and check out), then who left.
+    ordered = entries.order_by(F("checked_out_at").asc(nulls_first=True), "-checked_in_at")
+    page = Paginator(ordered, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "information/staff/shelter.html",
@@ -77,8 +84,10 @@ def shelter(request: HttpRequest, slug: str) -> HttpResponse:
             "headcount_form": HeadcountForm(initial={"headcount": found.headcount}),
             "check_in_form": CheckInForm(prefix="desk"),
             "roster": [
-                (entry, [CheckIn.Need(need).label for need in entry.needs]) for entry in people
+                (entry, [CheckIn.Need(need).label for need in entry.needs]) for entry in page
             ],
+            "page": page,
+            "query": "",
             "present": shelters.present(found),
         },
     )
