@@ -39,17 +39,19 @@ TEST_DEPARTMENTS = [
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Each test starts with an empty cache (rate-limit counters, cached fragments, the
-    page chrome, the anonymous pages each process keeps and the disaster-mode switch)."""
+    page chrome, the anonymous pages each process keeps, the disaster-mode switch and the
+    shelters the check-in form keeps)."""
     from django.core.cache import cache
 
     from minato.core import page_cache
     from minato.core.templatetags import chrome
-    from minato.information import disaster
+    from minato.information import disaster, shelters
 
     cache.clear()
     chrome.clear()
     page_cache.clear()
     disaster.forget()
+    shelters.forget_cached_shelters()
 
 
 @pytest.fixture

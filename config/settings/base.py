@@ -392,10 +392,10 @@ MAP_TILE_ATTRIBUTION = env(
 if MAP_TILE_URL:
     _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "a"))
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
-# Check-ins made from one device (a signed cookie the check-in page sets; its network address
+# Check-in posts from one device (a signed cookie the check-in page sets; its network address
 # without one), on top of ANONYMOUS_POST_RATE per network: a shelter's Wi-Fi puts hundreds of
-# phones behind one address.
-SHELTER_CHECKIN_DEVICE_RATE = env("SHELTER_CHECKIN_DEVICE_RATE", "5/h")
+# phones behind one address. Every post counts (typos too), hence room for a few mistakes.
+SHELTER_CHECKIN_DEVICE_RATE = env("SHELTER_CHECKIN_DEVICE_RATE", "10/h")
 # New device ids (the signed cookie the check-in form gives a phone) per network: enough for
 # a crowd arriving on one shelter Wi-Fi, too few to mint a turn for every fake check-in.
 SHELTER_DEVICE_IDS_RATE = env("SHELTER_DEVICE_IDS_RATE", "300/10m")

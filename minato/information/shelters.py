@@ -9,6 +9,7 @@ checking in at once counts right; reaching the capacity turns an open shelter fu
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -78,12 +79,32 @@ def shelter_public(slug: str) -> Shelter | None:
     return Shelter.objects.filter(slug=slug).first()
 
 
-def shelter_for_check_in(slug: str) -> Shelter | None:
-    """What the check-in form needs of a shelter, and no more (it is the crowd's page)."""
+def shelter_for_check_in(slug: str, *, cached: bool = False) -> Shelter | None:
+    """What the check-in form needs of a shelter, and no more (it is the crowd's page).
+    ``cached``: as this process read it in the last ``CHECK_IN_CACHE_SECONDS`` (the posts of
+    a crowd at one place; their status is checked again by the counting UPDATE, so only a
+    new QR key takes that long to apply)."""
+    now = time.monotonic()
+    if cached:
+        hit = _check_in_shelters.get(slug)
+        if hit is not None and hit[0] > now:
+            return hit[1]
     found = Shelter.objects.filter(slug=slug).only(
         "id", "public_id", "slug", "name", "status", "checkin_key", "department_id"
     )[:1]
-    return next(iter(found), None)
+    shelter = next(iter(found), None)
+    if shelter is not None:
+        _check_in_shelters[slug] = (now + CHECK_IN_CACHE_SECONDS, shelter)
+    return shelter
+
+
+CHECK_IN_CACHE_SECONDS = 5
+_check_in_shelters: dict[str, tuple[float, Shelter]] = {}
+
+
+def forget_cached_shelters() -> None:
+    """Read shelters afresh on the next check-in (tests; after a new QR key here)."""
+    _check_in_shelters.clear()
 
 
 def shelters_for_staff(user: Any) -> QuerySet[Shelter]:
@@ -219,6 +240,7 @@ def shelter_new_checkin_key(*, staff: Any, shelter: Shelter) -> Shelter:
     shelter = _locked(shelter)
     shelter.checkin_key = secrets.token_urlsafe(12)
     shelter.save(update_fields=["checkin_key", "updated_at"])
+    transaction.on_commit(forget_cached_shelters)
     audit.record(
         action="information.shelter_checkin_key_changed",
         obj=shelter,

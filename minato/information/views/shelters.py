@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
-from django_ratelimit.core import get_usage, is_ratelimited
+from django_ratelimit.core import is_ratelimited
 
 from minato.core.areas import Area
 from minato.core.forms import AccessibleForm
@@ -199,25 +199,6 @@ def device_key(group: str, request: HttpRequest) -> str:
     return f"device:{device}" if device else f"ip:{ip_key(group, request)}"
 
 
-def _device_usage(request: HttpRequest, *, count_one: bool) -> dict[str, Any] | None:
-    usage: dict[str, Any] | None = get_usage(
-        request,
-        group="information.shelter_check_in",
-        key=device_key,
-        rate=settings.SHELTER_CHECKIN_DEVICE_RATE,
-        increment=count_one,
-    )
-    return usage
-
-
-def _turns_used_up(request: HttpRequest) -> bool:
-    """Whether this device (or network) has made all the check-ins it may for now. Only
-    check-ins made count (``_device_usage(count_one=True)`` after one), so a typo in the
-    form does not use up a turn."""
-    usage = _device_usage(request, count_one=False)
-    return usage is not None and usage["count"] >= usage["limit"]
-
-
 def receipt_url(entry: CheckIn) -> str:
     token = signing.dumps(str(entry.public_id), salt=RECEIPT_SALT)
     return reverse("shelters:receipt", args=[token])
@@ -226,14 +207,20 @@ def receipt_url(entry: CheckIn) -> str:
 @never_cache
 def check_in(request: HttpRequest, slug: str) -> HttpResponse:
     """The page the shelter's QR code opens (``?key=…``): a short form, no account."""
-    shelter = shelters.shelter_for_check_in(slug)
+    shelter = shelters.shelter_for_check_in(slug, cached=request.method == "POST")
     if shelter is None:
         raise Http404
     key = request.POST.get("key", "") if request.method == "POST" else request.GET.get("key", "")
     valid_key = bool(key) and shelters.key_matches(shelter, key)
     form = CheckInForm(request.POST or None)
     if request.method == "POST":
-        if _turns_used_up(request):
+        if is_ratelimited(
+            request,
+            group="information.shelter_check_in",
+            key=device_key,
+            rate=settings.SHELTER_CHECKIN_DEVICE_RATE,
+            increment=True,
+        ):
             return rate_limited(request)
         if form.is_valid():
             try:
@@ -246,7 +233,6 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
             except ShelterError as exc:
                 form.add_error(None, str(exc))
             else:
-                _device_usage(request, count_one=True)
                 return redirect(receipt_url(entry))
     response = render(
         request,
