@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django import forms
 from django.urls import translate_url
 from django.utils import translation
 
@@ -85,3 +86,20 @@ def test_switching_language_never_makes_a_link_to_another_host(path: str, langua
     url = url_in_language(path, language)
     assert url.startswith("/") and url[1:2] not in ("/", "\\")
     assert not url.startswith(("/en//", "/ja-easy//"))
+
+
+def test_djangos_own_form_messages_are_in_easy_japanese() -> None:
+    """Django ships no やさしい日本語; ``core/django_messages.py`` puts its form messages in
+    our catalogues, which come first."""
+
+    class Form(forms.Form):
+        name = forms.CharField(max_length=3)
+        kind = forms.ChoiceField(choices=[("a", "A")])
+
+    with translation.override("ja-easy"):
+        form = Form({"name": "abcd", "kind": "z"})
+        assert form.errors["name"] == ["3 もじ まで です (いま 4 もじ)。"]
+        assert form.errors["kind"] == ["リスト から えらんで ください。z は えらべません。"]
+        assert Form({}).errors["name"] == ["ここ に かいて ください (かならず いります)。"]
+    with translation.override("ja"):
+        assert Form({}).errors["name"] == ["入力してください（必須）。"]
