@@ -80,6 +80,18 @@ def test_pages_send_security_headers(client: Client) -> None:
 
 
 @pytest.mark.django_db
+def test_the_kept_policy_is_django_csps_own_and_follows_the_settings(client: Client) -> None:
+    from csp.utils import build_policy
+
+    assert client.get("/")["Content-Security-Policy"] == build_policy()
+    changed = {"DIRECTIVES": {"default-src": ["'self'"], "img-src": ["'self'", "data:"]}}
+    with override_settings(CONTENT_SECURITY_POLICY=changed):
+        header = client.get("/healthz")["Content-Security-Policy"]
+        assert header == build_policy() and "frame-ancestors" not in header
+    assert client.get("/")["Content-Security-Policy"] == build_policy()
+
+
+@pytest.mark.django_db
 @override_settings(MAX_REQUEST_BYTES=1000)
 def test_oversized_bodies_are_refused_before_parsing(client: Client) -> None:
     response = client.post(
