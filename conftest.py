@@ -40,13 +40,18 @@ TEST_DEPARTMENTS = [
 def _empty_cache() -> None:
     """Each test starts with an empty cache (rate-limit counters, cached fragments, the
     page chrome, the anonymous pages each process keeps, the disaster-mode switch and the
-    shelters the check-in form keeps)."""
+    shelters the check-in form keeps) and in Japanese."""
+    from django.conf import settings
     from django.core.cache import cache
+    from django.utils import translation
 
     from minato.core import page_cache
     from minato.core.templatetags import chrome
     from minato.information import disaster, shelters
 
+    # A request to a /en/ or /ja-easy/ page leaves that language active in the thread, and
+    # reverse() in the next test of the worker would build its URLs in it.
+    translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
     chrome.clear()
     page_cache.clear()
