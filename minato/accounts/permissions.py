@@ -10,11 +10,15 @@ Rules:
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model, QuerySet
 
 from minato.accounts.models import Department, Role, StaffProfile, User
 
 AnyUser = User | AnonymousUser
+M = TypeVar("M", bound=Model)
 
 
 def has_confirmed_email(user: AnyUser) -> bool:
@@ -62,6 +66,18 @@ def visible_department_ids(user: AnyUser) -> set[int] | None:
 def can_see_department(user: AnyUser, department_id: int | None) -> bool:
     visible = visible_department_ids(user)
     return visible is None or (department_id is not None and department_id in visible)
+
+
+def in_visible_departments(queryset: QuerySet[M], user: AnyUser) -> QuerySet[M]:
+    """``queryset`` (of a model with ``department``) narrowed to the departments ``user``
+    may see: the consoles' lists of notices, alerts, shelters, associations …"""
+    visible = visible_department_ids(user)
+    return queryset if visible is None else queryset.filter(department_id__in=visible)
+
+
+def works_in(user: AnyUser, department_id: int | None) -> bool:
+    """Staff (clerk or above) of that department, or above it: who may write its work."""
+    return has_role(user, Role.CLERK) and can_see_department(user, department_id)
 
 
 def can_browse_audit(user: AnyUser) -> bool:

@@ -158,17 +158,15 @@ def households_with_members(association: Association) -> QuerySet[Household]:
 
 
 def associations_for_staff(user: Any) -> QuerySet[Association]:
-    visible = permissions.visible_department_ids(user)
     associations = Association.objects.select_related("department").annotate(
         household_count=Count("households")
     )
-    return associations if visible is None else associations.filter(department_id__in=visible)
+    return permissions.in_visible_departments(associations, user)
 
 
 def ward_circulars_for_staff(user: Any) -> QuerySet[Circular]:
-    visible = permissions.visible_department_ids(user)
     circulars = Circular.objects.filter(association__isnull=True).select_related("department")
-    return circulars if visible is None else circulars.filter(department_id__in=visible)
+    return permissions.in_visible_departments(circulars, user)
 
 
 def circular_visible_to(user: Any, public_id: Any) -> Circular | None:

@@ -87,9 +87,7 @@ def new_join_code() -> str:
 
 
 def can_register_associations(user: Any, department_id: int | None) -> bool:
-    return permissions.has_role(user, Role.CLERK) and permissions.can_see_department(
-        user, department_id
-    )
+    return permissions.works_in(user, department_id)
 
 
 @transaction.atomic

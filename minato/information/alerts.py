@@ -58,9 +58,7 @@ class AlertError(Exception):
 
 
 def can_write(user: Any, department_id: int | None) -> bool:
-    return permissions.has_role(user, Role.CLERK) and permissions.can_see_department(
-        user, department_id
-    )
+    return permissions.works_in(user, department_id)
 
 
 def can_issue(user: Any, alert: Alert) -> bool:

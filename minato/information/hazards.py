@@ -17,7 +17,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from minato.accounts import permissions
-from minato.accounts.models import Role
 from minato.core import audit
 from minato.information.models import HazardLayer
 
@@ -135,15 +134,8 @@ def layers_published() -> QuerySet[HazardLayer]:
 
 
 def layers_for_staff(user: Any) -> QuerySet[HazardLayer]:
-    visible = permissions.visible_department_ids(user)
     layers = HazardLayer.objects.select_related("department", "uploaded_by").defer("geojson")
-    return layers if visible is None else layers.filter(department_id__in=visible)
-
-
-def can_manage(user: Any, department_id: int | None) -> bool:
-    return permissions.has_role(user, Role.CLERK) and permissions.can_see_department(
-        user, department_id
-    )
+    return permissions.in_visible_departments(layers, user)
 
 
 def _unique_slug(title: str, kind: str) -> str:
@@ -168,9 +160,9 @@ def layer_upload(
 ) -> HazardLayer:
     """Store a new layer (unpublished), or replace a layer's shapes and texts: a published
     layer shows the new shapes at once, as a corrected map should."""
-    if not can_manage(staff, department.pk):
+    if not permissions.works_in(staff, department.pk):
         raise HazardError(_("You can only upload layers for your own departments."))
-    if layer is not None and not can_manage(staff, layer.department_id):
+    if layer is not None and not permissions.works_in(staff, layer.department_id):
         raise HazardError(_("You can only upload layers for your own departments."))
     if kind not in HazardLayer.Kind.values:
         raise HazardError(_("Choose a kind of hazard from the list."))
@@ -210,7 +202,7 @@ def layer_upload(
 
 @transaction.atomic
 def layer_set_published(*, staff: Any, layer: HazardLayer, published: bool) -> HazardLayer:
-    if not can_manage(staff, layer.department_id):
+    if not permissions.works_in(staff, layer.department_id):
         raise HazardError(_("You can only change layers of your own departments."))
     if layer.published == published:
         return layer

@@ -45,9 +45,9 @@ def notice_public(public_id: Any) -> Notice | None:
 
 
 def notices_for_staff(user: Any) -> QuerySet[Notice]:
-    visible = permissions.visible_department_ids(user)
-    notices = Notice.objects.select_related("department", "created_by", "published_by")
-    return notices if visible is None else notices.filter(department_id__in=visible)
+    return permissions.in_visible_departments(
+        Notice.objects.select_related("department", "created_by", "published_by"), user
+    )
 
 
 def alerts_issued() -> QuerySet[Alert]:
@@ -60,9 +60,9 @@ def alert_issued(public_id: Any) -> Alert | None:
 
 
 def alerts_for_staff(user: Any) -> QuerySet[Alert]:
-    visible = permissions.visible_department_ids(user)
-    found = Alert.objects.select_related("department", "created_by", "issued_by", "notice")
-    return found if visible is None else found.filter(department_id__in=visible)
+    return permissions.in_visible_departments(
+        Alert.objects.select_related("department", "created_by", "issued_by", "notice"), user
+    )
 
 
 def emergency_notices_now() -> list[Notice]:

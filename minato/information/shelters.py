@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minato.accounts import permissions
-from minato.accounts.models import Role
 from minato.core import audit
 from minato.information.models import CheckIn, Shelter
 from minato.notifications.services import json_list_has
@@ -108,9 +107,7 @@ def forget_cached_shelters() -> None:
 
 
 def shelters_for_staff(user: Any) -> QuerySet[Shelter]:
-    visible = permissions.visible_department_ids(user)
-    shelters = Shelter.objects.select_related("department")
-    return shelters if visible is None else shelters.filter(department_id__in=visible)
+    return permissions.in_visible_departments(Shelter.objects.select_related("department"), user)
 
 
 def present(shelter: Shelter) -> int:
@@ -141,9 +138,7 @@ def check_in_for_receipt(public_id: Any) -> CheckIn | None:
 
 def can_manage(user: Any, shelter: Shelter) -> bool:
     """Staff (clerk or above) of the department that runs the shelter."""
-    return permissions.has_role(user, Role.CLERK) and permissions.can_see_department(
-        user, shelter.department_id
-    )
+    return permissions.works_in(user, shelter.department_id)
 
 
 def _locked(shelter: Shelter) -> Shelter:
@@ -377,14 +372,14 @@ def _count_in(
     crowd's one hot statement, which the ORM would rebuild (a CASE over F() expressions) on
     every request."""
     table = Shelter._meta.db_table
-    placeholders = ", ".join(["%s"] * len(allowed))
+    status_params = ", ".join(["%s"] * len(allowed))  # one %s per allowed status
     fits = " AND headcount + %s <= capacity" if fit_capacity else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET headcount = headcount + %s, "  # noqa: S608 - names are ours
             "status = CASE WHEN status = %s AND headcount + %s >= capacity THEN %s "
             "ELSE status END, headcount_updated_at = %s, updated_at = %s "
-            f"WHERE id = %s AND status IN ({placeholders}){fits}",
+            f"WHERE id = %s AND status IN ({status_params}){fits}",
             [
                 party_size,
                 Shelter.Status.OPEN.value,

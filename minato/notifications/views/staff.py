@@ -52,9 +52,9 @@ def _staff(request: HttpRequest) -> Any:
 
 
 def _visible_broadcasts(user: Any) -> QuerySet[Broadcast]:
-    visible = permissions.visible_department_ids(user)
-    found = Broadcast.objects.select_related("department", "created_by", "approved_by")
-    return found if visible is None else found.filter(department_id__in=visible)
+    return permissions.in_visible_departments(
+        Broadcast.objects.select_related("department", "created_by", "approved_by"), user
+    )
 
 
 def _broadcast_or_404(user: Any, public_id: Any) -> Broadcast:
