@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -33,7 +34,7 @@ from minato.community.models import (
     Officer,
     Receipt,
 )
-from minato.core import audit
+from minato.core import audit, uploads
 from minato.core.areas import Area
 from minato.information import selectors as information
 from minato.notifications.models import Notification
@@ -47,13 +48,10 @@ MAX_OPTIONS = 10
 MAX_ATTACHMENTS = 5
 # In all, for one circular: a post is one request, and MAX_REQUEST_BYTES (10 MB) bounds it.
 MAX_ATTACHMENT_BYTES = 9 * 1024 * 1024
-# PDFs and pictures: what associations hand round, and what every phone opens. The file's
-# first bytes must say the same as its type (a renamed executable is refused).
-ATTACHMENT_TYPES = {
-    "application/pdf": b"%PDF-",
-    "image/jpeg": b"\xff\xd8\xff",
-    "image/png": b"\x89PNG\r\n\x1a\n",
-}
+# PDFs and pictures: what associations hand round, and what every phone opens; checked as
+# applicants' files are (minato.core.uploads: the first bytes, active PDF content, images
+# re-encoded without EXIF).
+ATTACHMENT_KINDS = ("pdf", "jpeg", "png")
 # Letters and digits that cannot be mistaken for each other on paper.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 REMIND_EVERY = timedelta(hours=12)
@@ -241,7 +239,9 @@ def can_post_ward_circulars(user: Any, department_id: int | None) -> bool:
     )
 
 
-def _clean_circular(draft: CircularDraft, *, now: Any) -> tuple[list[str], list[dict[str, Any]]]:
+def _clean_circular(
+    draft: CircularDraft, *, now: Any
+) -> tuple[list[str], list[uploads.CheckedFile]]:
     if draft.kind not in Circular.Kind.values:
         raise CommunityError(_("Choose what kind of circular it is."))
     if not draft.title.strip() or len(draft.title.strip()) > TITLE_LENGTH:
@@ -268,14 +268,11 @@ def _clean_circular(draft: CircularDraft, *, now: Any) -> tuple[list[str], list[
     if sum(upload.size or 0 for upload in draft.files) > MAX_ATTACHMENT_BYTES:
         raise CommunityError(_("The attachments are larger than 9 MB in all."))
     for upload in draft.files:
-        head = upload.read(16)
-        upload.seek(0)
-        kind = next((t for t, magic in ATTACHMENT_TYPES.items() if head.startswith(magic)), None)
-        if kind is None:
-            raise CommunityError(
-                _("%(name)s is not a PDF, JPEG or PNG file.") % {"name": upload.name or "?"}
-            )
-        files.append({"upload": upload, "content_type": kind, "size": upload.size})
+        try:
+            checked = uploads.inspect(upload, accept=ATTACHMENT_KINDS, max_size_mb=9)
+        except uploads.UploadRefused as refused:
+            raise CommunityError(f"{upload.name or '?'}: {refused.message}") from None
+        files.append(checked)
     return options, files
 
 
@@ -310,14 +307,14 @@ def circular_post(
         posted_by=author,
         posted_at=now,
     )
-    for item in files:
+    for checked in files:
         attachment = Attachment(
             circular=circular,
-            name=(item["upload"].name or "file")[-200:],
-            content_type=item["content_type"],
-            size=item["size"],
+            name=checked.filename[-200:],
+            content_type=checked.content_type,
+            size=checked.size,
         )
-        attachment.file.save(str(attachment.public_id), item["upload"], save=False)
+        attachment.file.save(str(attachment.public_id), ContentFile(checked.content), save=False)
         attachment.save()
     audit.record(
         action="community.circular_posted",

@@ -10,9 +10,10 @@ from ninja.errors import HttpError, ValidationError
 from ninja.files import UploadedFile
 
 from minato.accounts.api_auth import AUTH, require_confirmed_resident, require_resident
+from minato.core import uploads
 from minato.core.api.idempotency import idempotency_key_header, idempotent
 from minato.core.api.schemas import InputSchema, responses
-from minato.procedures.applications import attachments, uploads
+from minato.procedures.applications import attachments
 from minato.procedures.applications import selectors as application_selectors
 from minato.procedures.applications import services as applications
 from minato.procedures.forms import selectors as form_selectors

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minato.core import audit
-from minato.procedures.applications.uploads import CheckedFile, UploadRefused
+from minato.core.uploads import CheckedFile, UploadRefused
 from minato.procedures.forms.schema import FormDefinition
 from minato.procedures.models import Application, Attachment
 

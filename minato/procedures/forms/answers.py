@@ -34,9 +34,9 @@ from minato.accounts.validators import (
     validate_kana,
     validate_phone,
 )
+from minato.core import uploads
 from minato.core.forms import AccessibleForm
 from minato.core.translated import localized
-from minato.procedures.applications import uploads
 from minato.procedures.forms.schema import (
     NAME_PARTS,
     FormDefinition,

@@ -40,7 +40,7 @@ ID_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 # The parts of a ``name`` answer, in the order they are asked.
 NAME_PARTS = ("family_name", "given_name", "family_name_kana", "given_name_kana")
 # File types an applicant may upload; anything else (SVG, HTML, Office files with macros,
-# archives) is refused, whatever its name says. See minato.procedures.applications.uploads.
+# archives) is refused, whatever its name says. See minato.core.uploads.
 FileKind = Literal["pdf", "jpeg", "png"]
 ALL_FILE_KINDS: tuple[FileKind, ...] = ("pdf", "jpeg", "png")
 # Choice questions with more options than this are answered by typing and picking from a

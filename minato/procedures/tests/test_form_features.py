@@ -15,8 +15,8 @@ from django.test import Client
 from PIL import Image
 
 from minato.accounts.models import User
+from minato.core import uploads
 from minato.core.models import AuditEvent
-from minato.procedures.applications import uploads
 from minato.procedures.forms.answers import validate_all
 from minato.procedures.forms.schema import DefinitionError, check_definition
 from minato.procedures.forms.services import form_publish

@@ -23,11 +23,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minato.accounts import permissions
 from minato.accounts.models import User
 from minato.core.forms import AccessibleForm
+from minato.core.uploads import CheckedFile
 from minato.procedures import payables
 from minato.procedures.applications import attachments, guest, pdf
 from minato.procedures.applications import selectors as application_selectors
 from minato.procedures.applications import services as applications
-from minato.procedures.applications.uploads import CheckedFile
 from minato.procedures.catalogue import selectors as catalogue_selectors
 from minato.procedures.forms import selectors as form_selectors
 from minato.procedures.forms.answers import (

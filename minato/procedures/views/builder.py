@@ -32,7 +32,7 @@ from minato.core.forms import (
     translated_value,
 )
 from minato.core.translated import localized
-from minato.procedures.applications.uploads import CheckedFile
+from minato.core.uploads import CheckedFile
 from minato.procedures.forms import selectors as form_selectors
 from minato.procedures.forms import services as builder
 from minato.procedures.forms.schema import (

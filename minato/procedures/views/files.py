@@ -8,8 +8,8 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from minato.core.uploads import CONTENT_TYPES
 from minato.procedures.applications import attachments
-from minato.procedures.applications.uploads import CONTENT_TYPES
 from minato.procedures.models import Attachment
 
 

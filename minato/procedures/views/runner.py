@@ -16,9 +16,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from minato.core import uploads
 from minato.core.translated import localized
-from minato.procedures.applications import uploads
-from minato.procedures.applications.uploads import CheckedFile, UploadRefused
+from minato.core.uploads import CheckedFile, UploadRefused
 from minato.procedures.forms.answers import (
     PageForm,
     apply_group_action,

@@ -1,4 +1,5 @@
-"""Checking files that applicants upload, before anything is stored.
+"""Checking files that people upload, before anything is stored (applications' attachments,
+photos of reported problems).
 
 A file is accepted only if its first bytes say it is one of the allowed kinds (PDF, JPEG,
 PNG) — the name and the browser's content type are ignored, so an SVG, an HTML page or a
@@ -9,7 +10,8 @@ anything hidden after the image data. PDFs are parsed (pypdf: name escapes decod
 object streams opened) and refused when encrypted, unreadable, or carrying JavaScript,
 actions run on opening (/OpenAction, /AA), launch actions, links out (/URI, /GoToR,
 /GoToE), embedded files, forms that submit or XFA. What is stored is the checked
-file and its SHA-256.
+file and its SHA-256; where a photo's EXIF said where it was taken, that position is read
+before the EXIF is dropped and returned beside it (a report uses it to suggest the place).
 """
 
 from __future__ import annotations
@@ -71,6 +73,9 @@ class CheckedFile:
     kind: str
     content: bytes
     sha256: str
+    # Where the camera said the photo was taken (latitude, longitude), from the EXIF GPS
+    # tags of the original; the stored file carries no EXIF.
+    position: tuple[float, float] | None = None
 
     @property
     def size(self) -> int:
@@ -96,7 +101,41 @@ def safe_filename(name: str, kind: str) -> str:
     return f"{(stem or 'file')[:80]}{EXTENSIONS[kind]}"
 
 
-def _reencode_image(content: bytes, kind: str) -> bytes:
+# EXIF tags: the GPS block, and in it the references and rational triples of a position.
+EXIF_GPS_IFD = 0x8825
+GPS_LATITUDE_REF, GPS_LATITUDE, GPS_LONGITUDE_REF, GPS_LONGITUDE = 1, 2, 3, 4
+
+
+def _degrees(triple: Any, reference: Any) -> float | None:
+    """Degrees, minutes and seconds as EXIF stores them, signed by their N/S/E/W reference."""
+    try:
+        degrees, minutes, seconds = (float(part) for part in triple)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    value = degrees + minutes / 60 + seconds / 3600
+    if not math.isfinite(value):
+        return None
+    reference = reference.decode("ascii", "ignore") if isinstance(reference, bytes) else reference
+    return -value if str(reference).strip().upper() in ("S", "W") else value
+
+
+def photo_position(image: Image.Image) -> tuple[float, float] | None:
+    """The (latitude, longitude) of the photo's EXIF GPS tags, or None when it has none or
+    they make no sense (a camera without a fix writes zeros)."""
+    try:
+        gps = image.getexif().get_ifd(EXIF_GPS_IFD)
+    except Exception:  # a damaged EXIF block is only a missing position
+        return None
+    latitude = _degrees(gps.get(GPS_LATITUDE), gps.get(GPS_LATITUDE_REF, "N"))
+    longitude = _degrees(gps.get(GPS_LONGITUDE), gps.get(GPS_LONGITUDE_REF, "E"))
+    if latitude is None or longitude is None:
+        return None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180) or (latitude, longitude) == (0, 0):
+        return None
+    return round(latitude, 6), round(longitude, 6)
+
+
+def _reencode_image(content: bytes, kind: str) -> tuple[bytes, tuple[float, float] | None]:
     """Decode and re-encode an image (dropping EXIF and anything hidden in the file), at most
     MAX_SIDE pixels on its long side. The work is bounded whatever the file: a JPEG is
     decoded at a reduced scale straight away (``draft``), and a PNG over MAX_PNG_PIXELS is
@@ -116,6 +155,7 @@ def _reencode_image(content: bytes, kind: str) -> bytes:
                     # half of MAX_SIDE, so the full-size picture is never in memory.
                     half = scale / 2
                     image.draft("RGB", (math.ceil(width * half), math.ceil(height * half)))
+                position = photo_position(image)
                 image.load()
                 upright: Image.Image = image
                 ImageOps.exif_transpose(upright, in_place=True)  # the photo the right way up
@@ -130,7 +170,7 @@ def _reencode_image(content: bytes, kind: str) -> bytes:
                     # No text or EXIF chunks are written. zlib's default level: "optimize"
                     # tries every filter and took most of the time on large images.
                     upright.save(out, format="PNG", compress_level=6)
-                return out.getvalue()
+                return out.getvalue(), position
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise UploadRefused(_("The image is too large. Use a smaller image.")) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
@@ -250,13 +290,15 @@ def inspect(upload: Any, *, accept: Sequence[str], max_size_mb: int) -> CheckedF
         raise UploadRefused(
             _("This type of file is not accepted. Upload one of: %(kinds)s.") % {"kinds": allowed}
         )
+    position = None
     if kind == "pdf":
         _check_pdf(content)
     else:
-        content = _reencode_image(content, kind)
+        content, position = _reencode_image(content, kind)
     return CheckedFile(
         filename=safe_filename(getattr(upload, "name", "") or "", kind),
         kind=kind,
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
+        position=position,
     )
