@@ -22,6 +22,8 @@ urlpatterns = [
     path("cap/", include("minato.information.urls_cap")),
     # Digital signage: full-screen pages that show every language in turn (issue 11).
     path("signage/", include("minato.information.urls_signage")),
+    # Open311 GeoReport v2 (issue 12): fixed addresses that clients are configured with.
+    path("open311/v2/", include("minato.reports.urls_open311")),
 ]
 
 if settings.BENCHMARK_ENDPOINTS:
@@ -41,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("shelters/", include("minato.information.urls_shelters")),
     path("hazard-maps/", include("minato.information.urls_hazards")),
     path("circulars/", include("minato.community.urls")),
+    path("reports/", include("minato.reports.urls")),
     # One "staff" namespace for the whole console, so its two-factor guard covers every
     # module's pages (staff:procedures:queue, …).
     path(
@@ -56,6 +59,7 @@ urlpatterns += i18n_patterns(
                     path("messages/", include("minato.notifications.urls_staff")),
                     path("information/", include("minato.information.urls_staff")),
                     path("community/", include("minato.community.urls_staff")),
+                    path("reports/", include("minato.reports.urls_staff")),
                 ],
                 "staff",
             )

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "minato.bookings",
     "minato.information",
     "minato.community",
+    "minato.reports",
 ]
 
 MIDDLEWARE = [
@@ -403,6 +404,19 @@ SHELTER_DEVICE_IDS_RATE = env("SHELTER_DEVICE_IDS_RATE", "300/10m")
 # --- Circular boards (docs/modules/community.md) ------------------------------------------------
 # Tries at a household's join code per account: plenty for typing one in, too few to guess.
 COMMUNITY_JOIN_RATE = env("COMMUNITY_JOIN_RATE", "10/h")
+
+# --- Community reports (docs/modules/reports.md) --------------------------------------------
+# New reports per account or network (portal and Open311 alike): a resident on a walk reports
+# a few; a script filling the queue is stopped.
+REPORT_RATE = env("REPORT_RATE", "10/h")
+# "Me too" and follows per account or network.
+REPORT_SUPPORT_RATE = env("REPORT_SUPPORT_RATE", "60/h")
+# Open311 GeoReport v2: the jurisdiction this server answers for (clients may send it as
+# jurisdiction_id), and where the discovery document says to ask.
+OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", "city.minato.tokyo.jp")
+OPEN311_CONTACT = env(
+    "OPEN311_CONTACT", "港区 街づくり支援部 土木課 (Minato City Public Works Division) 03-3578-2111"
+)
 
 MUNICIPALITY_NAME = {"ja": "港区", "en": "Minato City", "ja-easy": "みなとく"}
 # Where residents can ask when the site does not answer them (the catalogue's search).

@@ -216,6 +216,7 @@ class ApiToken(models.Model):
         NOTIFICATIONS_SEND = "notifications:send", _("Send notifications")
         AUDIT_READ = "audit:read", _("Read the audit log")
         APPLICATIONS_READ = "applications:read", _("Pull submitted applications (hand-off)")
+        REPORTS_SUBMIT = "reports:submit", _("Post community reports (Open311 api_key)")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
