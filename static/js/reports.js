@@ -110,10 +110,19 @@
       latitude: latitude.value,
       longitude: longitude.value
     });
-    window.htmx.ajax("GET", form.dataset.nearbyUrl + "?" + query.toString(), {
-      target: "#nearby",
-      swap: "innerHTML"
-    });
+    window.htmx
+      .ajax("GET", form.dataset.nearbyUrl + "?" + query.toString(), {
+        target: "#nearby",
+        swap: "innerHTML"
+      })
+      .then(function () {
+        // The person has seen what is already reported here: sending now is their choice,
+        // so the server need not stop the report to show the same list again.
+        var confirmed = form.querySelector("[name=confirmed_new]");
+        if (confirmed && document.getElementById("nearby-notice")) {
+          confirmed.value = "on";
+        }
+      });
   }
 
   // --- The pin -----------------------------------------------------------------------------
