@@ -1,5 +1,368 @@
-"""The public reports API (/api/v1/reports): to be written (issue 12)."""
+"""/api/v1/reports: community reports of problems in public places (道路・公園の不具合通報),
+for maps, apps and open data; /api/v1/reports/services: the kinds of problem. Public and read
+only, and never who reported: the reporter, their contact details and the report's private
+key and Open311 token are not read by these endpoints at all.
 
-from ninja import Router
+The list is the hot read (a map asks for the reports in its viewport as it moves), so it reads
+columns (``.values``), not model instances, and pages and counts in SQL; its benchmark is the
+``reports_bbox`` scenario (docs/benchmarks.md).
+"""
+
+import re
+from datetime import datetime
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone, translation
+from ninja import Field, Path, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+from pydantic import field_validator
+
+from minato.accounts.services import absolute_url
+from minato.core.api.pagination import LimitOffset
+from minato.core.api.schemas import responses
+from minato.core.translated import localized
+from minato.reports import selectors
+from minato.reports.models import Report, Service
 
 router = Router(tags=["reports"])
+
+# The columns the list reads: public ones only (a subset of selectors.PUBLIC_FIELDS).
+LIST_COLUMNS = (
+    "reference",
+    "service__code",
+    "service__name",
+    "status",
+    "description",
+    "latitude",
+    "longitude",
+    "area",
+    "place_hint",
+    "status_note",
+    "support_count",
+    "requested_at",
+    "status_changed_at",
+)
+SERVICE_CODE = re.compile(r"^[-a-z0-9_]{1,50}$")
+REFERENCE = re.compile(r"^[A-Za-z0-9]{1,12}$")
+MAX_SERVICES = 20
+# Filters over reports the platform holds: nothing is from before 2000 or after 2999, and a
+# time outside that would overflow on its way to UTC.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2999
+
+StatusValue = Literal["open", "accepted", "in_progress", "fixed", "closed", "referred", "duplicate"]
+AreaValue = Literal["", "shiba", "azabu", "akasaka", "takanawa", "shibaura_konan"]
+
+
+class ReportOut(Schema):
+    reference: str = Field(..., description="The report's reference, as on its page")
+    service_code: str = Field(..., description="The kind of problem (`/reports/services`)")
+    service_name: str = Field(..., description="The kind of problem, in the request's language")
+    status: StatusValue = Field(
+        ...,
+        description="`open` (received), `accepted`, `in_progress`, `fixed`, `closed` (not "
+        "fixed), `referred` (not the ward's), `duplicate` (already reported)",
+    )
+    status_label: str = Field(..., description="The status in the request's language")
+    description: str
+    latitude: float
+    longitude: float
+    area: AreaValue = Field(..., description="The 地区 it is in (approximate near an edge)")
+    place_hint: str = Field(..., description="What the reporter said about the place")
+    status_note: str = Field(..., description="Why it was closed, referred or merged")
+    support_count: int = Field(..., description="How many others said “me too”")
+    requested_at: datetime
+    updated_at: datetime = Field(..., description="When its status last changed")
+    url: str = Field(..., description="The report's page on the portal")
+
+
+class PhotoOut(Schema):
+    kind: Literal["report", "before", "after"] = Field(
+        ..., description="The reporter's photo, or staff's before or after the work"
+    )
+    url: str
+
+
+class UpdateOut(Schema):
+    kind: Literal["status", "reply", "note", "routed", "reopened"]
+    status: StatusValue | Literal[""]
+    status_label: str
+    text: str
+    created_at: datetime
+
+
+class ReportDetailOut(ReportOut):
+    expected_at: datetime | None = Field(..., description="When the ward expects to fix it")
+    referral: Literal[
+        "", "national_road", "metropolitan_road", "private_land", "police", "other"
+    ] = Field(..., description="Whose it is, when `status` is `referred`")
+    duplicate_of: str | None = Field(
+        ..., description="The reference of the report this one repeats"
+    )
+    photo_urls: list[str] = Field(..., description="Its public photos (checked by staff)")
+    photos: list[PhotoOut]
+    updates: list[UpdateOut] = Field(..., description="Its public history, oldest first")
+
+
+class ServiceOut(Schema):
+    code: str
+    group: Literal["roads", "parks", "town"]
+    group_name: str
+    name: str = Field(..., description="In the request's language")
+    description: str = Field(..., description="In the request's language")
+
+
+class ReportQuery(Schema):
+    bbox: str = Field(
+        "",
+        max_length=200,
+        description="A bounding box `west,south,east,north` in degrees (WGS 84, GeoJSON's "
+        "order): the reports inside it, edges included. West must be less than east and "
+        "south less than north.",
+        examples=["139.745,35.652,139.757,35.661"],
+    )
+    status: Literal["", "open", "fixed", "closed"] = Field(
+        "",
+        description="`open`: received, accepted or being fixed; `fixed`; `closed`: closed "
+        "without a fix, referred elsewhere or already reported",
+    )
+    service: list[str] = Field(
+        default_factory=list,
+        description="Kinds of problem (codes of `/reports/services`): repeat the parameter "
+        "or separate codes with commas",
+    )
+    area: AreaValue = ""
+    since: datetime | None = Field(
+        None, description="Sent at or after this time (ISO 8601; without an offset: Japan time)"
+    )
+    until: datetime | None = Field(
+        None, description="Sent at or before this time (ISO 8601; without an offset: Japan time)"
+    )
+
+    @field_validator("bbox")
+    @classmethod
+    def _bbox_is_a_box(cls, value: str) -> str:
+        if value.strip() and selectors.parse_bbox(value) is None:
+            raise ValueError(
+                "bbox must be four finite numbers west,south,east,north in degrees, with "
+                "-180 <= west < east <= 180 and -90 <= south < north <= 90"
+            )
+        return value
+
+    @field_validator("service", mode="before")
+    @classmethod
+    def _service_codes(cls, value: Any) -> list[str]:
+        values = value if isinstance(value, list) else [value]
+        codes = [
+            code.strip()
+            for item in values
+            if item is not None
+            for code in str(item).split(",")
+            if code.strip()
+        ]
+        if len(codes) > MAX_SERVICES:
+            raise ValueError(f"give at most {MAX_SERVICES} kinds of problem")
+        for code in codes:
+            if not SERVICE_CODE.match(code):
+                raise ValueError("a kind of problem is a code of lowercase letters, digits and -")
+        return list(dict.fromkeys(codes))
+
+    @field_validator("since", "until")
+    @classmethod
+    def _time_in_range(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            raise ValueError(f"must be a time from {EARLIEST_YEAR} to {LATEST_YEAR}")
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value
+
+
+def request_language(request: HttpRequest) -> str:
+    """The language a client asks for (``Accept-Language``, or the portal's language
+    cookie): the API's addresses have no language prefix, so the middleware leaves every
+    API request in Japanese."""
+    return translation.get_language_from_request(request)
+
+
+def _status_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in Report.Status.choices}
+
+
+class _PortalLinks:
+    """The portal page of each report: reversed once per request (in its language), then
+    filled in (references are letters and digits: nothing to escape)."""
+
+    PLACEHOLDER = "REFERENCE"
+
+    def __init__(self) -> None:
+        path = reverse("reports:report", args=[self.PLACEHOLDER])
+        self.prefix, self.suffix = absolute_url(path).rsplit(self.PLACEHOLDER, 1)
+
+    def __call__(self, reference: str) -> str:
+        return f"{self.prefix}{reference}{self.suffix}"
+
+
+class _PublicReports:
+    """What ``LimitOffset`` pages through: the filtered reports, read a page at a time as
+    columns (no model instances, no related objects), and counted in SQL — only when the
+    page does not already tell how many there are."""
+
+    def __init__(self, reports: QuerySet[Report], language: str) -> None:
+        self._reports = reports
+        self._language = language
+        self._count: int | None = None
+
+    def all(self) -> "_PublicReports":
+        return self
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._reports.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        rows = list(self._reports.values(*LIST_COLUMNS)[window])
+        start = window.start or 0
+        wanted = None if window.stop is None else window.stop - start
+        if wanted is not None and len(rows) < wanted and (rows or start == 0):
+            self._count = start + len(rows)  # the last page: the count is known
+        language = self._language
+        with translation.override(language):
+            labels = _status_labels()
+            link = _PortalLinks()
+        return [
+            {
+                "reference": row["reference"],
+                "service_code": row["service__code"],
+                "service_name": localized(row["service__name"], language),
+                "status": row["status"],
+                "status_label": labels.get(row["status"], row["status"]),
+                "description": row["description"],
+                "latitude": row["latitude"],
+                "longitude": row["longitude"],
+                "area": row["area"],
+                "place_hint": row["place_hint"],
+                "status_note": row["status_note"],
+                "support_count": row["support_count"],
+                "requested_at": row["requested_at"],
+                "updated_at": row["status_changed_at"],
+                "url": link(row["reference"]),
+            }
+            for row in rows
+        ]
+
+
+def reports_filtered(filters: ReportQuery) -> QuerySet[Report]:
+    """The reports a list request asks for, newest first (also what the benchmark times as
+    raw SQL: bench/seed_reports.py)."""
+    return selectors.public_reports(
+        status_group=filters.status,
+        service_codes=filters.service or None,
+        area=filters.area,
+        bbox=selectors.parse_bbox(filters.bbox) if filters.bbox.strip() else None,
+        since=filters.since,
+        until=filters.until,
+    )
+
+
+@router.get(
+    "/reports/services",
+    response=responses({200: list[ServiceOut]}),
+    auth=None,
+    summary="The kinds of problem people can report",
+    description="Each `code` is what `service` filters the reports by (and Open311's "
+    "`service_code`).",
+)
+def service_list(request: HttpRequest) -> Any:
+    language = request_language(request)
+    with translation.override(language):
+        groups = {value: str(label) for value, label in Service.Group.choices}
+    return [
+        {
+            "code": service.code,
+            "group": service.group,
+            "group_name": groups.get(service.group, service.group),
+            "name": localized(service.name, language),
+            "description": localized(service.description, language),
+        }
+        for service in selectors.active_services()
+    ]
+
+
+@router.get(
+    "/reports",
+    response=responses({200: list[ReportOut]}),
+    auth=None,
+    summary="Reported problems, newest first, filtered by place, status, kind and time",
+    description="Public fields only: who reported is never shown. A map asks with `bbox` "
+    "(its viewport). `service_name` and `status_label` are in the request's language "
+    "(`Accept-Language`: `ja`, `en`, `ja-easy`). Photos and the history are in "
+    "`/reports/{reference}`.",
+)
+@paginate(LimitOffset)
+def report_list(request: HttpRequest, filters: Query[ReportQuery]) -> Any:
+    return _PublicReports(reports_filtered(filters), request_language(request))
+
+
+@router.get(
+    "/reports/{reference}",
+    response=responses({200: ReportDetailOut}),
+    auth=None,
+    summary="One report, with its public photos and history",
+)
+def report_detail(request: HttpRequest, reference: Path[str]) -> Any:
+    report = selectors.report_by_reference(reference) if REFERENCE.match(reference) else None
+    if report is None:
+        raise HttpError(404, "No report has this reference")
+    language = request_language(request)
+    with translation.override(language):
+        labels = _status_labels()
+        link = _PortalLinks()
+    photos = [
+        {
+            "kind": photo.kind,
+            "url": absolute_url(reverse("reports:photo", args=[report.reference, photo.public_id])),
+        }
+        for photo in selectors.public_photos(report).only("public_id", "kind")
+    ]
+    updates = [
+        {
+            "kind": update.kind,
+            "status": update.status,
+            "status_label": labels.get(update.status, ""),
+            "text": update.text,
+            "created_at": update.created_at,
+        }
+        for update in selectors.public_updates(report).only("kind", "status", "text", "created_at")
+    ]
+    return {
+        "reference": report.reference,
+        "service_code": report.service.code,
+        "service_name": localized(report.service.name, language),
+        "status": report.status,
+        "status_label": labels.get(report.status, report.status),
+        "description": report.description,
+        "latitude": report.latitude,
+        "longitude": report.longitude,
+        "area": report.area,
+        "place_hint": report.place_hint,
+        "status_note": report.status_note,
+        "support_count": report.support_count,
+        "requested_at": report.requested_at,
+        "updated_at": report.status_changed_at,
+        "expected_at": report.expected_at,
+        "referral": report.referral,
+        "duplicate_of": report.duplicate_of.reference if report.duplicate_of else None,
+        "url": link(report.reference),
+        "photo_urls": [photo["url"] for photo in photos],
+        "photos": photos,
+        "updates": updates,
+    }

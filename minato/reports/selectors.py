@@ -298,10 +298,10 @@ def dashboard(user: Any, *, since: datetime | None = None) -> Dashboard:
     ]
     area_counts = dict(reports.values_list("area").annotate(n=Count("id")).order_by())
     by_area = [(str(label), area_counts.get(value, 0)) for value, label in Area.choices]
-    fixed = list(
+    fixed: list[tuple[datetime, datetime]] = list(
         reports.filter(status=Report.Status.FIXED, fixed_at__isnull=False).values_list(
             "requested_at", "fixed_at"
-        )[:20_000]
+        )[:20_000]  # type: ignore[arg-type]
     )
     median = (
         round(statistics.median((f - r).total_seconds() / 86400 for r, f in fixed), 1)

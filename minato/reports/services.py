@@ -29,6 +29,7 @@ from minato.accounts.validators import normalise_email, normalise_phone, validat
 from minato.core import audit
 from minato.core.translated import localized
 from minato.core.uploads import CheckedFile
+from minato.notifications.models import Notification
 from minato.notifications.services import notify, notify_many
 from minato.reports import geo, selectors
 from minato.reports.models import OPEN_STATUSES, Follow, Photo, Report, Service, Support, Update
@@ -392,21 +393,29 @@ def tell_area_followers(*, report_id: int) -> int:
     report = Report.objects.select_related("service").filter(pk=report_id).first()
     if report is None:
         return 0
+    dedupe_key = f"reports:new:{report.reference}"
+    # A retried task tells no one twice: those already told are left out.
+    already_told = Notification.objects.filter(dedupe_key=dedupe_key).values("recipient_id")
     follows = (
         Follow.objects.filter(report=None, area=report.area)
         .filter(Q(service_id=None) | Q(service_id=report.service_id))
-        .exclude(user_id=report.reporter_id)
+        .exclude(user_id__in=already_told)
         .select_related("user")
     )
+    # One message a person, whether they follow the area for every kind or for this one;
+    # none to the reporter.
+    followers = {
+        follow.user_id: follow.user for follow in follows if follow.user_id != report.reporter_id
+    }
     messages = [
         {
             "template_key": "reports/new_in_area",
             "context": _message_context(report),
-            "recipient": follow.user,
+            "recipient": user,
             "reference": report.reference,
-            "dedupe_key": f"reports:new:{report.reference}",
+            "dedupe_key": dedupe_key,
         }
-        for follow in follows
+        for user in followers.values()
     ]
     notify_many(messages)
     return len(messages)
@@ -452,7 +461,9 @@ def _tell_reporter(report: Report, template_key: str, **extra: Any) -> None:
 
 
 def _tell_followers(report: Report, template_key: str, **extra: Any) -> None:
-    follows = Follow.objects.filter(report=report).exclude(user_id=report.reporter_id)
+    follows = Follow.objects.filter(report=report).exclude(
+        user_id__in=[report.reporter_id] if report.reporter_id else []
+    )
     notify_many(
         [
             {
@@ -700,9 +711,9 @@ def photo_redact(*, staff: Any, photo: Photo, boxes: list[Box]) -> Photo:
         ):
             raise ReportError(_("Each part to blur is given in percent, from 0 to 100."))
     with photo.file.open("rb") as stored:
-        image = Image.open(io.BytesIO(stored.read()))
-        image.load()
-    image = image.convert("RGB")
+        original = Image.open(io.BytesIO(stored.read()))
+        original.load()
+    image = original.convert("RGB")
     width, height = image.size
     for box in boxes:
         area = (

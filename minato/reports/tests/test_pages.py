@@ -167,7 +167,9 @@ def test_staff_triage_fix_with_after_photo_and_reporter_reopens(
         Client().get(reverse("reports:photo", args=[report.reference, after.public_id])).status_code
         == 200
     )
-    told = Notification.objects.filter(template_key="reports/status_changed", reference=report.reference)
+    told = Notification.objects.filter(
+        template_key="reports/status_changed", reference=report.reference
+    )
     assert {n.recipient_id for n in told} == {alice.pk, bob.pk}
     # Staff of another branch office cannot change it.
     other = staff_client(works["akasaka"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
@@ -44,7 +44,7 @@ def report_point(report: Report, language: str | None) -> dict[str, Any]:
         "name": localized(report.service.name, language),
         "status": report.status,
         "status_label": str(report.get_status_display()),
-        "colour": STATUS_COLOURS.get(report.status, "#626264"),
+        "colour": STATUS_COLOURS.get(Report.Status(report.status), "#626264"),
         "latitude": report.latitude,
         "longitude": report.longitude,
         "url": reverse("reports:report", args=[report.reference]),
@@ -59,7 +59,7 @@ def service_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return [(str(Service.Group(group).label), items) for group, items in groups.items()]
 
 
-def photo_response(photo: Photo, *, public: bool) -> HttpResponse:
+def photo_response(photo: Photo, *, public: bool) -> FileResponse:
     """The stored photo, as an image only (never rendered as a page in our origin)."""
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["X-Content-Type-Options"] = "nosniff"

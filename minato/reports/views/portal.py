@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -68,7 +69,7 @@ class ReportFilterForm(AccessibleForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", _("All kinds")), *service_choices()]
+        self.fields["service"].choices = [("", _("All kinds")), *service_choices()]  # type: ignore[attr-defined]
 
 
 def report_list(request: HttpRequest) -> HttpResponse:
@@ -163,7 +164,7 @@ def report_detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def photo(request: HttpRequest, reference: str, photo_id: Any) -> HttpResponse:
+def photo(request: HttpRequest, reference: str, photo_id: Any) -> HttpResponseBase:
     """A public photo (staff see every photo in the console)."""
     report = _report_or_404(reference)
     found = selectors.photo_of(report, photo_id)
@@ -304,8 +305,8 @@ class ReportForm(AccessibleForm):
 
     def __init__(self, *args: Any, signed_in: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", _("Choose the kind of problem")), *service_choices()]
-        self.fields["town"].choices = town_choices()
+        self.fields["service"].choices = [("", _("Choose the kind of problem")), *service_choices()]  # type: ignore[attr-defined]
+        self.fields["town"].choices = town_choices()  # type: ignore[attr-defined]
         if signed_in:
             self.fields["contact_email"].help_text = _(
                 "We tell you through your account. Give an address only to be reached at another."
@@ -465,7 +466,7 @@ class AreaFollowForm(AccessibleForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", _("All kinds")), *service_choices()]
+        self.fields["service"].choices = [("", _("All kinds")), *service_choices()]  # type: ignore[attr-defined]
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -61,12 +62,12 @@ class QueueFilterForm(AccessibleForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
             ("open", _("Open")),
             ("", _("All")),
             *Report.Status.choices,
         ]
-        self.fields["service"].choices = [("", _("All kinds")), *service_choices()]
+        self.fields["service"].choices = [("", _("All kinds")), *service_choices()]  # type: ignore[attr-defined]
 
 
 def queue(request: HttpRequest) -> HttpResponse:
@@ -121,7 +122,7 @@ class StatusForm(AccessibleForm):
     def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = services.TRANSITIONS.get(report.status, set())
-        self.fields["status"].choices = [
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
             (value, label) for value, label in Report.Status.choices if value in allowed
         ]
 
@@ -376,7 +377,7 @@ def _photo(request: HttpRequest, reference: str, photo_id: Any) -> tuple[Report,
     return report, found
 
 
-def photo(request: HttpRequest, reference: str, photo_id: Any) -> HttpResponse:
+def photo(request: HttpRequest, reference: str, photo_id: Any) -> HttpResponseBase:
     """Any photo of a report the staff member may see, public or not yet."""
     _unused, found = _photo(request, reference, photo_id)
     return photo_response(found, public=False)
