@@ -22,7 +22,10 @@ the API, each request with its own Idempotency-Key, so every request is a new ap
 ``bench/seed_payments.py`` wrote (``--webhook-events``), each event once; a run of it lasts
 until the worker has applied every event the endpoint stored (decision 0006), so its rate is
 of events applied, not only answered; afterwards it checks in the database that every event
-sent completed its payment.
+sent completed its payment. ``reports_bbox`` asks the public reports API for the map viewports
+that ``bench/seed_reports.py`` wrote (``--reports-sql``), in turn, and after each of its runs
+times the same requests one at a time beside the SQL the API runs for them, executed raw on a
+plain database connection: its ratio is to that raw SQL.
 
 Output: one JSON object per scenario, then one summary line naming the targets of issue 2
 (portal pages), issue 3 (submissions per second, staff queue p95) and issue 4 (webhook events
@@ -111,6 +114,9 @@ class Scenario:
     # The scenario that does the same kind of work with nothing of the page's own: it runs
     # beside this one and the target ratio is taken against it ("floor_ratio").
     floor: str = BASELINE_NAME
+    # Each request asks for the next map viewport of --reports-sql in turn (reports_bbox), and
+    # the SQL the endpoint runs for it is timed raw in the same run (its "sql" figures).
+    viewports: bool = False
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -161,6 +167,10 @@ SCENARIOS: dict[str, Scenario] = {
     # Issue 11: a resident's circular board (the demo association's circulars with the
     # household's read marks), signed in, against the bare view with a session.
     "circulars_list": Scenario("/circulars/", auth="resident", floor="bare_signed_in"),
+    # Issue 12: the public reports API with a bounding box over 100,000 reports (seeded by
+    # bench/seed_reports.py), anonymous: three map viewports of about 1 km and the whole ward,
+    # in turn; also timed against the same SQL run raw, one request at a time.
+    "reports_bbox": Scenario("/api/v1/reports", viewports=True),
     "staff_queue": Scenario(
         "/staff/applications/",
         auth="staff",
@@ -197,6 +207,12 @@ TARGET_CORES = 2
 TARGET_WEBHOOK_EVENTS_PER_S = 300.0
 # Target from issue 11: >= 300 check-ins per second at one shelter on 2 cores (PostgreSQL).
 TARGET_CHECKINS_PER_S = 300.0
+# Target from issue 12: the public reports API with a bounding box over 100,000 reports, p95
+# under 100 ms on 2 cores (at the public portal's 32 connections), with its time as a ratio
+# to the raw SQL in the same run.
+TARGET_REPORTS_P95_MS = 100.0
+# Serial requests per viewport and round timed against the raw SQL (reports_bbox).
+SQL_PAIRS_PER_VIEWPORT = int(os.environ.get("BENCH_SQL_PAIRS", 25))
 SIGNATURE_HEADER = "Minato-Sandbox-Signature"  # minato.payments.providers.sandbox
 # Spare events in each run's slice (wrk sends exactly n; see WRK_EVENTS).
 EVENTS_SPARE = 8
@@ -436,6 +452,9 @@ class RequestSpec:
     # The server's database: a run of events ends when the worker has applied them all, not
     # when the last answer came (the endpoint stores events; decision 0006).
     applied_check_url: str | None = None
+    # Paths (with their query) that the requests take in turn instead of ``url``'s own
+    # (reports_bbox's viewports); ``url`` is the first of them.
+    paths: tuple[str, ...] = ()
 
 
 # --- Webhook events (payments_webhook) ---------------------------------------------------------
@@ -516,6 +535,100 @@ def verify_events(database_url: str, lines: list[str]) -> dict[str, Any]:
         "payments_succeeded": succeeded,
         "events_recorded": outcomes,
         "verified": succeeded == len(lines) == outcomes.get("applied", 0) == sum(outcomes.values()),
+    }
+
+
+# --- The reports API against its raw SQL (reports_bbox) --------------------------------------
+
+
+def read_viewports(path: str) -> list[dict[str, Any]]:
+    """The viewports bench/seed_reports.py wrote: each with its request path, the reports in
+    its box, and the SQL statements the API ran for it (the page and its count)."""
+    with open(path, encoding="utf-8") as fh:
+        viewports: list[dict[str, Any]] = json.load(fh)["viewports"]
+    if not viewports or not all(v.get("sql") for v in viewports):
+        raise SystemExit(f"{path}: no viewports with their SQL; run bench/seed_reports.py")
+    return viewports
+
+
+@dataclass
+class SqlPair:
+    viewport: str
+    endpoint_s: float
+    sql_s: float
+    ok: bool
+
+
+def time_against_sql(
+    base_url: str, viewports: list[dict[str, Any]], database_url: str, per_viewport: int
+) -> list[SqlPair]:
+    """One request at a time: each viewport's request over HTTP (one keep-alive connection),
+    then the same SQL statements the API ran for it, executed raw on a plain connection to
+    the same database (rows fetched, autocommit, parameters bound as Django sent them)."""
+    import psycopg  # Django's PostgreSQL driver, in the virtualenv
+
+    pairs: list[SqlPair] = []
+    with (
+        psycopg.connect(database_url, autocommit=True) as conn,
+        conn.cursor() as cur,
+        httpx.Client(timeout=30, trust_env=False) as client,
+    ):
+        for _ in range(per_viewport):
+            for viewport in viewports:
+                t0 = time.perf_counter()
+                answer = client.get(base_url + viewport["path"])
+                t1 = time.perf_counter()
+                for statement in viewport["sql"]:
+                    cur.execute(statement.encode())
+                    cur.fetchall()
+                t2 = time.perf_counter()
+                pairs.append(SqlPair(viewport["name"], t1 - t0, t2 - t1, answer.status_code == 200))
+    return pairs
+
+
+def summarise_sql(
+    pairs: list[SqlPair], viewports: list[dict[str, Any]], loaded: dict[str, float]
+) -> dict[str, Any]:
+    """The raw SQL's percentiles, the endpoint's one request at a time beside it, and the
+    ratios: serial (the endpoint's own cost over its SQL's) and at the load's concurrency
+    (``loaded``: the load's median p50/p95, queueing included, over the SQL's)."""
+
+    def ms(values: list[float], q: float) -> float:
+        return round(percentile(sorted(values), q) * 1000, 2)
+
+    sql = [p.sql_s for p in pairs]
+    endpoint = [p.endpoint_s for p in pairs]
+    sql_p50, sql_p95 = ms(sql, 50), ms(sql, 95)
+    end_p50, end_p95 = ms(endpoint, 50), ms(endpoint, 95)
+    by_viewport = {}
+    for viewport in viewports:
+        mine = [p for p in pairs if p.viewport == viewport["name"]]
+        s50 = ms([p.sql_s for p in mine], 50)
+        e50 = ms([p.endpoint_s for p in mine], 50)
+        by_viewport[viewport["name"]] = {
+            "bbox": viewport["bbox"],
+            "reports_in_box": viewport["count"],
+            "statements": len(viewport["sql"]),
+            "sql_p50_ms": s50,
+            "endpoint_serial_p50_ms": e50,
+            "ratio_p50": round(e50 / s50, 2) if s50 else None,
+        }
+    return {
+        "what": "the page (LIMIT) and its COUNT, as the endpoint ran them, on a plain "
+        "connection; serial, alternating with one request to the endpoint",
+        "pairs": len(pairs),
+        "endpoint_errors": sum(not p.ok for p in pairs),
+        "sql_ms": {"p50": sql_p50, "p95": sql_p95},
+        "endpoint_serial_ms": {"p50": end_p50, "p95": end_p95},
+        "ratio_serial": {
+            "p50": round(end_p50 / sql_p50, 2) if sql_p50 else None,
+            "p95": round(end_p95 / sql_p95, 2) if sql_p95 else None,
+        },
+        "ratio_at_load": {
+            q: round(loaded[q] / base, 2) if base else None
+            for q, base in (("p50", sql_p50), ("p95", sql_p95))
+        },
+        "by_viewport": by_viewport,
     }
 
 
@@ -612,6 +725,22 @@ end
 """
 
 
+def wrk_paths(paths: tuple[str, ...]) -> str:
+    """Appended for a scenario of several paths (reports_bbox): each request takes the next
+    one in turn. The paths are ASCII (URL-encoded), written as Lua long strings."""
+    if any("]==]" in path or not path.isascii() for path in paths):
+        raise ValueError("a path cannot be put in a Lua long string")
+    table = ", ".join(f"[==[{path}]==]" for path in paths)
+    return (
+        f"local paths = {{{table}}}\n"
+        "local next_path = 0\n"
+        "function request()\n"
+        "  next_path = next_path % #paths + 1\n"
+        "  return wrk.format(nil, paths[next_path])\n"
+        "end\n"
+    )
+
+
 def run_wrk(
     spec: RequestSpec,
     n: int,
@@ -651,6 +780,8 @@ def run_wrk(
                     "unique_key": "true" if spec.unique_key else "false",
                 }
             )
+        elif spec.paths:
+            script.write(wrk_paths(spec.paths))
     command = [
         "wrk",
         f"-t{threads}",
@@ -734,6 +865,8 @@ async def _run_httpx(
     latencies: list[float] = []
     errors = 0
     issued = 0
+    parts = urlsplit(spec.url)
+    base = f"{parts.scheme}://{parts.netloc}"
     async with httpx.AsyncClient(limits=limits, timeout=10, trust_env=False) as client:
         started = time.perf_counter()
         deadline = started + seconds
@@ -754,11 +887,12 @@ async def _run_httpx(
                     signature, text = line.split("\t", 1)
                     headers = {**headers, SIGNATURE_HEADER: signature}
                     body = text.encode()
+                url = spec.url
+                if spec.paths:
+                    url = base + spec.paths[(issued - 1) % len(spec.paths)]
                 t0 = time.perf_counter()
                 try:
-                    response = await client.request(
-                        spec.method, spec.url, headers=headers, content=body
-                    )
+                    response = await client.request(spec.method, url, headers=headers, content=body)
                 except httpx.HTTPError:
                     errors += 1
                     continue
@@ -856,6 +990,11 @@ def main() -> int:
         help="signed webhook events written by bench/seed_payments.py (payments_webhook)",
     )
     parser.add_argument(
+        "--reports-sql",
+        default=os.environ.get("BENCH_REPORTS_SQL", ""),
+        help="the viewports and their SQL written by bench/seed_reports.py (reports_bbox)",
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL", ""),
         help="the server's database, to check that the webhook events were applied",
@@ -887,6 +1026,13 @@ def main() -> int:
         credentials["resident"] = sign_in(base_url)
     if any(SCENARIOS[s].auth == "staff" for s in names):
         credentials["staff"] = staff_sign_in(base_url)
+    viewports: list[dict[str, Any]] = []
+    if any(SCENARIOS[s].viewports for s in names):
+        if not args.reports_sql:
+            parser.error("reports_bbox needs --reports-sql (bench/seed_reports.py --sql-out)")
+        if not args.database_url:
+            parser.error("reports_bbox needs --database-url (or DATABASE_URL) for its raw SQL")
+        viewports = read_viewports(args.reports_sql)
     check_in_form: tuple[dict[str, str], bytes] | None = None
     if any(SCENARIOS[s].auth == "check_in" for s in names):
         check_in_form = shelter_check_in_form(base_url, SCENARIOS["shelter_check_in"].path)
@@ -903,6 +1049,9 @@ def main() -> int:
                 body=form_body,
                 ok_status=scenario.ok_status,
             )
+        if scenario.viewports:
+            paths = tuple(str(v["path"]) for v in viewports)
+            return RequestSpec(url=base_url + paths[0], paths=paths)
         if scenario.auth:
             headers["Cookie"] = credentials[scenario.auth].cookie
         if scenario.method != "GET":
@@ -1032,6 +1181,7 @@ def main() -> int:
         measure(name, min(args.warmup, requests_of(name)))
 
     runs: dict[str, list[RunResult]] = {name: [] for name in names}
+    sql_pairs: dict[str, list[SqlPair]] = {name: [] for name in names}
     skipped = 0
     for round_no in range(args.runs):
         # Rotate the order each round so no scenario always runs first or last.
@@ -1041,6 +1191,11 @@ def main() -> int:
                 skipped += 1
                 continue
             runs[name].append(measure(name, requests_of(name)))
+            if SCENARIOS[name].viewports:  # the same requests, serially, beside their SQL
+                settle(args.server_pid, args.database)
+                sql_pairs[name] += time_against_sql(
+                    base_url, viewports, args.database_url, SQL_PAIRS_PER_VIEWPORT
+                )
 
     os.rmdir(events_dir)
     events_check: dict[str, Any] | None = None
@@ -1133,6 +1288,10 @@ def main() -> int:
         notes = sorted({note for r in rs for note in r.notes})
         if notes:
             result["notes"] = notes
+        if SCENARIOS[name].viewports and sql_pairs[name]:
+            result["sql"] = summarise_sql(sql_pairs[name], viewports, {"p50": p50, "p95": p95})
+            if result["sql"]["endpoint_errors"]:
+                result["flagged"] = True
         if SCENARIOS[name].events and events_check is not None:
             # 2xx answers received in the measured runs, and the check in the database.
             result["events"] = {
@@ -1193,6 +1352,20 @@ def main() -> int:
             f"shelter_check_in {r['throughput']:.0f} check-ins/s = {r['ratio']:.3f}x bare "
             f"({'met' if ok else 'MISSED'} >= {TARGET_CHECKINS_PER_S:.0f}/s"
             + (f" on {TARGET_CORES} cores)" if cores == TARGET_CORES else f"; {cores} cores here)")
+        )
+    if "reports_bbox" in results:
+        r = results["reports_bbox"]
+        ok = r["p95"] < TARGET_REPORTS_P95_MS and r["errors"] == 0
+        sql = r.get("sql") or {}
+        ratio = sql.get("ratio_serial", {})
+        verdicts.append(
+            f"reports_bbox p95 {r['p95']:.1f} ms at c={r['concurrency']} "
+            f"({'met' if ok else 'MISSED'} < {TARGET_REPORTS_P95_MS:.0f} ms"
+            + (f" on {TARGET_CORES} cores)" if cores == TARGET_CORES else f"; {cores} cores here)")
+            + f", {r['throughput']:.0f} req/s; one at a time "
+            + f"{sql.get('endpoint_serial_ms', {}).get('p50')} ms against raw SQL "
+            + f"{sql.get('sql_ms', {}).get('p50')} ms (p50 {ratio.get('p50')}x, "
+            + f"p95 {ratio.get('p95')}x)"
         )
     flagged = [n for n, r in results.items() if r["flagged"]]
     summary = (

@@ -406,9 +406,11 @@ SHELTER_DEVICE_IDS_RATE = env("SHELTER_DEVICE_IDS_RATE", "300/10m")
 COMMUNITY_JOIN_RATE = env("COMMUNITY_JOIN_RATE", "10/h")
 
 # --- Community reports (docs/modules/reports.md) --------------------------------------------
-# New reports per account or network (portal and Open311 alike): a resident on a walk reports
-# a few; a script filling the queue is stopped.
+# New reports per account or network from the portal: a resident on a walk reports a few; a
+# script filling the queue is stopped.
 REPORT_RATE = env("REPORT_RATE", "10/h")
+# New reports per Open311 api_key: a client app posts for many residents at once.
+OPEN311_RATE = env("OPEN311_RATE", "600/h")
 # "Me too" and follows per account or network.
 REPORT_SUPPORT_RATE = env("REPORT_SUPPORT_RATE", "60/h")
 # Open311 GeoReport v2: the jurisdiction this server answers for (clients may send it as

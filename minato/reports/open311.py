@@ -57,9 +57,6 @@ CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; ch
 # The specification's default and largest window of GET requests, and its "first 1000".
 WINDOW = timedelta(days=90)
 MAX_REQUESTS = 1000
-# Reports one api_key may post. A client posts for many residents, so the portal's per-person
-# REPORT_RATE would stop it at once; this still stops a runaway script filling the queue.
-OPEN311_RATE = "600/h"
 # Seconds GET answers may be kept by browsers and proxies: the catalogue changes rarely,
 # reports often.
 CATALOGUE_MAX_AGE = 60
@@ -631,7 +628,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
             request,
             group="reports:open311",
             key=lambda _group, _request: f"token:{api_token.pk}",
-            rate=OPEN311_RATE,
+            rate=settings.OPEN311_RATE,
             increment=True,
         ):
             raise Open311Error(429, "Too many requests with this api_key. Try again later.")

@@ -461,11 +461,8 @@ def test_a_post_for_another_jurisdiction_is_a_404_and_ours_is_accepted(
     assert ours.status_code == 201
 
 
-def test_posts_past_the_api_keys_rate_are_refused_with_429(
-    client: Client, api_key: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(open311, "OPEN311_RATE", "2/h")
-
+@override_settings(OPEN311_RATE="2/h")
+def test_posts_past_the_api_keys_rate_are_refused_with_429(client: Client, api_key: str) -> None:
     answers = [_post(client, _streetlight(api_key)).status_code for _ in range(3)]
 
     assert answers == [201, 201, 429]
