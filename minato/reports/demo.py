@@ -6,7 +6,7 @@ demo pictures; the places are real streets, the reports invented."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -16,7 +16,7 @@ from minato.accounts import services as accounts
 from minato.accounts.models import ApiToken
 from minato.core import uploads
 from minato.reports import catalogue, services
-from minato.reports.models import Photo, Report
+from minato.reports.models import Photo, Report, Update
 
 DEMO_OPEN311_KEY = "mnt_demo_open311_key_for_local_testing_only"  # a public demo key
 # The demo's history is written as the system administrator, who may act for every
@@ -203,9 +203,25 @@ def load() -> str:
             for photo in report.photos.all():
                 services.photo_set_public(staff=staff, photo=photo, public=True)
         _move(report, status, note, staff)
+        _backdate(report, sent)
     return (
         f"{made} kinds of problem and {len(REPORTS)} reports at /reports/; "
         f"Open311 at /open311/v2/ (api_key {DEMO_OPEN311_KEY})"
+    )
+
+
+def _backdate(report: Report, sent: datetime) -> None:
+    """Spread a demo report's history over the days after it was sent, as it would have
+    happened (the services stamp everything with the time of loading)."""
+    when = sent
+    for update in report.updates.order_by("created_at", "id"):
+        Update.objects.filter(pk=update.pk).update(created_at=when)
+        last, when = when, when + timedelta(days=1, hours=3)
+    report.refresh_from_db()
+    Report.objects.filter(pk=report.pk).update(
+        status_changed_at=last,
+        fixed_at=last if report.fixed_at else None,
+        closed_at=last if report.closed_at else None,
     )
 
 
