@@ -48,7 +48,7 @@ from minato.core.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from minato.core.api.idempotency import idempotent
 from minato.core.translated import localized
 from minato.reports import selectors, services
-from minato.reports.models import OPEN_STATUSES, Photo, Report, Service
+from minato.reports.models import OPEN_STATUSES, Report, Service
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this API last changed in a way clients may care about (discovery's ``changeset``).
@@ -368,7 +368,7 @@ def service_request(request: HttpRequest, fmt: str, service_request_id: str) -> 
 
 @_endpoint(methods=("GET",))
 def service_request_of_token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
-    reference = _reference_of_token(token)
+    reference = selectors.reference_of_token(token)
     if reference is None:
         raise Open311Error(404, f"token {token!r} was not found.")
     return _render(
@@ -442,21 +442,8 @@ def _request_rows(reports: QuerySet[Report], language: str) -> list[dict[str, An
     """Reports as Open311 service requests, newest first, at most MAX_REQUESTS: two queries
     whatever the number."""
     rows = list(reports.values(*REQUEST_COLUMNS)[:MAX_REQUESTS])
-    photos = _first_public_photos([row["id"] for row in rows])
+    photos = selectors.first_public_photos([row["id"] for row in rows])
     return [_request(row, photos.get(row["id"]), language) for row in rows]
-
-
-def _first_public_photos(report_ids: list[int]) -> dict[int, str]:
-    """The first public photo's public id of each report that has one."""
-    first: dict[int, str] = {}
-    public = (
-        Photo.objects.filter(report_id__in=report_ids, is_public=True)
-        .order_by("created_at", "id")
-        .values_list("report_id", "public_id")
-    )
-    for report_id, public_id in public:
-        first.setdefault(report_id, str(public_id))
-    return first
 
 
 def _request(row: dict[str, Any], photo: str | None, language: str) -> dict[str, Any]:
@@ -501,12 +488,6 @@ def _agency(row: dict[str, Any], language: str) -> str:
         return ", ".join(name for name in names if name)
     names = [row["department__parent__name_ja"], row["department__name_ja"]]
     return "".join(name for name in names if name)
-
-
-def _reference_of_token(value: str) -> str | None:
-    if not value:
-        return None
-    return Report.objects.filter(open311_token=value).values_list("reference", flat=True).first()
 
 
 # --- Posting a request ------------------------------------------------------------------

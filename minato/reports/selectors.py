@@ -159,6 +159,26 @@ def nearby_open(
     return sorted(measured, key=lambda pair: pair[1])[:NEARBY_LIMIT]
 
 
+def first_public_photos(report_ids: list[int]) -> dict[int, str]:
+    """The first public photo's public id of each report that has one (one query)."""
+    first: dict[int, str] = {}
+    public = (
+        Photo.objects.filter(report_id__in=report_ids, is_public=True)
+        .order_by("created_at", "id")
+        .values_list("report_id", "public_id")
+    )
+    for report_id, public_id in public:
+        first.setdefault(report_id, str(public_id))
+    return first
+
+
+def reference_of_token(token: str) -> str | None:
+    """The report an Open311 token was given for."""
+    if not token:
+        return None
+    return Report.objects.filter(open311_token=token).values_list("reference", flat=True).first()
+
+
 def public_photos(report: Report) -> QuerySet[Photo]:
     return report.photos.filter(is_public=True)
 

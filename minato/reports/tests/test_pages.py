@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from minato.accounts.models import User
@@ -195,3 +195,45 @@ def test_the_public_list_filters_and_the_dashboard_counts(
     dashboard = staff_client(works["shiba"]).get(reverse("staff:reports:dashboard"))
     assert dashboard.status_code == 200
     assert "heat-cells" in dashboard.content.decode()
+
+
+@override_settings(REPORT_RATE="2/h")
+def test_reports_past_the_rate_are_refused_with_a_message(works: dict[str, Any]) -> None:
+    client = Client()
+    for number in range(2):
+        sent = client.post(
+            reverse("reports:new"),
+            _form(confirmed_new="on", description=f"消えています {number}"),
+        )
+        assert sent.status_code == 302
+    refused = client.post(reverse("reports:new"), _form(confirmed_new="on"))
+    assert refused.status_code == 200 and "error-summary" in refused.content.decode()
+    assert Report.objects.count() == 2
+
+
+def test_staff_redact_and_publish_a_photo_and_only_staff_see_it_first(
+    works: dict[str, Any], staff_client: Callable[[User], Client]
+) -> None:
+    report = factories.report(photos=[factories.checked_photo()])
+    photo = report.photos.get()
+    staff = staff_client(works["shiba"])
+    assert (
+        staff.get(
+            reverse("staff:reports:photo", args=[report.reference, photo.public_id])
+        ).status_code
+        == 200
+    )
+    redacted = staff.post(
+        reverse("staff:reports:photo-redact", args=[report.reference, photo.public_id]),
+        {"left": "10", "top": "10", "width": "30", "height": "20"},
+    )
+    assert redacted.status_code == 302
+    staff.post(
+        reverse("staff:reports:photo-publish", args=[report.reference, photo.public_id]),
+        {"public": "1"},
+    )
+    photo.refresh_from_db()
+    assert photo.is_public and photo.redacted_at is not None
+    public = Client().get(reverse("reports:photo", args=[report.reference, photo.public_id]))
+    assert public.status_code == 200 and public["Content-Type"] == "image/jpeg"
+    assert AuditEvent.objects.filter(action="reports.photo_redacted").exists()
