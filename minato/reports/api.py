@@ -3,12 +3,14 @@ for maps, apps and open data; /api/v1/reports/services: the kinds of problem. Pu
 only, and never who reported: the reporter, their contact details and the report's private
 key and Open311 token are not read by these endpoints at all.
 
-The list is the hot read (a map asks for the reports in its viewport as it moves), so it reads
-columns (``.values``), not model instances, and pages and counts in SQL; its benchmark is the
-``reports_bbox`` scenario (docs/benchmarks.md).
+A map asks ``/reports/map`` for the reports in its viewport as it moves: one query for at
+most MAP_LIMIT of them, no count; its benchmark is the ``reports_map`` scenario. The list
+pages with an exact count, as every list of the API does (``reports_bbox``); both read columns
+(``.values``), not model instances (docs/benchmarks.md).
 """
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -46,6 +48,11 @@ LIST_COLUMNS = (
     "requested_at",
     "status_changed_at",
 )
+# The most reports the map is given for one viewport, newest first: more pins than this are
+# unreadable on a phone, and the answer says when the box held more (zoom in).
+MAP_LIMIT = 500
+# What a map pin needs (public columns only).
+MAP_COLUMNS = ("reference", "service__code", "service__name", "status", "latitude", "longitude")
 SERVICE_CODE = re.compile(r"^[-a-z0-9_]{1,50}$")
 REFERENCE = re.compile(r"^[A-Za-z0-9]{1,12}$")
 MAX_SERVICES = 20
@@ -108,6 +115,34 @@ class ReportDetailOut(ReportOut):
     photo_urls: list[str] = Field(..., description="Its public photos (checked by staff)")
     photos: list[PhotoOut]
     updates: list[UpdateOut] = Field(..., description="Its public history, oldest first")
+
+
+class PointOut(BaseModel):
+    type: Literal["Point"] = "Point"
+    coordinates: list[float] = Field(..., description="[longitude, latitude] (RFC 7946)")
+
+
+class MapPropertiesOut(BaseModel):
+    reference: str
+    service_code: str
+    service_name: str = Field(..., description="In the request's language")
+    status: StatusValue
+    status_label: str = Field(..., description="In the request's language")
+    url: str = Field(..., description="The report's page on the portal")
+
+
+class MapFeatureOut(BaseModel):
+    type: Literal["Feature"] = "Feature"
+    geometry: PointOut
+    properties: MapPropertiesOut
+
+
+class MapOut(BaseModel):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[MapFeatureOut]
+    truncated: bool = Field(
+        ..., description=f"More than {MAP_LIMIT} reports are in the box: zoom in to see all"
+    )
 
 
 class ServiceOut(Schema):
@@ -210,13 +245,46 @@ class _PortalLinks:
         return f"{self.prefix}{reference}{self.suffix}"
 
 
+@dataclass(frozen=True)
+class _Filters:
+    """A list request's filters, cleaned: what ``selectors.public_reports`` takes."""
+
+    status: str = ""
+    services: tuple[str, ...] = ()
+    area: str = ""
+    bbox: selectors.BoundingBox | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    @classmethod
+    def of(cls, query: ReportQuery) -> "_Filters":
+        return cls(
+            status=query.status,
+            services=tuple(query.service),
+            area=query.area,
+            bbox=selectors.parse_bbox(query.bbox) if query.bbox.strip() else None,
+            since=query.since,
+            until=query.until,
+        )
+
+    def queryset(self) -> QuerySet[Report]:
+        return selectors.public_reports(
+            status_group=self.status,
+            service_codes=list(self.services) or None,
+            area=self.area,
+            bbox=self.bbox,
+            since=self.since,
+            until=self.until,
+        )
+
+
 class _PublicReports:
     """What ``LimitOffset`` pages through: the filtered reports, read a page at a time as
-    columns (no model instances, no related objects), and counted in SQL — only when the
-    page does not already tell how many there are."""
+    columns (no model instances, no related objects), and counted only when the page does
+    not already tell how many there are."""
 
-    def __init__(self, reports: QuerySet[Report], language: str) -> None:
-        self._reports = reports
+    def __init__(self, filters: _Filters, language: str) -> None:
+        self._filters = filters
         self._language = language
         self._count: int | None = None
 
@@ -225,17 +293,22 @@ class _PublicReports:
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self._reports.count()
+            self._count = self._filters.queryset().count()
         return self._count
 
     def __len__(self) -> int:
         return self.count()
 
+    def _rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        return list(self._filters.queryset().values(*LIST_COLUMNS)[offset : offset + limit])
+
     def __getitem__(self, window: slice) -> list[dict[str, Any]]:
-        rows = list(self._reports.values(*LIST_COLUMNS)[window])
         start = window.start or 0
-        wanted = None if window.stop is None else window.stop - start
-        if wanted is not None and len(rows) < wanted and (rows or start == 0):
+        if window.stop is None or window.step is not None:
+            raise TypeError("the list is read a page at a time")
+        wanted = window.stop - start
+        rows = self._rows(start, wanted)
+        if len(rows) < wanted and (rows or start == 0):
             self._count = start + len(rows)  # the last page: the count is known
         language = self._language
         with translation.override(language):
@@ -261,19 +334,6 @@ class _PublicReports:
             }
             for row in rows
         ]
-
-
-def reports_filtered(filters: ReportQuery) -> QuerySet[Report]:
-    """The reports a list request asks for, newest first (also what the benchmark times as
-    raw SQL: bench/seed_reports.py)."""
-    return selectors.public_reports(
-        status_group=filters.status,
-        service_codes=filters.service or None,
-        area=filters.area,
-        bbox=selectors.parse_bbox(filters.bbox) if filters.bbox.strip() else None,
-        since=filters.since,
-        until=filters.until,
-    )
 
 
 @router.get(
@@ -312,7 +372,52 @@ def service_list(request: HttpRequest) -> Any:
 )
 @paginate(LimitOffset)
 def report_list(request: HttpRequest, filters: Query[ReportQuery]) -> Any:
-    return _PublicReports(reports_filtered(filters), request_language(request))
+    return _PublicReports(_Filters.of(filters), request_language(request))
+
+
+class MapQuery(ReportQuery):
+    bbox: str = Field(
+        ...,
+        max_length=200,
+        description="The map's viewport `west,south,east,north` in degrees (WGS 84).",
+        examples=["139.745,35.652,139.757,35.661"],
+    )
+
+
+@router.get(
+    "/reports/map",
+    response=responses({200: MapOut}),
+    auth=None,
+    summary="The reports in a map's viewport, as GeoJSON",
+    description="A GeoJSON FeatureCollection (RFC 7946) of the newest reports inside `bbox`, "
+    f"at most {MAP_LIMIT}, for drawing pins as a map moves: one query, no count "
+    "(`truncated` says when the box held more). The same filters as `/reports`.",
+)
+def report_map(request: HttpRequest, filters: Query[MapQuery]) -> Any:
+    language = request_language(request)
+    rows = list(_Filters.of(filters).queryset().values(*MAP_COLUMNS)[: MAP_LIMIT + 1])
+    with translation.override(language):
+        labels = _status_labels()
+        link = _PortalLinks()
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
+                "properties": {
+                    "reference": row["reference"],
+                    "service_code": row["service__code"],
+                    "service_name": localized(row["service__name"], language),
+                    "status": row["status"],
+                    "status_label": labels.get(row["status"], row["status"]),
+                    "url": link(row["reference"]),
+                },
+            }
+            for row in rows[:MAP_LIMIT]
+        ],
+        "truncated": len(rows) > MAP_LIMIT,
+    }
 
 
 @router.get(
