@@ -171,8 +171,6 @@ SCENARIOS: dict[str, Scenario] = {
     # bench/seed_reports.py), anonymous: three map viewports of about 1 km and the whole ward,
     # in turn; also timed against the same SQL run raw, one request at a time.
     "reports_bbox": Scenario("/api/v1/reports", viewports=True),
-    # The same viewports as a map asks for them: the newest 500 pins, no count.
-    "reports_map": Scenario("/api/v1/reports/map", viewports=True),
     "staff_queue": Scenario(
         "/staff/applications/",
         auth="staff",
@@ -543,16 +541,14 @@ def verify_events(database_url: str, lines: list[str]) -> dict[str, Any]:
 # --- The reports API against its raw SQL (reports_bbox) --------------------------------------
 
 
-def read_viewports(path: str) -> dict[str, list[dict[str, Any]]]:
-    """The viewports bench/seed_reports.py wrote, by endpoint (the list, the map): each with
-    its request path, the reports in its box, and the SQL statements the endpoint ran for it
-    (the list: the page and its count; the map: its one query)."""
+def read_viewports(path: str) -> list[dict[str, Any]]:
+    """The viewports bench/seed_reports.py wrote: each with its request path, the reports in
+    its box, and the SQL statements the API ran for it (the page and its count)."""
     with open(path, encoding="utf-8") as fh:
-        by_path: dict[str, list[dict[str, Any]]] = json.load(fh)["viewports"]
-    for viewports in by_path.values():
-        if not viewports or not all(v.get("sql") for v in viewports):
-            raise SystemExit(f"{path}: no viewports with their SQL; run bench/seed_reports.py")
-    return by_path
+        viewports: list[dict[str, Any]] = json.load(fh)["viewports"]
+    if not viewports or not all(v.get("sql") for v in viewports):
+        raise SystemExit(f"{path}: no viewports with their SQL; run bench/seed_reports.py")
+    return viewports
 
 
 @dataclass
@@ -618,9 +614,8 @@ def summarise_sql(
             "ratio_p50": round(e50 / s50, 2) if s50 else None,
         }
     return {
-        "what": "the endpoint's SQL on the reports table (the list: its page and COUNT; the "
-        "map: its one query), as it ran them, on a plain connection; serial, alternating "
-        "with one request to the endpoint",
+        "what": "the page (LIMIT) and its COUNT, as the endpoint ran them, on a plain "
+        "connection; serial, alternating with one request to the endpoint",
         "pairs": len(pairs),
         "endpoint_errors": sum(not p.ok for p in pairs),
         "sql_ms": {"p50": sql_p50, "p95": sql_p95},
@@ -1031,12 +1026,12 @@ def main() -> int:
         credentials["resident"] = sign_in(base_url)
     if any(SCENARIOS[s].auth == "staff" for s in names):
         credentials["staff"] = staff_sign_in(base_url)
-    viewports: dict[str, list[dict[str, Any]]] = {}
+    viewports: list[dict[str, Any]] = []
     if any(SCENARIOS[s].viewports for s in names):
         if not args.reports_sql:
-            parser.error("reports_* need --reports-sql (bench/seed_reports.py --sql-out)")
+            parser.error("reports_bbox needs --reports-sql (bench/seed_reports.py --sql-out)")
         if not args.database_url:
-            parser.error("reports_* need --database-url (or DATABASE_URL) for their raw SQL")
+            parser.error("reports_bbox needs --database-url (or DATABASE_URL) for its raw SQL")
         viewports = read_viewports(args.reports_sql)
     check_in_form: tuple[dict[str, str], bytes] | None = None
     if any(SCENARIOS[s].auth == "check_in" for s in names):
@@ -1055,7 +1050,7 @@ def main() -> int:
                 ok_status=scenario.ok_status,
             )
         if scenario.viewports:
-            paths = tuple(str(v["path"]) for v in viewports[scenario.path])
+            paths = tuple(str(v["path"]) for v in viewports)
             return RequestSpec(url=base_url + paths[0], paths=paths)
         if scenario.auth:
             headers["Cookie"] = credentials[scenario.auth].cookie
@@ -1199,10 +1194,7 @@ def main() -> int:
             if SCENARIOS[name].viewports:  # the same requests, serially, beside their SQL
                 settle(args.server_pid, args.database)
                 sql_pairs[name] += time_against_sql(
-                    base_url,
-                    viewports[SCENARIOS[name].path],
-                    args.database_url,
-                    SQL_PAIRS_PER_VIEWPORT,
+                    base_url, viewports, args.database_url, SQL_PAIRS_PER_VIEWPORT
                 )
 
     os.rmdir(events_dir)
@@ -1297,9 +1289,7 @@ def main() -> int:
         if notes:
             result["notes"] = notes
         if SCENARIOS[name].viewports and sql_pairs[name]:
-            result["sql"] = summarise_sql(
-                sql_pairs[name], viewports[SCENARIOS[name].path], {"p50": p50, "p95": p95}
-            )
+            result["sql"] = summarise_sql(sql_pairs[name], viewports, {"p50": p50, "p95": p95})
             if result["sql"]["endpoint_errors"]:
                 result["flagged"] = True
         if SCENARIOS[name].events and events_check is not None:
@@ -1363,15 +1353,13 @@ def main() -> int:
             f"({'met' if ok else 'MISSED'} >= {TARGET_CHECKINS_PER_S:.0f}/s"
             + (f" on {TARGET_CORES} cores)" if cores == TARGET_CORES else f"; {cores} cores here)")
         )
-    for reports_scenario in ("reports_bbox", "reports_map"):
-        if reports_scenario not in results:
-            continue
-        r = results[reports_scenario]
+    if "reports_bbox" in results:
+        r = results["reports_bbox"]
         ok = r["p95"] < TARGET_REPORTS_P95_MS and r["errors"] == 0
         sql = r.get("sql") or {}
         ratio = sql.get("ratio_serial", {})
         verdicts.append(
-            f"{reports_scenario} p95 {r['p95']:.1f} ms at c={r['concurrency']} "
+            f"reports_bbox p95 {r['p95']:.1f} ms at c={r['concurrency']} "
             f"({'met' if ok else 'MISSED'} < {TARGET_REPORTS_P95_MS:.0f} ms"
             + (f" on {TARGET_CORES} cores)" if cores == TARGET_CORES else f"; {cores} cores here)")
             + f", {r['throughput']:.0f} req/s; one at a time "

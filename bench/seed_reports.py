@@ -58,7 +58,6 @@ VIEWPORTS: dict[str, str] = {
     "ward": "139.7050,35.6150,139.7900,35.6900",
 }
 API_PATH = "/api/v1/reports"
-MAP_PATH = "/api/v1/reports/map"
 # How often each kind of problem is reported (the default kinds; others weigh 1).
 SERVICE_WEIGHTS = {
     "road-surface": 14,
@@ -259,52 +258,44 @@ def seed(count: int, seed_value: int) -> int:
     return 0
 
 
-def viewport_paths(api_path: str = API_PATH) -> dict[str, str]:
-    return {name: f"{api_path}?{urlencode({'bbox': box})}" for name, box in VIEWPORTS.items()}
+def viewport_paths() -> dict[str, str]:
+    return {name: f"{API_PATH}?{urlencode({'bbox': box})}" for name, box in VIEWPORTS.items()}
 
 
 def write_sql(out: str) -> int:
-    """Ask each endpoint (the list, the map) for each viewport in-process and keep the SQL it
-    ran on the reports table, as sent to PostgreSQL (parameters bound), with the path and
-    what it answered."""
+    """Ask the API for each viewport in-process and keep the SQL it ran on the reports
+    table, as sent to PostgreSQL (parameters bound), with the path and what it answered."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST=(settings_host()))
-    by_path: dict[str, list[dict[str, Any]]] = {}
-    for api_path in (API_PATH, MAP_PATH):
-        viewports = by_path.setdefault(api_path, [])
-        for name, path in viewport_paths(api_path).items():
-            with CaptureQueriesContext(connection) as captured:
-                answer = client.get(path)
-            if answer.status_code != 200:
-                return _refuse(
-                    f"{path} answered HTTP {answer.status_code}: {answer.content[:300]!r}"
-                )
-            statements = [
-                q["sql"] for q in captured.captured_queries if "reports_report" in (q["sql"] or "")
-            ]
-            body = answer.json()
-            # The list counts the box; the map gives at most its limit of pins.
-            answered = body["count"] if "count" in body else len(body["features"])
-            viewports.append(
-                {
-                    "name": name,
-                    "bbox": VIEWPORTS[name],
-                    "path": path,
-                    "count": answered,
-                    "sql": statements,
-                }
-            )
-            print(
-                f"seed_reports: {api_path} {name}: {answered} reports answered, "
-                f"{len(statements)} statements",
-                flush=True,
-            )
+    viewports: list[dict[str, Any]] = []
+    for name, path in viewport_paths().items():
+        with CaptureQueriesContext(connection) as captured:
+            answer = client.get(path)
+        if answer.status_code != 200:
+            return _refuse(f"{path} answered HTTP {answer.status_code}: {answer.content[:300]!r}")
+        statements = [q["sql"] for q in captured.captured_queries if "reports_report" in q["sql"]]
+        body = answer.json()
+        viewports.append(
+            {
+                "name": name,
+                "bbox": VIEWPORTS[name],
+                "path": path,
+                "count": body["count"],
+                "items": len(body["items"]),
+                "sql": statements,
+            }
+        )
+        print(
+            f"seed_reports: {name}: {body['count']} reports in the box, "
+            f"{len(statements)} statements",
+            flush=True,
+        )
     with open(out, "w", encoding="utf-8") as fh:
         json.dump(
-            {"written_at": datetime.now().astimezone().isoformat(), "viewports": by_path},
+            {"written_at": datetime.now().astimezone().isoformat(), "viewports": viewports},
             fh,
             ensure_ascii=False,
             indent=1,

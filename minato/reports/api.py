@@ -3,10 +3,10 @@ for maps, apps and open data; /api/v1/reports/services: the kinds of problem. Pu
 only, and never who reported: the reporter, their contact details and the report's private
 key and Open311 token are not read by these endpoints at all.
 
-A map asks ``/reports/map`` for the reports in its viewport as it moves: one query for at
-most MAP_LIMIT of them, no count; its benchmark is the ``reports_map`` scenario. The list
-pages with an exact count, as every list of the API does (``reports_bbox``); both read columns
-(``.values``), not model instances (docs/benchmarks.md).
+The list is the hot read (a map asks for the reports in its viewport as it moves), so it reads
+columns (``.values``), not model instances, pages with an exact count as every list of the
+API does, and skips the count on a last page; its benchmark is the ``reports_bbox`` scenario
+(docs/benchmarks.md).
 """
 
 import re
@@ -48,11 +48,6 @@ LIST_COLUMNS = (
     "requested_at",
     "status_changed_at",
 )
-# The most reports the map is given for one viewport, newest first: more pins than this are
-# unreadable on a phone, and the answer says when the box held more (zoom in).
-MAP_LIMIT = 500
-# What a map pin needs (public columns only).
-MAP_COLUMNS = ("reference", "service__code", "service__name", "status", "latitude", "longitude")
 SERVICE_CODE = re.compile(r"^[-a-z0-9_]{1,50}$")
 REFERENCE = re.compile(r"^[A-Za-z0-9]{1,12}$")
 MAX_SERVICES = 20
@@ -115,34 +110,6 @@ class ReportDetailOut(ReportOut):
     photo_urls: list[str] = Field(..., description="Its public photos (checked by staff)")
     photos: list[PhotoOut]
     updates: list[UpdateOut] = Field(..., description="Its public history, oldest first")
-
-
-class PointOut(BaseModel):
-    type: Literal["Point"] = "Point"
-    coordinates: list[float] = Field(..., description="[longitude, latitude] (RFC 7946)")
-
-
-class MapPropertiesOut(BaseModel):
-    reference: str
-    service_code: str
-    service_name: str = Field(..., description="In the request's language")
-    status: StatusValue
-    status_label: str = Field(..., description="In the request's language")
-    url: str = Field(..., description="The report's page on the portal")
-
-
-class MapFeatureOut(BaseModel):
-    type: Literal["Feature"] = "Feature"
-    geometry: PointOut
-    properties: MapPropertiesOut
-
-
-class MapOut(BaseModel):
-    type: Literal["FeatureCollection"] = "FeatureCollection"
-    features: list[MapFeatureOut]
-    truncated: bool = Field(
-        ..., description=f"More than {MAP_LIMIT} reports are in the box: zoom in to see all"
-    )
 
 
 class ServiceOut(Schema):
@@ -373,51 +340,6 @@ def service_list(request: HttpRequest) -> Any:
 @paginate(LimitOffset)
 def report_list(request: HttpRequest, filters: Query[ReportQuery]) -> Any:
     return _PublicReports(_Filters.of(filters), request_language(request))
-
-
-class MapQuery(ReportQuery):
-    bbox: str = Field(
-        ...,
-        max_length=200,
-        description="The map's viewport `west,south,east,north` in degrees (WGS 84).",
-        examples=["139.745,35.652,139.757,35.661"],
-    )
-
-
-@router.get(
-    "/reports/map",
-    response=responses({200: MapOut}),
-    auth=None,
-    summary="The reports in a map's viewport, as GeoJSON",
-    description="A GeoJSON FeatureCollection (RFC 7946) of the newest reports inside `bbox`, "
-    f"at most {MAP_LIMIT}, for drawing pins as a map moves: one query, no count "
-    "(`truncated` says when the box held more). The same filters as `/reports`.",
-)
-def report_map(request: HttpRequest, filters: Query[MapQuery]) -> Any:
-    language = request_language(request)
-    rows = list(_Filters.of(filters).queryset().values(*MAP_COLUMNS)[: MAP_LIMIT + 1])
-    with translation.override(language):
-        labels = _status_labels()
-        link = _PortalLinks()
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
-                "properties": {
-                    "reference": row["reference"],
-                    "service_code": row["service__code"],
-                    "service_name": localized(row["service__name"], language),
-                    "status": row["status"],
-                    "status_label": labels.get(row["status"], row["status"]),
-                    "url": link(row["reference"]),
-                },
-            }
-            for row in rows[:MAP_LIMIT]
-        ],
-        "truncated": len(rows) > MAP_LIMIT,
-    }
 
 
 @router.get(

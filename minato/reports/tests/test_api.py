@@ -14,7 +14,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from minato.accounts.models import User
-from minato.reports import api
 from minato.reports.models import Photo, Report, Service, Update
 from minato.reports.tests import factories
 
@@ -242,50 +241,6 @@ def test_the_list_reads_a_page_and_a_count_in_sql(client: Client) -> None:
         assert len(_references(client.get("/api/v1/reports", {"bbox": WARD_BOX}))) == 3
     assert len([q for q in queries.captured_queries if "reports_report" in q["sql"]]) == 1
     assert client.get("/api/v1/reports", {"bbox": WARD_BOX}).json()["count"] == 3
-
-
-def test_the_map_gives_the_newest_reports_in_the_box_as_geojson_in_one_query(
-    client: Client,
-) -> None:
-    factories.report_departments()
-    inside = [factories.report(position=factories.SHIBA_PARK) for _ in range(3)]
-    factories.report(position=factories.AKASAKA)  # outside the box
-    with CaptureQueriesContext(connection) as queries:
-        answer = client.get("/api/v1/reports/map", {"bbox": SHIBA_BOX, "status": "open"})
-    assert answer.status_code == 200
-    assert len([q for q in queries.captured_queries if "reports_report" in q["sql"]]) == 1
-    body = answer.json()
-    assert body["type"] == "FeatureCollection" and body["truncated"] is False
-    assert [f["properties"]["reference"] for f in body["features"]] == [
-        r.reference for r in reversed(inside)
-    ]
-    feature = body["features"][0]
-    assert feature["type"] == "Feature"
-    assert feature["geometry"] == {
-        "type": "Point",
-        "coordinates": [factories.SHIBA_PARK[1], factories.SHIBA_PARK[0]],  # lon, lat
-    }
-    assert set(feature["properties"]) == {
-        "reference",
-        "service_code",
-        "service_name",
-        "status",
-        "status_label",
-        "url",
-    }
-
-
-def test_the_map_says_when_the_box_holds_more_than_it_shows(
-    client: Client, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    factories.report_departments()
-    for _ in range(3):
-        factories.report()
-    monkeypatch.setattr(api, "MAP_LIMIT", 2)
-    body = client.get("/api/v1/reports/map", {"bbox": WARD_BOX}).json()
-    assert len(body["features"]) == 2 and body["truncated"] is True
-    _problem(client.get("/api/v1/reports/map"))  # a map always has a viewport
-    _problem(client.get("/api/v1/reports/map", {"bbox": "1,2,3"}))
 
 
 def test_one_report_has_its_public_photos_and_public_history(client: Client) -> None:
