@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from minato.accounts.models import User
+from minato.reports import api
 from minato.reports.models import Photo, Report, Service, Update
 from minato.reports.tests import factories
 
@@ -229,6 +230,7 @@ def test_the_list_reads_a_page_and_a_count_in_sql(client: Client) -> None:
     factories.report_departments()
     for _ in range(3):
         factories.report()
+    api._LIST_SQL.clear()  # this request compiles its SQL: nothing else is run or logged
     with CaptureQueriesContext(connection) as queries:
         assert len(_references(client.get("/api/v1/reports", {"limit": 2, "bbox": WARD_BOX}))) == 2
     assert all(q["sql"] for q in queries.captured_queries)
@@ -241,6 +243,60 @@ def test_the_list_reads_a_page_and_a_count_in_sql(client: Client) -> None:
         assert len(_references(client.get("/api/v1/reports", {"bbox": WARD_BOX}))) == 3
     assert len([q for q in queries.captured_queries if "reports_report" in q["sql"]]) == 1
     assert client.get("/api/v1/reports", {"bbox": WARD_BOX}).json()["count"] == 3
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"bbox": SHIBA_BOX},
+        {"bbox": WARD_BOX, "status": "open"},
+        {"status": "closed", "service": ["streetlight", "road-surface"]},
+        {"area": "akasaka", "since": "2025-01-01T00:00:00+09:00"},
+        {
+            "bbox": WARD_BOX,
+            "status": "fixed",
+            "service": ["streetlight"],
+            "area": "shiba",
+            "since": "2024-01-01T00:00:00+09:00",
+            "until": "2030-01-01T00:00:00+09:00",
+        },
+    ],
+)
+def test_the_list_sql_compiled_once_reads_what_the_selector_reads(query: dict[str, Any]) -> None:
+    factories.report_departments()
+    made = [
+        factories.report(position=factories.SHIBA_PARK),
+        factories.report(position=factories.AKASAKA, service_code="road-surface"),
+        factories.report(position=factories.SHIBA_PARK, place_hint="角"),
+        factories.report(position=factories.AKASAKA),
+    ]
+    Report.objects.filter(pk=made[0].pk).update(status=Report.Status.FIXED)
+    Report.objects.filter(pk=made[1].pk).update(status=Report.Status.REFERRED)
+    filters = api._Filters.of(api.ReportQuery(**query))
+    assert api._list_sql(filters) is not None  # compiled, not left to the ORM
+    listing = api._PublicReports(filters, "ja")
+    expected = list(filters.queryset().values(*api.LIST_COLUMNS))
+    assert listing._rows(0, 50) == expected
+    assert listing._rows(1, 2) == expected[1:3]
+    assert listing.count() == len(expected) == filters.queryset().count()
+
+
+def test_the_count_stops_at_its_cap_and_says_so(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    factories.report_departments()
+    for _ in range(4):
+        factories.report()
+    monkeypatch.setattr(api, "COUNT_CAP", 2)
+    api._LIST_SQL.clear()
+    page = client.get("/api/v1/reports", {"limit": 1}).json()
+    assert (page["count"], page["count_exact"]) == (2, False)
+    assert len(client.get("/api/v1/reports", {"limit": 1, "offset": 3}).json()["items"]) == 1
+    monkeypatch.setattr(api, "COUNT_CAP", 10)
+    api._LIST_SQL.clear()
+    page = client.get("/api/v1/reports", {"limit": 1}).json()
+    assert (page["count"], page["count_exact"]) == (4, True)
 
 
 def test_one_report_has_its_public_photos_and_public_history(client: Client) -> None:
