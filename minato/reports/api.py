@@ -54,11 +54,19 @@ LIST_COLUMNS = (
 # The list counts this many matching reports at most (docs/decisions/0009): as many as
 # Open311's GET requests gives, and cheap to count whatever the box.
 COUNT_CAP = 1000
+# A bounding box as the document describes it (so that every box it allows is answered):
+# four plain numbers, longitudes within ±180 and latitudes within ±90.
+_LONGITUDE = r"-?(?:180(?:\.0+)?|(?:1[0-7][0-9]|[0-9]{1,2})(?:\.[0-9]+)?)"
+_LATITUDE = r"-?(?:90(?:\.0+)?|[0-8]?[0-9](?:\.[0-9]+)?)"
+BBOX_PATTERN = re.compile(
+    rf"^(?: *{_LONGITUDE} *, *{_LATITUDE} *, *{_LONGITUDE} *, *{_LATITUDE} *)?$"
+)
+ISO_DATE = re.compile(r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}")
 SERVICE_CODE = re.compile(r"^[-a-z0-9_]{1,50}$")
 REFERENCE = re.compile(r"^[A-Za-z0-9]{1,12}$")
 MAX_SERVICES = 20
-# Filters over reports the platform holds: nothing is from before 2000 or after 2999, and a
-# time outside that would overflow on its way to UTC.
+# Filters over reports the platform holds: nothing is from before 2000 or after 2999, so a
+# time outside them is taken as that bound (one near year 1 would overflow on its way to UTC).
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2999
 
 StatusValue = Literal["open", "accepted", "in_progress", "fixed", "closed", "referred", "duplicate"]
@@ -155,9 +163,10 @@ class ReportQuery(Schema):
         "",
         max_length=200,
         description="A bounding box `west,south,east,north` in degrees (WGS 84, GeoJSON's "
-        "order): the reports inside it, edges included. West must be less than east and "
-        "south less than north.",
+        "order): the reports inside it, edges included. Corners given the other way round "
+        "are taken in order.",
         examples=["139.745,35.652,139.757,35.661"],
+        json_schema_extra={"pattern": BBOX_PATTERN.pattern},
     )
     status: Literal["", "open", "fixed", "closed"] = Field(
         "",
@@ -166,8 +175,10 @@ class ReportQuery(Schema):
     )
     service: list[str] = Field(
         default_factory=list,
+        max_length=MAX_SERVICES,
         description="Kinds of problem (codes of `/reports/services`): repeat the parameter "
-        "or separate codes with commas",
+        "for several",
+        json_schema_extra={"items": {"type": "string", "pattern": SERVICE_CODE.pattern}},
     )
     area: AreaValue = ""
     since: datetime | None = Field(
@@ -177,27 +188,20 @@ class ReportQuery(Schema):
         None, description="Sent at or before this time (ISO 8601; without an offset: Japan time)"
     )
 
-    @field_validator("bbox")
+    @field_validator("bbox", mode="before")
     @classmethod
-    def _bbox_is_a_box(cls, value: str) -> str:
-        if value.strip() and selectors.parse_bbox(value) is None:
+    def _bbox_is_a_box(cls, value: Any) -> Any:
+        if isinstance(value, str) and not BBOX_PATTERN.match(value):
             raise ValueError(
-                "bbox must be four finite numbers west,south,east,north in degrees, with "
-                "-180 <= west < east <= 180 and -90 <= south < north <= 90"
+                "bbox must be four numbers west,south,east,north in degrees, longitudes from "
+                "-180 to 180 and latitudes from -90 to 90 (e.g. 139.745,35.652,139.757,35.661)"
             )
         return value
 
     @field_validator("service", mode="before")
     @classmethod
     def _service_codes(cls, value: Any) -> list[str]:
-        values = value if isinstance(value, list) else [value]
-        codes = [
-            code.strip()
-            for item in values
-            if item is not None
-            for code in str(item).split(",")
-            if code.strip()
-        ]
+        codes = [str(item) for item in (value if isinstance(value, list) else [value])]
         if len(codes) > MAX_SERVICES:
             raise ValueError(f"give at most {MAX_SERVICES} kinds of problem")
         for code in codes:
@@ -205,13 +209,26 @@ class ReportQuery(Schema):
                 raise ValueError("a kind of problem is a code of lowercase letters, digits and -")
         return list(dict.fromkeys(codes))
 
+    @field_validator("since", "until", mode="before")
+    @classmethod
+    def _time_is_iso_8601(cls, value: Any) -> Any:
+        # Pydantic would take a bare number as seconds since 1970: the document says an
+        # ISO 8601 time, so only that is one.
+        if value is not None and not (isinstance(value, str) and ISO_DATE.match(value)):
+            raise ValueError("must be an ISO 8601 time, e.g. 2026-04-01T09:00:00+09:00")
+        return value
+
     @field_validator("since", "until")
     @classmethod
     def _time_in_range(cls, value: datetime | None) -> datetime | None:
         if value is None:
             return None
-        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-            raise ValueError(f"must be a time from {EARLIEST_YEAR} to {LATEST_YEAR}")
+        # No report is from before 2000 or after 2999: a time outside them filters as its
+        # bound does (and a year-1 time would overflow on its way to UTC).
+        if value.year < EARLIEST_YEAR:
+            return datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC)
+        if value.year > LATEST_YEAR:
+            return datetime(LATEST_YEAR, 12, 31, tzinfo=UTC)
         if timezone.is_naive(value):
             value = timezone.make_aware(value)
         return value
@@ -226,6 +243,17 @@ def request_language(request: HttpRequest) -> str:
 
 def _status_labels() -> dict[str, str]:
     return {value: str(label) for value, label in Report.Status.choices}
+
+
+def box_of(value: str) -> selectors.BoundingBox | None:
+    """The box of a ``bbox`` that matched BBOX_PATTERN, its corners taken in order (a box of
+    no width holds what lies on its line)."""
+    if not value.strip():
+        return None
+    west, south, east, north = (float(part) for part in value.split(","))
+    return selectors.BoundingBox(
+        south=min(south, north), west=min(west, east), north=max(south, north), east=max(west, east)
+    )
 
 
 class _PortalLinks:
@@ -259,7 +287,7 @@ class _Filters:
             status=query.status,
             services=tuple(query.service),
             area=query.area,
-            bbox=selectors.parse_bbox(query.bbox) if query.bbox.strip() else None,
+            bbox=box_of(query.bbox),
             since=query.since,
             until=query.until,
         )
