@@ -35,7 +35,7 @@ from minato.reports.models import Report, Service
 
 router = Router(tags=["reports"])
 
-# The columns the list reads: public ones only (a subset of selectors.PUBLIC_FIELDS).
+# The columns the list reads: public ones only (never the reporter or their contact).
 LIST_COLUMNS = (
     "reference",
     "service__code",

@@ -83,7 +83,7 @@ def public_reports(
     until: datetime | None = None,
 ) -> QuerySet[Report]:
     """Reports as the public sees them, newest first. Reporter and contact fields are the
-    caller's to leave out (``PUBLIC_FIELDS``)."""
+    caller's to leave out: the API and Open311 read named public columns only."""
     reports = Report.objects.select_related("service")
     if status_group in STATUS_GROUPS:
         reports = reports.filter(status__in=STATUS_GROUPS[status_group])
@@ -103,30 +103,6 @@ def public_reports(
     if until is not None:
         reports = reports.filter(requested_at__lte=until)
     return reports.order_by("-requested_at", "-id")
-
-
-# What public pages and APIs read of a report: never the reporter or their contact.
-PUBLIC_FIELDS = (
-    "id",
-    "reference",
-    "service__code",
-    "service__name",
-    "service__department__name_ja",
-    "status",
-    "description",
-    "latitude",
-    "longitude",
-    "area",
-    "place_hint",
-    "status_note",
-    "referral",
-    "support_count",
-    "requested_at",
-    "status_changed_at",
-    "expected_at",
-    "updated_at",
-    "duplicate_of__reference",
-)
 
 
 def report_by_reference(reference: str) -> Report | None:
