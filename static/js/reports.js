@@ -240,23 +240,72 @@
     }
   }
 
+  // --- Large photos are made smaller before they are sent ------------------------------------
+  // A phone's photo is 3-8 MB; three of them would pass the 9 MB the ward accepts. Photos
+  // over LARGE bytes are redrawn at most MAX_SIDE pixels on a side (the right way up) and sent
+  // as JPEG; their position has been read first. Where the browser cannot, the originals go.
+  var LARGE = 1500000;
+  var MAX_SIDE = 2560;
+
+  function shrink(file) {
+    if (file.size <= LARGE || !window.createImageBitmap || !/^image\/(jpeg|png)$/.test(file.type)) {
+      return Promise.resolve(file);
+    }
+    return window
+      .createImageBitmap(file, { imageOrientation: "from-image" })
+      .then(function (bitmap) {
+        var scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+        var canvas = document.createElement("canvas");
+        canvas.width = Math.round(bitmap.width * scale);
+        canvas.height = Math.round(bitmap.height * scale);
+        canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+        return new Promise(function (resolve) {
+          canvas.toBlob(
+            function (blob) {
+              var name = file.name.replace(/\.[^.]*$/, "") + ".jpg";
+              resolve(blob && blob.size < file.size ? new File([blob], name, { type: "image/jpeg" }) : file);
+            },
+            "image/jpeg",
+            0.85
+          );
+        });
+      })
+      .catch(function () {
+        return file;
+      });
+  }
+
   var photos = form.querySelector("[name=photos]");
   if (photos && window.FileReader) {
     photos.addEventListener("change", function () {
-      var file = photos.files && photos.files[0];
-      if (!file || latitude.value) {
+      var files = Array.prototype.slice.call(photos.files || []);
+      var first = files[0];
+      if (first && !latitude.value) {
+        // The EXIF block is at the start of the file: 256 KB is plenty.
+        var reader = new FileReader();
+        reader.onload = function () {
+          var position = gpsOf(reader.result);
+          if (position) {
+            place(position[0], position[1], true);
+            say("fromPhoto");
+          }
+        };
+        reader.readAsArrayBuffer(first.slice(0, 262144));
+      }
+      if (!window.DataTransfer || !files.some(function (file) { return file.size > LARGE; })) {
         return;
       }
-      // The EXIF block is at the start of the file: 256 KB is plenty.
-      var reader = new FileReader();
-      reader.onload = function () {
-        var position = gpsOf(reader.result);
-        if (position) {
-          place(position[0], position[1], true);
-          say("fromPhoto");
-        }
-      };
-      reader.readAsArrayBuffer(file.slice(0, 262144));
+      // Sending waits until the smaller copies are ready.
+      var send = form.querySelector("button[type=submit]");
+      send.disabled = true;
+      Promise.all(files.map(shrink)).then(function (smaller) {
+        var transfer = new DataTransfer();
+        smaller.forEach(function (file) {
+          transfer.items.add(file);
+        });
+        photos.files = transfer.files;
+        send.disabled = false;
+      });
     });
   }
 })();

@@ -76,3 +76,50 @@ def test_a_resident_reports_a_streetlight_and_staff_fix_it_with_an_after_photo(
     axe_page.visit("/reports/")
     assert page.locator("#report-map path.leaflet-interactive").count() == 2
     axe_page.visit("/ja-easy/reports/")
+
+
+def test_a_large_phone_photo_is_made_smaller_before_it_is_sent(
+    axe_page: AxePage, tmp_path: object
+) -> None:
+    import io
+
+    from PIL import Image
+
+    factories.report_departments()
+    # A 12-megapixel phone photo (grain over a gradient): about 4 MB, with a position.
+    grain = Image.effect_noise((4000, 3000), 12).convert("RGB")
+    gradient = Image.linear_gradient("L").resize((4000, 3000)).convert("RGB")
+    noise = Image.blend(grain, gradient, 0.6)
+    out = io.BytesIO()
+    exif = Image.open(io.BytesIO(factories.jpeg((35.6720, 139.7350)))).getexif()
+    noise.save(out, format="JPEG", quality=95, exif=exif)
+    assert out.tell() > 2_000_000
+    big = tmp_path / "big.jpg"  # type: ignore[operator]
+    big.write_bytes(out.getvalue())
+
+    page = axe_page.visit("/en/reports/new/")
+    page.get_by_label("What is the problem?").select_option("graffiti")
+    page.get_by_label("Photos (up to 3)").set_input_files(str(big))
+    page.wait_for_function("document.querySelector('[name=latitude]').value !== ''")
+    # The page's CSP forbids eval, so poll with evaluate (run by the browser, not the page).
+    for _ in range(100):
+        shrunk = page.evaluate(
+            "() => document.querySelector('[name=photos]').files[0].size < 1500000"
+            " && !document.querySelector('#report-form button[type=submit]').disabled"
+        )
+        if shrunk:
+            break
+        page.wait_for_timeout(100)
+    assert shrunk, page.evaluate(
+        "() => [document.querySelector('[name=photos]').files[0].size,"
+        " document.querySelector('[name=photos]').files[0].type,"
+        " document.querySelector('#report-form button[type=submit]').disabled]"
+    )
+    page.get_by_label("Describe the problem").fill("Graffiti on the wall under the bridge.")
+    axe_page.follow(page.get_by_role("button", name="Send the report"))
+    report = Report.objects.get()
+    assert report.area == "akasaka"  # where the photo said it was taken
+    photo = report.photos.get()
+    with photo.file.open("rb") as stored:
+        kept = Image.open(io.BytesIO(stored.read()))
+        assert max(kept.size) <= 2560 and b"Exif" not in stored.read()
