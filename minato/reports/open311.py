@@ -44,7 +44,6 @@ from ninja.errors import HttpError
 from minato.accounts.api_auth import bearer
 from minato.accounts.models import ApiToken
 from minato.core import uploads
-from minato.core.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from minato.core.api.idempotency import idempotent
 from minato.core.translated import localized
 from minato.reports import selectors, services
@@ -496,16 +495,12 @@ def _agency(row: dict[str, Any], language: str) -> str:
 def _form(request: HttpRequest) -> tuple[QueryDict, MultiValueDict[str, Any]]:
     """The POST parameters and files; a body Django cannot read is the client's error."""
     try:
-        if request.META.get(IDEMPOTENCY_HEADER) is not None:
-            # The Idempotency-Key helper fingerprints the raw body, which can no longer be
-            # read once a multipart form is parsed: read it first.
-            request.body  # noqa: B018
         return request.POST, request.FILES
     except RequestDataTooBig:
         raise Open311Error(
             413,
-            "The request is too large. With an Idempotency-Key, a request may be at most "
-            f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MB.",
+            "The request's fields are too large: at most "
+            f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MB besides the photo.",
         ) from None
     except (MultiPartParserError, SuspiciousOperation):
         raise Open311Error(400, "The request body could not be read.") from None

@@ -56,7 +56,21 @@ def _fingerprint(request: HttpRequest) -> str:
     digest = hashlib.sha256()
     digest.update(request.method.encode() if request.method else b"")
     digest.update(b"\n" + request.path.encode() + b"\n")
-    digest.update(request.body)
+    if request.content_type == "multipart/form-data":
+        # A file upload: its raw body is not kept (files over FILE_UPLOAD_MAX_MEMORY_SIZE go
+        # to disk, and reading ``body`` past DATA_UPLOAD_MAX_MEMORY_SIZE is refused), so the
+        # parsed fields and each file's name and content stand for it. The multipart
+        # boundary, which a client picks anew on a retry, is left out.
+        for name, value in sorted(request.POST.lists()):
+            digest.update(repr((name, value)).encode() + b"\n")
+        for name, uploads in sorted(request.FILES.lists()):
+            for upload in uploads:
+                digest.update(repr((name, upload.name, upload.size)).encode() + b"\n")
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+    else:
+        digest.update(request.body)
     return digest.hexdigest()
 
 

@@ -483,15 +483,31 @@ def test_a_retry_with_the_same_idempotency_key_creates_the_report_once(
     assert Report.objects.count() == 1
 
 
-@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024)
-def test_with_an_idempotency_key_a_body_over_the_memory_limit_is_a_413(
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024, FILE_UPLOAD_MAX_MEMORY_SIZE=1024)
+def test_with_an_idempotency_key_a_photo_over_the_memory_limit_is_taken_once(
     client: Client, api_key: str
 ) -> None:
-    data = _streetlight(api_key, media=factories.photo_upload(), description="x" * 2000)
+    photo = factories.SimpleUploadedFile(
+        "big.jpg", factories.jpeg(size=(400, 300)) + b"\0" * 4096, content_type="image/jpeg"
+    )
+    data = _streetlight(api_key, media=photo)
 
-    response = _post(client, data, HTTP_IDEMPOTENCY_KEY="big-1")
+    first = _post(client, data, HTTP_IDEMPOTENCY_KEY="big-1")
+    data["media"].seek(0)
+    again = _post(client, data, HTTP_IDEMPOTENCY_KEY="big-1")
 
-    assert "Idempotency-Key" in _error(response, 413)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert Report.objects.count() == 1
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024)
+def test_fields_over_the_memory_limit_are_a_413(client: Client, api_key: str) -> None:
+    data = _streetlight(api_key, description="x" * 2000)
+
+    response = _post(client, data, HTTP_IDEMPOTENCY_KEY="big-2")
+
+    assert "too large" in _error(response, 413)
     assert not Report.objects.exists()
 
 
