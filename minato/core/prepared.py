@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from threading import Lock
 from typing import Any, Generic, TypeVar
 
@@ -29,11 +30,51 @@ M = TypeVar("M", bound=models.Model)
 _PLACEHOLDER = -987_654_321
 
 
+def adapted(value: Any, alias: str = "default") -> Any:
+    """A value as the ORM hands it to the database driver (SQLite takes times as text)."""
+    if isinstance(value, datetime):
+        return connections[alias].ops.adapt_datetimefield_value(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Statement:
+    """SQL the ORM compiled with placeholder values (values no request can give), and where
+    each placeholder sits among its parameters: ``bind`` puts real values there. Used by
+    ``PreparedLookup`` and by hot lists that compile their queryset once per shape of
+    filters (the reports API)."""
+
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[int, ...]  # where each value goes among the params, in their order
+
+    @classmethod
+    def of(
+        cls, sql: str, params: Any, placeholders: list[Any], alias: str = "default"
+    ) -> Statement | None:
+        """None when a placeholder is not found exactly once (SQL this cannot bind: the
+        caller runs the ORM instead)."""
+        params = tuple(params)
+        slots = []
+        for value in (adapted(placeholder, alias) for placeholder in placeholders):
+            found = [
+                n for n, param in enumerate(params) if type(param) is type(value) and param == value
+            ]
+            if len(found) != 1:
+                return None
+            slots.append(found[0])
+        return cls(sql=sql, params=params, slots=tuple(slots))
+
+    def bind(self, values: list[Any], *extra: Any, alias: str = "default") -> list[Any]:
+        params = list(self.params)
+        for slot, value in zip(self.slots, values, strict=True):
+            params[slot] = adapted(value, alias)
+        return [*params, *extra]
+
+
 @dataclass(frozen=True)
 class _Compiled:
-    sql: str
-    key_position: int
-    params: tuple[Any, ...]
+    statement: Statement
     model: type[models.Model]
     init_list: list[str]
     field_slice: slice
@@ -55,16 +96,14 @@ class PreparedLookup(Generic[M]):
         queryset = self._make_queryset(_PLACEHOLDER).using(alias)
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        positions = [n for n, value in enumerate(params) if value == _PLACEHOLDER]
-        if len(positions) != 1:
+        statement = Statement.of(sql, params, [_PLACEHOLDER], alias)
+        if statement is None:
             raise ValueError("the queryset must use its primary key parameter exactly once")
         klass_info = compiler.klass_info
         fields = klass_info["select_fields"]
         selected = compiler.select[fields[0] : fields[-1] + 1]
         return _Compiled(
-            sql=sql,
-            key_position=positions[0],
-            params=tuple(params),
+            statement=statement,
             model=klass_info["model"],
             init_list=[column[0].target.attname for column in selected],
             field_slice=slice(fields[0], fields[-1] + 1),
@@ -79,10 +118,9 @@ class PreparedLookup(Generic[M]):
             with self._lock:
                 compiled = self._compiled.get(using) or self._compile(using)
                 self._compiled[using] = compiled
-        params = list(compiled.params)
-        params[compiled.key_position] = pk
+        statement = compiled.statement
         with connections[using].cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            cursor.execute(statement.sql, statement.bind([pk], alias=using))
             row = cursor.fetchone()
         if row is None:
             return None

@@ -29,6 +29,7 @@ from pydantic import BaseModel, field_validator
 from minato.accounts.services import absolute_url
 from minato.core.api.pagination import LimitOffset
 from minato.core.api.schemas import responses
+from minato.core.prepared import Statement
 from minato.core.translated import localized
 from minato.reports import selectors
 from minato.reports.models import Report, Service
@@ -356,53 +357,21 @@ class _Captured(Exception):
     """Raised by ``_ListSql.compile``'s wrapper: the count's SQL is kept, never run."""
 
 
-def _adapted(value: Any) -> Any:
-    """A value as the ORM hands it to the database driver (SQLite takes times as text)."""
-    if isinstance(value, datetime):
-        return connections[DEFAULT_DB_ALIAS].ops.adapt_datetimefield_value(value)
-    return value
-
-
-@dataclass(frozen=True)
-class _Statement:
-    sql: str
-    params: tuple[Any, ...]
-    slots: tuple[int, ...]  # where the filters' values go among the params, in their order
-
-    @classmethod
-    def of(cls, sql: str, params: Any, placeholders: list[Any]) -> "_Statement | None":
-        params = tuple(params)
-        slots = []
-        for value in map(_adapted, placeholders):
-            found = [
-                n for n, param in enumerate(params) if type(param) is type(value) and param == value
-            ]
-            if len(found) != 1:
-                return None  # not SQL this understands: the ORM runs these filters
-            slots.append(found[0])
-        return cls(sql=sql, params=params, slots=tuple(slots))
-
-    def bind(self, values: list[Any], *extra: Any) -> list[Any]:
-        params = list(self.params)
-        for slot, value in zip(self.slots, values, strict=True):
-            params[slot] = _adapted(value)
-        return [*params, *extra]
-
-
 @dataclass(frozen=True)
 class _ListSql:
     """The list's two statements for one shape of filters, as the ORM writes them from
     ``selectors.public_reports``: the page (``LIST_COLUMNS``, newest first, then ``LIMIT``
     and ``OFFSET``) and its capped count. Building and compiling the two querysets took
     more CPU than running them (about 1.2 ms a request, against 0.4 ms): each process
-    compiles each shape once and then runs the SQL with the request's values, converting the
-    columns as the ORM does (``service__name`` is JSON), as ``minato.core.prepared`` does for
-    the signed-in user. The SQL is the ORM's, so it follows changes to the selector; a shape
-    it cannot bind is left to the ORM (``None``), and the tests compare what it reads with
-    what the selector's queryset reads."""
+    compiles each shape once, and ``core.prepared.Statement`` binds each request's values
+    into the SQL, as ``PreparedLookup`` does for the signed-in user. The SQL is the ORM's,
+    so it follows changes to the selector; a shape it cannot bind is left to the ORM
+    (``None``), and the tests compare what it reads with what the selector's queryset
+    reads."""
 
-    page: _Statement
-    count: _Statement
+    page: Statement
+    count: Statement
+    compiler: Any
     converters: dict[int, Any]
 
     @classmethod
@@ -433,11 +402,11 @@ class _ListSql:
             connection.queries_log.pop()
         if len(captured) != 1:
             return None
-        page = _Statement.of(f"{page_sql} LIMIT %s OFFSET %s", page_params, values)
-        count = _Statement.of(captured[0][0], captured[0][1], values)
+        page = Statement.of(f"{page_sql} LIMIT %s OFFSET %s", page_params, values)
+        count = Statement.of(captured[0][0], captured[0][1], values)
         if page is None or count is None:
             return None
-        return cls(page=page, count=count, converters=converters)
+        return cls(page=page, count=count, compiler=compiler, converters=converters)
 
 
 _LIST_SQL: dict[tuple[Any, ...], _ListSql | None] = {}
@@ -485,14 +454,11 @@ class _PublicReports:
         if self._sql is None:
             return list(self._filters.queryset().values(*LIST_COLUMNS)[offset : offset + limit])
         statement = self._sql.page
-        connection = connections[DEFAULT_DB_ALIAS]
-        with connection.cursor() as cursor:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute(statement.sql, statement.bind(self._filters.values(), limit, offset))
-            rows = [list(row) for row in cursor.fetchall()]
-        for position, (functions, expression) in self._sql.converters.items():
-            for row in rows:
-                for function in functions:
-                    row[position] = function(row[position], expression, connection)
+            rows = cursor.fetchall()
+        if self._sql.converters:
+            rows = list(self._sql.compiler.apply_converters(rows, self._sql.converters))
         return [dict(zip(LIST_COLUMNS, row, strict=True)) for row in rows]
 
     def __getitem__(self, window: slice) -> list[dict[str, Any]]:
