@@ -244,9 +244,7 @@ def _run(
     except services.ReportError as error:
         target = error.field if error.field in form.fields else None
         form.add_error(target, error.message)
-        response = report_detail(request, report.reference, {form_key: form})
-        response.status_code = 400
-        return response
+        return _invalid(request, report, form_key, form)
     messages.success(request, success)
     return _back(report)
 
