@@ -23,6 +23,7 @@ from django_ratelimit.core import is_ratelimited
 
 from minato.core.areas import Area
 from minato.core.forms import AccessibleForm
+from minato.core.maps import map_settings
 from minato.core.middleware import ip_key
 from minato.core.page_cache import cache_for_anonymous
 from minato.core.translated import localized
@@ -52,10 +53,6 @@ def cdn_cacheable(view: Any) -> Any:
     apart from other views', since the disaster page also answers at the home page's path)."""
     cached = cache_for_anonymous(PROCESS_CACHE_SECONDS, key_prefix=f"{view.__name__}:")(view)
     return cache_control(**CDN_CACHE)(cached)
-
-
-def map_settings() -> dict[str, str]:
-    return {"tile_url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
 
 
 def shelter_row(shelter: Shelter, language: str) -> dict[str, Any]:

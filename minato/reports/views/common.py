@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
@@ -31,10 +30,6 @@ STATUS_COLOURS = {
     Report.Status.REFERRED: "#626264",
     Report.Status.DUPLICATE: "#626264",
 }
-
-
-def map_settings() -> dict[str, str]:
-    return {"tile_url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
 
 
 def report_point(report: Report, language: str | None) -> dict[str, Any]:

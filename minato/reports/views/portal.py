@@ -26,13 +26,13 @@ from django_ratelimit.core import is_ratelimited
 from minato.core import uploads
 from minato.core.areas import Area
 from minato.core.forms import AccessibleForm
+from minato.core.maps import map_settings
 from minato.core.middleware import ip_key
 from minato.core.translated import localized
 from minato.reports import geo, selectors, services
 from minato.reports.models import Report, Service
 from minato.reports.views.common import (
     STATUS_FILTERS,
-    map_settings,
     photo_response,
     report_point,
     service_choices,

@@ -25,10 +25,11 @@ from minato.accounts.models import Department, Role
 from minato.core import uploads
 from minato.core.areas import Area
 from minato.core.forms import AccessibleForm
+from minato.core.maps import map_settings
 from minato.core.translated import localized
 from minato.reports import selectors, services
 from minato.reports.models import Photo, Report
-from minato.reports.views.common import map_settings, photo_response, report_point, service_choices
+from minato.reports.views.common import photo_response, report_point, service_choices
 
 PAGE_SIZE = 50
 
