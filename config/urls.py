@@ -24,6 +24,10 @@ urlpatterns = [
     path("signage/", include("minato.information.urls_signage")),
     # Open311 GeoReport v2 (issue 12): fixed addresses that clients are configured with.
     path("open311/v2/", include("minato.reports.urls_open311")),
+    # The open-data catalogue's machine interfaces (issue 13): CKAN's Action API at
+    # /api/3/action/ and /api/action/, and DCAT at /catalog.* and /opendata/dataset/*.{ttl,…}.
+    path("", include("minato.opendata.urls_ckan")),
+    path("", include("minato.opendata.urls_dcat")),
 ]
 
 if settings.BENCHMARK_ENDPOINTS:
@@ -44,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("hazard-maps/", include("minato.information.urls_hazards")),
     path("circulars/", include("minato.community.urls")),
     path("reports/", include("minato.reports.urls")),
+    path("opendata/", include("minato.opendata.urls")),
     # One "staff" namespace for the whole console, so its two-factor guard covers every
     # module's pages (staff:procedures:queue, …).
     path(
@@ -60,6 +65,7 @@ urlpatterns += i18n_patterns(
                     path("information/", include("minato.information.urls_staff")),
                     path("community/", include("minato.community.urls_staff")),
                     path("reports/", include("minato.reports.urls_staff")),
+                    path("opendata/", include("minato.opendata.urls_staff")),
                 ],
                 "staff",
             )

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "minato.information",
     "minato.community",
     "minato.reports",
+    "minato.opendata",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +253,8 @@ PERIODIC_JOBS = {
     "minato.bookings.services.reminders_send": envint("BOOKINGS_REMINDER_SECONDS", 300),
     # Approved broadcasts whose time has come, and fan-outs whose worker died.
     "minato.notifications.broadcasts.broadcasts_send_due": envint("BROADCASTS_DUE_SECONDS", 15),
+    # The open-data catalogue's standard datasets, regenerated when their source changed.
+    "minato.opendata.services.live_resources_refresh": envint("OPENDATA_LIVE_SECONDS", 60),
 }
 # /readyz also fails when stored payment webhook events wait longer than this (no worker
 # applying them, or one failing on them).
@@ -419,6 +422,12 @@ OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", "city.minato.tokyo.jp")
 OPEN311_CONTACT = env(
     "OPEN311_CONTACT", "港区 街づくり支援部 土木課 (Minato City Public Works Division) 03-3578-2111"
 )
+
+# --- Open data catalogue (docs/modules/opendata.md) -----------------------------------------
+# The largest file staff may upload; files live in the database with their metadata.
+OPENDATA_MAX_UPLOAD_MB = envint("OPENDATA_MAX_UPLOAD_MB", 20)
+# How long clients and caches may keep a resource before asking again (with its ETag).
+OPENDATA_CACHE_SECONDS = envint("OPENDATA_CACHE_SECONDS", 300)
 
 MUNICIPALITY_NAME = {"ja": "港区", "en": "Minato City", "ja-easy": "みなとく"}
 # Where residents can ask when the site does not answer them (the catalogue's search).

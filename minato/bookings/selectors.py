@@ -262,6 +262,11 @@ def staff_booking(user: Any, reference: str) -> Booking | None:
     )
 
 
+def facilities_listed() -> QuerySet[Facility]:
+    """Every facility people can book, for the open-data catalogue's 公共施設一覧."""
+    return Facility.objects.select_related("department").order_by("slug")
+
+
 def events_feed(*, days: int = HORIZON_DAYS) -> QuerySet[Session]:
     """Events and courses to come, for the public feed (open data's イベント一覧)."""
     now = timezone.now()

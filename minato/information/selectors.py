@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from minato.accounts import permissions
-from minato.information import disaster
-from minato.information.models import Alert, Display, Notice
+from minato.information import disaster, shelters
+from minato.information.models import Alert, Display, Notice, Shelter
 from minato.notifications.services import json_list_has
 
 
@@ -87,3 +87,23 @@ def disaster_mode_active() -> bool:
     """Whether disaster mode is on (read at most every few seconds; ``disaster.py``), for
     other modules: community boards offer a safety check only then."""
     return disaster.is_active()
+
+
+def shelters_of_kind(kind: str) -> QuerySet[Shelter]:
+    """Every shelter of one kind (Shelter.Kind), for the open-data catalogue's standard
+    datasets 指定緊急避難場所一覧 and 指定避難所一覧."""
+    return shelters.shelters_public(kind=kind).select_related("department").order_by("slug")
+
+
+def events_announced(*, now: Any = None) -> QuerySet[Notice]:
+    """Published event notices whose event is still to come, for the open-data イベント一覧."""
+    now = now or timezone.now()
+    return (
+        Notice.objects.filter(
+            kind=Notice.Kind.EVENT,
+            status=Notice.Status.PUBLISHED,
+            event_starts_at__gte=now,
+        )
+        .select_related("department")
+        .order_by("event_starts_at")
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from minato.procedures.catalogue import search
+from minato.core import search_text as search
 from minato.procedures.models import Category, LifeEvent, Procedure
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from minato.core import audit
 from minato.core.translated import localized, validate_translated
-from minato.procedures.catalogue import search
+from minato.core import search_text as search
 from minato.procedures.models import Category, LifeEvent, Procedure
 
 CATALOGUE_FIELDS = [

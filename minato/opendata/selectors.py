@@ -1,0 +1,251 @@
+"""Reads for the open-data catalogue: search, datasets, resources and download statistics."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.expressions import Combinable
+
+from minato.accounts.permissions import visible_department_ids
+from minato.core import search_text
+from minato.opendata.models import (
+    Dataset,
+    DownloadMonth,
+    Group,
+    Organization,
+    Resource,
+    ResourceVersion,
+)
+from minato.opendata.search import MAX_TERMS, Query, SearchResult, facet_token
+
+_SORT_COLUMNS = {
+    "name": "name",
+    "title_string": "sort_title",
+    "metadata_modified": "metadata_modified",
+    "metadata_created": "created_at",
+    "score": "score",
+}
+
+
+def _as_uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def _matching(query: Query) -> QuerySet[Dataset]:
+    datasets = Dataset.objects.all()
+    if not query.include_drafts:
+        datasets = datasets.filter(state=Dataset.State.ACTIVE)
+    else:
+        datasets = datasets.exclude(state=Dataset.State.DELETED)
+    for term in query.terms[:MAX_TERMS]:
+        text = search_text.normalise(term)
+        if not text:
+            continue
+        match = Q(search_text__contains=text)
+        reading = search_text.reading(text)
+        if len(reading) >= 2:
+            match |= Q(search_reading__contains=reading)
+        datasets = datasets.filter(match)
+    for condition in query.filters:
+        token = Q(facet_text__contains=facet_token(condition.field, condition.value))
+        datasets = datasets.exclude(token) if condition.negated else datasets.filter(token)
+    for period in query.ranges:
+        column = "created_at" if period.field == "metadata_created" else "metadata_modified"
+        if period.start is not None:
+            datasets = datasets.filter(**{f"{column}__gte": period.start})
+        if period.end is not None:
+            datasets = datasets.filter(**{f"{column}__lte": period.end})
+    return datasets
+
+
+def _score(terms: tuple[str, ...]) -> Combinable:
+    # Relevance without a search engine: a term in the title counts more than one elsewhere.
+    score: Combinable = Value(0)
+    for term in terms[:MAX_TERMS]:
+        text = search_text.normalise(term)
+        score = score + Case(
+            When(sort_title__contains=text, then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    return score
+
+
+def _count_facets(facet_texts: Any, fields: tuple[str, ...], limit: int) -> dict:
+    counters: dict[str, Counter[str]] = {field: Counter() for field in fields}
+    prefixes = tuple(f"{field}:" for field in fields)
+    for text in facet_texts:
+        for token in text.split("|"):
+            if token.startswith(prefixes):
+                field, _, value = token.partition(":")
+                counters[field][value] += 1
+    return {
+        field: dict(counter.most_common(None if limit < 0 else limit))
+        for field, counter in counters.items()
+    }
+
+
+def datasets_search(query: Query) -> SearchResult:
+    """Datasets matching the query: the count, one page of package dicts, and the facets."""
+    datasets = _matching(query)
+    order: list[str] = []
+    for field, descending in query.sort or (("score", True), ("metadata_modified", True)):
+        if field == "score" and not query.terms:
+            continue
+        order.append(("-" if descending else "") + _SORT_COLUMNS[field])
+    if any(column.lstrip("-") == "score" for column in order):
+        datasets = datasets.annotate(score=_score(query.terms))
+    page = list(
+        datasets.order_by(*order, "name").values_list("document", flat=True)[
+            query.start : query.start + query.rows
+        ]
+    )
+    count = len(page) + query.start if len(page) < query.rows and page else datasets.count()
+    facets = {}
+    if query.facet_fields:
+        facets = _count_facets(
+            datasets.values_list("facet_text", flat=True), query.facet_fields, query.facet_limit
+        )
+    return SearchResult(count=count, documents=page, facets=facets)
+
+
+def dataset_public(name_or_id: str) -> Dataset | None:
+    """A published dataset by its name or id, with what its pages show."""
+    key = Q(name=name_or_id)
+    as_uuid = _as_uuid(name_or_id)
+    if as_uuid is not None:
+        key |= Q(public_id=as_uuid)
+    return (
+        Dataset.objects.filter(key, state=Dataset.State.ACTIVE)
+        .select_related("organization")
+        .first()
+    )
+
+
+def dataset_names(*, modified_since: Any = None) -> QuerySet[Dataset]:
+    datasets = Dataset.objects.filter(state=Dataset.State.ACTIVE)
+    if modified_since is not None:
+        datasets = datasets.filter(metadata_modified__gte=modified_since)
+    return datasets.order_by("name")
+
+
+def resource_public(public_id: Any) -> Resource | None:
+    """A resource of a published dataset, with its content's version."""
+    as_uuid = _as_uuid(public_id)
+    if as_uuid is None:
+        return None
+    return (
+        Resource.objects.filter(public_id=as_uuid, dataset__state=Dataset.State.ACTIVE)
+        .select_related("dataset", "current", "variant_of__current")
+        .first()
+    )
+
+
+def resource_content(resource: Resource) -> ResourceVersion | None:
+    """The version a resource serves (its own, or the UTF-8 original's for a variant)."""
+    return (resource.variant_of or resource).current
+
+
+def organizations() -> QuerySet[Organization]:
+    return Organization.objects.all()
+
+
+def organization(name_or_id: str) -> Organization | None:
+    key = Q(name=name_or_id)
+    as_uuid = _as_uuid(name_or_id)
+    if as_uuid is not None:
+        key |= Q(public_id=as_uuid)
+    return Organization.objects.filter(key).first()
+
+
+def groups() -> QuerySet[Group]:
+    return Group.objects.all()
+
+
+def group(name_or_id: str) -> Group | None:
+    key = Q(name=name_or_id)
+    as_uuid = _as_uuid(name_or_id)
+    if as_uuid is not None:
+        key |= Q(public_id=as_uuid)
+    return Group.objects.filter(key).first()
+
+
+def package_counts(field: str) -> dict[str, int]:
+    """How many published datasets each organisation, group or tag has (by name)."""
+    texts = Dataset.objects.filter(state=Dataset.State.ACTIVE).values_list("facet_text", flat=True)
+    return _count_facets(texts, (field,), -1)[field]
+
+
+def tags(query: str = "") -> list[str]:
+    """Every tag of a published dataset, sorted; only those containing ``query``."""
+    names = package_counts("tags")
+    needle = search_text.normalise(query)
+    return sorted(name for name in names if needle in search_text.normalise(name))
+
+
+# --- Staff ---------------------------------------------------------------------------------
+
+
+def staff_datasets(user: Any) -> QuerySet[Dataset]:
+    """Datasets of the organisations of the departments the user may see."""
+    return (
+        Dataset.objects.filter(
+            organization__department_id__in=visible_department_ids(user),
+        )
+        .exclude(state=Dataset.State.DELETED)
+        .select_related("organization")
+        .order_by("-metadata_modified")
+    )
+
+
+def staff_dataset(user: Any, name: str) -> Dataset | None:
+    return staff_datasets(user).filter(name=name).first()
+
+
+def staff_organizations(user: Any) -> QuerySet[Organization]:
+    return Organization.objects.filter(department_id__in=visible_department_ids(user))
+
+
+# --- Download statistics -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    month: date
+    downloads: int
+
+
+def dataset_downloads(dataset: Dataset, *, months: int = 12) -> list[MonthCount]:
+    """The dataset's downloads per month, newest first."""
+    rows = (
+        DownloadMonth.objects.filter(dataset=dataset)
+        .values("month")
+        .annotate(total=Sum("count"))
+        .order_by("-month")[:months]
+    )
+    return [MonthCount(month=row["month"], downloads=row["total"]) for row in rows]
+
+
+def monthly_downloads(*, months: int = 12) -> list[MonthCount]:
+    """The plan's KPI (initiative 37, target 63,000 a month): all downloads per month."""
+    rows = (DownloadMonth.objects.values("month").annotate(total=Sum("count")).order_by("-month"))[
+        :months
+    ]
+    return [MonthCount(month=row["month"], downloads=row["total"]) for row in rows]
+
+
+def downloads_by_dataset_month() -> QuerySet:
+    """Rows of (month, dataset name, title, downloads) for the statistics dataset."""
+    return (
+        DownloadMonth.objects.values("month", "dataset__name", "dataset__title")
+        .annotate(total=Sum("count"))
+        .order_by("-month", "dataset__name")
+    )

@@ -1,0 +1,368 @@
+"""The catalogue's public pages: search with facets, a dataset's page with previews and its
+monthly downloads, a resource's page, the download itself (counted, cacheable), the
+download statistics, and the public CSV checker."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from functools import lru_cache
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import condition
+
+from minato.core import uploads
+from minato.core.forms import AccessibleForm
+from minato.core.maps import map_settings
+from minato.core.translated import localized
+from minato.opendata import selectors, services, validator
+from minato.opendata.models import License, Resource, ResourceVersion
+from minato.opendata.search import FACET_FIELDS, Filter, Query
+from minato.opendata.standard.definitions import DEFINITIONS, definition
+
+PAGE_SIZE = 20
+PREVIEW_ROWS = 50
+# A GeoJSON preview draws at most this many features (the page lists the first ones).
+PREVIEW_FEATURES = 2000
+
+
+class CatalogueSearchForm(AccessibleForm):
+    q = forms.CharField(
+        label=gettext_lazy("Search the data"),
+        help_text=gettext_lazy("For example: 避難所, ほいくえん, Wi-Fi"),
+        max_length=100,
+        required=False,
+    )
+    page = forms.IntegerField(min_value=1, max_value=500, required=False)
+
+
+def _facet_labels() -> dict[str, str]:
+    return {
+        "organization": _("Publisher"),
+        "groups": _("Theme"),
+        "tags": _("Keyword"),
+        "res_format": _("Format"),
+        "license_id": _("Licence"),
+    }
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    form = CatalogueSearchForm(request.GET or None)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    chosen = [
+        Filter(field=field, value=value[:100])
+        for field in FACET_FIELDS
+        for value in request.GET.getlist(field)[:5]
+        if value
+    ]
+    page = cleaned.get("page") or 1
+    result = selectors.datasets_search(
+        Query(
+            terms=tuple((cleaned.get("q") or "").split()),
+            filters=tuple(chosen),
+            start=(page - 1) * PAGE_SIZE,
+            rows=PAGE_SIZE,
+            facet_fields=FACET_FIELDS,
+            facet_limit=10,
+        )
+    )
+    titles = {
+        "organization": {o.name: localized(o.title) for o in selectors.organizations()},
+        "groups": {g.name: localized(g.title) for g in selectors.groups()},
+        "license_id": {str(value): str(label) for value, label in License.choices},
+    }
+    labels = _facet_labels()
+    facets = [
+        {
+            "field": field,
+            "label": labels[field],
+            "items": [
+                {
+                    "value": value,
+                    "label": titles.get(field, {}).get(value, value),
+                    "count": count,
+                    "chosen": any(f.field == field and f.value == value for f in chosen),
+                }
+                for value, count in counts.items()
+            ],
+        }
+        for field, counts in result.facets.items()
+        if counts
+    ]
+    pages = max(1, -(-result.count // PAGE_SIZE))
+    return render(
+        request,
+        "opendata/portal/catalogue.html",
+        {
+            "form": form,
+            "result": result,
+            "datasets": result.documents,
+            "facets": facets,
+            "chosen": [
+                {"field": f.field, "label": labels[f.field], "value": f.value} for f in chosen
+            ],
+            "searched": bool(cleaned.get("q") or chosen),
+            "page": page,
+            "pages": pages,
+            "query_without_page": _query_without(request, "page"),
+            "kpi": selectors.monthly_downloads(months=1),
+        },
+    )
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _csv_preview(version: ResourceVersion) -> dict[str, Any]:
+    reader = csv.reader(io.StringIO(bytes(version.content).decode("utf-8", "replace")))
+    rows = []
+    for number, row in enumerate(reader):
+        if number > PREVIEW_ROWS:
+            break
+        rows.append(row)
+    return {"header": rows[0] if rows else [], "rows": rows[1:]}
+
+
+def _geojson_preview(version: ResourceVersion) -> dict[str, Any] | None:
+    try:
+        data = json.loads(bytes(version.content))
+        features = [
+            {
+                "name": str((feature.get("properties") or {}).get("name") or ""),
+                "coordinates": feature["geometry"]["coordinates"][:2],
+            }
+            for feature in data.get("features", [])[:PREVIEW_FEATURES]
+            if (feature.get("geometry") or {}).get("type") == "Point"
+        ]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return {"features": features}
+
+
+def dataset(request: HttpRequest, name: str) -> HttpResponse:
+    from minato.opendata import dcat
+
+    found = selectors.dataset_public(name)
+    if found is None:
+        raise Http404
+    document = found.document
+    standard = definition(found.standard) if found.standard else None
+    return render(
+        request,
+        "opendata/portal/dataset.html",
+        {
+            "dataset": found,
+            "document": document,
+            "resources": document["resources"],
+            "standard": standard,
+            "downloads": selectors.dataset_downloads(found),
+            "schema_org": dcat.schema_org_script(document),
+            "license_url": document.get("license_url"),
+        },
+    )
+
+
+def resource(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
+    found = selectors.resource_public(resource_id)
+    if found is None or found.dataset.name != name:
+        raise Http404
+    version = selectors.resource_content(found)
+    preview: dict[str, Any] = {}
+    if version is not None and found.format == Resource.Format.CSV:
+        preview["table"] = _csv_preview(version)
+    elif version is not None and found.format == Resource.Format.GEOJSON:
+        preview["map"] = _geojson_preview(version)
+    document = next(
+        (item for item in found.dataset.document["resources"] if item["id"] == resource_id),
+        None,
+    )
+    return render(
+        request,
+        "opendata/portal/resource.html",
+        {
+            "dataset": found.dataset,
+            "resource": found,
+            "document": document,
+            "version": version,
+            "preview": preview,
+            "map": map_settings(),
+        },
+    )
+
+
+# --- The download --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _shift_jis(sha256: str, content: bytes) -> bytes:
+    # cp932 is what "Shift_JIS" means in Japanese offices (it has ①, ㈱ and 髙); a character
+    # it lacks becomes "?", and the validator's report warns of it on upload.
+    return content.decode("utf-8").encode("cp932", errors="replace")
+
+
+def _payload(found: Resource, version: ResourceVersion) -> tuple[bytes, str]:
+    content = bytes(version.content)
+    if found.format != Resource.Format.CSV:
+        return content, _MEDIA_TYPES.get(found.format, "application/octet-stream")
+    if found.encoding == Resource.Encoding.SHIFT_JIS:
+        return _shift_jis(version.sha256, content), "text/csv; charset=Shift_JIS"
+    # A BOM, so that Excel on Windows opens UTF-8 as UTF-8.
+    return b"\xef\xbb\xbf" + content, "text/csv; charset=utf-8"
+
+
+_MEDIA_TYPES = {
+    Resource.Format.JSON: "application/json",
+    Resource.Format.GEOJSON: "application/geo+json",
+    Resource.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Resource.Format.PDF: "application/pdf",
+}
+
+
+def _downloadable(request: HttpRequest, name: str, resource_id: str, filename: str) -> Resource:
+    cached = getattr(request, "_opendata_resource", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    found = selectors.resource_public(resource_id)
+    if (
+        found is None
+        or found.dataset.name != name
+        or found.filename != filename
+        or found.kind == Resource.Kind.LINK
+        or selectors.resource_content(found) is None
+    ):
+        raise Http404
+    request._opendata_resource = found  # type: ignore[attr-defined]
+    return found
+
+
+def _etag(request: HttpRequest, name: str, resource_id: str, filename: str) -> str:
+    found = _downloadable(request, name, resource_id, filename)
+    version = selectors.resource_content(found)
+    assert version is not None
+    return quote_etag(f"{version.sha256[:40]}-{found.encoding or 'raw'}")
+
+
+def _last_modified(request: HttpRequest, name: str, resource_id: str, filename: str) -> Any:
+    return _downloadable(request, name, resource_id, filename).last_modified
+
+
+def _cache_headers(response: HttpResponseBase) -> HttpResponseBase:
+    response["Cache-Control"] = f"public, max-age={settings.OPENDATA_CACHE_SECONDS}"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@condition(etag_func=_etag, last_modified_func=_last_modified)
+def _download(request: HttpRequest, name: str, resource_id: str, filename: str) -> HttpResponse:
+    found = _downloadable(request, name, resource_id, filename)
+    version = selectors.resource_content(found)
+    assert version is not None
+    body, content_type = _payload(found, version)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    if request.method == "GET":
+        services.download_count(resource=found, user_agent=request.META.get("HTTP_USER_AGENT", ""))
+    return response
+
+
+def download(request: HttpRequest, name: str, resource_id: str, filename: str) -> HttpResponseBase:
+    """A resource's file. Conditional requests get 304 and are not counted: the client
+    already has it."""
+    if request.method not in ("GET", "HEAD"):
+        response = HttpResponse(status=405)
+        response["Allow"] = "GET, HEAD"
+        return response
+    response = _download(request, name, resource_id, filename)
+    if response.status_code in (200, 304):
+        _cache_headers(response)
+        if response.status_code == 304 and "Last-Modified" not in response:
+            found = _downloadable(request, name, resource_id, filename)
+            if found.last_modified:
+                response["Last-Modified"] = http_date(found.last_modified.timestamp())
+    return response
+
+
+# --- Statistics and the checker -------------------------------------------------------------
+
+
+def statistics(request: HttpRequest) -> HttpResponse:
+    months = selectors.monthly_downloads(months=12)
+    return render(
+        request,
+        "opendata/portal/statistics.html",
+        {
+            "months": months,
+            "target": 63000,
+            "statistics_dataset": selectors.dataset_public("opendata-downloads"),
+        },
+    )
+
+
+class CheckForm(AccessibleForm):
+    standard = forms.ChoiceField(label=gettext_lazy("Standard dataset"), choices=())
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy("UTF-8 or Shift_JIS, up to 20 MB. The file is not kept."),
+    )
+    encoding = forms.ChoiceField(
+        label=gettext_lazy("Character encoding of the file"),
+        choices=[
+            ("", gettext_lazy("I do not know (detect it)")),
+            ("utf-8", "UTF-8"),
+            ("shift_jis", "Shift_JIS"),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["standard"].choices = [
+            (key, item.title_ja) for key, item in DEFINITIONS.items()
+        ]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.OPENDATA_MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": settings.OPENDATA_MAX_UPLOAD_MB}
+            )
+        return upload
+
+
+def check(request: HttpRequest) -> HttpResponse:
+    """Anyone may check a CSV against a standard dataset's definition: the ward's staff
+    before publishing, and other municipalities or companies before sending data."""
+    report = None
+    form = CheckForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            uploads.check_rate(request)
+        except uploads.UploadRefused as refused:
+            form.add_error("file", str(refused))
+    if request.method == "POST" and form.is_valid():
+        chosen = DEFINITIONS[form.cleaned_data["standard"]]
+        report = validator.validate(
+            form.cleaned_data["file"].read(),
+            chosen,
+            declared_encoding=form.cleaned_data["encoding"],
+        )
+    return render(
+        request,
+        "opendata/portal/check.html",
+        {"form": form, "report": report, "status": 200},
+        status=422 if request.method == "POST" and not form.is_valid() else 200,
+    )
