@@ -16,6 +16,7 @@ from minato.information.api import router as information_router
 from minato.notifications.api import router as notifications_router
 from minato.payments.api import router as payments_router
 from minato.procedures.api import router as procedures_router
+from minato.opendata.api import router as opendata_router
 from minato.reports.api import router as reports_router
 
 
@@ -55,3 +56,4 @@ api.add_router("", payments_router)
 api.add_router("", bookings_router)
 api.add_router("", information_router)
 api.add_router("", reports_router)
+api.add_router("", opendata_router)

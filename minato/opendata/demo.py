@@ -10,6 +10,7 @@ import json
 from datetime import date
 
 from django.conf import settings
+from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -374,7 +375,7 @@ def _downloads() -> None:
     )
     if not resources:
         return
-    first = date.today().replace(day=1)
+    first = timezone.localdate().replace(day=1)
     for back, total in enumerate(reversed(DEMO_DOWNLOADS), start=1):
         year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
         month_start = date(year, month + 1, 1)

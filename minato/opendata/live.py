@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from minato.bookings import selectors as bookings
@@ -87,7 +88,10 @@ def _address(address: str) -> Row:
     text = unicodedata.normalize("NFKC", address or "").replace("−", "-").replace("ー", "-")
     bare = re.sub(r"^(東京都)?(港区)?", "", text)
     match = _ADDRESS.match(text)
-    if match:
+    if "丁目" in bare:
+        town, _, rest = bare.partition("丁目")
+        town = re.sub(r"[0-9]+$", lambda m: _kanji_number(int(m.group(0))), town) + "丁目"
+    elif match:
         town = f"{match['town']}{_kanji_number(int(match['chome']))}丁目"
         rest = match["rest"]
     else:
@@ -248,7 +252,8 @@ def _shelter_row(shelter: Any) -> Row:
         **_address(shelter.address),
         "緯度": shelter.latitude,
         "経度": shelter.longitude,
-        "電話番号": shelter.phone,
+        # Required by the standard: the ward office's number where the place has none.
+        "電話番号": shelter.phone or settings.MUNICIPALITY_PHONE,
         "想定収容人数": shelter.capacity,
     }
 

@@ -217,6 +217,10 @@ def staff_organizations(user: Any) -> QuerySet[Organization]:
 # --- Download statistics -------------------------------------------------------------------
 
 
+# The target of the plan's indicator オープンデータの月間ダウンロード数 (initiative 37).
+MONTHLY_DOWNLOADS_TARGET = 63000
+
+
 @dataclass(frozen=True)
 class MonthCount:
     month: date

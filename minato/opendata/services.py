@@ -11,13 +11,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from minato.core import audit
+from minato.core import audit, uploads
 from minato.opendata import documents, live
 from minato.opendata.models import (
     NAME_PATTERN,
@@ -267,6 +268,16 @@ def _check_content(fmt: str, content: bytes) -> None:
     magic = _MAGIC.get(fmt)
     if magic and not content.startswith(magic):
         raise ValidationError({"file": _("The file is not a %(format)s file.") % {"format": fmt}})
+    if fmt == Resource.Format.PDF:
+        # The public opens these: no scripts, launch actions or embedded files (core.uploads).
+        try:
+            uploads.inspect(
+                ContentFile(content, name="upload.pdf"),
+                accept=["pdf"],
+                max_size_mb=settings.OPENDATA_MAX_UPLOAD_MB,
+            )
+        except uploads.UploadRefused as refused:
+            raise ValidationError({"file": str(refused)}) from refused
     if fmt in (Resource.Format.JSON, Resource.Format.GEOJSON):
         import json
 
@@ -545,3 +556,27 @@ def download_count(*, resource: Resource, user_agent: str) -> bool:
             count=F("count") + 1, updated_at=timezone.now()
         )
     return True
+
+
+# Generated versions are kept for a while (someone may have downloaded one and ask what
+# changed), not for ever: a source that changes every minute would fill the database.
+KEEP_LIVE_VERSIONS = 50
+
+
+def live_versions_prune() -> int:
+    """Housekeeping: delete all but the newest KEEP_LIVE_VERSIONS of each live resource.
+    Uploaded versions are kept: staff chose to publish each one."""
+    deleted = 0
+    for resource_id in Resource.objects.filter(kind=Resource.Kind.LIVE).values_list(
+        "pk", flat=True
+    ):
+        keep = ResourceVersion.objects.filter(resource_id=resource_id).order_by("-number")[
+            :KEEP_LIVE_VERSIONS
+        ]
+        count, _details = (
+            ResourceVersion.objects.filter(resource_id=resource_id)
+            .exclude(pk__in=list(keep.values_list("pk", flat=True)))
+            .delete()
+        )
+        deleted += count
+    return deleted

@@ -126,6 +126,12 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return query.urlencode()
 
 
+def _local(url: str) -> str:
+    """A link of our own as a path, so that pages work on whatever host serves them (the
+    documents carry absolute URLs for API clients)."""
+    return url.removeprefix(settings.SITE_URL) if url.startswith(settings.SITE_URL + "/") else url
+
+
 def _csv_preview(version: ResourceVersion) -> dict[str, Any]:
     reader = csv.reader(io.StringIO(bytes(version.content).decode("utf-8", "replace")))
     rows = []
@@ -153,11 +159,11 @@ def _geojson_preview(version: ResourceVersion) -> dict[str, Any] | None:
 
 
 def dataset(request: HttpRequest, name: str) -> HttpResponse:
-    from minato.opendata import dcat
-
     found = selectors.dataset_public(name)
     if found is None:
         raise Http404
+    from minato.opendata import dcat
+
     document = found.document
     standard = definition(found.standard) if found.standard else None
     return render(
@@ -166,7 +172,9 @@ def dataset(request: HttpRequest, name: str) -> HttpResponse:
         {
             "dataset": found,
             "document": document,
-            "resources": document["resources"],
+            "resources": [
+                {**item, "href": _local(item["url"])} for item in document["resources"]
+            ],
             "standard": standard,
             "downloads": selectors.dataset_downloads(found),
             "schema_org": dcat.schema_org_script(document),
@@ -186,7 +194,7 @@ def resource(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
     elif version is not None and found.format == Resource.Format.GEOJSON:
         preview["map"] = _geojson_preview(version)
     document = next(
-        (item for item in found.dataset.document["resources"] if item["id"] == resource_id),
+        (item for item in found.dataset.document["resources"] if item["id"] == str(resource_id)),
         None,
     )
     return render(
@@ -196,6 +204,7 @@ def resource(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
             "dataset": found.dataset,
             "resource": found,
             "document": document,
+            "href": _local(document["url"]) if document else "",
             "version": version,
             "preview": preview,
             "map": map_settings(),
@@ -306,7 +315,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "opendata/portal/statistics.html",
         {
             "months": months,
-            "target": 63000,
+            "target": selectors.MONTHLY_DOWNLOADS_TARGET,
             "statistics_dataset": selectors.dataset_public("opendata-downloads"),
         },
     )
