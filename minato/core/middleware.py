@@ -191,6 +191,9 @@ class BodySizeLimitMiddleware:
 
 
 WEBHOOK_PREFIXES = ("/api/v1/payments/webhooks/",)
+# CKAN's Action API takes reads by POST (ckanapi sends every call so); they change nothing,
+# so they are limited like GETs, not like forms (the open data catalogue, issue 13).
+READ_ONLY_POST_PREFIXES = ("/api/3/action/", "/api/action/")
 
 
 class AnonymousPostRateLimitMiddleware:
@@ -209,11 +212,13 @@ class AnonymousPostRateLimitMiddleware:
         # Payment providers' webhooks are anonymous by nature and prove themselves by
         # their signature; a burst of them is normal, not abuse.
         webhook = request.path.startswith(WEBHOOK_PREFIXES)
+        read_only = request.path.startswith(READ_ONLY_POST_PREFIXES)
         if (
             request.method in {"POST", "PUT", "PATCH", "DELETE"}
             and anonymous
             and not api_token_call
             and not webhook
+            and not read_only
             and is_ratelimited(
                 request,
                 group="anonymous-post",

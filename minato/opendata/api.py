@@ -14,6 +14,7 @@ from minato.opendata import selectors
 
 router = Router(tags=["opendata"])
 
+
 class MonthOut(Schema):
     month: date = Field(description="The first day of the month (Asia/Tokyo)")
     downloads: int
@@ -26,6 +27,10 @@ class DownloadsOut(Schema):
 
 class DownloadsQuery(Schema):
     months: int = Field(12, ge=1, le=120, description="How many months back, newest first")
+
+
+class DatasetPath(Schema):
+    name: str = Field(pattern=r"^[a-z0-9_-]{2,100}$", description="The dataset's name")
 
 
 def _months(rows: list[selectors.MonthCount]) -> list[dict[str, Any]]:
@@ -52,11 +57,9 @@ def downloads(request: HttpRequest, filters: Query[DownloadsQuery]) -> Any:
     summary="Downloads per month of one dataset (bots excluded)",
 )
 def dataset_downloads(
-    request: HttpRequest,
-    name: Path[str] = Field(..., pattern=r"^[a-z0-9_-]{2,100}$"),
-    filters: Query[DownloadsQuery] = Query(...),  # noqa: B008
+    request: HttpRequest, path: Path[DatasetPath], filters: Query[DownloadsQuery]
 ) -> Any:
-    dataset = selectors.dataset_public(name)
+    dataset = selectors.dataset_public(path.name)
     if dataset is None:
         raise HttpError(404, "No published dataset has this name")
     return _months(selectors.dataset_downloads(dataset, months=filters.months))

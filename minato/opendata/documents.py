@@ -19,7 +19,7 @@ from minato.core.translated import localized
 from minato.opendata.models import LICENSE_URLS, Dataset, License, Organization, Resource
 from minato.opendata.search import facet_token
 
-MEDIA_TYPES = {
+MEDIA_TYPES: dict[str, str] = {
     Resource.Format.CSV: "text/csv",
     Resource.Format.JSON: "application/json",
     Resource.Format.GEOJSON: "application/geo+json",

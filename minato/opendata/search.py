@@ -15,7 +15,7 @@ FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
 IDENTITY_FIELDS = ("name", "id")
 FILTER_FIELDS = FACET_FIELDS + IDENTITY_FIELDS + ("standard",)
 RANGE_FIELDS = ("metadata_modified", "metadata_created")
-SORT_FIELDS = ("score", "name", "title_string", "metadata_modified", "metadata_created")
+SORT_FIELDS = ("score", "id", "name", "title_string", "metadata_modified", "metadata_created")
 
 MAX_ROWS = 1000
 MAX_TERMS = 8

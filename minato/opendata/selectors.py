@@ -24,6 +24,7 @@ from minato.opendata.models import (
 from minato.opendata.search import MAX_TERMS, Query, SearchResult, facet_token
 
 _SORT_COLUMNS = {
+    "id": "public_id",
     "name": "name",
     "title_string": "sort_title",
     "metadata_modified": "metadata_modified",
@@ -147,6 +148,61 @@ def resource_public(public_id: Any) -> Resource | None:
         .select_related("dataset", "current", "variant_of__current")
         .first()
     )
+
+
+def resource_package(public_id: Any) -> dict[str, Any] | None:
+    """The package dict of a published resource's dataset: one row, not the file."""
+    as_uuid = _as_uuid(public_id)
+    if as_uuid is None:
+        return None
+    document = (
+        Resource.objects.filter(public_id=as_uuid, dataset__state=Dataset.State.ACTIVE)
+        .values_list("dataset__document", flat=True)
+        .first()
+    )
+    return document if isinstance(document, dict) else None
+
+
+@dataclass(frozen=True)
+class TabularContent:
+    """Where a tabular resource's text is, without reading it: the version and its hash."""
+
+    version_id: int
+    sha256: str
+
+
+def tabular_content(public_id: Any) -> TabularContent | None:
+    """The CSV a published resource serves (a Shift_JIS variant serves its UTF-8 original's
+    text), or None for anything that is not a CSV with content."""
+    as_uuid = _as_uuid(public_id)
+    if as_uuid is None:
+        return None
+    row = (
+        Resource.objects.filter(public_id=as_uuid, dataset__state=Dataset.State.ACTIVE)
+        .values(
+            "format",
+            "kind",
+            "variant_of_id",
+            "current_id",
+            "current__sha256",
+            "variant_of__current_id",
+            "variant_of__current__sha256",
+        )
+        .first()
+    )
+    if row is None or row["format"] != Resource.Format.CSV or row["kind"] == Resource.Kind.LINK:
+        return None
+    if row["variant_of_id"]:
+        version_id, sha256 = row["variant_of__current_id"], row["variant_of__current__sha256"]
+    else:
+        version_id, sha256 = row["current_id"], row["current__sha256"]
+    if version_id is None:
+        return None
+    return TabularContent(version_id=version_id, sha256=sha256)
+
+
+def version_content(version_id: int) -> bytes:
+    return bytes(ResourceVersion.objects.values_list("content", flat=True).get(pk=version_id))
 
 
 def resource_content(resource: Resource) -> ResourceVersion | None:

@@ -227,7 +227,7 @@ def dataset_set_state(*, dataset: Dataset, state: str, actor: Any = None) -> Dat
 # --- Resources and versions ---------------------------------------------------------------
 
 # The first bytes of the formats we accept as files, so that a renamed file is refused.
-_MAGIC = {
+_MAGIC: dict[str, tuple[bytes, ...]] = {
     Resource.Format.PDF: (b"%PDF-",),
     Resource.Format.XLSX: (b"PK\x03\x04",),
 }
@@ -355,7 +355,10 @@ def _add_resource(
         Resource.objects.create(
             dataset=dataset,
             position=position + 1,
-            name={lang: f"{text} (Shift_JIS)" for lang, text in name.items()},
+            name={
+                lang: f"{text}（Shift_JIS）" if lang.startswith("ja") else f"{text} (Shift_JIS)"
+                for lang, text in name.items()
+            },
             description=resource.description,
             kind=kind,
             format=fmt,

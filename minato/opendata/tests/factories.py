@@ -3,6 +3,7 @@ each dataset's stored CKAN document is what the service would have written."""
 
 from __future__ import annotations
 
+import io
 import itertools
 from typing import Any
 
@@ -12,7 +13,18 @@ from minato.opendata.models import Dataset, Group, Organization, Resource
 
 _numbers = itertools.count(1)
 
-SAMPLE_PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+def _sample_pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, "Minato open data")
+    page.save()
+    return buffer.getvalue()
+
+
+SAMPLE_PDF = _sample_pdf()
 
 
 def organization(**kwargs: Any) -> Organization:

@@ -23,6 +23,15 @@ from minato.opendata.standard.definitions import (
 from minato.opendata.standard.lg_code import MINATO_LG_CODE, MINATO_NAME
 from minato.opendata.validator import Report, UndecidableEncoding, decode, validate
 
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    # The messages are asserted in their English source; pages show them translated.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 AED = DEFINITIONS["aed"]
 EVACUATION = DEFINITIONS["evacuation-sites"]

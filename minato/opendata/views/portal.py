@@ -172,9 +172,7 @@ def dataset(request: HttpRequest, name: str) -> HttpResponse:
         {
             "dataset": found,
             "document": document,
-            "resources": [
-                {**item, "href": _local(item["url"])} for item in document["resources"]
-            ],
+            "resources": [{**item, "href": _local(item["url"])} for item in document["resources"]],
             "standard": standard,
             "downloads": selectors.dataset_downloads(found),
             "schema_org": dcat.schema_org_script(document),
@@ -232,7 +230,7 @@ def _payload(found: Resource, version: ResourceVersion) -> tuple[bytes, str]:
     return b"\xef\xbb\xbf" + content, "text/csv; charset=utf-8"
 
 
-_MEDIA_TYPES = {
+_MEDIA_TYPES: dict[str, str] = {
     Resource.Format.JSON: "application/json",
     Resource.Format.GEOJSON: "application/geo+json",
     Resource.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -322,7 +320,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 
 class CheckForm(AccessibleForm):
-    standard = forms.ChoiceField(label=gettext_lazy("Standard dataset"), choices=())
+    standard = forms.ChoiceField(
+        label=gettext_lazy("Standard dataset"),
+        choices=[(key, item.title_ja) for key, item in DEFINITIONS.items()],
+    )
     file = forms.FileField(
         label=gettext_lazy("CSV file"),
         help_text=gettext_lazy("UTF-8 or Shift_JIS, up to 20 MB. The file is not kept."),
@@ -336,12 +337,6 @@ class CheckForm(AccessibleForm):
         ],
         required=False,
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["standard"].choices = [
-            (key, item.title_ja) for key, item in DEFINITIONS.items()
-        ]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

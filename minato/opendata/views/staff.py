@@ -74,7 +74,7 @@ class DatasetForm(AccessibleForm):
         help_text=gettext_lazy(
             "Its CSV files are checked against the Digital Agency's definition."
         ),
-        choices=(),
+        choices=[("", "—"), *((key, item.title_ja) for key, item in DEFINITIONS.items())],
         required=False,
     )
     temporal_start = forms.DateField(label=gettext_lazy("Period covered: from"), required=False)
@@ -86,13 +86,6 @@ class DatasetForm(AccessibleForm):
     contact_phone = forms.CharField(
         label=gettext_lazy("Contact phone"), max_length=20, required=False
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["standard"].choices = [
-            ("", "—"),
-            *((key, item.title_ja) for key, item in DEFINITIONS.items()),
-        ]
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -143,7 +136,7 @@ class NewDatasetForm(DatasetForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organizations = {o.name: o for o in selectors.staff_organizations(user)}
-        self.fields["organization"].choices = [
+        self.fields["organization"].choices = [  # type: ignore[attr-defined]
             (name, localized(o.title)) for name, o in self.organizations.items()
         ]
 
