@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from minato.core import search_text
 from minato.core.translated import localized
@@ -45,19 +46,25 @@ def translated(value: Any) -> dict[str, str]:
     return {lang: text for lang, text in value.items() if text}
 
 
+# Stored addresses are the default language's, whichever language the request that changed
+# the dataset was in.
+
+
 def dataset_url(dataset: Dataset) -> str:
-    return settings.SITE_URL + reverse("opendata:dataset", kwargs={"name": dataset.name})
+    with translation.override(settings.LANGUAGE_CODE):
+        return settings.SITE_URL + reverse("opendata:dataset", kwargs={"name": dataset.name})
 
 
 def download_path(resource: Resource) -> str:
-    return reverse(
-        "opendata:download",
-        kwargs={
-            "name": resource.dataset.name,
-            "resource_id": resource.public_id,
-            "filename": resource.filename,
-        },
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(
+            "opendata:download",
+            kwargs={
+                "name": resource.dataset.name,
+                "resource_id": resource.public_id,
+                "filename": resource.filename,
+            },
+        )
 
 
 def resource_url(resource: Resource) -> str:
@@ -72,8 +79,7 @@ def is_tabular(resource: Resource) -> bool:
 
 def resource_document(resource: Resource) -> dict[str, Any]:
     """CKAN's resource dict."""
-    source = resource.variant_of or resource
-    version = source.current
+    version = resource.current
     return {
         "id": str(resource.public_id),
         "package_id": str(resource.dataset.public_id),

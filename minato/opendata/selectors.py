@@ -145,7 +145,7 @@ def resource_public(public_id: Any) -> Resource | None:
         return None
     return (
         Resource.objects.filter(public_id=as_uuid, dataset__state=Dataset.State.ACTIVE)
-        .select_related("dataset", "current", "variant_of__current")
+        .select_related("dataset", "current")
         .first()
     )
 
@@ -172,8 +172,8 @@ class TabularContent:
 
 
 def tabular_content(public_id: Any) -> TabularContent | None:
-    """The CSV a published resource serves (a Shift_JIS variant serves its UTF-8 original's
-    text), or None for anything that is not a CSV with content."""
+    """The text of a published CSV resource (for a Shift_JIS variant, its UTF-8 original's,
+    the same text), or None for anything that is not a CSV with content."""
     as_uuid = _as_uuid(public_id)
     if as_uuid is None:
         return None
@@ -206,8 +206,8 @@ def version_content(version_id: int) -> bytes:
 
 
 def resource_content(resource: Resource) -> ResourceVersion | None:
-    """The version a resource serves (its own, or the UTF-8 original's for a variant)."""
-    return (resource.variant_of or resource).current
+    """The version a resource serves: its file as downloaded."""
+    return resource.current
 
 
 def organizations() -> QuerySet[Organization]:

@@ -291,6 +291,33 @@ def _check_content(fmt: str, content: bytes) -> None:
             raise ValidationError({"file": _("A GeoJSON file must be a FeatureCollection.")})
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def served_bytes(text: bytes, encoding: str) -> bytes:
+    """A CSV's file as it is downloaded: UTF-8 with a BOM (so that Excel on Windows reads it
+    as UTF-8), or cp932, which is what "Shift_JIS" means in Japanese offices (it has ①, ㈱ and
+    髙). A character cp932 lacks becomes "?"."""
+    if encoding == Resource.Encoding.SHIFT_JIS:
+        return text.decode("utf-8").encode("cp932", errors="replace")
+    return UTF8_BOM + text
+
+
+def _store(resource: Resource, content: bytes, number: int, **fields: Any) -> ResourceVersion:
+    version = ResourceVersion.objects.create(
+        resource=resource,
+        number=number,
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        **fields,
+    )
+    resource.current = version
+    resource.last_modified = version.created_at
+    resource.save(update_fields=["current", "last_modified", "updated_at"])
+    return version
+
+
 def _new_version(
     resource: Resource,
     content: bytes,
@@ -300,36 +327,40 @@ def _new_version(
     detected_encoding: str = "",
     source_fingerprint: str = "",
 ) -> ResourceVersion:
+    """Keep ``content`` as the resource's new version. A CSV comes as UTF-8 text without a
+    BOM; its file and its Shift_JIS twin's are stored as they are downloaded, so that the
+    size, hash and ETag that clients see are those of the bytes they get."""
     last = resource.versions.order_by("-number").values_list("number", flat=True).first() or 0
     report: dict[str, Any] = {}
     standard = definition(resource.dataset.standard) if resource.dataset.standard else None
-    if standard is not None and resource.format == Resource.Format.CSV:
+    is_csv = resource.format == Resource.Format.CSV
+    if standard is not None and is_csv:
         from minato.opendata import validator
 
         report = validator.validate(content, standard).as_dict()
-    version = ResourceVersion.objects.create(
-        resource=resource,
-        number=last + 1,
-        content=content,
-        sha256=hashlib.sha256(content).hexdigest(),
-        size=len(content),
+    version = _store(
+        resource,
+        served_bytes(content, Resource.Encoding.UTF8) if is_csv else content,
+        last + 1,
         declared_encoding=declared_encoding,
         detected_encoding=detected_encoding,
         report=report,
         source_fingerprint=source_fingerprint,
         uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
-    now = timezone.now()
-    resource.current = version
-    resource.last_modified = now
-    resource.save(update_fields=["current", "last_modified", "updated_at"])
-    resource.variants.update(last_modified=now, updated_at=now)
+    for variant in resource.variants.all():
+        _store(
+            variant,
+            served_bytes(content, variant.encoding),
+            last + 1,
+            source_fingerprint=source_fingerprint,
+        )
     dataset = resource.dataset
     if report:
         dataset.quality_grade = report.get("grade", "")
         dataset.quality_report = report
         dataset.save(update_fields=["quality_grade", "quality_report", "updated_at"])
-    _touch(dataset, now)
+    _touch(dataset, version.created_at)
     return version
 
 

@@ -3,9 +3,8 @@ action, package_search's parameters and datastore_search over the catalogue's CS
 
 from __future__ import annotations
 
-import uuid
-
 import json
+import uuid
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlparse

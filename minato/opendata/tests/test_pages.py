@@ -83,7 +83,7 @@ def test_a_csv_resource_page_previews_the_table(client: Any) -> None:
     )
 
     assert response.status_code == 200
-    assert "<th scope=\"col\">名称</th>" in response.content.decode()
+    assert '<th scope="col">名称</th>' in response.content.decode()
 
 
 def test_a_geojson_resource_page_draws_a_map(client: Any) -> None:
@@ -97,9 +97,7 @@ def test_a_geojson_resource_page_draws_a_map(client: Any) -> None:
         ),
     )
 
-    response = client.get(
-        reverse("opendata:resource", args=[dataset.name, geojson.public_id])
-    )
+    response = client.get(reverse("opendata:resource", args=[dataset.name, geojson.public_id]))
 
     body = response.content.decode()
     assert 'id="geojson-preview"' in body and "Park" in body
@@ -128,7 +126,7 @@ def test_the_shift_jis_twin_downloads_the_same_text_encoded(client: Any) -> None
     response = client.get(_download_url(twin), HTTP_USER_AGENT=BROWSER)
 
     assert response["Content-Type"] == "text/csv; charset=Shift_JIS"
-    assert response.content.decode("cp932") == bytes(resource.current.content).decode()
+    assert response.content.decode("cp932") == bytes(resource.current.content).decode("utf-8-sig")
 
 
 def test_a_conditional_download_is_not_modified_and_not_counted(client: Any) -> None:
@@ -249,7 +247,7 @@ def test_a_clerk_creates_a_draft_and_uploads_a_shift_jis_csv(
     assert dataset.state == Dataset.State.DRAFT
     assert dataset.tags == ["窓口", "待ち時間"]
     assert bytes(dataset.resources.get(variant_of=None).current.content) == (
-        "時刻,分\n9:00,10\n".encode()
+        "\ufeff時刻,分\n9:00,10\n".encode()
     )
 
 

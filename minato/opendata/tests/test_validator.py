@@ -32,6 +32,7 @@ def _in_english() -> Iterator[None]:
     with translation.override("en"):
         yield
 
+
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 AED = DEFINITIONS["aed"]
 EVACUATION = DEFINITIONS["evacuation-sites"]

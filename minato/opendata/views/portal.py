@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from functools import lru_cache
 from typing import Any
 
 from django import forms
@@ -24,7 +23,7 @@ from minato.core import uploads
 from minato.core.forms import AccessibleForm
 from minato.core.maps import map_settings
 from minato.core.translated import localized
-from minato.opendata import selectors, services, validator
+from minato.opendata import dcat, selectors, services, validator
 from minato.opendata.models import License, Resource, ResourceVersion
 from minato.opendata.search import FACET_FIELDS, Filter, Query
 from minato.opendata.standard.definitions import DEFINITIONS, definition
@@ -132,8 +131,9 @@ def _local(url: str) -> str:
     return url.removeprefix(settings.SITE_URL) if url.startswith(settings.SITE_URL + "/") else url
 
 
-def _csv_preview(version: ResourceVersion) -> dict[str, Any]:
-    reader = csv.reader(io.StringIO(bytes(version.content).decode("utf-8", "replace")))
+def _csv_preview(version: ResourceVersion, encoding: str) -> dict[str, Any]:
+    codec = "cp932" if encoding == Resource.Encoding.SHIFT_JIS else "utf-8-sig"
+    reader = csv.reader(io.StringIO(bytes(version.content).decode(codec, "replace")))
     rows = []
     for number, row in enumerate(reader):
         if number > PREVIEW_ROWS:
@@ -162,8 +162,6 @@ def dataset(request: HttpRequest, name: str) -> HttpResponse:
     found = selectors.dataset_public(name)
     if found is None:
         raise Http404
-    from minato.opendata import dcat
-
     document = found.document
     standard = definition(found.standard) if found.standard else None
     return render(
@@ -188,7 +186,7 @@ def resource(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
     version = selectors.resource_content(found)
     preview: dict[str, Any] = {}
     if version is not None and found.format == Resource.Format.CSV:
-        preview["table"] = _csv_preview(version)
+        preview["table"] = _csv_preview(version, found.encoding)
     elif version is not None and found.format == Resource.Format.GEOJSON:
         preview["map"] = _geojson_preview(version)
     document = next(
@@ -213,21 +211,12 @@ def resource(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
 # --- The download --------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=64)
-def _shift_jis(sha256: str, content: bytes) -> bytes:
-    # cp932 is what "Shift_JIS" means in Japanese offices (it has ①, ㈱ and 髙); a character
-    # it lacks becomes "?", and the validator's report warns of it on upload.
-    return content.decode("utf-8").encode("cp932", errors="replace")
-
-
-def _payload(found: Resource, version: ResourceVersion) -> tuple[bytes, str]:
-    content = bytes(version.content)
+def _content_type(found: Resource) -> str:
     if found.format != Resource.Format.CSV:
-        return content, _MEDIA_TYPES.get(found.format, "application/octet-stream")
+        return _MEDIA_TYPES.get(found.format, "application/octet-stream")
     if found.encoding == Resource.Encoding.SHIFT_JIS:
-        return _shift_jis(version.sha256, content), "text/csv; charset=Shift_JIS"
-    # A BOM, so that Excel on Windows opens UTF-8 as UTF-8.
-    return b"\xef\xbb\xbf" + content, "text/csv; charset=utf-8"
+        return "text/csv; charset=Shift_JIS"
+    return "text/csv; charset=utf-8"
 
 
 _MEDIA_TYPES: dict[str, str] = {
@@ -277,8 +266,7 @@ def _download(request: HttpRequest, name: str, resource_id: str, filename: str) 
     found = _downloadable(request, name, resource_id, filename)
     version = selectors.resource_content(found)
     assert version is not None
-    body, content_type = _payload(found, version)
-    response = HttpResponse(body, content_type=content_type)
+    response = HttpResponse(bytes(version.content), content_type=_content_type(found))
     response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     if request.method == "GET":
