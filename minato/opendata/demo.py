@@ -8,6 +8,7 @@ import csv
 import io
 import json
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -240,6 +241,32 @@ def _plan_pdf() -> bytes:
     return buffer.getvalue()
 
 
+def _new_dataset(
+    organizations: dict[str, Organization],
+    groups: dict[str, Group],
+    row: tuple[Any, ...],
+    *,
+    standard: str = "",
+) -> Dataset | None:
+    """A draft from one row of the tables above; None when it exists (or its publisher does
+    not: a demo without the ward's organisation)."""
+    name, org, group_names, tags, title_ja, title_en, notes = row[:7]
+    frequency = row[-1]
+    if Dataset.objects.filter(name=name).exists() or org not in organizations:
+        return None
+    return services.dataset_create(
+        organization=organizations[org],
+        name=name,
+        title={"ja": title_ja, "en": title_en},
+        notes={"ja": notes},
+        tags=tags,
+        frequency=frequency,
+        groups=[groups[g] for g in group_names],
+        standard=standard,
+        contact_name=organizations[org].title["ja"],
+    )
+
+
 def _uploaded(organizations: dict[str, Organization], groups: dict[str, Group]) -> int:
     made = 0
     uploads = [
@@ -293,20 +320,11 @@ def _uploaded(organizations: dict[str, Organization], groups: dict[str, Group]) 
             [("公開方針（PDF）", "Policy (PDF)", "PDF", _plan_pdf(), "opendata_policy.pdf")],
         ),
     ]
-    for name, org, group_names, tags, title_ja, title_en, notes, frequency, files in uploads:
-        if Dataset.objects.filter(name=name).exists() or org not in organizations:
+    for row in uploads:
+        dataset = _new_dataset(organizations, groups, (*row[:7], row[7]))
+        if dataset is None:
             continue
-        dataset = services.dataset_create(
-            organization=organizations[org],
-            name=name,
-            title={"ja": title_ja, "en": title_en},
-            notes={"ja": notes},
-            tags=tags,
-            frequency=frequency,
-            groups=[groups[g] for g in group_names],
-            contact_name=organizations[org].title["ja"],
-        )
-        for file_ja, file_en, fmt, content, filename in files:
+        for file_ja, file_en, fmt, content, filename in row[8]:
             services.resource_upload_add(
                 dataset=dataset,
                 name={"ja": file_ja, "en": file_en},
@@ -321,30 +339,12 @@ def _uploaded(organizations: dict[str, Organization], groups: dict[str, Group]) 
 
 def _live(organizations: dict[str, Organization], groups: dict[str, Group]) -> int:
     made = 0
-    for (
-        name,
-        org,
-        group_names,
-        tags,
-        title_ja,
-        title_en,
-        notes,
-        sources,
-        frequency,
-    ) in LIVE_DATASETS:
-        if Dataset.objects.filter(name=name).exists() or org not in organizations:
+    for row in LIVE_DATASETS:
+        name, title_ja, title_en, sources = row[0], row[4], row[5], row[7]
+        standard = name if name != "opendata-downloads" else ""
+        dataset = _new_dataset(organizations, groups, row, standard=standard)
+        if dataset is None:
             continue
-        dataset = services.dataset_create(
-            organization=organizations[org],
-            name=name,
-            title={"ja": title_ja, "en": title_en},
-            notes={"ja": notes},
-            tags=tags,
-            frequency=frequency,
-            groups=[groups[g] for g in group_names],
-            standard=name if name != "opendata-downloads" else "",
-            contact_name=organizations[org].title["ja"],
-        )
         for key in sources:
             label = "GeoJSON" if key.endswith("-geojson") else "CSV"
             services.resource_live_add(

@@ -40,6 +40,15 @@ def _as_uuid(value: Any) -> uuid.UUID | None:
         return None
 
 
+def _name_or_id(name_or_id: str) -> Q:
+    # CKAN clients name things by either (package_show?id=wifi-spots or ?id=<uuid>).
+    key = Q(name=name_or_id)
+    as_uuid = _as_uuid(name_or_id)
+    if as_uuid is not None:
+        key |= Q(public_id=as_uuid)
+    return key
+
+
 def _matching(query: Query) -> QuerySet[Dataset]:
     datasets = Dataset.objects.all()
     if not query.include_drafts:
@@ -120,12 +129,8 @@ def datasets_search(query: Query) -> SearchResult:
 
 def dataset_public(name_or_id: str) -> Dataset | None:
     """A published dataset by its name or id, with what its pages show."""
-    key = Q(name=name_or_id)
-    as_uuid = _as_uuid(name_or_id)
-    if as_uuid is not None:
-        key |= Q(public_id=as_uuid)
     return (
-        Dataset.objects.filter(key, state=Dataset.State.ACTIVE)
+        Dataset.objects.filter(_name_or_id(name_or_id), state=Dataset.State.ACTIVE)
         .select_related("organization")
         .first()
     )
@@ -215,11 +220,7 @@ def organizations() -> QuerySet[Organization]:
 
 
 def organization(name_or_id: str) -> Organization | None:
-    key = Q(name=name_or_id)
-    as_uuid = _as_uuid(name_or_id)
-    if as_uuid is not None:
-        key |= Q(public_id=as_uuid)
-    return Organization.objects.filter(key).first()
+    return Organization.objects.filter(_name_or_id(name_or_id)).first()
 
 
 def groups() -> QuerySet[Group]:
@@ -227,11 +228,7 @@ def groups() -> QuerySet[Group]:
 
 
 def group(name_or_id: str) -> Group | None:
-    key = Q(name=name_or_id)
-    as_uuid = _as_uuid(name_or_id)
-    if as_uuid is not None:
-        key |= Q(public_id=as_uuid)
-    return Group.objects.filter(key).first()
+    return Group.objects.filter(_name_or_id(name_or_id)).first()
 
 
 def package_counts(field: str) -> dict[str, int]:

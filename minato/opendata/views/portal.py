@@ -23,7 +23,7 @@ from minato.core import uploads
 from minato.core.forms import AccessibleForm
 from minato.core.maps import map_settings
 from minato.core.translated import localized
-from minato.opendata import dcat, selectors, services, validator
+from minato.opendata import dcat, documents, selectors, services, validator
 from minato.opendata.models import License, Resource, ResourceVersion
 from minato.opendata.search import FACET_FIELDS, Filter, Query
 from minato.opendata.standard.definitions import DEFINITIONS, definition
@@ -213,18 +213,10 @@ def resource(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
 
 def _content_type(found: Resource) -> str:
     if found.format != Resource.Format.CSV:
-        return _MEDIA_TYPES.get(found.format, "application/octet-stream")
+        return documents.MEDIA_TYPES.get(found.format, "application/octet-stream")
     if found.encoding == Resource.Encoding.SHIFT_JIS:
         return "text/csv; charset=Shift_JIS"
     return "text/csv; charset=utf-8"
-
-
-_MEDIA_TYPES: dict[str, str] = {
-    Resource.Format.JSON: "application/json",
-    Resource.Format.GEOJSON: "application/geo+json",
-    Resource.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    Resource.Format.PDF: "application/pdf",
-}
 
 
 def _downloadable(request: HttpRequest, name: str, resource_id: str, filename: str) -> Resource:
