@@ -424,8 +424,11 @@ OPEN311_CONTACT = env(
 )
 
 # --- Open data catalogue (docs/modules/opendata.md) -----------------------------------------
-# The largest file staff may upload; files live in the database with their metadata.
-OPENDATA_MAX_UPLOAD_MB = envint("OPENDATA_MAX_UPLOAD_MB", 20)
+# The largest file staff may upload; files live in the database with their metadata. A
+# request is refused above MAX_REQUEST_BYTES before any view reads it, so this stays under it.
+OPENDATA_MAX_UPLOAD_MB = min(
+    envint("OPENDATA_MAX_UPLOAD_MB", 9), MAX_REQUEST_BYTES // (1024 * 1024) - 1
+)
 # How long clients and caches may keep a resource before asking again (with its ETag).
 OPENDATA_CACHE_SECONDS = envint("OPENDATA_CACHE_SECONDS", 300)
 

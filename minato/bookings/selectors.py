@@ -278,7 +278,7 @@ def events_feed(*, days: int = HORIZON_DAYS) -> QuerySet[Session]:
             starts_at__lt=now + timedelta(days=days),
             is_closed=False,
         )
-        .select_related("offering__facility")
+        .select_related("offering__facility", "offering__department")
         .order_by("starts_at")
     )
 

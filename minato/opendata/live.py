@@ -3,12 +3,12 @@
 Each ``LiveSource`` makes the whole file from what the platform holds now. The worker's
 periodic job (``services.live_resources_refresh``) runs every generator and keeps a new
 version only when the bytes changed, so a facility renamed by staff or a shelter added is in
-the catalogue within a minute, and the download counts and ETags stay on the version.
+the catalogue within a minute, and a file that did not change keeps its ETag.
 
 Rows are dicts keyed by the standard's exact column names (``standard.definitions``); a
 key that is not a column of the definition is a programming error and fails loudly, so a
 generator cannot drift from the standard unnoticed. CSVs are generated as UTF-8 without BOM;
-the download adds the BOM, or encodes to Shift_JIS for the variant.
+the service stores them with a BOM, and the Shift_JIS copy encoded.
 """
 
 from __future__ import annotations
@@ -85,7 +85,8 @@ def _kanji_number(number: int) -> str:
 def _address(address: str) -> Row:
     """The standard's address block from a Minato address ("港区芝公園1-5-25": 町字 芝公園一丁目,
     番地以下 5-25). What does not parse stays whole in 所在地_連結表記 and 所在地_町字."""
-    text = unicodedata.normalize("NFKC", address or "").replace("−", "-").replace("ー", "-")
+    # Dashes between numbers only: ー is also the long vowel of 六本木ヒルズ森タワー.
+    text = re.sub(r"(?<=[0-9])[−‐ー](?=[0-9])", "-", unicodedata.normalize("NFKC", address or ""))
     bare = re.sub(r"^(東京都)?(港区)?", "", text)
     match = _ADDRESS.match(text)
     if "丁目" in bare:

@@ -6,10 +6,10 @@ resource is a ``ResourceVersion``; the resource serves its latest. Standard data
 (自治体標準オープンデータセット) are generated live from platform data (``Resource.live_key``)
 and a new version is written whenever the source changes.
 
-A CSV is stored once, as UTF-8 text. Its Shift_JIS copy is a second resource
-(``variant_of``) that has no versions of its own and serves the same text encoded, so that
-CKAN clients and DCAT harvesters, which know nothing of encodings, see two distributions,
-each saying in its metadata which encoding it is.
+A CSV's text is kept in two resources, each version stored as it is downloaded: UTF-8 with
+a BOM, and its Shift_JIS copy (``variant_of``), written with every version of the original,
+so that CKAN clients and DCAT harvesters, which know nothing of encodings, see two
+distributions, each saying in its metadata which encoding it is, with its own size and hash.
 """
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ class Resource(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.UPLOAD)
     format = models.CharField(max_length=10, choices=Format.choices)
     encoding = models.CharField(max_length=10, choices=Encoding.choices, blank=True)
-    # The UTF-8 resource whose text this Shift_JIS resource serves encoded.
+    # The UTF-8 resource whose text this Shift_JIS resource holds, encoded.
     variant_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="variants"
     )

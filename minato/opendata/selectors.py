@@ -10,8 +10,9 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import Combinable
+from django.utils import timezone
 
-from minato.accounts.permissions import visible_department_ids
+from minato.accounts.permissions import in_visible_departments, visible_department_ids
 from minato.core import search_text
 from minato.opendata.models import (
     Dataset,
@@ -33,7 +34,7 @@ _SORT_COLUMNS = {
 }
 
 
-def _as_uuid(value: Any) -> uuid.UUID | None:
+def as_uuid(value: Any) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except (TypeError, ValueError, AttributeError):
@@ -43,9 +44,9 @@ def _as_uuid(value: Any) -> uuid.UUID | None:
 def _name_or_id(name_or_id: str) -> Q:
     # CKAN clients name things by either (package_show?id=wifi-spots or ?id=<uuid>).
     key = Q(name=name_or_id)
-    as_uuid = _as_uuid(name_or_id)
-    if as_uuid is not None:
-        key |= Q(public_id=as_uuid)
+    found_uuid = as_uuid(name_or_id)
+    if found_uuid is not None:
+        key |= Q(public_id=found_uuid)
     return key
 
 
@@ -65,7 +66,9 @@ def _matching(query: Query) -> QuerySet[Dataset]:
             match |= Q(search_reading__contains=reading)
         datasets = datasets.filter(match)
     for condition in query.filters:
-        token = Q(facet_text__contains=facet_token(condition.field, condition.value))
+        # icontains: SQLite's LIKE ignores ASCII case and PostgreSQL's does not; this way
+        # both do (fq=res_format:csv finds CSV), and non-ASCII compares as it is.
+        token = Q(facet_text__icontains=facet_token(condition.field, condition.value))
         datasets = datasets.exclude(token) if condition.negated else datasets.filter(token)
     for period in query.ranges:
         column = "created_at" if period.field == "metadata_created" else "metadata_modified"
@@ -145,23 +148,24 @@ def dataset_names(*, modified_since: Any = None) -> QuerySet[Dataset]:
 
 def resource_public(public_id: Any) -> Resource | None:
     """A resource of a published dataset, with its content's version."""
-    as_uuid = _as_uuid(public_id)
-    if as_uuid is None:
+    found_uuid = as_uuid(public_id)
+    if found_uuid is None:
         return None
     return (
-        Resource.objects.filter(public_id=as_uuid, dataset__state=Dataset.State.ACTIVE)
+        Resource.objects.filter(public_id=found_uuid, dataset__state=Dataset.State.ACTIVE)
         .select_related("dataset", "current")
+        .defer("current__content")
         .first()
     )
 
 
 def resource_package(public_id: Any) -> dict[str, Any] | None:
     """The package dict of a published resource's dataset: one row, not the file."""
-    as_uuid = _as_uuid(public_id)
-    if as_uuid is None:
+    found_uuid = as_uuid(public_id)
+    if found_uuid is None:
         return None
     document = (
-        Resource.objects.filter(public_id=as_uuid, dataset__state=Dataset.State.ACTIVE)
+        Resource.objects.filter(public_id=found_uuid, dataset__state=Dataset.State.ACTIVE)
         .values_list("dataset__document", flat=True)
         .first()
     )
@@ -179,11 +183,11 @@ class TabularContent:
 def tabular_content(public_id: Any) -> TabularContent | None:
     """The text of a published CSV resource (for a Shift_JIS variant, its UTF-8 original's,
     the same text), or None for anything that is not a CSV with content."""
-    as_uuid = _as_uuid(public_id)
-    if as_uuid is None:
+    found_uuid = as_uuid(public_id)
+    if found_uuid is None:
         return None
     row = (
-        Resource.objects.filter(public_id=as_uuid, dataset__state=Dataset.State.ACTIVE)
+        Resource.objects.filter(public_id=found_uuid, dataset__state=Dataset.State.ACTIVE)
         .values(
             "format",
             "kind",
@@ -248,14 +252,19 @@ def tags(query: str = "") -> list[str]:
 
 
 def staff_datasets(user: Any) -> QuerySet[Dataset]:
-    """Datasets of the organisations of the departments the user may see."""
+    """Datasets of the organisations of the departments the user may see (withdrawn ones
+    too, so that they can be published again)."""
+    datasets = Dataset.objects.select_related("organization").order_by("-metadata_modified")
+    visible = visible_department_ids(user)  # None: every department (system administrators)
+    if visible is None:
+        return datasets
+    return datasets.filter(organization__department_id__in=visible)
+
+
+def staff_resources(dataset: Dataset) -> QuerySet[Resource]:
+    """A dataset's files for the console, with their versions' numbers but not content."""
     return (
-        Dataset.objects.filter(
-            organization__department_id__in=visible_department_ids(user),
-        )
-        .exclude(state=Dataset.State.DELETED)
-        .select_related("organization")
-        .order_by("-metadata_modified")
+        dataset.resources.select_related("current").defer("current__content").order_by("position")
     )
 
 
@@ -264,7 +273,7 @@ def staff_dataset(user: Any, name: str) -> Dataset | None:
 
 
 def staff_organizations(user: Any) -> QuerySet[Organization]:
-    return Organization.objects.filter(department_id__in=visible_department_ids(user))
+    return in_visible_departments(Organization.objects.all(), user)
 
 
 # --- Download statistics -------------------------------------------------------------------
@@ -300,9 +309,13 @@ def monthly_downloads(*, months: int = 12) -> list[MonthCount]:
 
 
 def downloads_by_dataset_month() -> QuerySet:
-    """Rows of (month, dataset name, title, downloads) for the statistics dataset."""
+    """Rows of (month, dataset name, title, downloads) of the months that have ended, for
+    the statistics dataset: the month under way would change its file with every download,
+    a new version a minute that harvesters would fetch again and again."""
+    this_month = timezone.localdate().replace(day=1)
     return (
-        DownloadMonth.objects.values("month", "dataset__name", "dataset__title")
+        DownloadMonth.objects.filter(month__lt=this_month)
+        .values("month", "dataset__name", "dataset__title")
         .annotate(total=Sum("count"))
         .order_by("-month", "dataset__name")
     )

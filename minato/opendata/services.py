@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -15,7 +16,6 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from minato.core import audit, uploads
@@ -72,10 +72,18 @@ def _check_name(name: str) -> None:
 
 
 def _touch(dataset: Dataset, moment: Any = None) -> None:
-    """The dataset changed: move its metadata_modified and rebuild its document."""
-    dataset.metadata_modified = moment or timezone.now()
-    dataset.save(update_fields=["metadata_modified", "updated_at"])
-    documents.refresh(dataset)
+    """The dataset changed: move its metadata_modified and rebuild its document, from the
+    row as it is now and locked, so that two changes at once (staff editing while the live
+    refresh adds a version) cannot store a document that misses one of them."""
+    locked = (
+        Dataset.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=dataset.pk)
+    )
+    locked.metadata_modified = moment or timezone.now()
+    locked.save(update_fields=["metadata_modified", "updated_at"])
+    documents.refresh(locked)
+    dataset.refresh_from_db()
 
 
 # --- Organisations and groups -------------------------------------------------------------
@@ -132,7 +140,7 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
         raise TypeError(f"Unknown dataset fields: {sorted(unknown)}")
     cleaned = dict(fields)
     if "tags" in cleaned:
-        tags = [str(tag).strip() for tag in cleaned["tags"] or []]
+        tags = [unicodedata.normalize("NFKC", str(tag)).strip() for tag in cleaned["tags"] or []]
         cleaned["tags"] = list(dict.fromkeys(tag for tag in tags if tag))[:30]
         if any(len(tag) > 50 or "|" in tag for tag in cleaned["tags"]):
             raise ValidationError({"tags": _("A tag has at most 50 characters and no “|”.")})
@@ -168,7 +176,11 @@ def dataset_create(
         **cleaned,
     )
     dataset.full_clean(exclude=["document", "search_text", "search_reading", "facet_text"])
-    dataset.save()
+    try:
+        with transaction.atomic():
+            dataset.save()
+    except IntegrityError as error:  # the same name, created a moment ago
+        raise ValidationError({"name": _("That URL name is already in use.")}) from error
     if groups:
         dataset.groups.set(groups)
     documents.refresh(dataset)
@@ -188,20 +200,47 @@ def dataset_update(
     """Change a dataset's metadata."""
     cleaned = _clean_fields(fields)
     before = audit.snapshot(dataset, list(cleaned))
+    groups_before = sorted(dataset.groups.values_list("name", flat=True))
     for field, value in cleaned.items():
         setattr(dataset, field, value)
     dataset.full_clean(exclude=["document", "search_text", "search_reading", "facet_text"])
     dataset.save(update_fields=[*cleaned, "updated_at"])
+    changes = audit.diff(before, audit.snapshot(dataset, list(cleaned)))
     if groups is not None:
         dataset.groups.set(groups)
+        groups_after = sorted(group.name for group in groups)
+        if groups_after != groups_before:
+            changes["groups"] = [groups_before, groups_after]
+    if "standard" in changes:
+        _regrade(dataset)
     _touch(dataset)
     audit.record(
         action="opendata.dataset_updated",
         obj=dataset,
         department_id=dataset.organization.department_id,
-        changes=audit.diff(before, audit.snapshot(dataset, list(cleaned))),
+        changes=changes,
     )
     return dataset
+
+
+def _regrade(dataset: Dataset) -> None:
+    """Grade the dataset's first CSV against its (new) standard, or clear the grade."""
+    from minato.opendata import validator
+
+    standard = definition(dataset.standard) if dataset.standard else None
+    first_csv = (
+        dataset.resources.filter(format=Resource.Format.CSV, variant_of=None)
+        .exclude(current=None)
+        .select_related("current")
+        .order_by("position")
+        .first()
+    )
+    report: dict[str, Any] = {}
+    if standard is not None and first_csv is not None and first_csv.current is not None:
+        report = validator.validate(bytes(first_csv.current.content), standard).as_dict()
+    dataset.quality_grade = report.get("grade", "")
+    dataset.quality_report = report
+    dataset.save(update_fields=["quality_grade", "quality_report", "updated_at"])
 
 
 @transaction.atomic
@@ -235,10 +274,10 @@ _MAGIC: dict[str, tuple[bytes, ...]] = {
 
 def _filename(name: str, fmt: str) -> str:
     extension = {"GeoJSON": "geojson"}.get(fmt, fmt.lower())
-    stem = get_valid_filename(re.sub(r"\.[A-Za-z0-9]+$", "", name or "")) or "data"
-    # Filenames are ASCII so that every client saves them under the same name.
-    stem = re.sub(r"[^A-Za-z0-9._-]", "", stem)[:80] or "data"
-    return f"{stem}.{extension}"
+    # ASCII letters, digits, "-" and "_" only, so that every client saves the file under the
+    # same name; what is left of ".csv" or "　.csv" is nothing, and then "data".
+    stem = re.sub(r"[^A-Za-z0-9_-]", "", re.sub(r"\.[A-Za-z0-9]+$", "", name or ""))[:80]
+    return f"{stem or 'data'}.{extension}"
 
 
 def _decoded_csv(content: bytes, declared_encoding: str) -> tuple[bytes, str]:
@@ -251,6 +290,8 @@ def _decoded_csv(content: bytes, declared_encoding: str) -> tuple[bytes, str]:
         raise ValidationError(
             {"file": _("The file's character encoding could not be read: save it as UTF-8.")}
         ) from error
+    if "\x00" in text:
+        raise ValidationError({"file": _("The file contains NUL characters: it is not a CSV.")})
     return text.replace("\r\n", "\n").encode("utf-8"), encoding
 
 
@@ -283,7 +324,7 @@ def _check_content(fmt: str, content: bytes) -> None:
 
         try:
             parsed = json.loads(content)
-        except (ValueError, UnicodeDecodeError) as error:
+        except (ValueError, UnicodeDecodeError, RecursionError) as error:
             raise ValidationError({"file": _("The file is not valid JSON.")}) from error
         if fmt == Resource.Format.GEOJSON and (
             not isinstance(parsed, dict) or parsed.get("type") != "FeatureCollection"
@@ -326,6 +367,7 @@ def _new_version(
     declared_encoding: str = "",
     detected_encoding: str = "",
     source_fingerprint: str = "",
+    uploaded: bytes | None = None,
 ) -> ResourceVersion:
     """Keep ``content`` as the resource's new version. A CSV comes as UTF-8 text without a
     BOM; its file and its Shift_JIS twin's are stored as they are downloaded, so that the
@@ -337,7 +379,13 @@ def _new_version(
     if standard is not None and is_csv:
         from minato.opendata import validator
 
-        report = validator.validate(content, standard).as_dict()
+        # The bytes as uploaded, with the encoding the uploader declared: what the public
+        # checker would say of the same file (an undeclared Shift_JIS file is reported).
+        report = validator.validate(
+            content if uploaded is None else uploaded,
+            standard,
+            declared_encoding=declared_encoding,
+        ).as_dict()
     version = _store(
         resource,
         served_bytes(content, Resource.Encoding.UTF8) if is_csv else content,
@@ -418,7 +466,7 @@ def resource_upload_add(
     if fmt not in Resource.Format.values:
         raise ValidationError({"format": _("Choose CSV, JSON, GeoJSON, XLSX or PDF.")})
     _check_content(fmt, content)
-    detected = ""
+    detected, uploaded = "", content
     if fmt == Resource.Format.CSV:
         content, detected = _decoded_csv(content, declared_encoding)
     resource = _add_resource(
@@ -435,6 +483,7 @@ def resource_upload_add(
         actor=actor,
         declared_encoding=declared_encoding,
         detected_encoding=detected,
+        uploaded=uploaded,
     )
     audit.record(
         action="opendata.resource_added",
@@ -454,7 +503,7 @@ def resource_upload_version(
         raise ValidationError({"file": _("Only an uploaded file can be replaced.")})
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
     _check_content(resource.format, content)
-    detected = ""
+    detected, uploaded = "", content
     if resource.format == Resource.Format.CSV:
         content, detected = _decoded_csv(content, declared_encoding)
     previous = resource.current.number if resource.current else None
@@ -464,6 +513,7 @@ def resource_upload_version(
         actor=actor,
         declared_encoding=declared_encoding,
         detected_encoding=detected,
+        uploaded=uploaded,
     )
     audit.record(
         action="opendata.resource_version_uploaded",
@@ -541,7 +591,10 @@ def live_resources_refresh() -> int:
             continue
         with transaction.atomic():
             locked = (
-                Resource.objects.select_for_update().select_related("current").get(pk=resource.pk)
+                Resource.objects.select_for_update()
+                .select_related("current")
+                .defer("current__content")
+                .get(pk=resource.pk)
             )
             if locked.current and locked.current.source_fingerprint == fingerprint:
                 continue
@@ -604,13 +657,16 @@ def live_versions_prune() -> int:
     for resource_id in Resource.objects.filter(kind=Resource.Kind.LIVE).values_list(
         "pk", flat=True
     ):
-        keep = ResourceVersion.objects.filter(resource_id=resource_id).order_by("-number")[
-            :KEEP_LIVE_VERSIONS
-        ]
-        count, _details = (
-            ResourceVersion.objects.filter(resource_id=resource_id)
-            .exclude(pk__in=list(keep.values_list("pk", flat=True)))
-            .delete()
-        )
+        numbers = ResourceVersion.objects.filter(resource_id=resource_id).order_by("-number")
+        oldest_kept = numbers.values_list("number", flat=True)[
+            KEEP_LIVE_VERSIONS - 1 : KEEP_LIVE_VERSIONS
+        ].first()
+        if oldest_kept is None:
+            continue
+        # Older than the oldest kept, not "not among those read": a version the refresh
+        # adds meanwhile is newer, and stays.
+        count, _details = ResourceVersion.objects.filter(
+            resource_id=resource_id, number__lt=oldest_kept
+        ).delete()
         deleted += count
     return deleted

@@ -298,8 +298,9 @@ class _Collector:
 
 
 def _shown(value: str) -> str:
-    """A value as quoted in a message: short, on one line."""
-    value = value.replace("\r", " ").replace("\n", " ")
+    """A value as quoted in a message: short, on one line, without control characters
+    (PostgreSQL's JSON cannot hold NUL, and the report is stored)."""
+    value = "".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in value)
     return value if len(value) <= 40 else value[:39] + "…"
 
 

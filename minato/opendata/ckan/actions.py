@@ -12,7 +12,6 @@ comment says why. Datasets are answered from the CKAN package dict each one stor
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 from typing import Any, NoReturn
 
@@ -118,16 +117,6 @@ WRITE_ACTIONS = (
 )
 
 
-def _as_uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
-# --- Datasets -------------------------------------------------------------------------------
-
-
 def _facet_fields(data: dict[str, Any]) -> list[str]:
     # CKAN's convert_to_json_if_string and list_of_strings: a JSON list, as a string in a
     # query string, or a list in a JSON body.
@@ -137,7 +126,7 @@ def _facet_fields(data: dict[str, Any]) -> list[str]:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ValidationError({"facet.field": ["Could not parse as valid JSON"]}) from None
     if not isinstance(value, list):
         raise ValidationError({"facet.field": ["Not a list"]})
@@ -332,7 +321,7 @@ def resource_show(data: dict[str, Any]) -> dict[str, Any]:
 
     :returns: the resource
     """
-    resource_id = _as_uuid(text(data, "id", required=True))
+    resource_id = selectors.as_uuid(text(data, "id", required=True))
     document = selectors.resource_package(resource_id) if resource_id else None
     if document is None:
         raise NotFound()

@@ -165,7 +165,7 @@ def _json_object(data: dict[str, Any], key: str) -> dict[str, Any]:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ValidationError({key: ["Cannot parse JSON"]}) from None
     if not isinstance(value, dict):
         raise ValidationError({key: ["Must be a JSON object"]})
@@ -182,7 +182,7 @@ def _query(data: dict[str, Any]) -> str | dict[str, Any]:
     if isinstance(value, str):
         try:
             parsed = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             return value
         return parsed if isinstance(parsed, dict) else value
     return str(value)

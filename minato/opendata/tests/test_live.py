@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from minato.accounts.models import Department
 from minato.bookings.tests.factories import make_facility
 from minato.information.tests.factories import shelter
 from minato.opendata import live, services, validator
+from minato.opendata.models import DownloadMonth
 from minato.opendata.standard.definitions import definition
 from minato.opendata.tests import factories
 
@@ -113,11 +115,22 @@ def test_a_live_standard_resource_grades_its_dataset(departments: dict[str, Depa
     assert dataset.document["quality_grade"] == dataset.quality_grade
 
 
-def test_the_download_statistics_list_every_dataset_month(client: Any) -> None:
+def test_the_download_statistics_list_the_months_that_have_ended(client: Any) -> None:
     resource = factories.dataset(name="counted").resources.get(variant_of=None)
-    services.download_count(resource=resource, user_agent="Mozilla/5.0")
+    services.download_count(resource=resource, user_agent="Mozilla/5.0")  # this month
+    DownloadMonth.objects.create(
+        resource=resource, dataset=resource.dataset, month=date(2026, 1, 1), count=7
+    )
 
     rows = _rows(live.SOURCES["download-statistics"].generate())
 
-    assert rows[0]["データセットID"] == "counted"
-    assert rows[0]["ダウンロード数"] == "1"
+    assert [(row["年月"], row["データセットID"], row["ダウンロード数"]) for row in rows] == [
+        ("2026-01", "counted", "7")
+    ]
+
+
+def test_an_address_keeps_the_long_vowel_of_a_building_name() -> None:
+    block = live._address("港区六本木6-10-1 六本木ヒルズ森タワー")
+
+    assert block["所在地_町字"] == "六本木六丁目"
+    assert block["所在地_番地以下"] == "10-1 六本木ヒルズ森タワー"

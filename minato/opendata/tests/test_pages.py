@@ -293,3 +293,25 @@ def test_a_bad_upload_is_explained_and_changes_nothing(
 
     assert response.status_code == 422
     assert Resource.objects.count() == count
+
+
+def test_a_system_administrator_sees_every_department_s_datasets(
+    sam: User, shiba_org: Any, staff_client: Callable[[User], Any]
+) -> None:
+    dataset = factories.dataset(organization=shiba_org)
+
+    client = staff_client(sam)
+    listing = client.get(reverse("staff:opendata:datasets"))
+    page = client.get(reverse("staff:opendata:dataset", args=[dataset.name]))
+
+    assert listing.status_code == 200 and dataset.name in listing.content.decode()
+    assert page.status_code == 200
+
+
+def test_a_csv_with_an_unclosed_quote_still_previews(client: Any) -> None:
+    dataset = factories.dataset()
+    broken = factories.csv_resource(dataset, text='名称,説明\n公園,"' + "あ" * 200_000 + "\n")
+
+    response = client.get(reverse("opendata:resource", args=[dataset.name, broken.public_id]))
+
+    assert response.status_code == 200

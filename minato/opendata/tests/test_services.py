@@ -120,3 +120,49 @@ def test_a_download_by_a_person_counts_and_one_by_a_bot_does_not() -> None:
     assert not services.download_count(resource=resource, user_agent="")
 
     assert DownloadMonth.objects.get(resource=resource).count == 2
+
+
+def test_a_filter_matches_whatever_the_case_on_every_database() -> None:
+    factories.dataset(tags=["AED"])
+
+    assert selectors.datasets_search(Query(filters=(Filter("res_format", "csv"),))).count == 1
+    assert selectors.datasets_search(Query(filters=(Filter("tags", "aed"),))).count == 1
+
+
+def test_full_width_tags_are_stored_normalised() -> None:
+    dataset = factories.dataset(tags=["ＡＥＤ"])
+
+    assert dataset.tags == ["AED"]
+
+
+def test_a_deeply_nested_json_upload_is_refused_not_a_crash() -> None:
+    dataset = factories.dataset(state=Dataset.State.DRAFT)
+
+    with pytest.raises(ValidationError):
+        factories.file_resource(dataset, format="JSON", content=b"[" * 100_000)
+
+
+def test_pruning_keeps_the_newest_live_versions() -> None:
+    dataset = factories.dataset(standard="wifi-spots")
+    resource = services.resource_live_add(
+        dataset=dataset, live_key="wifi-spots", name={"ja": "一覧"}
+    )
+    for number in range(2, services.KEEP_LIVE_VERSIONS + 5):
+        resource.versions.create(number=number, content=b"x", sha256="0" * 64, size=1)
+
+    services.live_versions_prune()
+
+    numbers = sorted(resource.versions.values_list("number", flat=True))
+    assert len(numbers) == services.KEEP_LIVE_VERSIONS
+    assert numbers[-1] == services.KEEP_LIVE_VERSIONS + 4
+
+
+def test_changing_the_standard_grades_the_dataset_again() -> None:
+    dataset = factories.dataset()
+    assert dataset.quality_grade == ""
+
+    services.dataset_update(dataset=dataset, standard="aed")
+
+    dataset.refresh_from_db()
+    assert dataset.quality_grade == "D"  # the sample CSV lacks the required columns
+    assert dataset.document["quality_grade"] == "D"

@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response
@@ -21,19 +20,13 @@ from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 
 from minato.opendata import dcat, selectors
+from minato.opendata.views.common import public_headers
 
 _PAGE = re.compile(r"^[1-9][0-9]{0,5}$")
 
 
 def _plain(status: int, message: str) -> HttpResponse:
     return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
-
-
-def _public(response: HttpResponseBase) -> HttpResponseBase:
-    response["Cache-Control"] = f"public, max-age={settings.OPENDATA_CACHE_SECONDS}"
-    # Harvesters and in-browser tools on other sites read these; nothing here is private.
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
 
 
 def _conditional(
@@ -53,7 +46,7 @@ def _conditional(
     response["ETag"] = etag
     if timestamp is not None:
         response["Last-Modified"] = http_date(timestamp)
-    return _public(response)
+    return public_headers(response)
 
 
 @require_safe
@@ -64,7 +57,7 @@ def catalogue(request: HttpRequest, fmt: str) -> HttpResponseBase:
         try:
             since = dcat.parse_modified_since(since_text)
         except ValueError:
-            return _public(
+            return public_headers(
                 _plain(
                     400,
                     "modified_since must be an ISO 8601 date or date and time, "
@@ -73,13 +66,13 @@ def catalogue(request: HttpRequest, fmt: str) -> HttpResponseBase:
             )
     page_text = request.GET.get("page", "1")
     if not _PAGE.match(page_text):
-        return _public(_plain(400, "page must be a whole number from 1."))
+        return public_headers(_plain(400, "page must be a whole number from 1."))
     page = int(page_text)
     labels = dcat.themes()
     datasets = dcat.catalogue_datasets(since)
     state = dcat.catalogue_state(datasets, modified_since=since, labels=labels)
     if page > state.pages:
-        return _public(_plain(404, f"No such page: the catalogue has {state.pages}."))
+        return public_headers(_plain(404, f"No such page: the catalogue has {state.pages}."))
     return _conditional(
         request,
         fmt=fmt,
@@ -93,7 +86,7 @@ def catalogue(request: HttpRequest, fmt: str) -> HttpResponseBase:
 def dataset(request: HttpRequest, name: str, fmt: str) -> HttpResponseBase:
     found = selectors.dataset_public(name)
     if found is None:
-        return _public(_plain(404, "No published dataset has that name."))
+        return public_headers(_plain(404, "No published dataset has that name."))
     labels = dcat.themes()
     return _conditional(
         request,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from typing import Any
 
 from django import forms
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.utils.http import http_date, quote_etag
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition
@@ -27,9 +28,13 @@ from minato.opendata import dcat, documents, selectors, services, validator
 from minato.opendata.models import License, Resource, ResourceVersion
 from minato.opendata.search import FACET_FIELDS, Filter, Query
 from minato.opendata.standard.definitions import DEFINITIONS, definition
+from minato.opendata.views.common import public_headers
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 PREVIEW_ROWS = 50
+PREVIEW_BYTES = 256 * 1024
 # A GeoJSON preview draws at most this many features (the page lists the first ones).
 PREVIEW_FEATURES = 2000
 
@@ -113,7 +118,6 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "pages": pages,
             "query_without_page": _query_without(request, "page"),
-            "kpi": selectors.monthly_downloads(months=1),
         },
     )
 
@@ -133,18 +137,22 @@ def _local(url: str) -> str:
 
 def _csv_preview(version: ResourceVersion, encoding: str) -> dict[str, Any]:
     codec = "cp932" if encoding == Resource.Encoding.SHIFT_JIS else "utf-8-sig"
-    reader = csv.reader(io.StringIO(bytes(version.content).decode(codec, "replace")))
-    rows = []
-    for number, row in enumerate(reader):
-        if number > PREVIEW_ROWS:
-            break
-        rows.append(row)
+    # The first rows are in the first bytes: decoding a large file whole for 50 rows is waste.
+    head = selectors.version_content(version.pk)[:PREVIEW_BYTES].decode(codec, "replace")
+    rows: list[list[str]] = []
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(head))):
+            if number > PREVIEW_ROWS:
+                break
+            rows.append(row)
+    except csv.Error:
+        pass  # an unclosed quote or a huge field: show the rows read before it
     return {"header": rows[0] if rows else [], "rows": rows[1:]}
 
 
 def _geojson_preview(version: ResourceVersion) -> dict[str, Any] | None:
     try:
-        data = json.loads(bytes(version.content))
+        data = json.loads(selectors.version_content(version.pk))
         features = [
             {
                 "name": str((feature.get("properties") or {}).get("name") or ""),
@@ -153,7 +161,7 @@ def _geojson_preview(version: ResourceVersion) -> dict[str, Any] | None:
             for feature in data.get("features", [])[:PREVIEW_FEATURES]
             if (feature.get("geometry") or {}).get("type") == "Point"
         ]
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
     return {"features": features}
 
@@ -247,18 +255,14 @@ def _last_modified(request: HttpRequest, name: str, resource_id: str, filename: 
     return _downloadable(request, name, resource_id, filename).last_modified
 
 
-def _cache_headers(response: HttpResponseBase) -> HttpResponseBase:
-    response["Cache-Control"] = f"public, max-age={settings.OPENDATA_CACHE_SECONDS}"
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def _download(request: HttpRequest, name: str, resource_id: str, filename: str) -> HttpResponse:
     found = _downloadable(request, name, resource_id, filename)
     version = selectors.resource_content(found)
     assert version is not None
-    response = HttpResponse(bytes(version.content), content_type=_content_type(found))
+    response = HttpResponse(
+        selectors.version_content(version.pk), content_type=_content_type(found)
+    )
     response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     if request.method == "GET":
@@ -275,11 +279,7 @@ def download(request: HttpRequest, name: str, resource_id: str, filename: str) -
         return response
     response = _download(request, name, resource_id, filename)
     if response.status_code in (200, 304):
-        _cache_headers(response)
-        if response.status_code == 304 and "Last-Modified" not in response:
-            found = _downloadable(request, name, resource_id, filename)
-            if found.last_modified:
-                response["Last-Modified"] = http_date(found.last_modified.timestamp())
+        public_headers(response)
     return response
 
 
@@ -306,7 +306,7 @@ class CheckForm(AccessibleForm):
     )
     file = forms.FileField(
         label=gettext_lazy("CSV file"),
-        help_text=gettext_lazy("UTF-8 or Shift_JIS, up to 20 MB. The file is not kept."),
+        help_text=gettext_lazy("UTF-8 or Shift_JIS. The file is not kept."),
     )
     encoding = forms.ChoiceField(
         label=gettext_lazy("Character encoding of the file"),

@@ -19,7 +19,7 @@ from minato.accounts import permissions
 from minato.accounts.models import Role
 from minato.core.forms import AccessibleForm
 from minato.core.translated import localized
-from minato.opendata import live, selectors, services
+from minato.opendata import selectors, services
 from minato.opendata.models import NAME_PATTERN, Dataset, License, Resource
 from minato.opendata.standard.definitions import DEFINITIONS
 
@@ -126,10 +126,14 @@ class NewDatasetForm(DatasetForm):
     organization = forms.ChoiceField(label=gettext_lazy("Publisher"), choices=())
     name = forms.RegexField(
         label=gettext_lazy("Name in the address"),
-        help_text=gettext_lazy("Lower-case letters, digits and hyphens, e.g. parks-list"),
+        help_text=gettext_lazy(
+            "Lower-case letters, digits, hyphens and underscores, e.g. parks-list"
+        ),
         regex=NAME_PATTERN,
         max_length=100,
-        error_messages={"invalid": gettext_lazy("Use lower-case letters, digits and hyphens.")},
+        error_messages={
+            "invalid": gettext_lazy("Use lower-case letters, digits, hyphens and underscores.")
+        },
     )
     field_order = ["organization", "name"]
 
@@ -225,10 +229,9 @@ def _detail_page(request: HttpRequest, found: Dataset, **forms_: Any) -> HttpRes
         "form": forms_.get("form") or DatasetForm(initial=DatasetForm.initial_from(found)),
         "upload_form": forms_.get("upload_form") or UploadForm(),
         "version_form": VersionForm(),
-        "resources": found.resources.select_related("current").order_by("position"),
+        "resources": selectors.staff_resources(found),
         "can_publish": permissions.has_role(request.user, Role.SUPERVISOR),
         "downloads": selectors.dataset_downloads(found),
-        "live_sources": live.SOURCES,
     }
     failed = any(f.errors for f in forms_.values())
     return render(request, "opendata/staff/dataset.html", context, status=422 if failed else 200)
