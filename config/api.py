@@ -14,9 +14,9 @@ from minato.core.api.rendering import OffsetJSONRenderer
 from minato.core.api.schemas import declare_storable_text
 from minato.information.api import router as information_router
 from minato.notifications.api import router as notifications_router
+from minato.opendata.api import router as opendata_router
 from minato.payments.api import router as payments_router
 from minato.procedures.api import router as procedures_router
-from minato.opendata.api import router as opendata_router
 from minato.reports.api import router as reports_router
 
 

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from minato.core import audit
-from minato.core.translated import localized, validate_translated
 from minato.core import search_text as search
+from minato.core.translated import localized, validate_translated
 from minato.procedures.models import Category, LifeEvent, Procedure
 
 CATALOGUE_FIELDS = [
