@@ -25,11 +25,16 @@ of events applied, not only answered; afterwards it checks in the database that 
 sent completed its payment. ``reports_bbox`` asks the public reports API for the map viewports
 that ``bench/seed_reports.py`` wrote (``--reports-sql``), in turn, and after each of its runs
 times the same requests one at a time beside the SQL the API runs for them, executed raw on a
-plain database connection: its ratio is to that raw SQL.
+plain database connection: its ratio is to that raw SQL. ``opendata_search`` asks CKAN's
+``package_search`` (``/api/3/action/package_search``) as a portal or harvester does, free text
+and four facets over the 5,000 datasets that ``bench/seed_opendata.py`` seeds;
+``opendata_search_fq`` filters by an organisation and a tag instead; ``opendata_download``
+downloads one seeded CSV file (``BENCH_OPENDATA_DOWNLOAD``, the path the seeder prints) with a
+browser's User-Agent, so that every download is counted (an UPDATE of its month's row).
 
 Output: one JSON object per scenario, then one summary line naming the targets of issue 2
-(portal pages), issue 3 (submissions per second, staff queue p95) and issue 4 (webhook events
-per second) met or missed.
+(portal pages), issue 3 (submissions per second, staff queue p95), issue 4 (webhook events
+per second) and issue 13 (package_search p95) met or missed.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 from django_otp.oath import totp
@@ -89,6 +94,28 @@ SUBMIT_BODY = {
 
 BASELINE_NAME = "bare"
 
+# Issue 13: CKAN's package_search as a portal's search page or a harvester asks it: free text
+# (人口, in about 10 % of the seeded datasets), counts of four facets, 20 results; and the
+# same narrowed by a publisher and a tag (fq), as after a click on two facets. Percent-encoded
+# (wrk sends the path as given). facet.field is a JSON list, as ckanapi sends it.
+OPENDATA_FACETS = json.dumps(["organization", "tags", "res_format", "license_id"])
+OPENDATA_SEARCH = "/api/3/action/package_search?" + urlencode(
+    {"q": "人口", "facet.field": OPENDATA_FACETS, "rows": 20}, quote_via=quote
+)
+OPENDATA_SEARCH_FQ = "/api/3/action/package_search?" + urlencode(
+    {
+        "fq": "organization:kodomo-katei-shien-hoiku tags:保育園",
+        "facet.field": OPENDATA_FACETS,
+        "rows": 20,
+    },
+    quote_via=quote,
+)
+# A browser's User-Agent: downloads by bots (no User-Agent, wrk's case) are not counted.
+BROWSER_USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -117,6 +144,12 @@ class Scenario:
     # Each request asks for the next map viewport of --reports-sql in turn (reports_bbox), and
     # the SQL the endpoint runs for it is timed raw in the same run (its "sql" figures).
     viewports: bool = False
+    # The path is this environment variable's value (a seeder's output that scripts/bench
+    # exports: opendata_download); ``path`` stands for it until then.
+    path_env: str | None = None
+    # Headers sent with every request of the scenario (a browser's User-Agent: wrk sends none,
+    # and a download without one is a bot's, not counted).
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -171,6 +204,18 @@ SCENARIOS: dict[str, Scenario] = {
     # bench/seed_reports.py), anonymous: three map viewports of about 1 km and the whole ward,
     # in turn; also timed against the same SQL run raw, one request at a time.
     "reports_bbox": Scenario("/api/v1/reports", viewports=True),
+    # Issue 13: CKAN's package_search over 5,000 datasets and 30,000 files (seeded by
+    # bench/seed_opendata.py), anonymous: free text with four facets, and filtered (fq).
+    "opendata_search": Scenario(OPENDATA_SEARCH),
+    "opendata_search_fq": Scenario(OPENDATA_SEARCH_FQ),
+    # Issue 13: one seeded CSV file downloaded (BENCH_OPENDATA_DOWNLOAD, printed by the
+    # seeder) by a browser, so each download is counted: its month's row updated.
+    "opendata_download": Scenario(
+        "/opendata/dataset/<name>/resource/<id>/download/<filename>",
+        path_env="BENCH_OPENDATA_DOWNLOAD",
+        headers=(("User-Agent", BROWSER_USER_AGENT),),
+        unit="downloads/s",
+    ),
     "staff_queue": Scenario(
         "/staff/applications/",
         auth="staff",
@@ -211,6 +256,9 @@ TARGET_CHECKINS_PER_S = 300.0
 # under 100 ms on 2 cores (at the public portal's 32 connections), with its time as a ratio
 # to the raw SQL in the same run.
 TARGET_REPORTS_P95_MS = 100.0
+# Target from issue 13: package_search over 5,000 datasets and 30,000 resources, p95 under
+# 50 ms on 2 cores; downloads reported as a ratio to the bare view (no target figure).
+TARGET_OPENDATA_SEARCH_P95_MS = 50.0
 # Serial requests per viewport and round timed against the raw SQL (reports_bbox).
 SQL_PAIRS_PER_VIEWPORT = int(os.environ.get("BENCH_SQL_PAIRS", 25))
 SIGNATURE_HEADER = "Minato-Sandbox-Signature"  # minato.payments.providers.sandbox
@@ -1021,6 +1069,13 @@ def main() -> int:
         names = list(dict.fromkeys([BASELINE, floor, args.scenario]))
     else:
         names = list(SCENARIOS)
+    for name in names:  # paths that a seeder printed (opendata_download)
+        env = SCENARIOS[name].path_env
+        if env:
+            path = os.environ.get(env, "")
+            if not path.startswith("/") or not path.isascii():
+                parser.error(f"{name} needs {env}: the path bench/seed_opendata.py prints")
+            SCENARIOS[name] = replace(SCENARIOS[name], path=path)
     credentials: dict[str, Credentials] = {}
     if any(SCENARIOS[s].auth == "resident" for s in names):
         credentials["resident"] = sign_in(base_url)
@@ -1039,7 +1094,7 @@ def main() -> int:
 
     def spec_of(name: str) -> RequestSpec:
         scenario = SCENARIOS[name]
-        headers: dict[str, str] = {}
+        headers: dict[str, str] = dict(scenario.headers)
         if scenario.auth == "check_in" and check_in_form is not None:
             form_headers, form_body = check_in_form
             return RequestSpec(
@@ -1366,6 +1421,26 @@ def main() -> int:
             + f"{sql.get('endpoint_serial_ms', {}).get('p50')} ms against raw SQL "
             + f"{sql.get('sql_ms', {}).get('p50')} ms (p50 {ratio.get('p50')}x, "
             + f"p95 {ratio.get('p95')}x)"
+        )
+    for name in ("opendata_search", "opendata_search_fq"):
+        if name in results:
+            r = results[name]
+            ok = r["p95"] < TARGET_OPENDATA_SEARCH_P95_MS and r["errors"] == 0
+            verdicts.append(
+                f"{name} p95 {r['p95']:.1f} ms at c={r['concurrency']} "
+                f"({'met' if ok else 'MISSED'} < {TARGET_OPENDATA_SEARCH_P95_MS:.0f} ms"
+                + (
+                    f" on {TARGET_CORES} cores)"
+                    if cores == TARGET_CORES
+                    else f"; {cores} cores here)"
+                )
+                + f", {r['throughput']:.0f} req/s = {r['floor_ratio']}x bare"
+            )
+    if "opendata_download" in results:
+        r = results["opendata_download"]
+        verdicts.append(
+            f"opendata_download {r['throughput']:.0f} downloads/s = {r['floor_ratio']}x bare, "
+            f"p95 {r['p95']:.1f} ms"
         )
     flagged = [n for n, r in results.items() if r["flagged"]]
     summary = (

@@ -17,6 +17,7 @@ from django.utils import translation
 
 from minato.core import search_text
 from minato.core.translated import localized
+from minato.opendata import answers
 from minato.opendata.models import LICENSE_URLS, Dataset, License, Organization, Resource
 from minato.opendata.search import facet_token
 
@@ -226,6 +227,7 @@ def refresh(dataset: Dataset, *, save: bool = True) -> Dataset:
         " ".join([localized(dataset.title, "ja"), *dataset.tags])
     )
     dataset.sort_title = search_text.normalise(localized(dataset.title, "ja"))[:200]
+    answers.catalogue_changed()
     if save:
         dataset.save(
             update_fields=[

@@ -591,7 +591,8 @@ def live_resources_refresh() -> int:
             continue
         with transaction.atomic():
             locked = (
-                Resource.objects.select_for_update()
+                # of=self: PostgreSQL cannot lock the nullable side of the join (no version yet).
+                Resource.objects.select_for_update(of=("self",))
                 .select_related("current")
                 .defer("current__content")
                 .get(pk=resource.pk)

@@ -636,6 +636,8 @@ READ_ACTIONS: dict[str, Action] = {
     "site_read": site_read,
     "help_show": help_show,
 }
+# Answers that depend on the datasets' documents alone, kept until one changes (answers.py).
+REMEMBERED_ACTIONS = frozenset({"package_search"})
 ACTIONS: dict[str, Action] = {
     **READ_ACTIONS,
     **dict.fromkeys(WRITE_ACTIONS, _refuse_write),

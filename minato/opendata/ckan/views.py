@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from minato.opendata import answers
 from minato.opendata.ckan import (
     NotAuthorized,
     NotFound,
@@ -50,8 +51,15 @@ def _cors(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _encode(body: Any) -> str:
+    return json.dumps(body, ensure_ascii=False)
+
+
 def _finish(request: HttpRequest, status: int, body: Any) -> HttpResponse:
-    content = json.dumps(body, ensure_ascii=False)
+    return _finish_encoded(request, status, _encode(body))
+
+
+def _finish_encoded(request: HttpRequest, status: int, content: str) -> HttpResponse:
     content_type = JSON
     callback = request.GET.get("callback", "")
     if status == 200 and request.method in ("GET", "HEAD") and CALLBACK.fullmatch(callback):
@@ -193,6 +201,12 @@ def action(request: HttpRequest, logic_function: str) -> HttpResponse:
     # JSONP's callback names the response's wrapper, not a parameter of the action.
     data.pop("callback", None)
     try:
+        if logic_function in actions.REMEMBERED_ACTIONS:
+            result = answers.remembered(logic_function, data, lambda: _encode(function(data)))
+            # The envelope around the kept answer, as json.dumps would write it whole.
+            envelope["success"] = True
+            content = _encode(envelope)[:-1] + ', "result": ' + result + "}"
+            return _finish_encoded(request, 200, content)
         envelope.update(success=True, result=function(data))
     except Exception as error:
         if not isinstance(error, NotFound | ValidationError | NotAuthorized | SearchQueryError):
