@@ -21,7 +21,7 @@ what the services make: the same fields and defaults (``services._filename``, th
 and its encoding detected by ``services._decoded_csv``, every blob accepted by
 ``services._check_content``, each CSV and its Shift_JIS twin stored as downloaded by
 ``services.served_bytes``, the twin named, placed and dated as ``services._add_resource`` and
-``_new_version`` do), and the derived fields (the CKAN document, ``facet_text``,
+``_new_version`` do), and the derived fields (the CKAN document, ``facet_text``, ``facet_match``,
 ``search_text``, ``search_reading``, ``sort_title``) built by ``documents.refresh(dataset,
 save=False)`` from the inserted rows. Every run checks this before writing anything: a
 dataset with a file of every format, made through the services (``dataset_create``,
@@ -1066,7 +1066,7 @@ def insert(
     then their derived fields (documents.refresh). Returns the datasets' ids."""
     from django.db import connection
 
-    from minato.opendata import services
+    from minato.opendata import documents, services
     from minato.opendata.models import Dataset, Resource, ResourceVersion
 
     datasets = []
@@ -1084,9 +1084,7 @@ def insert(
             updated_at=modified,
             **services._clean_fields(fields),
         )
-        dataset.clean_fields(
-            exclude=["document", "search_text", "search_reading", "facet_text", "organization"]
-        )
+        dataset.clean_fields(exclude=[*documents.DERIVED_FIELDS, "organization"])
         datasets.append(dataset)
     Dataset.objects.bulk_create(datasets)
     Dataset.groups.through.objects.bulk_create(
@@ -1189,9 +1187,6 @@ def _with_everything() -> Any:
     )
 
 
-DERIVED = ["document", "facet_text", "search_text", "search_reading", "sort_title"]
-
-
 def rebuild_documents(ids: list[int]) -> None:
     """documents.refresh(dataset, save=False) on each, saved in bulk (updated_at kept)."""
     from minato.opendata import documents
@@ -1200,7 +1195,7 @@ def rebuild_documents(ids: list[int]) -> None:
     rows = [
         documents.refresh(dataset, save=False) for dataset in _with_everything().filter(pk__in=ids)
     ]
-    Dataset.objects.bulk_update(rows, DERIVED, batch_size=250)
+    Dataset.objects.bulk_update(rows, documents.DERIVED_FIELDS, batch_size=250)
 
 
 # --- Checks --------------------------------------------------------------------------------------
@@ -1345,12 +1340,12 @@ def stale_documents(ids: list[int], rng: random.Random) -> int:
     sample = rng.sample(ids, min(SAMPLE_CHECKS, len(ids)))
     stale = 0
     for dataset in Dataset.objects.filter(pk__in=sample).select_related("organization"):
-        stored = {name: getattr(dataset, name) for name in DERIVED}
+        stored = {name: getattr(dataset, name) for name in documents.DERIVED_FIELDS}
         if documents.package_document(dataset) != stored["document"]:
             stale += 1
             continue
         documents.refresh(dataset, save=False)
-        if {name: getattr(dataset, name) for name in DERIVED} != stored:
+        if {name: getattr(dataset, name) for name in documents.DERIVED_FIELDS} != stored:
             stale += 1
     return stale
 

@@ -19,7 +19,7 @@ from minato.core import search_text
 from minato.core.translated import localized
 from minato.opendata import answers
 from minato.opendata.models import LICENSE_URLS, Dataset, License, Organization, Resource
-from minato.opendata.search import facet_token
+from minato.opendata.search import facet_token, folded
 
 MEDIA_TYPES: dict[str, str] = {
     Resource.Format.CSV: "text/csv",
@@ -199,6 +199,17 @@ def _texts(value: Any) -> list[str]:
     return [str(text) for text in value.values()] if isinstance(value, dict) else [str(value)]
 
 
+# The dataset's fields refresh() writes: never set by hand, nor validated as input.
+DERIVED_FIELDS = [
+    "document",
+    "facet_text",
+    "facet_match",
+    "search_text",
+    "search_reading",
+    "sort_title",
+]
+
+
 def refresh(dataset: Dataset, *, save: bool = True) -> Dataset:
     """Rebuild what is derived from the dataset; save those fields unless told not to."""
     document = package_document(dataset)
@@ -215,6 +226,7 @@ def refresh(dataset: Dataset, *, save: bool = True) -> Dataset:
     ]
     dataset.document = document
     dataset.facet_text = "".join(facet_token(field, value) for field, value in values if value)
+    dataset.facet_match = folded(dataset.facet_text)
     texts = [
         *_texts(dataset.title),
         *_texts(dataset.notes),
@@ -229,14 +241,5 @@ def refresh(dataset: Dataset, *, save: bool = True) -> Dataset:
     dataset.sort_title = search_text.normalise(localized(dataset.title, "ja"))[:200]
     answers.catalogue_changed()
     if save:
-        dataset.save(
-            update_fields=[
-                "document",
-                "facet_text",
-                "search_text",
-                "search_reading",
-                "sort_title",
-                "updated_at",
-            ]
-        )
+        dataset.save(update_fields=[*DERIVED_FIELDS, "updated_at"])
     return dataset

@@ -57,6 +57,14 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def facet_token(field_name: str, value: str) -> str:
     """How a value is written in ``Dataset.facet_text``: ``|tags:防災|``."""
     return f"|{field_name}:{value}|"
+
+
+def folded(text: str) -> str:
+    """ASCII letters in lower case, everything else as it is (``Dataset.facet_match``)."""
+    return text.translate(_ASCII_LOWER)

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import Combinable
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from minato.accounts.permissions import in_visible_departments, visible_department_ids
@@ -22,7 +24,7 @@ from minato.opendata.models import (
     Resource,
     ResourceVersion,
 )
-from minato.opendata.search import MAX_TERMS, Query, SearchResult, facet_token
+from minato.opendata.search import MAX_TERMS, Query, SearchResult, facet_token, folded
 
 _SORT_COLUMNS = {
     "id": "public_id",
@@ -50,6 +52,13 @@ def _name_or_id(name_or_id: str) -> Q:
     return key
 
 
+def _contains(column: str, text: str) -> Q:
+    # STRPOS (INSTR on SQLite) rather than LIKE '%…%': the same answer for the lower-cased
+    # search text, and PostgreSQL finds a substring of UTF-8 text about twice as fast so
+    # (6 against 11 ms over 5,000 datasets: docs/benchmarks.md).
+    return Q(GreaterThan(StrIndex(column, Value(text)), 0))
+
+
 def _matching(query: Query) -> QuerySet[Dataset]:
     datasets = Dataset.objects.all()
     if not query.include_drafts:
@@ -60,15 +69,14 @@ def _matching(query: Query) -> QuerySet[Dataset]:
         text = search_text.normalise(term)
         if not text:
             continue
-        match = Q(search_text__contains=text)
+        match = _contains("search_text", text)
         reading = search_text.reading(text)
         if len(reading) >= 2:
-            match |= Q(search_reading__contains=reading)
+            match |= _contains("search_reading", reading)
         datasets = datasets.filter(match)
     for condition in query.filters:
-        # icontains: SQLite's LIKE ignores ASCII case and PostgreSQL's does not; this way
-        # both do (fq=res_format:csv finds CSV), and non-ASCII compares as it is.
-        token = Q(facet_text__icontains=facet_token(condition.field, condition.value))
+        # ASCII case ignored (fq=res_format:csv finds CSV), non-ASCII compared as it is.
+        token = _contains("facet_match", folded(facet_token(condition.field, condition.value)))
         datasets = datasets.exclude(token) if condition.negated else datasets.filter(token)
     for period in query.ranges:
         column = "created_at" if period.field == "metadata_created" else "metadata_modified"
@@ -129,7 +137,9 @@ def datasets_search(query: Query) -> SearchResult:
     if narrowed and query.facet_fields:
         matches = list(ordered.values_list("pk", "facet_text"))
         page_ids = [pk for pk, _ in matches[query.start : end]]
-        documents = dict(Dataset.objects.filter(pk__in=page_ids).values_list("pk", "document"))
+        documents = dict(
+            Dataset.objects.filter(pk__in=page_ids).order_by().values_list("pk", "document")
+        )
         # A dataset deleted between the two statements is left out, not an error.
         page = [documents[pk] for pk in page_ids if pk in documents]
         facets = _count_facets((text for _, text in matches), query.facet_fields, query.facet_limit)

@@ -175,7 +175,7 @@ def dataset_create(
         metadata_modified=timezone.now(),
         **cleaned,
     )
-    dataset.full_clean(exclude=["document", "search_text", "search_reading", "facet_text"])
+    dataset.full_clean(exclude=documents.DERIVED_FIELDS)
     try:
         with transaction.atomic():
             dataset.save()
@@ -203,7 +203,7 @@ def dataset_update(
     groups_before = sorted(dataset.groups.values_list("name", flat=True))
     for field, value in cleaned.items():
         setattr(dataset, field, value)
-    dataset.full_clean(exclude=["document", "search_text", "search_reading", "facet_text"])
+    dataset.full_clean(exclude=documents.DERIVED_FIELDS)
     dataset.save(update_fields=[*cleaned, "updated_at"])
     changes = audit.diff(before, audit.snapshot(dataset, list(cleaned)))
     if groups is not None:

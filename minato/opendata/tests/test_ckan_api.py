@@ -329,6 +329,21 @@ def test_a_negated_term_excludes_datasets(client: Client, catalogue: dict[str, A
     assert _names(result["results"]) == ["shelters"]
 
 
+def test_filters_ignore_the_case_of_ascii_letters_only(
+    client: Client, catalogue: dict[str, Any]
+) -> None:
+    services.dataset_update(dataset=catalogue["parks"], tags=["AED", "Ｐａｒｋ"])
+
+    def names(fq: str) -> list[str]:
+        return _names(_result(_get(client, "package_search", fq=fq))["results"])
+
+    assert names("res_format:json") == names("res_format:JSON") == ["hazard-map"]
+    assert names("tags:aed") == ["parks"]
+    assert names("tags:park") == ["parks"]  # tags are NFKC: Ｐａｒｋ is stored as Park
+    assert names("-tags:aed organization:kankyo") == ["nurseries"]
+    assert names("organization:BOSAI") == names("organization:bosai")
+
+
 def test_fq_list_adds_filters(client: Client, catalogue: dict[str, Any]) -> None:
     result = _result(
         _post(client, "package_search", {"fq_list": ["groups:safety", "res_format:JSON"]})
