@@ -36,8 +36,8 @@ REVISION_KEY = "opendata:catalogue-revision"
 _TIME_DEPENDENT = "NOW"
 
 _lock = threading.Lock()
-# key: (revision, action, parameters); value: (expiry, answer, its size in UTF-8 bytes)
-_answers: OrderedDict[tuple[str, str, str], tuple[float, str, int]] = OrderedDict()
+# key: (revision, action, parameters); value: (expiry, the answer's bytes)
+_answers: OrderedDict[tuple[str, str, str], tuple[float, bytes]] = OrderedDict()
 _held_bytes = 0
 
 
@@ -62,11 +62,11 @@ def _revision() -> str:
 def _forget_oldest_until(limit: int) -> None:
     global _held_bytes
     while _answers and _held_bytes > limit:
-        _, (_, _, size) = _answers.popitem(last=False)
-        _held_bytes -= size
+        _, (_, answer) = _answers.popitem(last=False)
+        _held_bytes -= len(answer)
 
 
-def remembered(action: str, data: dict[str, Any], compute: Callable[[], str]) -> str:
+def remembered(action: str, data: dict[str, Any], compute: Callable[[], bytes]) -> bytes:
     """The encoded answer of ``action`` for ``data``: kept, or computed by ``compute`` (whose
     exceptions pass through, and are not kept)."""
     limit = settings.OPENDATA_SEARCH_CACHE_BYTES
@@ -81,16 +81,15 @@ def remembered(action: str, data: dict[str, Any], compute: Callable[[], str]) ->
             _answers.move_to_end(key)
             return kept[1]
     answer = compute()
-    size = len(answer.encode("utf-8"))
     # An answer larger than an eighth of the room would push out many smaller ones.
-    if size <= limit // 8:
+    if len(answer) <= limit // 8:
         global _held_bytes
         with _lock:
             previous = _answers.pop(key, None)
             if previous is not None:
-                _held_bytes -= previous[2]
-            _answers[key] = (now + settings.OPENDATA_SEARCH_CACHE_SECONDS, answer, size)
-            _held_bytes += size
+                _held_bytes -= len(previous[1])
+            _answers[key] = (now + settings.OPENDATA_SEARCH_CACHE_SECONDS, answer)
+            _held_bytes += len(answer)
             _forget_oldest_until(limit)
     return answer
 

@@ -9,6 +9,8 @@ urlpatterns = [
     path("new/", staff.dataset_new, name="dataset-new"),
     path("<slug:name>/", staff.dataset_detail, name="dataset"),
     path("<slug:name>/files/", staff.resource_add, name="resource-add"),
+    path("<slug:name>/links/", staff.resource_link_add, name="resource-link-add"),
+    path("<slug:name>/generated/", staff.resource_live_add, name="resource-live-add"),
     path(
         "<slug:name>/files/<uuid:resource_id>/version/",
         staff.resource_version,

@@ -56,17 +56,18 @@ def _encode(body: Any) -> str:
 
 
 def _finish(request: HttpRequest, status: int, body: Any) -> HttpResponse:
-    return _finish_encoded(request, status, _encode(body))
+    return _finish_encoded(request, status, _encode(body).encode("utf-8"))
 
 
-def _finish_encoded(request: HttpRequest, status: int, content: str) -> HttpResponse:
+def _finish_encoded(request: HttpRequest, status: int, content: bytes) -> HttpResponse:
     content_type = JSON
     callback = request.GET.get("callback", "")
     if status == 200 and request.method in ("GET", "HEAD") and CALLBACK.fullmatch(callback):
         # U+2028 and U+2029 are valid in JSON but end a line in older JavaScript engines.
-        script = content.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-        content, content_type = f"{callback}({script});", JAVASCRIPT
-    return _cors(HttpResponse(content.encode("utf-8"), status=status, content_type=content_type))
+        text = content.decode("utf-8")
+        script = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        content, content_type = f"{callback}({script});".encode(), JAVASCRIPT
+    return _cors(HttpResponse(content, status=status, content_type=content_type))
 
 
 def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
@@ -202,10 +203,12 @@ def action(request: HttpRequest, logic_function: str) -> HttpResponse:
     data.pop("callback", None)
     try:
         if logic_function in actions.REMEMBERED_ACTIONS:
-            result = answers.remembered(logic_function, data, lambda: _encode(function(data)))
-            # The envelope around the kept answer, as json.dumps would write it whole.
-            envelope["success"] = True
-            content = _encode(envelope)[:-1] + ', "result": ' + result + "}"
+
+            def whole_answer() -> bytes:
+                answer = {**envelope, "success": True, "result": function(data)}
+                return _encode(answer).encode("utf-8")
+
+            content = answers.remembered(logic_function, data, whole_answer)
             return _finish_encoded(request, 200, content)
         envelope.update(success=True, result=function(data))
     except Exception as error:

@@ -97,7 +97,7 @@ def test_searches_relative_to_now_are_computed_each_time(
 def test_errors_are_not_kept() -> None:
     calls: list[int] = []
 
-    def failing() -> str:
+    def failing() -> bytes:
         calls.append(1)
         raise ValueError("rows over the maximum")
 
@@ -112,9 +112,9 @@ def test_the_oldest_answers_go_first_when_the_room_is_full(settings: Any) -> Non
     settings.OPENDATA_SEARCH_CACHE_BYTES = 8 * 100
     computed: list[str] = []
 
-    def answer(name: str) -> str:
+    def answer(name: str) -> bytes:
         return answers.remembered(
-            "package_search", {"q": name}, lambda: computed.append(name) or "x" * 100
+            "package_search", {"q": name}, lambda: computed.append(name) or b"x" * 100
         )
 
     for name in ("a", "b", "c", "d", "e", "f", "g", "h", "i"):
@@ -129,11 +129,23 @@ def test_an_answer_larger_than_an_eighth_of_the_room_is_not_kept(settings: Any) 
     settings.OPENDATA_SEARCH_CACHE_BYTES = 800
     computed: list[int] = []
 
-    def large() -> str:
+    def large() -> bytes:
         computed.append(1)
-        return "避" * 40  # 120 bytes in UTF-8, over 100
+        return "避".encode() * 40  # 120 bytes, over 100
 
     answers.remembered("package_search", {}, large)
     answers.remembered("package_search", {}, large)
 
     assert computed == [1, 1]
+
+
+def test_a_kept_answer_is_wrapped_for_a_jsonp_callback(client: Client) -> None:
+    factories.dataset(name="parks", tags=["公園"])
+    client.get(SEARCH, {"q": "公園"})
+
+    wrapped = client.get(SEARCH, {"q": "公園", "callback": "show"})
+
+    assert wrapped["Content-Type"].startswith("application/javascript")
+    body = wrapped.content.decode()
+    assert body.startswith("show(") and body.endswith(");")
+    assert json.loads(body[5:-2])["result"]["count"] == 1

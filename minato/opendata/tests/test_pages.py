@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from minato.accounts.models import Department, User
+from minato.core.models import AuditEvent
 from minato.opendata.models import Dataset, DownloadMonth, Resource
 from minato.opendata.tests import factories
 
@@ -292,6 +293,84 @@ def test_a_bad_upload_is_explained_and_changes_nothing(
     )
 
     assert response.status_code == 422
+    assert Resource.objects.count() == count
+
+
+def test_a_clerk_adds_a_link_and_a_generated_file(
+    charlie: User, shiba_org: Any, staff_client: Callable[[User], Any]
+) -> None:
+    dataset = factories.dataset(organization=shiba_org, state=Dataset.State.DRAFT)
+    client = staff_client(charlie)
+    page = client.get(reverse("staff:opendata:dataset", args=[dataset.name])).content.decode()
+
+    linked = client.post(
+        reverse("staff:opendata:resource-link-add", args=[dataset.name]),
+        {
+            "link-name_ja": "避難所の開設状況",
+            "link-format": "JSON",
+            "link-url": "https://example.jp/api/shelters",
+        },
+    )
+    generated = client.post(
+        reverse("staff:opendata:resource-live-add", args=[dataset.name]),
+        {"live-name_ja": "AED設置箇所", "live-live_key": "aed"},
+    )
+
+    assert 'name="link-url"' in page and 'value="wifi-spots-geojson"' in page
+    assert linked.status_code == 302 and generated.status_code == 302
+    link = dataset.resources.get(kind=Resource.Kind.LINK)
+    assert (link.url, link.format, link.current) == (
+        "https://example.jp/api/shelters",
+        "JSON",
+        None,
+    )
+    made = dataset.resources.get(kind=Resource.Kind.LIVE, variant_of=None)
+    assert made.live_key == "aed" and made.current is not None
+    assert dataset.resources.filter(variant_of=made, encoding=Resource.Encoding.SHIFT_JIS).exists()
+    assert set(
+        AuditEvent.objects.filter(action="opendata.resource_added").values_list(
+            "actor_id", flat=True
+        )
+    ) == {charlie.pk}
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "field"),
+    [
+        (
+            "resource-link-add",
+            {"link-name_ja": "API", "link-format": "JSON", "link-url": "javascript:alert(1)"},
+            "link-url",
+        ),
+        (
+            "resource-link-add",
+            {"link-name_ja": "", "link-format": "JSON", "link-url": "https://a.jp/"},
+            "link-name_ja",
+        ),
+        (
+            "resource-live-add",
+            {"live-name_ja": "AED", "live-live_key": "nuclear-plants"},
+            "live-live_key",
+        ),
+    ],
+)
+def test_a_bad_link_or_source_is_explained_and_changes_nothing(
+    charlie: User,
+    shiba_org: Any,
+    staff_client: Callable[[User], Any],
+    path: str,
+    data: dict[str, str],
+    field: str,
+) -> None:
+    dataset = factories.dataset(organization=shiba_org, state=Dataset.State.DRAFT)
+    count = Resource.objects.count()
+
+    response = staff_client(charlie).post(
+        reverse(f"staff:opendata:{path}", args=[dataset.name]), data
+    )
+
+    assert response.status_code == 422
+    assert f'href="#id_{field}"' in response.content.decode()
     assert Resource.objects.count() == count
 
 

@@ -1,6 +1,7 @@
 """The console's open-data pages (``staff:opendata:…``): the datasets of the departments a
 member of staff works for, a new dataset, its metadata, files and versions with the
-validator's report, and publishing. Clerks prepare; supervisors publish and withdraw."""
+validator's report, links to endpoints elsewhere, files the platform generates, and
+publishing. Clerks prepare; supervisors publish and withdraw."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,7 +21,7 @@ from minato.accounts import permissions
 from minato.accounts.models import Role
 from minato.core.forms import AccessibleForm
 from minato.core.translated import localized
-from minato.opendata import selectors, services
+from minato.opendata import live, selectors, services
 from minato.opendata.models import NAME_PATTERN, Dataset, License, Resource
 from minato.opendata.standard.definitions import DEFINITIONS
 
@@ -163,6 +165,48 @@ class UploadForm(AccessibleForm):
     )
 
 
+class LinkForm(AccessibleForm):
+    prefix = "link"  # beside the upload form's fields of the same names on one page
+    name_ja = forms.CharField(label=gettext_lazy("Title (Japanese)"), max_length=200)
+    name_en = forms.CharField(label=gettext_lazy("Title (English)"), max_length=200, required=False)
+    format = forms.ChoiceField(label=gettext_lazy("Format"), choices=Resource.Format.choices)
+    url = forms.URLField(
+        label=gettext_lazy("Address (URL)"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=gettext_lazy("An API or a file another system serves, e.g. https://…"),
+    )
+
+
+def _live_choices() -> list[tuple[str, str]]:
+    english = not (translation.get_language() or "ja").startswith("ja")
+    choices = []
+    for key, source in live.SOURCES.items():
+        definition = DEFINITIONS.get(key.removesuffix("-geojson"))
+        if definition is not None:
+            title = definition.title_en if english else definition.title_ja
+        else:
+            title = _("Monthly downloads of the catalogue's files")
+        choices.append((key, f"{title} ({source.format})"))
+    return choices
+
+
+class LiveForm(AccessibleForm):
+    prefix = "live"
+    name_ja = forms.CharField(label=gettext_lazy("Title (Japanese)"), max_length=200)
+    name_en = forms.CharField(label=gettext_lazy("Title (English)"), max_length=200, required=False)
+    live_key = forms.ChoiceField(
+        label=gettext_lazy("Data"),
+        help_text=gettext_lazy(
+            "Generated now from the platform's records, and again whenever they change."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["live_key"].choices = _live_choices()  # type: ignore[attr-defined]
+
+
 class VersionForm(AccessibleForm):
     file = forms.FileField(label=gettext_lazy("New version of the file"))
     encoding = UploadForm.base_fields["encoding"]
@@ -228,6 +272,8 @@ def _detail_page(request: HttpRequest, found: Dataset, **forms_: Any) -> HttpRes
         "dataset": found,
         "form": forms_.get("form") or DatasetForm(initial=DatasetForm.initial_from(found)),
         "upload_form": forms_.get("upload_form") or UploadForm(),
+        "link_form": forms_.get("link_form") or LinkForm(),
+        "live_form": forms_.get("live_form") or LiveForm(),
         "version_form": VersionForm(),
         "resources": selectors.staff_resources(found),
         "can_publish": permissions.has_role(request.user, Role.SUPERVISOR),
@@ -259,6 +305,47 @@ def resource_add(request: HttpRequest, name: str) -> HttpResponse:
             messages.success(request, _("The file was added."))
             return redirect("staff:opendata:dataset", name=found.name)
     return _detail_page(request, found, upload_form=form)
+
+
+@require_POST
+def resource_link_add(request: HttpRequest, name: str) -> HttpResponse:
+    found = _dataset(request, name)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.resource_link_add(
+                dataset=found,
+                name=_translated(form.cleaned_data["name_ja"], form.cleaned_data["name_en"]),
+                fmt=form.cleaned_data["format"],
+                url=form.cleaned_data["url"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _service_errors(form, error)
+        else:
+            messages.success(request, _("The link was added."))
+            return redirect("staff:opendata:dataset", name=found.name)
+    return _detail_page(request, found, link_form=form)
+
+
+@require_POST
+def resource_live_add(request: HttpRequest, name: str) -> HttpResponse:
+    found = _dataset(request, name)
+    form = LiveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.resource_live_add(
+                dataset=found,
+                live_key=form.cleaned_data["live_key"],
+                name=_translated(form.cleaned_data["name_ja"], form.cleaned_data["name_en"]),
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _service_errors(form, error)
+        else:
+            messages.success(request, _("The generated file was added."))
+            return redirect("staff:opendata:dataset", name=found.name)
+    return _detail_page(request, found, live_form=form)
 
 
 @require_POST
