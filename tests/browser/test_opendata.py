@@ -103,11 +103,18 @@ def test_staff_create_a_dataset_upload_a_shift_jis_csv_and_publish_it(
     page.get_by_label("Standard dataset it follows").select_option("aed")
     axe_page.follow(page.get_by_role("button", name="Create the draft"))
 
-    page.get_by_label("File title (Japanese)").fill("AED一覧")
-    page.get_by_label("Format").select_option("CSV")
+    upload_form = page.locator("form[aria-labelledby=add-file-title]")
+    upload_form.get_by_label("File title (Japanese)").fill("AED一覧")
+    upload_form.get_by_label("Format").select_option("CSV")
     page.locator("#id_file").set_input_files(str(upload))
     axe_page.follow(page.get_by_role("button", name="Add the file"))
     assert "Quality" in page.content()
+    link_form = page.locator("form[aria-labelledby=add-link-title]")
+    link_form.get_by_label("Title (Japanese)").fill("AEDの点検状況")
+    link_form.get_by_label("Format").select_option("JSON")
+    link_form.get_by_label("Address (URL)").fill("https://example.jp/api/aed-checks")
+    axe_page.follow(page.get_by_role("button", name="Add the link"))
+    assert page.get_by_role("link", name="https://example.jp/api/aed-checks").count() == 1
     axe_page.follow(page.get_by_role("button", name="Publish"))
 
     dataset = Dataset.objects.get(name="shiba-aed")
