@@ -51,7 +51,8 @@ def catalogue_changed() -> None:
     transaction.on_commit(_new_revision)
 
 
-def _revision() -> str:
+def revision() -> str:
+    """The catalogue's current revision: a token that changes with every dataset's change."""
     revision = cache.get(REVISION_KEY)
     if revision is None:
         cache.add(REVISION_KEY, uuid.uuid4().hex, None)
@@ -73,7 +74,7 @@ def remembered(action: str, data: dict[str, Any], compute: Callable[[], bytes]) 
     parameters = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     if limit <= 0 or _TIME_DEPENDENT in parameters.upper():
         return compute()
-    key = (_revision(), action, parameters)
+    key = (revision(), action, parameters)
     now = time.monotonic()
     with _lock:
         kept = _answers.get(key)

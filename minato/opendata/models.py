@@ -125,11 +125,11 @@ class Dataset(models.Model):
     # the Japanese (minato.core.search_text), so that ほいくえん finds 保育園.
     search_text = models.TextField(blank=True, editable=False)
     search_reading = models.TextField(blank=True, editable=False)
-    # The values it is faceted and filtered by, as "|organization:kankyo|tags:防災|…|", so
-    # that one LIKE filters and one column read counts, on SQLite as on PostgreSQL.
+    # The values it is faceted and filtered by, as "|organization:kankyo|tags:防災|…|": what
+    # the search index (index.py) counts facets from, one substring test per filter.
     facet_text = models.TextField(blank=True, editable=False)
     # The same with ASCII letters in lower case: what filters compare to, so that
-    # fq=res_format:csv finds CSV on both databases without folding every row per search.
+    # fq=res_format:csv finds CSV without folding every dataset's text per search.
     facet_match = models.TextField(blank=True, editable=False)
     sort_title = models.CharField(max_length=200, blank=True, editable=False)
     # CKAN's package dict, rebuilt by every service that changes the dataset or a resource,

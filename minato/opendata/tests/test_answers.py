@@ -73,14 +73,14 @@ def test_a_change_gives_the_catalogue_a_new_revision_again_after_it_commits(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     dataset = factories.dataset(name="parks")
-    before = answers._revision()
+    before = answers.revision()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.dataset_set_state(dataset=dataset, state=Dataset.State.DRAFT)
-    during = answers._revision()
+    during = answers.revision()
     for callback in callbacks:
         callback()
 
-    assert len({before, during, answers._revision()}) == 3
+    assert len({before, during, answers.revision()}) == 3
 
 
 def test_searches_relative_to_now_are_computed_each_time(
