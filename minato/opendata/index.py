@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,12 +42,44 @@ class Entry:
     created_at: datetime
 
 
+class Haystack:
+    """Texts joined into one string, so that finding which of them contain a needle is one
+    pass of ``str.find`` (about ten times faster than testing each text in a loop)."""
+
+    SEPARATOR = "\n"  # never in a search text or reading: both have their spaces collapsed
+
+    def __init__(self, texts: list[str]) -> None:
+        self.joined = self.SEPARATOR.join(texts)
+        self.starts: list[int] = []
+        position = 0
+        for text in texts:
+            self.starts.append(position)
+            position += len(text) + 1
+
+    def containing(self, needle: str) -> set[int]:
+        """The positions (in the list given) of the texts that contain ``needle``."""
+        found: set[int] = set()
+        if not needle or self.SEPARATOR in needle:
+            return found
+        hit = self.joined.find(needle)
+        while hit != -1:
+            number = bisect_right(self.starts, hit) - 1
+            found.add(number)
+            following = number + 1
+            if following == len(self.starts):
+                break
+            hit = self.joined.find(needle, self.starts[following])
+        return found
+
+
 @dataclass(frozen=True)
 class _Catalogue:
     revision: str
     expires: float  # on the monotonic clock
     entries: list[Entry]
     published: list[Entry]
+    published_text: Haystack
+    published_reading: Haystack
 
 
 _lock = threading.Lock()
@@ -112,11 +145,14 @@ def _current() -> _Catalogue:
         if held is not None and held.revision == revision and held.expires > time.monotonic():
             return held
         built = _build()
+        published = [entry for entry in built if entry.active]
         _held = _Catalogue(
             revision=revision,
             expires=time.monotonic() + settings.OPENDATA_SEARCH_CACHE_SECONDS,
             entries=built,
-            published=[entry for entry in built if entry.active],
+            published=published,
+            published_text=Haystack([entry.search_text for entry in published]),
+            published_reading=Haystack([entry.search_reading for entry in published]),
         )
         return _held
 
@@ -129,6 +165,16 @@ def entries() -> list[Entry]:
 def published() -> list[Entry]:
     """Every published dataset, as the catalogue is now (not to be changed)."""
     return _current().published
+
+
+def published_containing(text: str, reading: str | None) -> list[Entry]:
+    """The published datasets whose search text contains ``text`` or whose reading contains
+    ``reading``, in the index's order."""
+    catalogue = _current()
+    numbers = catalogue.published_text.containing(text)
+    if reading:
+        numbers |= catalogue.published_reading.containing(reading)
+    return [catalogue.published[number] for number in sorted(numbers)]
 
 
 def clear() -> None:

@@ -48,16 +48,22 @@ def _matching(query: Query) -> list[index.Entry]:
     or more) the reading, every filter's token (ASCII case ignored: fq=res_format:csv finds
     CSV) present or, negated, absent, and every range. Each clause narrows the last one's
     list, so the first does the most work."""
-    found = index.entries() if query.include_drafts else index.published()
+    found: list[index.Entry] | None = None
     for term in query.terms[:MAX_TERMS]:
         text = search_text.normalise(term)
         if not text:
             continue
         reading = search_text.reading(text)
-        if len(reading) >= 2:
-            found = [e for e in found if text in e.search_text or reading in e.search_reading]
-        else:
-            found = [e for e in found if text in e.search_text]
+        reading = reading if len(reading) >= 2 else ""
+        if found is None and not query.include_drafts:
+            found = index.published_containing(text, reading)
+            continue
+        found = index.entries() if found is None else found
+        found = [
+            e for e in found if text in e.search_text or (reading and reading in e.search_reading)
+        ]
+    if found is None:
+        found = index.entries() if query.include_drafts else index.published()
     for condition in query.filters:
         token = folded(facet_token(condition.field, condition.value))
         negated = condition.negated

@@ -7,6 +7,8 @@ import time
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from minato.opendata import index, selectors, services
 from minato.opendata.models import Dataset
@@ -74,3 +76,26 @@ def test_titles_sort_by_code_point_on_both_databases() -> None:
 
     # sort_title is NFKC and lower case: abc < abd < あいう < アイウ.
     assert ascending == ["cc", "dd", "bb", "aa"]
+
+
+@given(
+    texts=st.lists(st.text(alphabet="あいうアイab ", max_size=12), max_size=12),
+    needle=st.text(alphabet="あいうアイab ", min_size=1, max_size=3),
+)
+def test_a_haystack_finds_exactly_the_texts_that_contain_a_needle(
+    texts: list[str], needle: str
+) -> None:
+    expected = {number for number, text in enumerate(texts) if needle in text}
+
+    assert index.Haystack(texts).containing(needle) == expected
+
+
+def test_a_search_of_the_published_and_of_the_drafts_agree() -> None:
+    for number, title in enumerate(["人口の推移", "人工芝の公園", "保育園一覧", "子ども人口"]):
+        factories.dataset(name=f"data-{number}", title={"ja": title, "en": title})
+
+    published = _names(Query(terms=("人口",), sort=(("name", False),)))
+    with_drafts = _names(Query(terms=("人口",), sort=(("name", False),), include_drafts=True))
+
+    # 人口 and 人工 share the reading ジンコウ: a kana search finds both, as before.
+    assert published == with_drafts == ["data-0", "data-1", "data-3"]
