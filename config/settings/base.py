@@ -432,7 +432,8 @@ OPENDATA_MAX_UPLOAD_MB = min(
 # How long clients and caches may keep a resource before asking again (with its ETag).
 OPENDATA_CACHE_SECONDS = envint("OPENDATA_CACHE_SECONDS", 300)
 # package_search answers each process keeps until the catalogue changes (minato/opendata/
-# answers.py): at most this many bytes (0: none), each at most this many seconds.
+# answers.py): at most this many bytes (0: none); each answer, and the search index
+# (index.py), at most this many seconds.
 OPENDATA_SEARCH_CACHE_BYTES = envint("OPENDATA_SEARCH_CACHE_BYTES", 32 * 1024 * 1024)
 OPENDATA_SEARCH_CACHE_SECONDS = envint("OPENDATA_SEARCH_CACHE_SECONDS", 60)
 
