@@ -13,10 +13,11 @@ and what could not be confirmed, is recorded per definition.
 
 Conventions of the current version, confirmed across the sources:
 
-* Every file starts ``全国地方公共団体コード, ID, 地方公共団体名`` (6-digit code with check digit;
+* Files start ``全国地方公共団体コード, ID, 地方公共団体名`` (6-digit code with check digit;
   an ID unique within the publisher, half-width alphanumerics; the publisher's name written
   prefecture first, e.g. 北海道札幌市, so Minato is 東京都港区). 指定緊急避難場所一覧 is the
-  exception: its 地方公共団体名 comes after 郵便番号, with 市区町村コード.
+  exception: its 地方公共団体名 comes after 郵便番号, with 市区町村コード; and
+  公衆無線LANアクセスポイント一覧 has 法人番号 between the code and the ID.
 * The old single ``住所``/``方書`` became the address block of the Address Base Registry:
   ``所在地_全国地方公共団体コード, 町字ID, 所在地_連結表記, 所在地_都道府県, 所在地_市区町村,
   所在地_町字, 所在地_番地以下, 建物名等(方書)`` (half-width parentheses in 建物名等(方書)).
@@ -51,33 +52,33 @@ Sources (all reproduce the Digital Agency's definitions or files published to th
   メールアドレス → 連絡先メールアドレス, 画像ライセンス → 画像_ライセンス, …); BODIK's API
   configuration for ``preschool`` confirms 子供預かり開所時間/子供預かり閉所時間 and
   連絡先備考（その他、SNSなど）.
-* 公衆無線LANアクセスポイント一覧 (27 columns): the DDL of Kumamoto City's
-  15_lan_431001_public_wireless_lan.csv (28 columns) and a converter of Tokyo ward files
-  (名称, SSID, 設置者, 提供エリア, the address block).
+* 公衆無線LANアクセスポイント一覧 (28 columns): the DDL of Kumamoto City's
+  15_lan_431001_public_wireless_lan.csv (28 columns, 法人番号 second), the official sheet of
+  観光施設一覧 as 徳島県's portal renders it (全国地方公共団体コード, 法人番号, ID,
+  地方公共団体名, 名称, 名称_カナ, 名称_英語: the same head), and a converter of Tokyo ward
+  files (名称, SSID, 設置者, 提供エリア, the address block).
 * AED設置箇所一覧: an importer of AED files in the new layout (名称_英字, the address and
   contact blocks, 高度の種別, 高度の値, 設置位置, 法人番号, 団体名, 利用可能曜日, 開始時間,
   終了時間, 利用可能日時特記事項, 小児対応設備の有無, 外部利用不可) and a reviewer of three
   municipalities' AED files (設置位置, 外部利用不可, 利用可能日時特記事項).
-* 公共施設一覧: Itabashi's and another city's readers of the new file (所在地_連結表記,
-  郵便番号, 利用可能時間特記事項, and the barrier-free 有/無 columns 車椅子可 …
-  オストメイト対応トイレ), a Tokyo crawler's note on 江東区's file (名称_カナ, 名称_英字,
-  名称_通称; 59 columns).
+* 公共施設一覧 (56 columns): the header of 江戸川区's facility files in the standard format,
+  as a reader of them lists it (DavidOng122/tomoni-app, edogawaPublicPlaceHeaders.ts: the
+  common columns its sports and library files share, in file order); Itabashi's and another
+  city's readers of the new file (所在地_連結表記, 郵便番号, 利用可能時間特記事項, the
+  barrier-free 有/無 columns); a Tokyo crawler's note on 江東区's file (59 columns).
 * イベント一覧: the 推奨データセット's layout (still followed by ward files, e.g. an event app
   reading イベント名_英語 next to 所在地_連結表記), moved onto the new blocks.
 
 Not confirmed (could not be read from the Digital Agency's workbook itself):
 
-* 公共施設一覧: the exact order and full set. 江東区's file has 59 columns; the 48 here are the
-  ones seen in sources, in the standard's usual block order. Columns a file has beyond these
-  are reported as unknown (a warning), not as errors.
+* 公共施設一覧: whether the sheet itself has more than 江戸川区's 56 columns (江東区's file has
+  59; the three more may be its own). Columns a file has beyond these are reported as unknown
+  (a warning), not as errors.
 * イベント一覧: whether the current sheet renamed イベント名_英語 (to イベント名_英字, as 名称_英字
   elsewhere), kept 料金（基本）/料金（詳細） with full-width parentheses (as the Digital Agency's
   own templates wrote them), or added altitude columns.
 * AED設置箇所一覧: the position of 外部利用不可 and whether images are one pair (画像,
   画像_ライセンス, used here) or two (画像1…, seen in one importer).
-* 公衆無線LANアクセスポイント一覧: Kumamoto's file has a 法人番号 column between
-  全国地方公共団体コード and ID, against the head every sheet shares; it is treated as a
-  publisher's addition and left out.
 * 子育て施設一覧: Kumamoto's DDL writes 許可等年月日 where the 推奨データセット had 認可等年月日;
   the latter is kept.
 * The ◎ marks of 公共施設一覧, イベント一覧, 公衆無線LAN, AED and 子育て施設一覧 (taken from the
@@ -240,6 +241,8 @@ PUBLIC_FACILITIES = StandardDefinition(
         *_names(what="facility"),
         Column("名称_通称", "text", note="Common or short name"),
         Column("POIコード", "text", note="POI classification code"),
+        Column("外部識別子", "text", note="Name of another system that identifies the facility"),
+        Column("外部識別子の値", "text", note="The facility's identifier in that system"),
         *_address(),
         *_coordinates(),
         *_altitude(),
@@ -249,16 +252,22 @@ PUBLIC_FACILITIES = StandardDefinition(
         *_availability("利用可能時間特記事項"),
         Column("説明", "text", note="Description"),
         _yes_no("車椅子可", "Wheelchair accessible"),
+        _yes_no("車椅子貸出", "Wheelchairs to borrow"),
+        _yes_no("ツエ貸出", "Walking sticks to borrow"),
         _yes_no("バリアフリートイレ", "Barrier-free toilet"),
+        _yes_no("スロープ、エレベータ、エスカレータ", "Ramp, lift or escalator"),
         _yes_no("点字ブロック等の移動支援", "Tactile paving or other guidance"),
         _yes_no("点字や読上による支援", "Braille or read-aloud support"),
         _yes_no("盲導犬・介助犬、聴導犬同伴", "Assistance dogs welcome"),
-        _yes_no("授乳室", "Nursing room"),
-        _yes_no("おむつ替えコーナー", "Nappy-changing corner"),
-        _yes_no("車椅子貸出", "Wheelchairs to borrow"),
-        _yes_no("スロープ、エレベータ、エスカレータ", "Ramp, lift or escalator"),
+        _yes_no("字幕", "Captions"),
+        _yes_no("筆談対応", "Communication in writing"),
         _yes_no("優先駐車場", "Priority parking"),
         _yes_no("オストメイト対応トイレ", "Toilet for ostomates"),
+        _yes_no("授乳室", "Nursing room"),
+        _yes_no("おむつ替えコーナー", "Nappy-changing corner"),
+        _yes_no("飲食可否", "Eating and drinking allowed"),
+        _yes_no("ベビーカー貸出", "Pushchairs to borrow"),
+        _yes_no("ベビーカー利用", "Pushchairs allowed"),
         Column("URL", "url", note="Web page of the facility"),
         *_images(),
         _remarks(),
@@ -378,7 +387,11 @@ WIFI_SPOTS = StandardDefinition(
     title_ja="公衆無線LANアクセスポイント一覧",
     title_en="Public Wi-Fi access points",
     columns=(
-        *_head(),
+        # This sheet's head has the publisher's corporate number second (Kumamoto's file, and
+        # the official sheet of 観光施設一覧, which shares the head).
+        _head()[0],
+        Column("法人番号", "text", note="Corporate number of the publisher (13 digits)"),
+        *_head()[1:],
         *_names("名称_英語", what="access point's place"),
         *_address(),
         *_coordinates(),

@@ -116,16 +116,23 @@ def test_every_column_has_a_known_kind_a_note_and_a_unique_name(found: StandardD
 
 @pytest.mark.parametrize("found", DEFINITIONS.values(), ids=list(DEFINITIONS))
 def test_every_file_starts_with_the_code_and_the_id(found: StandardDefinition) -> None:
-    assert found.header()[:2] == ["全国地方公共団体コード", "ID"]
+    header = [name for name in found.header() if name != "法人番号"]  # second on the Wi-Fi list
+    assert header[:2] == ["全国地方公共団体コード", "ID"]
     assert found.column("全国地方公共団体コード") == Column(
         "全国地方公共団体コード", "lg_code", note=found.columns[0].note
     )
     assert found.column("地方公共団体名") is not None
 
 
-def test_the_common_head_is_code_id_and_name_except_on_the_shelter_lists() -> None:
-    for key in ("public-facilities", "events", "wifi-spots", "aed", "childcare-facilities"):
+def test_the_common_head_is_code_id_and_name_except_on_the_shelter_and_wifi_lists() -> None:
+    for key in ("public-facilities", "events", "aed", "childcare-facilities"):
         assert DEFINITIONS[key].header()[:3] == ["全国地方公共団体コード", "ID", "地方公共団体名"]
+    assert DEFINITIONS["wifi-spots"].header()[:4] == [
+        "全国地方公共団体コード",
+        "法人番号",
+        "ID",
+        "地方公共団体名",
+    ]
     for key in ("evacuation-sites", "shelters"):
         header = DEFINITIONS[key].header()
         # 指定緊急避難場所一覧 has 市区町村コード and 地方公共団体名 after the contact block.
@@ -198,7 +205,9 @@ def test_the_shelter_list_replaces_the_hazards_with_the_shelter_items() -> None:
 
 def test_the_columns_of_the_child_care_wifi_and_aed_lists_are_counted() -> None:
     assert len(DEFINITIONS["childcare-facilities"].columns) == 53
-    assert len(DEFINITIONS["wifi-spots"].columns) == 27
+    assert len(DEFINITIONS["wifi-spots"].columns) == 28
+    assert DEFINITIONS["wifi-spots"].header()[:3] == ["全国地方公共団体コード", "法人番号", "ID"]
+    assert len(DEFINITIONS["public-facilities"].columns) == 56
     assert DEFINITIONS["wifi-spots"].column("名称_英語") is not None
     assert DEFINITIONS["wifi-spots"].column("名称_英字") is None
     for key in ("wifi-spots", "aed", "childcare-facilities", "public-facilities"):
