@@ -39,6 +39,8 @@ class Range:
 class Query:
     terms: tuple[str, ...] = ()  # free text; every term must match
     filters: tuple[Filter, ...] = ()
+    # Groups of filters of which any one must match (CKAN's field:a OR field:b).
+    any_of: tuple[tuple[Filter, ...], ...] = ()
     ranges: tuple[Range, ...] = ()
     sort: tuple[tuple[str, bool], ...] = ()  # (field of SORT_FIELDS, descending)
     start: int = 0

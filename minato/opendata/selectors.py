@@ -68,6 +68,9 @@ def _matching(query: Query) -> list[index.Entry]:
         token = folded(facet_token(condition.field, condition.value))
         negated = condition.negated
         found = [e for e in found if (token in e.facet_match) is not negated]
+    for group in query.any_of:
+        tokens = [folded(facet_token(choice.field, choice.value)) for choice in group]
+        found = [e for e in found if any(token in e.facet_match for token in tokens)]
     for period in query.ranges:
         column = "created_at" if period.field == "metadata_created" else "metadata_modified"
         start, end = period.start, period.end

@@ -11,16 +11,22 @@ understood:
 - ranges of ``metadata_modified`` and ``metadata_created``: ``[2024-01-01T00:00:00Z TO *]``,
   ``{… TO …}`` for exclusive ends, with ISO 8601 times, ``*``, ``NOW`` and Solr's date math
   (``NOW-7DAYS``, ``NOW/DAY``), as ckanext-harvest's CKAN harvester sends them;
-- ``AND`` or ``&&`` between clauses, which changes nothing, since every clause must match.
+- ``AND`` or ``&&`` between clauses, which changes nothing, since every clause must match;
+- ``OR`` or ``||`` between ``field:value`` clauses, any of which may match: ckanext-harvest's
+  CKAN harvester sends ``organization:a OR organization:b`` to harvest several publishers.
+  The alternatives bind to each other before the other clauses are joined, so
+  ``organization:a OR organization:b metadata_modified:[… TO *]`` is (a or b) and modified
+  since; the harvester means that.
 
-Anything else (``OR``, parentheses, fields the catalogue does not index) is a
-``SearchQueryError`` rather than a guess: a harvester that gets an error reports it, one that
-gets the wrong datasets silently diverges.
+Anything else (``OR`` between free text, ranges or excluded clauses, parentheses, fields the
+catalogue does not index) is a ``SearchQueryError`` rather than a guess: a harvester that
+gets an error reports it, one that gets the wrong datasets silently diverges.
 """
 
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -77,12 +83,19 @@ class _Clause:
     # For a range: whether each end is inclusive ([ ]) or exclusive ({ }).
     inclusive: tuple[bool, bool] = (True, True)
     bounds: tuple[str, str] = ("*", "*")
+    # Clauses joined by OR to this one: any of them, or this one, may match. (``field`` is
+    # the attribute above inside this class, hence dataclasses.field.)
+    alternatives: list[_Clause] = dataclasses.field(default_factory=list)
+
+    def can_be_an_alternative(self) -> bool:
+        return self.field in FILTER_FIELDS and self.kind in ("term", "phrase") and not self.negated
 
 
 @dataclass
 class _Conditions:
     terms: list[str] = field(default_factory=list)
     filters: list[Filter] = field(default_factory=list)
+    any_of: list[tuple[Filter, ...]] = field(default_factory=list)
     ranges: list[Range] = field(default_factory=list)
     matches_nothing: bool = False
 
@@ -100,6 +113,7 @@ class _Scanner:
     def clauses(self) -> list[_Clause]:
         found: list[_Clause] = []
         negate_next = False
+        or_next = False
         while True:
             self._skip_spaces()
             if self.i >= len(self.text):
@@ -108,10 +122,12 @@ class _Scanner:
             if word is not None:
                 self.i += len(word)
                 if word in _KEYWORDS_OR:
-                    raise SearchQueryError(
-                        "OR is not supported: every clause must match (send one query per "
-                        "alternative)"
-                    )
+                    if or_next or negate_next or not found:
+                        raise SearchQueryError("OR must stand between two field:value clauses")
+                    or_next = True
+                    continue
+                if or_next:
+                    raise SearchQueryError("OR must stand between two field:value clauses")
                 if word == "NOT":
                     if negate_next:
                         raise SearchQueryError("NOT must be followed by a term")
@@ -127,9 +143,20 @@ class _Scanner:
                 raise SearchQueryError("+, - and ! must be followed by a term")
             clause = self._clause()
             clause.negated = negated
+            if or_next:
+                or_next = False
+                if not (found[-1].can_be_an_alternative() and clause.can_be_an_alternative()):
+                    raise SearchQueryError(
+                        "OR is supported only between field:value clauses, e.g. "
+                        "organization:a OR organization:b"
+                    )
+                found[-1].alternatives.append(clause)
+                continue
             found.append(clause)
         if negate_next:
             raise SearchQueryError("NOT must be followed by a term")
+        if or_next:
+            raise SearchQueryError("OR must stand between two field:value clauses")
         return found
 
     def _skip_spaces(self) -> None:
@@ -366,7 +393,24 @@ def _term(clause: _Clause, conditions: _Conditions) -> None:
     conditions.terms.append(text)
 
 
+def _alternatives(clause: _Clause, conditions: _Conditions) -> None:
+    group = []
+    for alternative in (clause, *clause.alternatives):
+        wildcard = "*" in alternative.value or "?" in alternative.value
+        if wildcard and alternative.kind == "term":
+            raise SearchQueryError(
+                f"{alternative.field}: wildcards are not supported in field values"
+            )
+        if not alternative.value:
+            raise SearchQueryError(f"{alternative.field}: needs a value")
+        group.append(Filter(field=str(alternative.field), value=alternative.value))
+    conditions.any_of.append(tuple(group))
+
+
 def _condition(clause: _Clause, conditions: _Conditions, now: datetime) -> None:
+    if clause.alternatives:
+        _alternatives(clause, conditions)
+        return
     name = clause.field
     if name is None or name in TEXT_FIELDS:
         if clause.kind == "range":
@@ -408,7 +452,7 @@ def _conditions(texts: Iterable[str], now: datetime) -> _Conditions:
     count = 0
     for text in texts:
         for clause in _Scanner(text).clauses():
-            count += 1
+            count += 1 + len(clause.alternatives)
             if count > MAX_CLAUSES:
                 raise SearchQueryError(f"Too many clauses: at most {MAX_CLAUSES}")
             _condition(clause, conditions, now)
@@ -469,6 +513,7 @@ def package_query(
     return Query(
         terms=tuple(conditions.terms),
         filters=tuple(conditions.filters),
+        any_of=tuple(conditions.any_of),
         ranges=tuple(conditions.ranges),
         sort=parse_sort(sort),
         start=start,

@@ -344,6 +344,21 @@ def test_filters_ignore_the_case_of_ascii_letters_only(
     assert names("organization:BOSAI") == names("organization:bosai")
 
 
+def test_or_between_publishers_finds_either_as_ckanext_harvest_asks(
+    client: Client, catalogue: dict[str, Any]
+) -> None:
+    since = "metadata_modified:[2000-01-01T00:00:00Z TO *]"
+    either = _result(
+        _get(client, "package_search", fq=f"organization:kankyo OR organization:bosai {since}")
+    )
+    narrowed = _result(
+        _get(client, "package_search", fq="organization:kankyo OR tags:防災 -groups:family")
+    )
+
+    assert either["count"] == 4
+    assert set(_names(narrowed["results"])) == {"shelters", "hazard-map"}
+
+
 def test_fq_list_adds_filters(client: Client, catalogue: dict[str, Any]) -> None:
     result = _result(
         _post(client, "package_search", {"fq_list": ["groups:safety", "res_format:JSON"]})
@@ -446,7 +461,7 @@ def test_facet_limit_and_mincount_narrow_the_facets(
         {"fq": "metadata_modified:[2024-01-01T00:00:00Z TO *"},
         {"fq": "colour:blue"},
         {"fq": "metadata_modified:[yesterday TO *]"},
-        {"q": "organization:a OR organization:b"},
+        {"q": "parks OR organization:b"},
         {"facet.field": '["colour"]'},
         {"modified_since": "last week"},
     ],

@@ -47,6 +47,18 @@ def test_field_terms_become_filters_and_a_minus_excludes() -> None:
     )
 
 
+def test_or_joins_field_clauses_into_a_group_of_alternatives() -> None:
+    query = _query(
+        'organization:a OR organization:"b c" || groups:safety tags:防災',
+        "metadata_modified:[2024-01-01T00:00:00Z TO *]",
+    )
+    assert query.any_of == (
+        (Filter("organization", "a"), Filter("organization", "b c"), Filter("groups", "safety")),
+    )
+    assert query.filters == (Filter("tags", "防災"),)
+    assert len(query.ranges) == 1
+
+
 def test_an_escaped_character_is_part_of_the_value() -> None:
     assert _query(r"tags:a\:b name:x\ y").filters == (Filter("tags", "a:b"), Filter("name", "x y"))
 
@@ -123,7 +135,12 @@ def test_text_fields_are_searched_as_free_text() -> None:
         ("metadata_modified:[2024-01-01T00:00:00Z TO *", "Unbalanced brackets"),
         ("tags:a]", "Unbalanced brackets"),
         ("tags:(a)", "Parentheses"),
-        ("tags:a OR tags:b", "OR is not supported"),
+        ("word OR tags:b", "OR is supported only between field:value"),
+        ("tags:a OR -tags:b", "OR is supported only between field:value"),
+        ("tags:a OR", "OR must stand between"),
+        ("OR tags:a", "OR must stand between"),
+        ("tags:a OR OR tags:b", "OR must stand between"),
+        ("tags:a OR metadata_modified:[* TO NOW]", "OR is supported only between field:value"),
         ("colour:blue", "Unknown field 'colour'"),
         ("tags:", "needs a value"),
         (":x", "colon must follow a field"),
