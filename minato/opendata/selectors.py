@@ -46,8 +46,8 @@ def _name_or_id(name_or_id: str) -> Q:
 def _matching(query: Query) -> list[index.Entry]:
     """The index entries that pass every clause: every term in the text or (for two kana
     or more) the reading, every filter's token (ASCII case ignored: fq=res_format:csv finds
-    CSV) present or, negated, absent, and every range. Each clause narrows the last one's
-    list, so the first does the most work."""
+    CSV) present or, negated, absent, one token of each OR group, and every range. Each
+    clause narrows the last one's list, so the first does the most work."""
     found: list[index.Entry] | None = None
     for term in query.terms[:MAX_TERMS]:
         text = search_text.normalise(term)
