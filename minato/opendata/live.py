@@ -34,7 +34,7 @@ from minato.core.translated import localized
 from minato.information import selectors as information
 from minato.opendata import selectors
 from minato.opendata.standard.definitions import definition
-from minato.opendata.standard.lg_code import MINATO_LG_CODE, MINATO_NAME
+from minato.opendata.standard.lg_code import MINATO_LG_CODE, MINATO_NAME, corporate_number
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -285,6 +285,7 @@ def wifi_spots() -> list[Row]:
     return [
         {
             **_common(f"{int(spot['number']):03d}"),
+            "法人番号": corporate_number(MINATO_LG_CODE),
             "名称": f"Minato City Wi-Fi {spot['name']}",
             "名称_カナ": _kana(spot["name"]),
             "名称_英語": f"Minato City Wi-Fi {spot['name_en']}",

@@ -39,6 +39,20 @@ def with_check_digit(five: str) -> str:
     return five + check_digit(five)
 
 
+def corporate_number(lg_code: str) -> str:
+    """The 13-digit 法人番号 of a local government, from its 6-digit code ("131032" →
+    "8000020131032"): the National Tax Agency numbers local public bodies "000020" followed
+    by the code, behind a check digit of 9 − (Σ digit × (1 or 2, from the right) mod 9)."""
+    if not is_valid(lg_code):
+        raise ValueError(f"Not a 全国地方公共団体コード: {lg_code!r}")
+    base = "000020" + lg_code
+    total = sum(
+        int(digit) * (2 if position % 2 == 0 else 1)
+        for position, digit in enumerate(reversed(base), start=1)
+    )
+    return str(9 - total % 9) + base
+
+
 def is_valid(code: str) -> bool:
     """Whether ``code`` is six ASCII digits whose last is the check digit of the first five."""
     if not _is_ascii_digits(code, 6):

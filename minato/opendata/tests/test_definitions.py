@@ -51,6 +51,22 @@ def test_codes_with_a_wrong_digit_or_shape_are_not_valid(code: str) -> None:
     assert not lg_code.is_valid(code)
 
 
+@pytest.mark.parametrize(
+    ("code", "number"),
+    [("131032", "8000020131032"), ("130001", "8000020130001"), ("011002", "9000020011002")],
+)
+def test_a_local_government_s_corporate_number_follows_from_its_code(
+    code: str, number: str
+) -> None:
+    # 港区 and 東京都 as the National Tax Agency lists them; 札幌市's check digit by hand.
+    assert lg_code.corporate_number(code) == number
+
+
+def test_a_corporate_number_needs_a_valid_code() -> None:
+    with pytest.raises(ValueError, match="全国地方公共団体コード"):
+        lg_code.corporate_number("131031")
+
+
 @pytest.mark.parametrize("five", ["1310", "131032", "1310a", "１３１０３", ""])
 def test_the_check_digit_of_something_that_is_not_five_digits_is_refused(five: str) -> None:
     with pytest.raises(ValueError, match="5-digit"):
