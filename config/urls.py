@@ -49,6 +49,7 @@ urlpatterns += i18n_patterns(
     path("circulars/", include("minato.community.urls")),
     path("reports/", include("minato.reports.urls")),
     path("opendata/", include("minato.opendata.urls")),
+    path("navigator/", include("minato.navigator.urls")),
     # One "staff" namespace for the whole console, so its two-factor guard covers every
     # module's pages (staff:procedures:queue, …).
     path(
@@ -66,6 +67,7 @@ urlpatterns += i18n_patterns(
                     path("community/", include("minato.community.urls_staff")),
                     path("reports/", include("minato.reports.urls_staff")),
                     path("opendata/", include("minato.opendata.urls_staff")),
+                    path("navigator/", include("minato.navigator.urls_staff")),
                 ],
                 "staff",
             )

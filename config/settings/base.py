@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "minato.community",
     "minato.reports",
     "minato.opendata",
+    "minato.navigator",
 ]
 
 MIDDLEWARE = [
@@ -255,6 +256,10 @@ PERIODIC_JOBS = {
     "minato.notifications.broadcasts.broadcasts_send_due": envint("BROADCASTS_DUE_SECONDS", 15),
     # The open-data catalogue's standard datasets, regenerated when their source changed.
     "minato.opendata.services.live_resources_refresh": envint("OPENDATA_LIVE_SECONDS", 60),
+    # The counters' daily reset: tickets of earlier days still in line expire.
+    "minato.navigator.queues.services.tickets_close_past_days": envint(
+        "NAVIGATOR_CLOSE_SECONDS", 300
+    ),
 }
 # /readyz also fails when stored payment webhook events wait longer than this (no worker
 # applying them, or one failing on them).
@@ -436,6 +441,13 @@ OPENDATA_CACHE_SECONDS = envint("OPENDATA_CACHE_SECONDS", 300)
 # (index.py), at most this many seconds.
 OPENDATA_SEARCH_CACHE_BYTES = envint("OPENDATA_SEARCH_CACHE_BYTES", 32 * 1024 * 1024)
 OPENDATA_SEARCH_CACHE_SECONDS = envint("OPENDATA_SEARCH_CACHE_SECONDS", 60)
+
+# --- Counters (navigator) -----------------------------------------------------------------
+# Tickets are issued only in an office's opening hours on weekdays; the demo turns this off so
+# that the counters can be tried at any hour (scripts/run).
+NAVIGATOR_KEEP_OFFICE_HOURS = envbool("NAVIGATOR_KEEP_OFFICE_HOURS", True)
+# Tickets one kiosk (one address) may print.
+NAVIGATOR_KIOSK_RATE = env("NAVIGATOR_KIOSK_RATE", "30/m")
 
 MUNICIPALITY_NAME = {"ja": "港区", "en": "Minato City", "ja-easy": "みなとく"}
 # Where residents can ask when the site does not answer them (the catalogue's search).

@@ -31,3 +31,6 @@ CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = ["'self'", "data:"]  # noqa: 
 SHELTER_CHECKIN_DEVICE_RATE = "1000/m"
 SHELTER_DEVICE_IDS_RATE = "1000/m"
 COMMUNITY_JOIN_RATE = "1000/m"
+NAVIGATOR_KIOSK_RATE = "1000/m"
+# Tests set the clock where opening hours matter.
+NAVIGATOR_KEEP_OFFICE_HOURS = False

@@ -1,6 +1,7 @@
 // Check-in by camera: where the browser has the Barcode Detection API (Chrome and Edge on
-// Android), read the booking's QR code and send the form. Without it, or without a camera,
-// the page is the plain form where staff type the booking number.
+// Android), read the QR code (a booking's, or a counter visit's: the form's
+// data-scan-prefix says which) and send the form. Without it, or without a camera, the page
+// is the plain form where staff type the number, or a USB QR scanner types it for them.
 (function () {
   "use strict";
   var form = document.getElementById("check-in-form");
@@ -10,6 +11,7 @@
     return;
   }
   var input = form.querySelector("input[name=code]");
+  var prefix = form.dataset.scanPrefix || "MINATO-BOOKING:";
   var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
   navigator.mediaDevices
     .getUserMedia({ video: { facingMode: "environment" }, audio: false })
@@ -20,7 +22,7 @@
         var timer = window.setInterval(function () {
           detector.detect(video).then(function (codes) {
             var found = codes.find(function (code) {
-              return code.rawValue.indexOf("MINATO-BOOKING:") === 0;
+              return code.rawValue.indexOf(prefix) === 0;
             });
             if (found) {
               window.clearInterval(timer);

@@ -117,11 +117,14 @@ def application_start(
     form_version: FormVersion,
     applicant: Any,
     discard_existing: bool = False,
+    answers: dict[str, Any] | None = None,
 ) -> Application:
     """A draft for this person and procedure: the existing one on the current form, or new.
 
     With ``discard_existing`` (the resident chose 「最初から」 over 「続きから」), their live
-    drafts of this procedure are deleted with their files first, and a new one is started."""
+    drafts of this procedure are deleted with their files first, and a new one is started.
+    ``answers`` (from the life-event navigator's questionnaire) fill a new draft over those
+    the profile gives; each page still checks them when the resident goes through it."""
     _check_applicant(applicant)
     if discard_existing:
         for old in Application.objects.select_for_update().filter(
@@ -147,7 +150,10 @@ def application_start(
         applicant=applicant,
         department_id=procedure.department_id,
         draft_expires_at=timezone.now() + DRAFT_LIFETIME,
-        answers=prefilled_answers(parse_definition(form_version.definition), applicant),
+        answers={
+            **prefilled_answers(parse_definition(form_version.definition), applicant),
+            **(answers or {}),
+        },
     )
     audit.record(
         action="procedures.application_started",
