@@ -446,6 +446,9 @@ OPENDATA_SEARCH_CACHE_SECONDS = envint("OPENDATA_SEARCH_CACHE_SECONDS", 60)
 # Tickets are issued only in an office's opening hours on weekdays; the demo turns this off so
 # that the counters can be tried at any hour (scripts/run).
 NAVIGATOR_KEEP_OFFICE_HOURS = envbool("NAVIGATOR_KEEP_OFFICE_HOURS", True)
+# How often a ticket's page and a hall display ask for news: a call shows everywhere within
+# this plus one answer's time.
+NAVIGATOR_POLL_SECONDS = float(env("NAVIGATOR_POLL_SECONDS", "1.5"))
 # Tickets one kiosk (one address) may print.
 NAVIGATOR_KIOSK_RATE = env("NAVIGATOR_KIOSK_RATE", "30/m")
 

@@ -36,8 +36,6 @@ from minato.navigator.visits import services as visit_services
 from minato.procedures.applications import services as application_services
 
 SESSION_KEY = "navigator:answers:{slug}"
-# How often a ticket page and a hall display ask for news (see docs/modules/navigator.md).
-POLL_SECONDS = 2
 
 
 def _language() -> str:
@@ -420,7 +418,7 @@ def display(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "office": found,
             "state": queue_selectors.office_state(found),
-            "poll_seconds": POLL_SECONDS,
+            "poll_seconds": settings.NAVIGATOR_POLL_SECONDS,
         },
     )
 
@@ -430,7 +428,8 @@ def office_state(request: HttpRequest, slug: str) -> JsonResponse:
     found = _office_or_404(slug)
     state = queue_selectors.office_state(found)
     return JsonResponse(
-        {**state, "poll_seconds": POLL_SECONDS}, json_dumps_params={"ensure_ascii": False}
+        {**state, "poll_seconds": settings.NAVIGATOR_POLL_SECONDS},
+        json_dumps_params={"ensure_ascii": False},
     )
 
 
@@ -462,7 +461,7 @@ def ticket(request: HttpRequest, public_id: Any) -> HttpResponse:
             "ticket": found,
             "state": queue_selectors.ticket_state(found),
             "office": found.queue.office,
-            "poll_seconds": POLL_SECONDS,
+            "poll_seconds": settings.NAVIGATOR_POLL_SECONDS,
             "issued_at_kiosk": request.GET.get("issued") == "kiosk",
             # SVG made by segno from our own URL.
             "qr_svg": mark_safe(segno.make(link, micro=False).svg_inline(scale=4, title=link)),  # noqa: S308
@@ -473,4 +472,6 @@ def ticket(request: HttpRequest, public_id: Any) -> HttpResponse:
 @cache_control(no_cache=True)
 def ticket_state(request: HttpRequest, public_id: Any) -> JsonResponse:
     found = _ticket_or_404(public_id)
-    return JsonResponse({**queue_selectors.ticket_state(found), "poll_seconds": POLL_SECONDS})
+    return JsonResponse(
+        {**queue_selectors.ticket_state(found), "poll_seconds": settings.NAVIGATOR_POLL_SECONDS}
+    )
