@@ -12,5 +12,6 @@ class NavigatorConfig(AppConfig):
         "navigator.visit_corrected": _("Corrected the details of your counter visit"),
         "navigator.visit_printed": _("Printed the forms of your counter visit"),
         "navigator.visit_completed": _("Finished your counter visit"),
+        "navigator.visit_recorded": _("Recorded an application from your counter visit"),
         "navigator.ticket_called": _("Called your ticket at a counter"),
     }

@@ -87,6 +87,8 @@ class Visit(models.Model):
     # What the forms are filled from: the questionnaire's answers and the profile, corrected
     # by the clerk with the resident ({field id: text}).
     details = models.JSONField(default=dict)
+    # The applications the clerk recorded from it: {checklist item key: 申請番号}.
+    applications = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREPARED)
     expires_at = models.DateTimeField()
     opened_at = models.DateTimeField(null=True, blank=True)

@@ -17,8 +17,12 @@ urlpatterns = [
     path("counters/<slug:slug>/kiosk/", portal.kiosk, name="kiosk"),
     path("counters/<slug:slug>/display/", portal.display, name="display"),
     path("counters/<slug:slug>/state.json", portal.office_state, name="office_state"),
+    path(
+        "counters/<slug:slug>/tickets/<uuid:public_id>/state.json",
+        portal.ticket_state,
+        name="ticket_state",
+    ),
     path("tickets/<uuid:public_id>/", portal.ticket, name="ticket"),
-    path("tickets/<uuid:public_id>/state.json", portal.ticket_state, name="ticket_state"),
     path("<slug:slug>/", portal.guide_start, name="guide"),
     path("<slug:slug>/check/", portal.check, name="check"),
     path("<slug:slug>/<slug:question_id>/", portal.question, name="question"),

@@ -18,6 +18,9 @@ from minato.navigator.models import Ticket
 from minato.navigator.queues import services as queue_services
 from minato.opendata import selectors as opendata_selectors
 from minato.opendata import services as opendata_services
+from minato.procedures.catalogue import selectors as catalogue_selectors
+from minato.procedures.forms import selectors as form_selectors
+from minato.procedures.forms import services as form_services
 
 HERE = Path(__file__).resolve().parent
 
@@ -98,6 +101,10 @@ QUEUES = [
     },
 ]
 DATASET = "counter-waits"
+# 転入届 is done at the counter by law, so it has no online form; this one is the counter's
+# intake form, which a clerk's 書かない窓口 visit records as an application (never offered
+# online: procedures only starts online forms of procedures that are online).
+COUNTER_FORMS = {"tennyu-todoke": "tennyu_todoke_form.json"}
 
 
 def _guides() -> int:
@@ -146,6 +153,18 @@ def _offices() -> int:
     return made
 
 
+def _counter_forms() -> int:
+    published = 0
+    for slug, filename in COUNTER_FORMS.items():
+        procedure = catalogue_selectors.published_procedures().filter(slug=slug).first()
+        if procedure is None or form_selectors.current_form_version(procedure) is not None:
+            continue
+        definition = json.loads((HERE / filename).read_text(encoding="utf-8"))
+        form_services.form_publish(procedure=procedure, definition=definition)
+        published += 1
+    return published
+
+
 def _dataset() -> bool:
     organization = opendata_selectors.organization("joho-seisaku")
     if organization is None:
@@ -178,6 +197,7 @@ def _dataset() -> bool:
 def load() -> str:
     guides = _guides()
     offices = _offices()
+    _counter_forms()
     listed = _dataset()
     return (
         f"{guides} life-event guides at /navigator/, counters at {offices} branch offices "

@@ -1,11 +1,13 @@
 """Reads for the counters: the live state of an office (who is called where, how many wait,
 how long), a ticket's place in its line, the open-data waits, and the day's statistics.
 
-An office's state is cached under its *revision*, a token every change to its tickets
-replaces once the change commits (``services._changed``). The ticket pages and hall displays
-poll it every couple of seconds, so hundreds of phones cost one query per change, not one
-per poll. A state is also at most ``STATE_SECONDS`` old, because slot tickets join their line
-when their time comes, not when something changes.
+An office's state is cached with the *revision* it was computed at; the revision is a token
+every change to the office's tickets replaces (``services._changed``: at once and again when
+the change commits). A state whose revision is not the current one is computed again. The
+ticket pages and hall displays poll every ``NAVIGATOR_POLL_SECONDS``, so hundreds of phones
+cost one computation per change, not one per poll, and a ticket's poll is answered from the
+state with no query (``ticket_state_fast``). A state is also at most ``STATE_SECONDS`` old,
+because slot tickets join their line when their time comes, not when something changes.
 """
 
 from __future__ import annotations
@@ -36,17 +38,12 @@ DESK_ACTIVE = timedelta(minutes=30)
 LANGUAGES = ("ja", "en", "ja-easy")
 
 
-def revision_key(office_id: int) -> str:
-    return f"navigator:office:{office_id}:revision"
+def revision_key(office_slug: str) -> str:
+    return f"navigator:office:{office_slug}:revision"
 
 
-def _revision(office_id: int) -> str:
-    revision = cache.get(revision_key(office_id))
-    if revision is None:
-        revision = uuid.uuid4().hex
-        cache.add(revision_key(office_id), revision, None)
-        revision = cache.get(revision_key(office_id), revision)
-    return str(revision)
+def _state_key(office_slug: str) -> str:
+    return f"navigator:office:{office_slug}:state"
 
 
 def active_offices() -> QuerySet[Office]:
@@ -55,6 +52,20 @@ def active_offices() -> QuerySet[Office]:
 
 def office_by_slug(slug: str) -> Office | None:
     return active_offices().filter(slug=slug[:40]).first()
+
+
+def office_queue(office_slug: str, queue_slug: str) -> Queue | None:
+    """An open office's active line, with its office."""
+    return (
+        Queue.objects.filter(
+            office__slug=office_slug[:40],
+            office__is_active=True,
+            slug=queue_slug[:40],
+            is_active=True,
+        )
+        .select_related("office")
+        .first()
+    )
 
 
 def queues_of(office: Office) -> QuerySet[Queue]:
@@ -95,7 +106,9 @@ def _compute_state(office: Office) -> dict[str, Any]:
     for ticket in tickets:
         by_queue[ticket.queue_id].append(ticket)
     queues = []
+    slugs = {}
     for queue in queues_of(office):
+        slugs[queue.pk] = queue.slug
         mine = by_queue.get(queue.pk, [])
         served = sorted(
             (t for t in mine if t.status == Ticket.Status.DONE and t.done_at),
@@ -105,7 +118,14 @@ def _compute_state(office: Office) -> dict[str, Any]:
             t.desk_id for t in mine if t.called_at and t.desk_id and now - t.called_at < DESK_ACTIVE
         }
         waiting = [
-            {"id": str(t.public_id), "label": t.label, "joins_at": t.joins_at.timestamp()}
+            {
+                "id": str(t.public_id),
+                "label": t.label,
+                "queue": queue.slug,
+                "joins_at": t.joins_at.timestamp(),
+                "slot_start": t.slot_start.isoformat() if t.slot_start else None,
+                "call_count": t.call_count,
+            }
             for t in mine
             if t.status == Ticket.Status.WAITING
         ]
@@ -132,6 +152,8 @@ def _compute_state(office: Office) -> dict[str, Any]:
             {
                 "id": str(t.public_id),
                 "label": t.label,
+                "queue": slugs.get(t.queue_id, ""),
+                "slot_start": t.slot_start.isoformat() if t.slot_start else None,
                 "desk": t.desk.number if t.desk else None,
                 "called_at": t.called_at.isoformat() if t.called_at else None,
                 "call_count": t.call_count,
@@ -145,12 +167,78 @@ def _compute_state(office: Office) -> dict[str, Any]:
 
 def office_state(office: Office) -> dict[str, Any]:
     """What the office's screens and tickets show now (see the module docstring)."""
-    key = f"navigator:office:{office.pk}:state:{_revision(office.pk)}"
-    state = cache.get(key)
-    if state is None:
-        state = _compute_state(office)
-        cache.set(key, state, STATE_SECONDS)
+    state = _cached_state(office.slug)
+    return state if state is not None else _store_state(office)
+
+
+def _cached_state(office_slug: str) -> dict[str, Any] | None:
+    """The cached state if it is of the current revision: one round trip to the cache."""
+    found = cache.get_many([revision_key(office_slug), _state_key(office_slug)])
+    state = found.get(_state_key(office_slug))
+    revision = found.get(revision_key(office_slug))
+    if state is None or revision is None or state.get("revision") != revision:
+        return None
     return state  # type: ignore[no-any-return]
+
+
+def _store_state(office: Office) -> dict[str, Any]:
+    revision = cache.get(revision_key(office.slug))
+    if revision is None:
+        cache.add(revision_key(office.slug), uuid.uuid4().hex, None)
+        revision = cache.get(revision_key(office.slug))
+    # Computed after reading the revision: a change committed meanwhile replaces the
+    # revision, so this state is not taken for the newer one.
+    state = {**_compute_state(office), "revision": revision}
+    cache.set(_state_key(office.slug), state, STATE_SECONDS)
+    return state
+
+
+def ticket_state_fast(office_slug: str, public_id: str) -> dict[str, Any] | None:
+    """A ticket's state from its office's cached state, without the database: what the
+    ticket page polls. None when the state is not cached or does not hold the ticket (it
+    is finished, or called before the last few calls): ``ticket_state`` answers then."""
+    state = _cached_state(office_slug)
+    if state is None:
+        return None
+    for call in state["calls"]:
+        if call["id"] == public_id:
+            return {
+                **_common(state, call),
+                "status": Ticket.Status.CALLED,
+                "ahead": None,
+                "estimated_minutes": None,
+                "desk": call["desk"],
+                "call_count": call["call_count"],
+            }
+    for queue_state in state["queues"]:
+        for entry in queue_state["waiting"]:
+            if entry["id"] != public_id:
+                continue
+            line = [waiting["id"] for waiting in waiting_now(queue_state)]
+            ahead = line.index(public_id) if public_id in line else None
+            return {
+                **_common(state, entry),
+                "status": Ticket.Status.WAITING,
+                "queue": queue_state["slug"],
+                "ahead": ahead,
+                "estimated_minutes": None
+                if ahead is None
+                else estimate_minutes(queue_state, ahead),
+                "desk": None,
+                "call_count": entry["call_count"],
+            }
+    return None
+
+
+def _common(state: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": entry["id"],
+        "label": entry["label"],
+        "queue": entry["queue"],
+        "office": state["office"],
+        "slot_start": entry["slot_start"],
+        "computed_at": state["computed_at"],
+    }
 
 
 def waiting_now(queue_state: dict[str, Any], now: datetime | None = None) -> list[dict[str, Any]]:

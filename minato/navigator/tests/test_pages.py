@@ -212,7 +212,7 @@ def test_the_ticket_state_follows_the_calls(client: Client, office: Office) -> N
     queue = office.queues.get(slug="ido")
     first = queue_services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
     second = queue_services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
-    url = reverse("navigator:ticket_state", args=[second.public_id])
+    url = reverse("navigator:ticket_state", args=[office.slug, second.public_id])
     assert client.get(url).json()["ahead"] == 1
     queue_services.ticket_call(ticket=first, desk=office.desks.get(number=2), staff=None)
     assert client.get(url).json()["ahead"] == 0
@@ -298,3 +298,18 @@ def test_every_portal_page_renders_in_three_languages(client: Client, office: Of
             f"/navigator/counters/{office.slug}/kiosk/",
         ):
             assert client.get(prefix + path).status_code == 200, prefix + path
+
+
+def test_the_clerk_records_a_counter_procedure_from_the_visit_page(
+    resident_client: Any, alice: User, staff_client: Any, charlie: User
+) -> None:
+    location = _answer_all(resident_client(alice))["Location"]
+    resident_client(alice).post(location, {"action": "visit"})
+    visit = Visit.objects.get()
+    console = staff_client(charlie)
+    url = reverse("staff:navigator:visit", args=[visit.public_id])
+    # The test guide's counter item names no procedure: the paper form is the record.
+    response = console.post(url, {"action": "record", "item": "tennyu"}, follow=True)
+    assert response.status_code == 200
+    assert "署名した書面が届出の記録になります" in response.content.decode()
+    assert not visit.applications

@@ -363,3 +363,27 @@ def test_a_double_tap_at_the_same_moment_gives_one_ticket(departments: dict[str,
         thread.join()
     assert len(set(got)) == 1
     assert Ticket.objects.filter(person=person).count() == 1
+
+
+def test_a_tickets_poll_is_answered_from_the_cached_state_as_from_the_database(
+    office: Office, django_assert_max_num_queries: Any
+) -> None:
+    queue = _queue(office)
+    first = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+    second = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+    services.ticket_call(ticket=first, desk=_desk(office, 2), staff=None)
+    selectors.office_state(office)
+    for ticket in (first, second):
+        ticket = selectors.ticket_by_public_id(ticket.public_id)
+        assert ticket is not None
+        with django_assert_max_num_queries(0):
+            fast = selectors.ticket_state_fast(office.slug, str(ticket.public_id))
+        assert fast == selectors.ticket_state(ticket)
+
+
+def test_a_finished_ticket_is_not_in_the_cached_state(office: Office) -> None:
+    ticket = services.ticket_issue(queue=_queue(office), channel=Ticket.Channel.KIOSK)
+    services.ticket_call(ticket=ticket, desk=_desk(office), staff=None)
+    services.ticket_done(ticket=ticket, staff=None)
+    selectors.office_state(office)
+    assert selectors.ticket_state_fast(office.slug, str(ticket.public_id)) is None

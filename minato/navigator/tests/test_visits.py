@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 from django.core import signing
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from minato.accounts.models import User
 from minato.core.models import AuditEvent
 from minato.navigator.guide import services as guide_services
 from minato.navigator.models import Checklist, Visit
-from minato.navigator.tests.factories import make_guide
+from minato.navigator.tests.factories import make_guide, moving_in_definition
 from minato.navigator.visits import selectors, services
 from minato.navigator.visits.pdf import visit_forms_pdf
 
@@ -135,3 +135,95 @@ def test_the_forms_pdf_has_a_page_per_counter_procedure(alice: User) -> None:
     assert content.startswith(b"%PDF")
     assert content.count(b"/Type /Page\n") + content.count(b"/Type /Page ") >= 1
     assert b"<script" not in content
+
+
+def _counter_intake(catalogue: dict[str, Any]) -> Any:
+    """印鑑登録 (a counter procedure of the test catalogue) with a counter intake form, and a
+    guide whose counter item records it from the visit."""
+    from minato.procedures.forms.services import form_publish
+    from minato.procedures.tests.form_factories import form, page, question
+
+    form_publish(
+        procedure=catalogue["inkan"],
+        definition=form(
+            page(
+                "person",
+                question("name", "name", "Name", required=True, prefill="name"),
+                question("moved_on", "date", "Moving-in day", required=True),
+            )
+        ),
+    )
+    definition = moving_in_definition()
+    definition["items"][0]["procedure"] = "inkan-toroku"
+    definition["items"][0]["prefill"] = {"moved_on": "moved_on"}
+    return make_guide(slug="tennyu-intake", definition=definition)
+
+
+def test_a_counter_procedure_is_recorded_as_an_application_once(
+    alice: User, catalogue: dict[str, Any]
+) -> None:
+    from minato.procedures.models import Application
+
+    guide = _counter_intake(catalogue)
+    checklist, _ = guide_services.checklist_create(
+        guide=guide,
+        answers={
+            "moved_on": timezone.localdate().isoformat(),
+            "moved_from": "japan",
+            "online_tenshutsu": "no",
+            "dog": "no",
+        },
+        owner=alice,
+    )
+    visit = services.visit_prepare(checklist=checklist)
+    services.visit_correct(visit=visit, details={"given_name": "花代"}, department_id=None)
+    reference = services.visit_item_record(visit=visit, key="tennyu", department_id=None)
+    application = Application.objects.get(reference=reference)
+    assert application.applicant == alice
+    assert application.status == Application.Status.SUBMITTED
+    assert application.answers["name"]["given_name"] == "花代"
+    assert application.answers["moved_on"] == timezone.localdate().isoformat()
+    again = services.visit_item_record(visit=visit, key="tennyu", department_id=None)
+    assert again == reference and Application.objects.count() == 1
+    assert AuditEvent.objects.filter(action="navigator.visit_recorded", subject_id=alice.pk)
+
+
+def test_a_visit_without_an_account_keeps_the_paper_form_as_the_record(
+    catalogue: dict[str, Any],
+) -> None:
+    guide = _counter_intake(catalogue)
+    checklist, _ = guide_services.checklist_create(
+        guide=guide,
+        answers={
+            "moved_on": timezone.localdate().isoformat(),
+            "moved_from": "japan",
+            "online_tenshutsu": "no",
+            "dog": "no",
+        },
+    )
+    visit = services.visit_prepare(checklist=checklist)
+    with translation.override("en"), pytest.raises(services.VisitError, match="paper form"):
+        services.visit_item_record(visit=visit, key="tennyu", department_id=None)
+
+
+def test_missing_details_are_named_and_nothing_is_recorded(
+    alice: User, catalogue: dict[str, Any]
+) -> None:
+    from minato.procedures.models import Application
+
+    guide = _counter_intake(catalogue)
+    checklist, _ = guide_services.checklist_create(
+        guide=guide,
+        answers={
+            "moved_on": timezone.localdate().isoformat(),
+            "moved_from": "japan",
+            "online_tenshutsu": "no",
+            "dog": "no",
+        },
+        owner=alice,
+    )
+    visit = services.visit_prepare(checklist=checklist)
+    services.visit_correct(visit=visit, details={"moved_on": "soon"}, department_id=None)
+    with pytest.raises(services.VisitError, match="moved_on"):
+        services.visit_item_record(visit=visit, key="tennyu", department_id=None)
+    assert not Application.objects.filter(applicant=alice).exclude(status="draft").exists()

@@ -271,6 +271,18 @@ def visit(request: HttpRequest, public_id: Any) -> HttpResponse:
     department_id = _department_of(request.user)
     labels = _labels(found)
     form = DetailsForm(request.POST or None, details=found.details, labels=labels)
+    if request.method == "POST" and request.POST.get("action") == "record":
+        try:
+            reference = visit_services.visit_item_record(
+                visit=found, key=request.POST.get("item", "")[:40], department_id=department_id
+            )
+        except visit_services.VisitError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("Recorded as application %(reference)s.") % {"reference": reference}
+            )
+        return redirect("staff:navigator:visit", public_id=found.public_id)
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -296,7 +308,10 @@ def visit(request: HttpRequest, public_id: Any) -> HttpResponse:
             "form": form,
             "items": [
                 {
+                    "key": item["key"],
                     "title": localized(item["title"]),
+                    "procedure": item.get("procedure", ""),
+                    "reference": found.applications.get(item["key"], ""),
                     "fields": [
                         (labels.get(f, f), found.details.get(f, ""))
                         for f in (item["uses"] or found.details)

@@ -18,6 +18,8 @@ from minato.core.references import new_reference
 from minato.navigator.guide.schema import PERSON_FIELDS, parse_guide
 from minato.navigator.guide.selectors import answer_text
 from minato.navigator.models import Checklist, Visit
+from minato.procedures.applications import services as applications
+from minato.procedures.forms import selectors as form_selectors
 
 VISIT_LIFETIME = timedelta(days=30)
 QR_PREFIX = "MINATO-VISIT:"
@@ -59,10 +61,20 @@ def _initial_details(checklist: Checklist) -> dict[str, str]:
     details = {field: "" for field in PERSON_FIELDS}
     details.update(person_details(checklist.owner))
     definition = parse_guide(checklist.guide.definition)
+    # Questions a counter form shows or fills are kept even when not answered (an optional
+    # new address), so that the clerk can fill them in with the resident.
+    needed = {
+        name
+        for item in checklist.items
+        if item["where"] == "counter"
+        for name in [*item["uses"], *item["prefill"].values()]
+    }
     with translation.override("ja"):
         for question in definition.questions:
             if question.id in checklist.answers:
                 details[question.id] = answer_text(question, checklist.answers, "ja")
+            elif question.id in needed:
+                details[question.id] = ""
     return details
 
 
@@ -162,3 +174,78 @@ def visit_complete(*, visit: Visit, department_id: int | None) -> Visit:
     visit.save(update_fields=["status", "completed_at", "updated_at"])
     _staff_event(visit, "navigator.visit_completed", {"status": [old, visit.status]}, department_id)
     return visit
+
+
+def _form_questions(definition: dict[str, Any]) -> list[dict[str, Any]]:
+    return [question for page in definition.get("pages", []) for question in page["questions"]]
+
+
+def counter_answers(
+    *, definition: dict[str, Any], visit: Visit, item: dict[str, Any]
+) -> dict[str, Any]:
+    """A procedure form's answers from the visit: questions that take a person's detail
+    (``prefill``) get the visit's corrected one, the item's ``prefill`` map gives the rest
+    (a choice the raw answer, anything else the corrected text)."""
+    details = visit.details
+    raw = visit.checklist.answers
+    answers: dict[str, Any] = {}
+    for form_item in _form_questions(definition):
+        source = form_item.get("prefill")
+        if source == "name":
+            answers[form_item["id"]] = {part: details.get(part, "") for part in PERSON_FIELDS[:4]}
+        elif source in PERSON_FIELDS and details.get(source):
+            answers[form_item["id"]] = details[source]
+        elif source == "email" and visit.checklist.owner is not None:
+            answers[form_item["id"]] = visit.checklist.owner.email
+    guide = parse_guide(visit.checklist.guide.definition)
+    for form_question, guide_question in item.get("prefill", {}).items():
+        question = guide.question(guide_question)
+        if question is not None and question.type in ("choice", "multichoice", "yesno"):
+            # An option's value, which the clerk does not edit (the details show its label).
+            answers[form_question] = raw.get(guide_question)
+        else:
+            answers[form_question] = details.get(guide_question, "")
+    return answers
+
+
+@transaction.atomic
+def visit_item_record(*, visit: Visit, key: str, department_id: int | None) -> str:
+    """Record one counter procedure of the visit as an application in the normal staff
+    workflow (its queue, hand-off and notifications), submitted for the resident with the
+    visit's details. Returns its 申請番号; recording it again returns the same one."""
+    visit = Visit.objects.select_for_update().select_related("checklist__owner").get(pk=visit.pk)
+    item = next(
+        (i for i in visit.checklist.items if i["key"] == key and i["where"] == "counter"), None
+    )
+    if item is None:
+        raise VisitError(_("That procedure is not done at the counter in this visit."))
+    if key in visit.applications:
+        return str(visit.applications[key])
+    owner = visit.checklist.owner
+    if owner is None:
+        raise VisitError(
+            _("The resident has no account here: the signed paper form is the record.")
+        )
+    version = form_selectors.current_form_of(item.get("procedure") or "")
+    if version is None:
+        raise VisitError(_("This procedure has no form here: the signed paper form is the record."))
+    answers = counter_answers(definition=version.definition, visit=visit, item=item)
+    try:
+        application = applications.application_create_and_submit(
+            procedure=version.procedure, form_version=version, applicant=owner, answers=answers
+        )
+    except applications.ApplicationIncomplete as exc:
+        raise VisitError(
+            _("Correct these details first: %(fields)s") % {"fields": ", ".join(sorted(exc.errors))}
+        ) from None
+    except (applications.NotEligible, applications.NotAllowed):
+        raise VisitError(_("This form cannot be recorded for the resident.")) from None
+    visit.applications[key] = application.reference
+    visit.save(update_fields=["applications", "updated_at"])
+    _staff_event(
+        visit,
+        "navigator.visit_recorded",
+        {key: [None, application.reference]},
+        department_id,
+    )
+    return str(application.reference)
