@@ -50,7 +50,6 @@ class OfficeWaitOut(Schema):
 
 
 class CallOut(Schema):
-    id: UUID
     label: str
     desk: int | None
     called_at: datetime | None
@@ -112,7 +111,7 @@ def office_state(request: HttpRequest, office: str) -> Any:
     found = selectors.office_by_slug(office)
     if found is None:
         raise HttpError(404, "No such office")
-    return selectors.office_state(found)
+    return selectors.public_state(selectors.office_state(found))
 
 
 @router.get(

@@ -100,7 +100,7 @@
         desk.append(english);
         item.append(number, " ", desk);
         calls.append(item);
-        var key = call.id + ":" + call.call_count;
+        var key = call.label + ":" + call.desk + ":" + call.call_count;
         if (!announced[key]) {
           announced[key] = true;
           if (!first) {
@@ -116,7 +116,7 @@
         english.lang = "en";
         english.textContent = queue.name.en;
         var count = document.createElement("strong");
-        count.textContent = String(queue.waiting.length);
+        count.textContent = String(queue.waiting);
         item.append(queue.name.ja + " ", english, ": ", count);
         queues.append(item);
       });

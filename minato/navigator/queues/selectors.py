@@ -6,8 +6,11 @@ every change to the office's tickets replaces (``services._changed``: at once an
 the change commits). A state whose revision is not the current one is computed again. The
 ticket pages and hall displays poll every ``NAVIGATOR_POLL_SECONDS``, so hundreds of phones
 cost one computation per change, not one per poll, and a ticket's poll is answered from the
-state with no query (``ticket_state_fast``). A state is also at most ``STATE_SECONDS`` old,
-because slot tickets join their line when their time comes, not when something changes.
+state with no query (``ticket_state_fast``). The process that made the change computes the
+new state once it has committed and stores it with a new revision, so the polls that follow
+find it ready; a poll that finds the state older than the revision (the change not yet
+committed, or the cache emptied) has one process compute it while the others answer with
+the previous state.
 """
 
 from __future__ import annotations
@@ -28,7 +31,12 @@ from minato.accounts import permissions
 from minato.core.translated import localized
 from minato.navigator.models import Desk, Office, Queue, Ticket
 
-STATE_SECONDS = 10
+# How long a state and its revision are kept. Nothing in a state goes stale with time alone
+# (a slot ticket's place is worked out when it is read, from when it joins), so this only
+# bounds the memory an office no one looks at holds.
+STATE_SECONDS = 3600
+# How long the other processes wait for the one computing a new state before computing too.
+COMPUTING_SECONDS = 2
 # Calls shown on the hall display, newest first.
 CALLS_SHOWN = 6
 # The service time is measured on the last this many people served today.
@@ -167,8 +175,46 @@ def _compute_state(office: Office) -> dict[str, Any]:
 
 def office_state(office: Office) -> dict[str, Any]:
     """What the office's screens and tickets show now (see the module docstring)."""
-    state = _cached_state(office.slug)
-    return state if state is not None else _store_state(office)
+    found = cache.get_many([revision_key(office.slug), _state_key(office.slug)])
+    state = found.get(_state_key(office.slug))
+    if state is not None and state.get("revision") == found.get(revision_key(office.slug)):
+        return state  # type: ignore[no-any-return]
+    # One process computes a new state; the others keep answering with the previous one
+    # meanwhile, so hundreds of polls arriving just after a change do not all query.
+    if state is not None and not cache.add(_computing_key(office.slug), 1, COMPUTING_SECONDS):
+        return state  # type: ignore[no-any-return]
+    try:
+        return store_state(office)
+    finally:
+        cache.delete(_computing_key(office.slug))
+
+
+def public_state(state: dict[str, Any]) -> dict[str, Any]:
+    """What a hall display (and anyone) may see of an office's state: the calls by number
+    and desk, and how many wait in each line. Never the tickets' ids: a ticket's id is the
+    key to its page, where it can be cancelled."""
+    now = timezone.now()
+    return {
+        "office": state["office"],
+        "name": state["name"],
+        "calls": [
+            {key: call[key] for key in ("label", "desk", "called_at", "call_count")}
+            for call in state["calls"]
+        ],
+        "queues": [
+            {
+                "slug": queue["slug"],
+                "name": queue["name"],
+                "waiting": len(waiting_now(queue, now)),
+            }
+            for queue in state["queues"]
+        ],
+        "computed_at": state["computed_at"],
+    }
+
+
+def _computing_key(office_slug: str) -> str:
+    return f"navigator:office:{office_slug}:computing"
 
 
 def _cached_state(office_slug: str) -> dict[str, Any] | None:
@@ -181,10 +227,19 @@ def _cached_state(office_slug: str) -> dict[str, Any] | None:
     return state  # type: ignore[no-any-return]
 
 
-def _store_state(office: Office) -> dict[str, Any]:
+def store_state(office: Office, *, new_revision: bool = False) -> dict[str, Any]:
+    """Compute the office's state and keep it: under the current revision, or (after a
+    change has committed, ``new_revision``) under a new one, set together with it."""
+    if new_revision:
+        revision = uuid.uuid4().hex
+        state = {**_compute_state(office), "revision": revision}
+        cache.set_many(
+            {revision_key(office.slug): revision, _state_key(office.slug): state}, STATE_SECONDS
+        )
+        return state
     revision = cache.get(revision_key(office.slug))
     if revision is None:
-        cache.add(revision_key(office.slug), uuid.uuid4().hex, None)
+        cache.add(revision_key(office.slug), uuid.uuid4().hex, STATE_SECONDS)
         revision = cache.get(revision_key(office.slug))
     # Computed after reading the revision: a change committed meanwhile replaces the
     # revision, so this state is not taken for the newer one.

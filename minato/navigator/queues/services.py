@@ -34,16 +34,12 @@ class TicketError(Exception):
     """A counter action that cannot be done, with a message for the person."""
 
 
-def _changed(office_slug: str) -> None:
-    """Replace the office's revision now and again once the change commits: a screen that
-    polled in between, and cached what it read before the commit under the new revision,
-    cannot keep that stale state."""
-
-    def bump() -> None:
-        cache.set(selectors.revision_key(office_slug), uuid.uuid4().hex, None)
-
-    bump()
-    transaction.on_commit(bump)
+def _changed(office: Office) -> None:
+    """Mark the office's state out of date now, and once the change commits compute the new
+    state and store it with a new revision (see ``selectors``): the polls that follow find
+    it ready, and none reads a state from before the commit as current."""
+    cache.set(selectors.revision_key(office.slug), uuid.uuid4().hex, selectors.STATE_SECONDS)
+    transaction.on_commit(lambda: selectors.store_state(office, new_revision=True))
 
 
 def _record(ticket: Ticket, action: str, changes: dict[str, Any]) -> None:
@@ -147,7 +143,7 @@ def ticket_issue(
         "navigator.ticket_issued",
         {"number": [None, ticket.label], "channel": [None, channel]},
     )
-    _changed(office.slug)
+    _changed(office)
     return ticket
 
 
@@ -188,7 +184,7 @@ def _call(ticket: Ticket, desk: Desk, staff: Any) -> Ticket:
             reference=ticket.label,
             dedupe_key=f"navigator-called-{ticket.public_id}-{ticket.call_count}",
         )
-    _changed(ticket.queue.office.slug)
+    _changed(ticket.queue.office)
     _tell_those_near(ticket.queue)
     return ticket
 
@@ -245,7 +241,7 @@ def _finish(ticket: Ticket, status: str, action: str) -> Ticket:
     ticket.done_at = timezone.now()
     ticket.save(update_fields=["status", "done_at", "updated_at"])
     _record(ticket, action, {"status": [old, status]})
-    _changed(ticket.queue.office.slug)
+    _changed(ticket.queue.office)
     return ticket
 
 
@@ -301,7 +297,7 @@ def ticket_transfer(*, ticket: Ticket, to_queue: Queue, staff: Any) -> Ticket:
         "navigator.ticket_transferred",
         {"queue": [old_queue, to_queue.slug], "status": [old_status, ticket.status]},
     )
-    _changed(ticket.queue.office.slug)
+    _changed(ticket.queue.office)
     _tell_those_near(to_queue)
     return ticket
 
@@ -344,12 +340,15 @@ def tickets_close_past_days() -> int:
         .filter(service_date__lt=timezone.localdate(), status__in=Ticket.ACTIVE)
         .select_related("queue__office")
     )
+    offices = {}
     for ticket in stale:
         old = ticket.status
         ticket.status = Ticket.Status.EXPIRED
         ticket.save(update_fields=["status", "updated_at"])
         _record(ticket, "navigator.ticket_expired", {"status": [old, ticket.status]})
-        _changed(ticket.queue.office.slug)
+        offices[ticket.queue.office_id] = ticket.queue.office
+    for office in offices.values():
+        _changed(office)
     return len(stale)
 
 
@@ -390,5 +389,5 @@ def office_upsert(
         department_id=department.pk,
         changes={"queues": [None, [queue["slug"] for queue in queues]], "desks": [None, desks]},
     )
-    _changed(office.slug)
+    _changed(office)
     return office

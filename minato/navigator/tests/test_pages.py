@@ -313,3 +313,15 @@ def test_the_clerk_records_a_counter_procedure_from_the_visit_page(
     assert response.status_code == 200
     assert "署名した書面が届出の記録になります" in response.content.decode()
     assert not visit.applications
+
+
+def test_the_hall_display_state_holds_no_ticket_ids(client: Client, office: Office) -> None:
+    queue = office.queues.get(slug="ido")
+    called = queue_services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+    waiting = queue_services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+    queue_services.ticket_call(ticket=called, desk=office.desks.get(number=1), staff=None)
+    for url in (reverse("navigator:office_state", args=[office.slug]), "/api/v1/counters/shiba"):
+        body = client.get(url).content.decode()
+        # A ticket's id opens its page, where it can be cancelled: never published.
+        assert str(called.public_id) not in body and str(waiting.public_id) not in body
+        assert "A001" in body

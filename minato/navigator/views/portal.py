@@ -416,7 +416,7 @@ def display(request: HttpRequest, slug: str) -> HttpResponse:
         "navigator/portal/display.html",
         {
             "office": found,
-            "state": queue_selectors.office_state(found),
+            "state": queue_selectors.public_state(queue_selectors.office_state(found)),
             "poll_seconds": settings.NAVIGATOR_POLL_SECONDS,
         },
     )
@@ -425,7 +425,7 @@ def display(request: HttpRequest, slug: str) -> HttpResponse:
 @cache_control(no_cache=True)
 def office_state(request: HttpRequest, slug: str) -> JsonResponse:
     found = _office_or_404(slug)
-    state = queue_selectors.office_state(found)
+    state = queue_selectors.public_state(queue_selectors.office_state(found))
     return JsonResponse(
         {**state, "poll_seconds": settings.NAVIGATOR_POLL_SECONDS},
         json_dumps_params={"ensure_ascii": False},
