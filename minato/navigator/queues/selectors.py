@@ -6,11 +6,10 @@ every change to the office's tickets replaces (``services._changed``: at once an
 the change commits). A state whose revision is not the current one is computed again. The
 ticket pages and hall displays poll every ``NAVIGATOR_POLL_SECONDS``, so hundreds of phones
 cost one computation per change, not one per poll, and a ticket's poll is answered from the
-state with no query (``ticket_state_fast``). The process that made the change computes the
-new state once it has committed and stores it with a new revision, so the polls that follow
-find it ready; a poll that finds the state older than the revision (the change not yet
-committed, or the cache emptied) has one process compute it while the others answer with
-the previous state.
+state with no query (``ticket_state_fast``). The first poll that finds the state older than
+the revision has its process compute the new one while the others answer with the previous
+state meanwhile (a change is cheap to make: the kiosk prints tickets without computing
+anything).
 """
 
 from __future__ import annotations
@@ -181,12 +180,14 @@ def office_state(office: Office) -> dict[str, Any]:
         return state  # type: ignore[no-any-return]
     # One process computes a new state; the others keep answering with the previous one
     # meanwhile, so hundreds of polls arriving just after a change do not all query.
-    if state is not None and not cache.add(_computing_key(office.slug), 1, COMPUTING_SECONDS):
+    computing = cache.add(_computing_key(office.slug), 1, COMPUTING_SECONDS)
+    if state is not None and not computing:
         return state  # type: ignore[no-any-return]
     try:
         return store_state(office)
     finally:
-        cache.delete(_computing_key(office.slug))
+        if computing:
+            cache.delete(_computing_key(office.slug))
 
 
 def public_state(state: dict[str, Any]) -> dict[str, Any]:
@@ -227,16 +228,8 @@ def _cached_state(office_slug: str) -> dict[str, Any] | None:
     return state  # type: ignore[no-any-return]
 
 
-def store_state(office: Office, *, new_revision: bool = False) -> dict[str, Any]:
-    """Compute the office's state and keep it: under the current revision, or (after a
-    change has committed, ``new_revision``) under a new one, set together with it."""
-    if new_revision:
-        revision = uuid.uuid4().hex
-        state = {**_compute_state(office), "revision": revision}
-        cache.set_many(
-            {revision_key(office.slug): revision, _state_key(office.slug): state}, STATE_SECONDS
-        )
-        return state
+def store_state(office: Office) -> dict[str, Any]:
+    """Compute the office's state and keep it under the current revision."""
     revision = cache.get(revision_key(office.slug))
     if revision is None:
         cache.add(revision_key(office.slug), uuid.uuid4().hex, STATE_SECONDS)

@@ -35,11 +35,15 @@ class TicketError(Exception):
 
 
 def _changed(office: Office) -> None:
-    """Mark the office's state out of date now, and once the change commits compute the new
-    state and store it with a new revision (see ``selectors``): the polls that follow find
-    it ready, and none reads a state from before the commit as current."""
-    cache.set(selectors.revision_key(office.slug), uuid.uuid4().hex, selectors.STATE_SECONDS)
-    transaction.on_commit(lambda: selectors.store_state(office, new_revision=True))
+    """Replace the office's revision now and again once the change commits: the next poll
+    computes the new state (one process does; see ``selectors.office_state``), and a state
+    computed from before the commit is never taken for the current one."""
+
+    def bump() -> None:
+        cache.set(selectors.revision_key(office.slug), uuid.uuid4().hex, selectors.STATE_SECONDS)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def _record(ticket: Ticket, action: str, changes: dict[str, Any]) -> None:
