@@ -71,7 +71,3 @@ class QuestionForm(AccessibleForm):
         if value in ("", None, []):
             return None
         return value
-
-
-def initial_of(question: Question, stored: Any) -> Any:
-    return stored

@@ -33,17 +33,6 @@ PERSON_FIELDS = (
 )
 
 
-class Translated(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    ja: str = Field(min_length=1)
-    en: str = ""
-    ja_easy: str = Field("", alias="ja-easy")
-
-    def as_dict(self) -> dict[str, str]:
-        return {"ja": self.ja, "en": self.en, "ja-easy": self.ja_easy}
-
-
 class Option(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -173,7 +173,7 @@ def _checklist_page(
     if request.method == "POST":
         return _checklist_action(request, checklist, base)
     items = guide_selectors.checklist_view(checklist, language)
-    visit = getattr(checklist, "visit", None) if hasattr(checklist, "visit") else None
+    visit = getattr(checklist, "visit", None)
     return render(
         request,
         "navigator/portal/checklist.html",
@@ -259,7 +259,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _visit_page(request: HttpRequest, checklist: Checklist, base: str) -> HttpResponse:
-    visit = getattr(checklist, "visit", None) if hasattr(checklist, "visit") else None
+    visit = getattr(checklist, "visit", None)
     if visit is None or visit.expires_at <= timezone.now():
         return redirect(base)
     payload = visit_services.qr_payload(visit)
