@@ -449,6 +449,9 @@ NAVIGATOR_KEEP_OFFICE_HOURS = envbool("NAVIGATOR_KEEP_OFFICE_HOURS", True)
 # How often a ticket's page and a hall display ask for news: a call shows everywhere within
 # this plus one answer's time.
 NAVIGATOR_POLL_SECONDS = float(env("NAVIGATOR_POLL_SECONDS", "1.5"))
+# The networks the offices' ticket machines are on (CIDR, comma-separated): only they may print
+# tickets at /navigator/counters/<office>/kiosk/. Empty: anywhere (the demo).
+NAVIGATOR_KIOSK_NETWORKS = envlist("NAVIGATOR_KIOSK_NETWORKS", [])
 # Tickets one kiosk (one address) may print.
 NAVIGATOR_KIOSK_RATE = env("NAVIGATOR_KIOSK_RATE", "30/m")
 

@@ -56,10 +56,17 @@ class CallOut(Schema):
     call_count: int
 
 
+class QueueCountOut(Schema):
+    slug: str
+    name: Translated
+    waiting: int = Field(description="People in line now")
+
+
 class OfficeStateOut(Schema):
     office: str
     name: Translated
     calls: list[CallOut]
+    queues: list[QueueCountOut]
     computed_at: datetime
 
 

@@ -14,4 +14,7 @@ class NavigatorConfig(AppConfig):
         "navigator.visit_completed": _("Finished your counter visit"),
         "navigator.visit_recorded": _("Recorded an application from your counter visit"),
         "navigator.ticket_called": _("Called your ticket at a counter"),
+        "navigator.ticket_done": _("Finished serving your ticket at a counter"),
+        "navigator.ticket_absent": _("Recorded that you were not there when called"),
+        "navigator.ticket_transferred": _("Sent your ticket to another counter"),
     }

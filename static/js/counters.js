@@ -123,6 +123,15 @@
     });
   }
 
+  // The kiosk: after showing a new ticket, back to the buttons by itself, so that the next
+  // person does not see it (the "Done" link does the same at once).
+  var back = document.querySelector("[data-return-after]");
+  if (back) {
+    window.setTimeout(function () {
+      window.location.replace(back.href);
+    }, Number(back.dataset.returnAfter) * 1000);
+  }
+
   // Print buttons ----------------------------------------------------------------------
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;

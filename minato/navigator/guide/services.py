@@ -164,8 +164,9 @@ def checklist_create(
         action="navigator.checklist_created",
         obj=checklist,
         subject_id=checklist.owner_id,
-        # Which items, never the answers: they can say a death, a divorce, a pregnancy.
-        changes={"items": [None, [item["key"] for item in checklist.items]]},
+        # How many items, never which or the answers: they can say a death, a divorce or a
+        # pregnancy, and the audit log outlives the checklist.
+        changes={"items": [None, len(checklist.items)]},
     )
     return checklist, token
 
@@ -180,7 +181,10 @@ def checklist_save(*, checklist: Checklist, owner: Any) -> Checklist:
         return checklist
     checklist.owner = owner
     checklist.expires_at = timezone.now() + SAVED_LIFETIME
-    checklist.save(update_fields=["owner", "expires_at", "updated_at"])
+    # The private link stops working: from now on the checklist opens from My page only, so
+    # a link shared or left in a browser's history no longer shows it.
+    checklist.token_hash = token_hash(secrets.token_urlsafe(24))
+    checklist.save(update_fields=["owner", "expires_at", "token_hash", "updated_at"])
     audit.record(
         action="navigator.checklist_saved",
         obj=checklist,
@@ -205,7 +209,7 @@ def checklist_tick(*, checklist: Checklist, key: str, done: bool) -> Checklist:
         action="navigator.checklist_ticked",
         obj=checklist,
         subject_id=checklist.owner_id,
-        changes={key: [was, done]},
+        changes={"done": [len(checklist.done) - (1 if done else -1), len(checklist.done)]},
     )
     return checklist
 
@@ -217,12 +221,14 @@ def online_item(checklist: Checklist, key: str) -> dict[str, Any]:
     return item
 
 
+@transaction.atomic
 def checklist_start_online(*, checklist: Checklist, key: str, applicant: Any) -> Any:
     """Start (or resume) the online application of one item, its form already holding the
-    answers the item maps from the questionnaire and those the profile gives."""
+    answers the item maps from the questionnaire and those the profile gives. The same
+    procedures as the catalogue's "Apply online": published, online, with a form."""
     item = online_item(checklist, key)
     version = form_selectors.current_form_of(item["procedure"])
-    if version is None:
+    if version is None or version.procedure.availability != "online":
         raise ChecklistError(_("This procedure cannot be done online at the moment."))
     answers = {
         form_question: checklist.answers[source]

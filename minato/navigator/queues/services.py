@@ -116,20 +116,23 @@ def ticket_issue(
         existing = _active_ticket(queue, person)
         if existing is not None:
             return existing
-    if slot_start is not None:
-        if channel not in (Ticket.Channel.REMOTE, Ticket.Channel.LINE):
-            raise TicketError(_("Only a ticket taken from a phone can be for a later time."))
-        _check_slot(queue, slot_start)
+    if slot_start is not None and channel not in (Ticket.Channel.REMOTE, Ticket.Channel.LINE):
+        raise TicketError(_("Only a ticket taken from a phone can be for a later time."))
     now = timezone.now()
+    today = timezone.localdate(now)
     try:
         # A savepoint only where a double tap can collide (a person's ticket): the kiosk's
         # and the counter's tickets cannot, and save two round trips each.
         with transaction.atomic() if person is not None else nullcontext():
+            number = _number(queue, today)
+            if slot_start is not None:
+                # Checked under the day's row lock: two phones cannot both take the last place.
+                _check_slot(queue, slot_start)
             ticket = Ticket.objects.create(
                 queue=queue,
                 issued_in=queue,
-                service_date=timezone.localdate(),
-                number=_number(queue, timezone.localdate()),
+                service_date=today,
+                number=number,
                 channel=channel,
                 person=person,
                 visit=visit,
@@ -168,13 +171,26 @@ def _locked(ticket: Ticket) -> Ticket:
     )
 
 
+def _check_today(ticket: Ticket) -> None:
+    if ticket.service_date != timezone.localdate():
+        raise TicketError(_("This ticket was for an earlier day."))
+
+
 def _call(ticket: Ticket, desk: Desk, staff: Any) -> Ticket:
+    _check_today(ticket)
     old = ticket.status
     ticket.status = Ticket.Status.CALLED
     ticket.desk = desk
     ticket.called_at = timezone.now()
     ticket.call_count += 1
-    ticket.save(update_fields=["status", "desk", "called_at", "call_count", "updated_at"])
+    try:
+        with transaction.atomic():
+            ticket.save(update_fields=["status", "desk", "called_at", "call_count", "updated_at"])
+    except IntegrityError:
+        # Called again after "not here", while the same person took a new ticket in this line.
+        raise TicketError(
+            _("This person has another ticket in this line now: call that one.")
+        ) from None
     _record(
         ticket,
         "navigator.ticket_called",
@@ -240,6 +256,7 @@ def ticket_recall(*, ticket: Ticket, staff: Any) -> Ticket:
 
 
 def _finish(ticket: Ticket, status: str, action: str) -> Ticket:
+    _check_today(ticket)
     old = ticket.status
     ticket.status = status
     ticket.done_at = timezone.now()
@@ -282,7 +299,12 @@ def ticket_transfer(*, ticket: Ticket, to_queue: Queue, staff: Any) -> Ticket:
     """Send the person to another counter's line. They keep their number and their place by
     the time they first joined, so they do not queue again from the back."""
     ticket = _locked(ticket)
-    if to_queue.office_id != ticket.queue.office_id or to_queue.pk == ticket.queue_id:
+    _check_today(ticket)
+    if (
+        to_queue.office_id != ticket.queue.office_id
+        or to_queue.pk == ticket.queue_id
+        or not to_queue.is_active
+    ):
         raise TicketError(_("Choose another counter of this office."))
     if ticket.status not in Ticket.ACTIVE:
         raise TicketError(_("Only a waiting or called ticket can be transferred."))
@@ -337,11 +359,14 @@ def _tell_those_near(queue: Queue) -> int:
 
 @transaction.atomic
 def tickets_close_past_days() -> int:
-    """The daily reset: tickets of earlier days still waiting or called expire (numbers start
-    again at 1 each day by themselves). Run by the worker every few minutes."""
+    """The daily reset: tickets of earlier days still waiting, called or absent expire
+    (numbers start again at 1 each day by themselves). Run by the worker every few minutes."""
     stale = list(
-        Ticket.objects.select_for_update()
-        .filter(service_date__lt=timezone.localdate(), status__in=Ticket.ACTIVE)
+        Ticket.objects.select_for_update(of=("self",))
+        .filter(
+            service_date__lt=timezone.localdate(),
+            status__in=[*Ticket.ACTIVE, Ticket.Status.ABSENT],
+        )
         .select_related("queue__office")
     )
     offices = {}

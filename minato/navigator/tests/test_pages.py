@@ -197,9 +197,60 @@ def test_taking_a_ticket_from_a_phone_needs_an_account(client: Client, office: O
 
 def test_the_kiosk_prints_a_ticket_without_an_account(client: Client, office: Office) -> None:
     response = client.post(reverse("navigator:kiosk", args=[office.slug]), {"queue": "shomei"})
-    assert response.status_code == 302
-    page = client.get(response["Location"]).content.decode()
-    assert "B001" in page and "<svg" in page
+    page = response.content.decode()
+    # Shown in the answer to the press: no address of its own, no cancel button, and the
+    # screen goes back to the buttons by itself.
+    assert response.status_code == 200 and "B001" in page and "<svg" in page
+    assert "no-store" in response["Cache-Control"]
+    assert "data-return-after" in page
+    assert str(Ticket.objects.get().public_id) not in page.split("<svg")[0]
+    assert "Cancel" not in page and "取り消す" not in page
+
+
+def test_only_the_offices_networks_may_print_tickets(
+    client: Client, office: Office, settings: Any
+) -> None:
+    settings.NAVIGATOR_KIOSK_NETWORKS = ["10.20.0.0/16"]
+    url = reverse("navigator:kiosk", args=[office.slug])
+    assert client.post(url, {"queue": "ido"}).status_code == 422
+    assert not Ticket.objects.exists()
+    assert client.post(url, {"queue": "ido"}, REMOTE_ADDR="10.20.3.4").status_code == 200
+    assert Ticket.objects.count() == 1
+
+
+def test_a_phones_ticket_is_cancelled_by_its_holder_only(
+    resident_client: Any, alice: User, bob: User, office: Office
+) -> None:
+    ticket = queue_services.ticket_issue(
+        queue=office.queues.get(slug="ido"), channel=Ticket.Channel.REMOTE, person=alice
+    )
+    url = reverse("navigator:ticket", args=[ticket.public_id])
+    resident_client(bob).post(url)
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.WAITING
+    resident_client(alice).post(url)
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.CANCELLED
+
+
+def test_a_ticket_taken_from_the_visit_page_carries_the_visit(
+    resident_client: Any, alice: User, office: Office
+) -> None:
+    client = resident_client(alice)
+    location = _answer_all(client)["Location"]
+    visit_page = client.get(client.post(location, {"action": "visit"})["Location"])
+    link = re.search(
+        r'href="(/navigator/counters/shiba/\?visit=[^"]+)"', visit_page.content.decode()
+    )
+    assert link is not None
+    office_page = client.get(link.group(1).replace("&amp;", "&"))
+    payload = re.search(r'name="visit" value="([^"]+)"', office_page.content.decode())
+    assert payload is not None
+    client.post(
+        reverse("navigator:office", args=[office.slug]),
+        {"queue": "ido", "when": "now", "visit": payload.group(1)},
+    )
+    assert Ticket.objects.get(person=alice).visit == Visit.objects.get()
 
 
 def test_the_kiosk_refuses_an_unknown_counter(client: Client, office: Office) -> None:
@@ -267,24 +318,27 @@ def test_the_statistics_page(staff_client: Any, charlie: User, office: Office) -
     assert re.search(r">1<", page.content.decode())
 
 
-def test_a_department_admin_edits_a_guide_and_bad_json_is_refused(
-    staff_client: Any, dana: User
-) -> None:
+def test_a_system_admin_edits_a_guide_and_bad_json_is_refused(staff_client: Any, sam: User) -> None:
     guide = make_guide()
-    console = staff_client(dana)
+    console = staff_client(sam)
     url = reverse("staff:navigator:guide_edit", args=[guide.slug])
     response = console.post(url, {"name_ja": "転入", "definition": "{not json"})
     assert response.status_code == 422
     response = console.post(url, {"name_ja": "転入", "definition": '{"questions": []}'})
     assert response.status_code == 422
+    response = console.post(url, {"name_ja": "転入", "definition": "[" * 100_000})
+    assert response.status_code == 422
     guide.refresh_from_db()
     assert guide.version == 1
 
 
-def test_a_clerk_cannot_edit_guides(staff_client: Any, charlie: User) -> None:
+def test_clerks_and_department_admins_cannot_edit_guides(
+    staff_client: Any, charlie: User, dana: User
+) -> None:
     guide = make_guide()
     url = reverse("staff:navigator:guide_edit", args=[guide.slug])
     assert staff_client(charlie).get(url).status_code == 403
+    assert staff_client(dana).get(url).status_code == 403
 
 
 def test_every_portal_page_renders_in_three_languages(client: Client, office: Office) -> None:

@@ -387,3 +387,29 @@ def test_a_finished_ticket_is_not_in_the_cached_state(office: Office) -> None:
     services.ticket_done(ticket=ticket, staff=None)
     selectors.office_state(office)
     assert selectors.ticket_state_fast(office.slug, str(ticket.public_id)) is None
+
+
+def test_calling_an_absent_ticket_while_its_holder_has_a_new_one_is_refused(
+    office: Office, alice: User
+) -> None:
+    queue = _queue(office)
+    old = services.ticket_issue(queue=queue, channel=Ticket.Channel.REMOTE, person=alice)
+    services.ticket_call(ticket=old, desk=_desk(office), staff=None)
+    services.ticket_absent(ticket=old, staff=None)
+    services.ticket_issue(queue=queue, channel=Ticket.Channel.REMOTE, person=alice)
+    with pytest.raises(services.TicketError):
+        services.ticket_call(ticket=old, desk=_desk(office), staff=None)
+    old.refresh_from_db()
+    assert old.status == Ticket.Status.ABSENT
+
+
+def test_a_ticket_of_an_earlier_day_cannot_be_called_and_expires(office: Office) -> None:
+    ticket = services.ticket_issue(queue=_queue(office), channel=Ticket.Channel.KIOSK)
+    services.ticket_call(ticket=ticket, desk=_desk(office), staff=None)
+    services.ticket_absent(ticket=ticket, staff=None)
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(days=1)):
+        with pytest.raises(services.TicketError):
+            services.ticket_call(ticket=ticket, desk=_desk(office), staff=None)
+        assert services.tickets_close_past_days() == 1
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.EXPIRED

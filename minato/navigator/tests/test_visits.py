@@ -227,3 +227,12 @@ def test_missing_details_are_named_and_nothing_is_recorded(
     with pytest.raises(services.VisitError, match="moved_on"):
         services.visit_item_record(visit=visit, key="tennyu", department_id=None)
     assert not Application.objects.filter(applicant=alice).exclude(status="draft").exists()
+
+
+def test_expired_visits_are_deleted_by_housekeeping(alice: User) -> None:
+    from minato.navigator import housekeeping
+
+    visit = services.visit_prepare(checklist=_checklist(alice))
+    Visit.objects.filter(pk=visit.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert housekeeping.run()["visits_deleted"] == 1
+    assert not Visit.objects.exists()

@@ -4,6 +4,7 @@ ticket from a phone, the kiosk, the hall display, a ticket's live page)."""
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime
 from typing import Any, cast
 
@@ -23,7 +24,10 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from minato.accounts import permissions
+from minato.accounts.models import User
 from minato.core.forms import AccessibleForm
+from minato.core.middleware import client_ip
 from minato.core.translated import localized
 from minato.navigator.guide import selectors as guide_selectors
 from minato.navigator.guide import services as guide_services
@@ -32,6 +36,7 @@ from minato.navigator.guide.schema import asked_questions, next_question
 from minato.navigator.models import Checklist, Guide, Ticket
 from minato.navigator.queues import selectors as queue_selectors
 from minato.navigator.queues import services as queue_services
+from minato.navigator.visits import selectors as visit_selectors
 from minato.navigator.visits import services as visit_services
 from minato.procedures.applications import services as application_services
 
@@ -43,7 +48,8 @@ def _language() -> str:
 
 
 def _is_resident(user: Any) -> bool:
-    return bool(user.is_authenticated and not getattr(user, "is_staff", False))
+    """A resident's account: guests (who applied by email link) and staff use private links."""
+    return bool(user.is_authenticated and getattr(user, "kind", "") == User.Kind.RESIDENT)
 
 
 # Guides --------------------------------------------------------------------------------
@@ -280,6 +286,7 @@ def _visit_page(request: HttpRequest, checklist: Checklist, base: str) -> HttpRe
                 segno.make(payload, micro=False).svg_inline(scale=5, title=_("Visit QR code"))
             ),
             "offices": queue_selectors.waits(),
+            "visit_payload": payload,
         },
     )
 
@@ -346,12 +353,16 @@ def office(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not _is_resident(request.user):
             return redirect_to_login(request.get_full_path())
-        if form.is_valid():
+        if not permissions.has_confirmed_email(request.user):
+            form.add_error(None, _("Confirm your email address first, so that we can call you."))
+        elif form.is_valid():
             try:
                 ticket = queue_services.ticket_issue(
                     queue=form.queues[form.cleaned_data["queue"]],
                     channel=Ticket.Channel.REMOTE,
                     person=request.user,
+                    # Taken from a visit's page: the clerk who calls it sees the visit.
+                    visit=visit_selectors.visit_for_ticket(request.POST.get("visit", "")[:300]),
                     slot_start=form.slot(),
                 )
             except queue_services.TicketError as exc:
@@ -368,6 +379,7 @@ def office(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "is_open": queue_selectors.is_open(found),
             "signed_in": _is_resident(request.user),
+            "visit_payload": request.POST.get("visit", request.GET.get("visit", ""))[:300],
         },
         status=422 if request.method == "POST" else 200,
     )
@@ -375,12 +387,20 @@ def office(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
-    """The touch screen at the office's entrance: one button per counter."""
+    """The touch screen at the office's entrance: one button per counter.
+
+    A new ticket is shown in the answer to the press itself, with no cancel button and no
+    address of its own in the kiosk's history, and the screen returns to the buttons after
+    a few seconds: the next person at the kiosk cannot open or cancel it. Only addresses in
+    ``NAVIGATOR_KIOSK_NETWORKS`` (the offices' networks) may print tickets."""
     error = ""
+    ticket = None
     if request.method == "POST":
         # The line and its office in one query: the kiosk is pressed all day long.
         queue = queue_selectors.office_queue(slug, request.POST.get("queue", ""))
-        if is_ratelimited(
+        if not _kiosk_allowed(request):
+            error = _("Tickets are printed by the machine at the office.")
+        elif is_ratelimited(
             request,
             group="navigator.kiosk",
             key="ip",
@@ -395,17 +415,33 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
                 ticket = queue_services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
             except queue_services.TicketError as exc:
                 error = str(exc)
-            else:
-                return redirect(
-                    reverse("navigator:ticket", args=[ticket.public_id]) + "?issued=kiosk"
-                )
     found = _office_or_404(slug)
-    return render(
-        request,
-        "navigator/portal/kiosk.html",
-        {"office": found, "queues": queue_selectors.queues_of(found), "error": error},
-        status=422 if error else 200,
-    )
+    context: dict[str, Any] = {
+        "office": found,
+        "queues": queue_selectors.queues_of(found),
+        "error": error,
+        "ticket": ticket,
+    }
+    if ticket is not None:
+        link = settings.SITE_URL + reverse("navigator:ticket", args=[ticket.public_id])
+        context["state"] = queue_selectors.ticket_state(ticket)
+        context["qr_svg"] = mark_safe(  # noqa: S308 - SVG made by segno from our own URL
+            segno.make(link, micro=False).svg_inline(scale=4, title=_("Your ticket on your phone"))
+        )
+    response = render(request, "navigator/portal/kiosk.html", context, status=422 if error else 200)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _kiosk_allowed(request: HttpRequest) -> bool:
+    networks = settings.NAVIGATOR_KIOSK_NETWORKS
+    if not networks:
+        return True
+    try:
+        address = ipaddress.ip_address(client_ip(request))
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(network, strict=False) for network in networks)
 
 
 def display(request: HttpRequest, slug: str) -> HttpResponse:
@@ -445,6 +481,9 @@ def ticket(request: HttpRequest, public_id: Any) -> HttpResponse:
     page holds nothing personal."""
     found = _ticket_or_404(public_id)
     if request.method == "POST":
+        if found.person_id is not None and request.user.pk != found.person_id:
+            # A phone's ticket is cancelled by its holder only; a kiosk's by its link.
+            return redirect_to_login(request.get_full_path())
         try:
             queue_services.ticket_cancel(ticket=found)
         except queue_services.TicketError as exc:
@@ -452,7 +491,6 @@ def ticket(request: HttpRequest, public_id: Any) -> HttpResponse:
         else:
             messages.success(request, _("Your ticket is cancelled."))
         return redirect("navigator:ticket", public_id=found.public_id)
-    link = settings.SITE_URL + reverse("navigator:ticket", args=[found.public_id])
     return render(
         request,
         "navigator/portal/ticket.html",
@@ -461,9 +499,6 @@ def ticket(request: HttpRequest, public_id: Any) -> HttpResponse:
             "state": queue_selectors.ticket_state(found),
             "office": found.queue.office,
             "poll_seconds": settings.NAVIGATOR_POLL_SECONDS,
-            "issued_at_kiosk": request.GET.get("issued") == "kiosk",
-            # SVG made by segno from our own URL.
-            "qr_svg": mark_safe(segno.make(link, micro=False).svg_inline(scale=4, title=link)),  # noqa: S308
         },
     )
 

@@ -110,13 +110,11 @@ def _counter_action(request: HttpRequest, office: Any) -> HttpResponse:
     )
     try:
         if action == "desk":
-            number = request.POST.get("desk", "")
-            if (
-                queue_selectors.desks_of(office)
-                .filter(number=number if number.isdigit() else 0)
-                .exists()
-            ):
-                request.session[DESK_SESSION_KEY.format(office=office.slug)] = int(number)
+            number = request.POST.get("desk", "")[:4]
+            # ASCII digits only ("²".isdigit() is true, and int() refuses it).
+            desk = int(number) if number.isascii() and number.isdecimal() else 0
+            if queue_selectors.desks_of(office).filter(number=desk).exists():
+                request.session[DESK_SESSION_KEY.format(office=office.slug)] = desk
         elif action == "issue" and queue is not None:
             ticket = queue_services.ticket_issue(queue=queue, channel=Ticket.Channel.STAFF)
             messages.success(request, _("Ticket %(number)s issued.") % {"number": ticket.label})
@@ -342,7 +340,9 @@ def visit_pdf(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def _can_edit_guides(request: HttpRequest) -> None:
-    if not permissions.has_role(request.user, "department_admin"):
+    """System administrators only: a guide spans departments (its items name procedures of
+    any of them and what their forms are filled with), so no one department owns it."""
+    if not permissions.has_role(request.user, "system_admin"):
         raise PermissionDenied
 
 
@@ -352,7 +352,7 @@ def guides(request: HttpRequest) -> HttpResponse:
         "navigator/staff/guides.html",
         {
             "guides": guide_selectors.all_guides(),
-            "can_edit": permissions.has_role(request.user, "department_admin"),
+            "can_edit": permissions.has_role(request.user, "system_admin"),
         },
     )
 
@@ -377,6 +377,10 @@ class GuideForm(AccessibleForm):
         except json.JSONDecodeError as exc:
             raise ValidationError(
                 _("This is not valid JSON: %(error)s") % {"error": exc.msg}
+            ) from None
+        except RecursionError:  # nested thousands deep
+            raise ValidationError(
+                _("This is not valid JSON: %(error)s") % {"error": "too deeply nested"}
             ) from None
 
 

@@ -27,19 +27,31 @@ def _live(visits: Any) -> Any:
     )
 
 
+def _signed_visit_id(text: str) -> str | None:
+    """The visit id a QR code's text carries, if its signature holds and it has not expired."""
+    try:
+        return signing.TimestampSigner(salt=SIGNING_SALT).unsign(
+            text[len(QR_PREFIX) :], max_age=VISIT_LIFETIME
+        )
+    except signing.BadSignature:
+        return None
+
+
+def visit_for_ticket(payload: str) -> Visit | None:
+    """The visit a resident takes a ticket for, from the signed payload their visit page
+    gives (the same as its QR code)."""
+    public_id = _signed_visit_id(payload) if payload.startswith(QR_PREFIX) else None
+    return _live(Visit.objects.filter(public_id=public_id)).first() if public_id else None
+
+
 def visit_from_scan(user: Any, text: str) -> Visit | None:
     """The visit a QR code's text (signed, not expired) or its 8-character code opens."""
     if not can_open_visits(user):
         return None
     text = (text or "").strip()
     if text.startswith(QR_PREFIX):
-        try:
-            public_id = signing.TimestampSigner(salt=SIGNING_SALT).unsign(
-                text[len(QR_PREFIX) :], max_age=VISIT_LIFETIME
-            )
-        except signing.BadSignature:
-            return None
-        return _live(Visit.objects.filter(public_id=public_id)).first()
+        public_id = _signed_visit_id(text)
+        return _live(Visit.objects.filter(public_id=public_id)).first() if public_id else None
     code = text.upper().replace("-", "").replace(" ", "")
     if not CODE.match(code):
         return None

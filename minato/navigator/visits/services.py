@@ -221,6 +221,8 @@ def visit_item_record(*, visit: Visit, key: str, department_id: int | None) -> s
         raise VisitError(_("That procedure is not done at the counter in this visit."))
     if key in visit.applications:
         return str(visit.applications[key])
+    if visit.status == Visit.Status.COMPLETED:
+        raise VisitError(_("This visit is finished: its forms can no longer be changed."))
     owner = visit.checklist.owner
     if owner is None:
         raise VisitError(
@@ -249,3 +251,19 @@ def visit_item_record(*, visit: Visit, key: str, department_id: int | None) -> s
         department_id,
     )
     return str(application.reference)
+
+
+@transaction.atomic
+def visits_delete_expired() -> int:
+    """Delete visits past their time: their details copy the resident's name, birth date,
+    address and phone, which are kept no longer than the visit is useful."""
+    expired = list(Visit.objects.filter(expires_at__lte=timezone.now()).select_related("checklist"))
+    for visit in expired:
+        audit.record(
+            action="navigator.visit_deleted",
+            obj=visit,
+            subject_id=visit.checklist.owner_id,
+            changes={"status": [visit.status, None]},
+        )
+    Visit.objects.filter(pk__in=[visit.pk for visit in expired]).delete()
+    return len(expired)
