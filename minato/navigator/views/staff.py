@@ -30,6 +30,7 @@ from minato.navigator.queues import services as queue_services
 from minato.navigator.visits import selectors as visit_selectors
 from minato.navigator.visits import services as visit_services
 from minato.navigator.visits.pdf import visit_forms_pdf
+from minato.procedures.forms import selectors as form_selectors
 
 DESK_SESSION_KEY = "navigator:desk:{office}"
 PERSON_LABELS = {
@@ -308,7 +309,9 @@ def visit(request: HttpRequest, public_id: Any) -> HttpResponse:
                 {
                     "key": item["key"],
                     "title": localized(item["title"]),
-                    "procedure": item.get("procedure", ""),
+                    # An intake form to record it with (else the signed paper is the record).
+                    "can_record": bool(item.get("procedure"))
+                    and form_selectors.current_form_of(item["procedure"]) is not None,
                     "reference": found.applications.get(item["key"], ""),
                     "fields": [
                         (labels.get(f, f), found.details.get(f, ""))
