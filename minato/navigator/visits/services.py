@@ -213,7 +213,11 @@ def visit_item_record(*, visit: Visit, key: str, department_id: int | None) -> s
     """Record one counter procedure of the visit as an application in the normal staff
     workflow (its queue, hand-off and notifications), submitted for the resident with the
     visit's details. Returns its 申請番号; recording it again returns the same one."""
-    visit = Visit.objects.select_for_update().select_related("checklist__owner").get(pk=visit.pk)
+    visit = (
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("checklist__owner")
+        .get(pk=visit.pk)
+    )
     item = next(
         (i for i in visit.checklist.items if i["key"] == key and i["where"] == "counter"), None
     )
