@@ -30,8 +30,14 @@ KEYWORDS = {
     "unlink": ("解除", "かいじょ", "unlink"),
     "bookings": ("予約", "よやく", "booking", "bookings"),
     "procedures": ("申請", "しんせい", "手続", "application", "procedures"),
+    "counters": ("番号札", "ばんごうふだ", "窓口", "まどぐち", "ticket", "counters"),
 }
-PAGES = {"bookings": "/bookings/", "procedures": "/procedures/"}
+PAGES = {
+    "bookings": "/bookings/",
+    "procedures": "/procedures/",
+    # The counters' waits and "take a ticket", marked as taken from LINE.
+    "counters": "/navigator/counters/?via=line",
+}
 # Languages the answers and the pages they link to come in; "ja" pages have no prefix.
 SITE_LANGUAGES = ("ja", "en", "ja-easy")
 
@@ -66,7 +72,7 @@ def _help() -> str:
     return _(
         "You can receive Minato City's news on LINE.\n"
         "「連携」: link your Minato City account\n「予約」: book facilities and events\n"
-        "「申請」: apply online\n「解除」: unlink"
+        "「申請」: apply online\n「番号札」: take a ticket for a ward counter\n「解除」: unlink"
     )
 
 

@@ -379,3 +379,18 @@ def test_the_hall_display_state_holds_no_ticket_ids(client: Client, office: Offi
         # A ticket's id opens its page, where it can be cancelled: never published.
         assert str(called.public_id) not in body and str(waiting.public_id) not in body
         assert "A001" in body
+
+
+def test_a_ticket_taken_from_the_line_account_is_counted_as_line(
+    resident_client: Any, alice: User, office: Office
+) -> None:
+    client = resident_client(alice)
+    listing = client.get(reverse("navigator:offices") + "?via=line").content.decode()
+    assert f"/navigator/counters/{office.slug}/?via=line" in listing
+    page = client.get(reverse("navigator:office", args=[office.slug]) + "?via=line")
+    assert 'name="via" value="line"' in page.content.decode()
+    client.post(
+        reverse("navigator:office", args=[office.slug]),
+        {"queue": "ido", "when": "now", "via": "line"},
+    )
+    assert Ticket.objects.get(person=alice).channel == Ticket.Channel.LINE

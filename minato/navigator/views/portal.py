@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 from datetime import datetime
 from typing import Any, cast
+from urllib.parse import urlencode
 
 import segno
 from django import forms
@@ -286,7 +287,8 @@ def _visit_page(request: HttpRequest, checklist: Checklist, base: str) -> HttpRe
                 segno.make(payload, micro=False).svg_inline(scale=5, title=_("Visit QR code"))
             ),
             "offices": queue_selectors.waits(),
-            "visit_payload": payload,
+            # The office's ticket then carries the visit (see ``office``).
+            "office_query": "?" + urlencode({"visit": payload}),
         },
     )
 
@@ -343,13 +345,20 @@ class TicketForm(AccessibleForm):
 
 
 def offices(request: HttpRequest) -> HttpResponse:
-    return render(request, "navigator/portal/offices.html", {"offices": queue_selectors.waits()})
+    # Opened from the LINE account (「番号札」): the ticket is then counted as taken by LINE.
+    via_line = request.GET.get("via") == "line"
+    return render(
+        request,
+        "navigator/portal/offices.html",
+        {"offices": queue_selectors.waits(), "office_query": "?via=line" if via_line else ""},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def office(request: HttpRequest, slug: str) -> HttpResponse:
     found = _office_or_404(slug)
     form = TicketForm(request.POST or None, office=found, language=_language())
+    via_line = request.POST.get("via", request.GET.get("via", "")) == "line"
     if request.method == "POST":
         if not _is_resident(request.user):
             return redirect_to_login(request.get_full_path())
@@ -359,7 +368,7 @@ def office(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 ticket = queue_services.ticket_issue(
                     queue=form.queues[form.cleaned_data["queue"]],
-                    channel=Ticket.Channel.REMOTE,
+                    channel=Ticket.Channel.LINE if via_line else Ticket.Channel.REMOTE,
                     person=request.user,
                     # Taken from a visit's page: the clerk who calls it sees the visit.
                     visit=visit_selectors.visit_for_ticket(request.POST.get("visit", "")[:300]),
@@ -380,6 +389,7 @@ def office(request: HttpRequest, slug: str) -> HttpResponse:
             "is_open": queue_selectors.is_open(found),
             "signed_in": _is_resident(request.user),
             "visit_payload": request.POST.get("visit", request.GET.get("visit", ""))[:300],
+            "via_line": via_line,
         },
         status=422 if request.method == "POST" else 200,
     )

@@ -116,6 +116,8 @@ def test_keywords_answer_with_the_pages_they_name(fake_line: FakeLine, client: C
     assert fake_line.sent[-1].texts[0].endswith("/bookings/")
     _post(client, _event("postback", "02B", postback={"data": "action=procedures"}))
     assert fake_line.sent[-1].texts[0].endswith("/procedures/")
+    _post(client, _event("message", "02C", message={"type": "text", "id": "3", "text": "番号札"}))
+    assert fake_line.sent[-1].texts[0].endswith("/navigator/counters/?via=line")
 
 
 def test_a_linked_resident_is_answered_in_their_language_with_pages_in_it(
