@@ -218,7 +218,8 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     # Issue 14: the kiosk at the entrance of 麻布地区総合支所 printing tickets as fast as it is
     # pressed (the form posted with its page's CSRF token: numbering under the day's row lock,
-    # the ticket, its audit row and the office's new revision in one transaction).
+    # the ticket, its audit row and the office's new revision in one transaction; the answer
+    # is the redirect to the kiosk's page that shows the new number).
     "counters_kiosk_ticket": Scenario(
         "/navigator/counters/azabu/kiosk/",
         auth="kiosk",

@@ -447,6 +447,20 @@ def statistics_of(office: Office, day: date) -> dict[str, Any]:
     return {"day": day, "rows": table}
 
 
+def people_ahead(ticket: Ticket) -> int:
+    """How many wait in the ticket's line before it (one count on the line's index)."""
+    return (
+        Ticket.objects.filter(
+            queue_id=ticket.queue_id,
+            service_date=ticket.service_date,
+            status=Ticket.Status.WAITING,
+            joins_at__lte=ticket.joins_at,
+        )
+        .exclude(pk=ticket.pk)
+        .count()
+    )
+
+
 def tickets_of(person: Any) -> QuerySet[Ticket]:
     """A resident's tickets of today (for My page)."""
     return (

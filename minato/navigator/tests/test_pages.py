@@ -196,10 +196,12 @@ def test_taking_a_ticket_from_a_phone_needs_an_account(client: Client, office: O
 
 
 def test_the_kiosk_prints_a_ticket_without_an_account(client: Client, office: Office) -> None:
-    response = client.post(reverse("navigator:kiosk", args=[office.slug]), {"queue": "shomei"})
+    pressed = client.post(reverse("navigator:kiosk", args=[office.slug]), {"queue": "shomei"})
+    assert pressed.status_code == 302
+    response = client.get(pressed["Location"])
     page = response.content.decode()
-    # Shown in the answer to the press: no address of its own, no cancel button, and the
-    # screen goes back to the buttons by itself.
+    # Shown on the kiosk's own page by a short-lived token: no address of the ticket, no
+    # cancel button, and the screen goes back to the buttons by itself.
     assert response.status_code == 200 and "B001" in page and "<svg" in page
     assert "no-store" in response["Cache-Control"]
     assert "data-return-after" in page
@@ -214,7 +216,7 @@ def test_only_the_offices_networks_may_print_tickets(
     url = reverse("navigator:kiosk", args=[office.slug])
     assert client.post(url, {"queue": "ido"}).status_code == 422
     assert not Ticket.objects.exists()
-    assert client.post(url, {"queue": "ido"}, REMOTE_ADDR="10.20.3.4").status_code == 200
+    assert client.post(url, {"queue": "ido"}, REMOTE_ADDR="10.20.3.4").status_code == 302
     assert Ticket.objects.count() == 1
 
 
@@ -394,3 +396,13 @@ def test_a_ticket_taken_from_the_line_account_is_counted_as_line(
         {"queue": "ido", "when": "now", "via": "line"},
     )
     assert Ticket.objects.get(person=alice).channel == Ticket.Channel.LINE
+
+
+def test_a_kiosk_token_shows_its_ticket_only_briefly(client: Client, office: Office) -> None:
+    from django.core.cache import cache
+
+    pressed = client.post(reverse("navigator:kiosk", args=[office.slug]), {"queue": "ido"})
+    assert "A001" in client.get(pressed["Location"]).content.decode()
+    assert "A001" not in client.get(pressed["Location"] + "x").content.decode()
+    cache.clear()  # a minute later: the token has expired
+    assert "A001" not in client.get(pressed["Location"]).content.decode()

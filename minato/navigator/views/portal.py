@@ -5,6 +5,7 @@ ticket from a phone, the kiosk, the hall display, a ticket's live page)."""
 from __future__ import annotations
 
 import ipaddress
+import secrets
 from datetime import datetime
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -14,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,6 +44,9 @@ from minato.navigator.visits import services as visit_services
 from minato.procedures.applications import services as application_services
 
 SESSION_KEY = "navigator:answers:{slug}"
+# A kiosk shows a new ticket by a token that lasts a minute (its page returns to the
+# buttons after 20 s).
+KIOSK_SHOWN_KEY = "navigator:kiosk-shown:{token}"
 
 
 def _language() -> str:
@@ -399,12 +404,13 @@ def office(request: HttpRequest, slug: str) -> HttpResponse:
 def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
     """The touch screen at the office's entrance: one button per counter.
 
-    A new ticket is shown in the answer to the press itself, with no cancel button and no
-    address of its own in the kiosk's history, and the screen returns to the buttons after
-    a few seconds: the next person at the kiosk cannot open or cancel it. Only addresses in
-    ``NAVIGATOR_KIOSK_NETWORKS`` (the offices' networks) may print tickets."""
+    A press issues the ticket and redirects (a reload never prints a second one) to the
+    kiosk's page showing it by an opaque token that lasts a minute: no cancel
+    button, no address of the ticket in the kiosk's history, and the screen returns to the
+    buttons by itself, so the next person at the kiosk cannot open or cancel it. Only
+    addresses in ``NAVIGATOR_KIOSK_NETWORKS`` (the offices' networks) may print tickets."""
     error = ""
-    ticket = None
+    ticket = _shown_ticket(request.GET.get("shown", ""), slug)
     if request.method == "POST":
         # The line and its office in one query: the kiosk is pressed all day long.
         queue = queue_selectors.office_queue(slug, request.POST.get("queue", ""))
@@ -422,9 +428,17 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
             error = _("Choose a counter.")
         else:
             try:
-                ticket = queue_services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+                issued = queue_services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
             except queue_services.TicketError as exc:
                 error = str(exc)
+            else:
+                # An opaque token, not the ticket's id (which opens its page, where it can
+                # be cancelled): the kiosk's history must not lead to it.
+                shown = secrets.token_urlsafe(16)
+                cache.set(KIOSK_SHOWN_KEY.format(token=shown), str(issued.public_id), 60)
+                return redirect(
+                    reverse("navigator:kiosk", args=[slug]) + "?" + urlencode({"shown": shown})
+                )
     found = _office_or_404(slug)
     context: dict[str, Any] = {
         "office": found,
@@ -434,13 +448,26 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if ticket is not None:
         link = settings.SITE_URL + reverse("navigator:ticket", args=[ticket.public_id])
-        context["state"] = queue_selectors.ticket_state(ticket)
+        # One count, not the office's state: the kiosk is pressed all day, and each press
+        # changes the state (the phone, from the QR code, shows the estimate).
+        context["ahead"] = queue_selectors.people_ahead(ticket)
         context["qr_svg"] = mark_safe(  # noqa: S308 - SVG made by segno from our own URL
             segno.make(link, micro=False).svg_inline(scale=4, title=_("Your ticket on your phone"))
         )
     response = render(request, "navigator/portal/kiosk.html", context, status=422 if error else 200)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _shown_ticket(token: str, office_slug: str) -> Ticket | None:
+    """The ticket a kiosk just printed, while its token lasts."""
+    public_id = cache.get(KIOSK_SHOWN_KEY.format(token=token[:40])) if token else None
+    if public_id is None:
+        return None
+    ticket = queue_selectors.ticket_by_public_id(public_id)
+    if ticket is None or ticket.queue.office.slug != office_slug:
+        return None
+    return ticket
 
 
 def _kiosk_allowed(request: HttpRequest) -> bool:
