@@ -137,6 +137,15 @@ def test_the_forms_pdf_has_a_page_per_counter_procedure(alice: User) -> None:
     assert b"<script" not in content
 
 
+def _answers_today() -> dict[str, str]:
+    return {
+        "moved_on": timezone.localdate().isoformat(),
+        "moved_from": "japan",
+        "online_tenshutsu": "no",
+        "dog": "no",
+    }
+
+
 def _counter_intake(catalogue: dict[str, Any]) -> Any:
     """印鑑登録 (a counter procedure of the test catalogue) with a counter intake form, and a
     guide whose counter item records it from the visit."""
@@ -167,12 +176,7 @@ def test_a_counter_procedure_is_recorded_as_an_application_once(
     guide = _counter_intake(catalogue)
     checklist, _ = guide_services.checklist_create(
         guide=guide,
-        answers={
-            "moved_on": timezone.localdate().isoformat(),
-            "moved_from": "japan",
-            "online_tenshutsu": "no",
-            "dog": "no",
-        },
+        answers=_answers_today(),
         owner=alice,
     )
     visit = services.visit_prepare(checklist=checklist)
@@ -194,12 +198,7 @@ def test_a_visit_without_an_account_keeps_the_paper_form_as_the_record(
     guide = _counter_intake(catalogue)
     checklist, _ = guide_services.checklist_create(
         guide=guide,
-        answers={
-            "moved_on": timezone.localdate().isoformat(),
-            "moved_from": "japan",
-            "online_tenshutsu": "no",
-            "dog": "no",
-        },
+        answers=_answers_today(),
     )
     visit = services.visit_prepare(checklist=checklist)
     with translation.override("en"), pytest.raises(services.VisitError, match="paper form"):
@@ -214,12 +213,7 @@ def test_missing_details_are_named_and_nothing_is_recorded(
     guide = _counter_intake(catalogue)
     checklist, _ = guide_services.checklist_create(
         guide=guide,
-        answers={
-            "moved_on": timezone.localdate().isoformat(),
-            "moved_from": "japan",
-            "online_tenshutsu": "no",
-            "dog": "no",
-        },
+        answers=_answers_today(),
         owner=alice,
     )
     visit = services.visit_prepare(checklist=checklist)
