@@ -233,6 +233,8 @@ SCENARIOS: dict[str, Scenario] = {
     # Issue 14: a phone's poll of its ticket's place in line (one of 30 people waiting at 芝,
     # bench/seed_counters.py prints its path as BENCH_COUNTER_TICKET); 500 such connections
     # with a change timed to every screen are bench/counters_live.py.
+    # Issue 15: the public indicators (twelve months of every indicator, computed live).
+    "insight_indicators": Scenario("/api/v1/insight/indicators"),
     "counters_ticket_state": Scenario(
         "/navigator/counters/shiba/tickets/<id>/state.json", path_env="BENCH_COUNTER_TICKET"
     ),

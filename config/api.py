@@ -13,6 +13,7 @@ from minato.core.api.errors import mark_problem_content_types
 from minato.core.api.rendering import OffsetJSONRenderer
 from minato.core.api.schemas import declare_storable_text
 from minato.information.api import router as information_router
+from minato.insight.api import router as insight_router
 from minato.navigator.api import router as navigator_router
 from minato.notifications.api import router as notifications_router
 from minato.opendata.api import router as opendata_router
@@ -59,3 +60,4 @@ api.add_router("", information_router)
 api.add_router("", reports_router)
 api.add_router("", opendata_router)
 api.add_router("", navigator_router)
+api.add_router("", insight_router)

@@ -50,6 +50,7 @@ urlpatterns += i18n_patterns(
     path("reports/", include("minato.reports.urls")),
     path("opendata/", include("minato.opendata.urls")),
     path("navigator/", include("minato.navigator.urls")),
+    path("insight/", include("minato.insight.urls")),
     # One "staff" namespace for the whole console, so its two-factor guard covers every
     # module's pages (staff:procedures:queue, …).
     path(
@@ -68,6 +69,7 @@ urlpatterns += i18n_patterns(
                     path("reports/", include("minato.reports.urls_staff")),
                     path("opendata/", include("minato.opendata.urls_staff")),
                     path("navigator/", include("minato.navigator.urls_staff")),
+                    path("insight/", include("minato.insight.urls_staff")),
                 ],
                 "staff",
             )

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "minato.reports",
     "minato.opendata",
     "minato.navigator",
+    "minato.insight",
 ]
 
 MIDDLEWARE = [
@@ -454,6 +455,12 @@ NAVIGATOR_POLL_SECONDS = float(env("NAVIGATOR_POLL_SECONDS", "1.5"))
 NAVIGATOR_KIOSK_NETWORKS = envlist("NAVIGATOR_KIOSK_NETWORKS", [])
 # Tickets one kiosk (one address) may print.
 NAVIGATOR_KIOSK_RATE = env("NAVIGATOR_KIOSK_RATE", "30/m")
+
+# Insight (issue 15): residents' voices, topic analysis, safe statistics.
+# Voices one person (or, signed out, one network) may send.
+INSIGHT_VOICE_RATE = env("INSIGHT_VOICE_RATE", "5/h")
+# The smallest count a published statistics table shows; smaller cells are suppressed.
+INSIGHT_MINIMUM_CELL = envint("INSIGHT_MINIMUM_CELL", 5)
 
 MUNICIPALITY_NAME = {"ja": "港区", "en": "Minato City", "ja-easy": "みなとく"}
 # Where residents can ask when the site does not answer them (the catalogue's search).

@@ -1,0 +1,170 @@
+"""Running an analysis: a run is asked for (a period), done in the background worker (or at
+once by ``manage.py insight_analyse``), and its topics matched to the previous run's."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from minato.core import audit
+from minato.insight import masking
+from minato.insight.analysis import pipeline
+from minato.insight.analysis.embeddings import Encoder, default_encoder
+from minato.insight.models import AnalysisRun, Topic, TopicMember, Voice
+
+MIN_VOICES = 10
+MAX_VOICES = 20000
+
+
+class AnalysisError(Exception):
+    pass
+
+
+@transaction.atomic
+def run_request(*, period_start: date, period_end: date, requested_by: Any = None) -> AnalysisRun:
+    """Ask for an analysis of the voices received from ``period_start`` to ``period_end``."""
+    if period_end < period_start:
+        raise AnalysisError(_("The end of the period is before its start."))
+    if AnalysisRun.objects.filter(
+        status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING]
+    ).exists():
+        raise AnalysisError(_("An analysis is running already. Wait for it to finish."))
+    count = _voices(period_start, period_end).count()
+    if count < MIN_VOICES:
+        raise AnalysisError(
+            _("The period has %(count)s voices; an analysis needs at least %(minimum)s.")
+            % {"count": count, "minimum": MIN_VOICES}
+        )
+    run = AnalysisRun.objects.create(
+        period_start=period_start,
+        period_end=period_end,
+        requested_by=requested_by,
+        voice_count=count,
+    )
+    audit.record(
+        action="insight.analysis_requested",
+        obj=run,
+        changes={"period": [None, f"{period_start}/{period_end}"]},
+    )
+    transaction.on_commit(lambda: import_string("minato.insight.tasks.analyse").enqueue(run.pk))
+    return run
+
+
+def _voices(period_start: date, period_end: date):  # type: ignore[no-untyped-def]
+    return Voice.objects.filter(
+        received_at__date__gte=period_start, received_at__date__lte=period_end
+    ).order_by("received_at", "id")
+
+
+def run_execute(*, run_id: int, encoder: Encoder | None = None) -> AnalysisRun:
+    """Do a queued run. The pipeline runs outside any transaction; its results are written in
+    one, so a crash leaves the run ``failed`` or ``queued``, never half-written."""
+    with transaction.atomic():
+        run = AnalysisRun.objects.select_for_update().get(pk=run_id)
+        if run.status not in (AnalysisRun.Status.QUEUED, AnalysisRun.Status.FAILED):
+            return run
+        run.status = AnalysisRun.Status.RUNNING
+        run.save(update_fields=["status", "updated_at"])
+    try:
+        return _execute(run, encoder or default_encoder())
+    except Exception:
+        AnalysisRun.objects.filter(pk=run.pk).update(
+            status=AnalysisRun.Status.FAILED,
+            error=traceback.format_exc(limit=3)[-2000:],
+            updated_at=timezone.now(),
+        )
+        raise
+
+
+def _execute(run: AnalysisRun, encoder: Encoder) -> AnalysisRun:
+    started = time.perf_counter()
+    voices = list(
+        _voices(run.period_start, run.period_end).values_list("pk", "public_id", "masked_body")[
+            :MAX_VOICES
+        ]
+    )
+    texts = [text for _pk, _public_id, text in voices]
+    result = pipeline.analyse(texts, encoder=encoder)
+    timings = {name: round(seconds, 3) for name, seconds in result.timings.items()}
+    previous = (
+        AnalysisRun.objects.filter(status=AnalysisRun.Status.DONE, period_end__lt=run.period_start)
+        .order_by("-period_end", "-created_at")
+        .first()
+    )
+    previous_topics = list(previous.topics.all()) if previous else []
+    matches = pipeline.match(
+        [topic.keywords for topic in result.topics], [topic.keywords for topic in previous_topics]
+    )
+    with transaction.atomic():
+        created = []
+        for topic in result.topics:
+            matched = matches.get(topic.number)
+            before = previous_topics[matched[0]] if matched else None
+            created.append(
+                Topic(
+                    run=run,
+                    label=topic.label[:200] or _("(no distinctive words)"),
+                    keywords=[[word, round(weight, 5)] for word, weight in topic.keywords],
+                    size=len(topic.members),
+                    x=round(topic.x, 4),
+                    y=round(topic.y, 4),
+                    centroid=topic.centroid,
+                    quotes=[
+                        {"voice": str(voices[i][1]), "text": texts[i][:300]} for i in topic.quotes
+                    ],
+                    previous=before,
+                    lineage=before.lineage if before else _new_lineage(),
+                    similarity=round(matched[1], 3) if matched else None,
+                )
+            )
+        Topic.objects.bulk_create(created)
+        TopicMember.objects.bulk_create(
+            [
+                TopicMember(
+                    run=run,
+                    topic=created[int(result.labels[index])],
+                    voice_id=voices[index][0],
+                    x=round(float(result.coords[index][0]), 4),
+                    y=round(float(result.coords[index][1]), 4),
+                )
+                for index in range(len(voices))
+            ],
+            batch_size=2000,
+        )
+        timings["total"] = round(time.perf_counter() - started, 3)
+        run.status = AnalysisRun.Status.DONE
+        run.voice_count = len(voices)
+        run.previous = previous
+        run.model_name = encoder.name
+        run.timings = timings
+        run.finished_at = timezone.now()
+        run.error = ""
+        run.save()
+        audit.record(
+            action="insight.analysis_done", obj=run, changes={"topics": [None, len(created)]}
+        )
+    return run
+
+
+def _new_lineage():  # type: ignore[no-untyped-def]
+    import uuid
+
+    return uuid.uuid4()
+
+
+def mask_all(*, batch_size: int = 1000) -> int:
+    """Mask again every voice (after the masking improved); returns how many changed."""
+    changed = 0
+    for voice in Voice.objects.only("pk", "body", "masked_body").iterator(chunk_size=batch_size):
+        masked = masking.mask(voice.body)
+        if masked != voice.masked_body:
+            Voice.objects.filter(pk=voice.pk).update(masked_body=masked)
+            changed += 1
+    return changed

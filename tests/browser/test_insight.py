@@ -1,0 +1,74 @@
+"""Insight in a real browser on a phone-sized screen, axe on every page: a resident sends a
+voice without signing in and reads the published voices, the indicators and the safe
+statistics; a system admin reads a voice, publishes it with an answer, and opens the topic
+map of an analysis and one topic."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+from django.utils import timezone
+
+from minato.accounts.models import User
+from minato.insight import masking
+from minato.insight.analysis import services as analysis_services
+from minato.insight.demo.voices import generate
+from minato.insight.models import AnalysisRun, Voice
+from minato.insight.voices.services import body_hash
+from tests.browser.conftest import AxePage
+from tests.browser.test_bookings import _staff_sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_resident_sends_a_voice_and_reads_the_public_pages(axe_page: AxePage) -> None:
+    page = axe_page.visit("/insight/voices/new/")
+    page.locator("input[name=kind][value=request]").check()
+    page.locator("#id_category").select_option("town")
+    page.locator("#id_body").fill("歩道の段差を直してください。私は山田太郎です。")
+    axe_page.follow(page.locator("main form button[type=submit]"))
+    assert "受付番号" in page.content()
+    voice = Voice.objects.get()
+    assert voice.reference in page.content()
+    assert "山田太郎" not in voice.masked_body
+    axe_page.visit("/insight/voices/")
+    axe_page.visit("/insight/indicators/")
+    assert (
+        page.get_by_text("月間ダウンロード").first.is_visible()
+        or "オープンデータ" in page.content()
+    )
+    axe_page.visit("/insight/statistics/?rows=month&columns=category")
+    axe_page.visit("/ja-easy/insight/voices/new/")
+
+
+def test_staff_publish_a_voice_and_read_the_topic_map(axe_page: AxePage, sam: User) -> None:
+    voices = generate(120, seed=4)
+    Voice.objects.bulk_create(
+        [
+            Voice(
+                reference=f"B-{i:04d}",
+                kind=v.kind,
+                category=v.category,
+                body=v.body,
+                masked_body=masking.mask(v.body),
+                body_hash=body_hash(v.body),
+                received_at=timezone.make_aware(datetime.combine(date(2026, 10, 10), time(12))),
+            )
+            for i, v in enumerate(voices)
+        ]
+    )
+    run = AnalysisRun.objects.create(period_start=date(2026, 10, 1), period_end=date(2026, 10, 31))
+    analysis_services.run_execute(run_id=run.pk)
+    _staff_sign_in(axe_page, sam)
+    page = axe_page.visit("/en/staff/insight/voices/?q=B-0000")
+    axe_page.follow(page.get_by_role("link", name="B-0000"))
+    page.locator("#id_public_answer").fill("We have cleaned it.")
+    axe_page.follow(page.get_by_role("button", name="Publish", exact=True))
+    assert Voice.objects.get(reference="B-0000").is_published
+    page = axe_page.visit(f"/en/staff/insight/topics/{run.public_id}/")
+    assert page.locator("svg circle").count() > 100
+    axe_page.follow(page.locator("table a").first)
+    assert "Distinctive words" in page.content()
+    axe_page.visit("/en/staff/insight/indicators/")
+    axe_page.visit("/en/staff/insight/statistics/")
