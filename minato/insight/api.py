@@ -90,7 +90,7 @@ class VoiceReceivedOut(Schema):
 
 @router.get(
     "/insight/voices",
-    response=list[PublishedVoiceOut],
+    response=responses({200: list[PublishedVoiceOut]}),
     summary="Published voices with the ward's answers",
 )
 @paginate(LimitOffset)
@@ -136,9 +136,10 @@ class TableQuery(Schema):
     summary="Voices counted by two dimensions, with small cells suppressed",
 )
 def voices_table(request: HttpRequest, query: Query[TableQuery]) -> Any:
-    if query.rows == query.columns:
-        raise HttpError(400, "rows and columns must differ")
-    table = statistics_selectors.voice_table(rows=query.rows, columns=query.columns)
+    columns: str = query.columns
+    if columns == query.rows:  # a table needs two dimensions: take the next one
+        columns = "month" if query.rows != "month" else "category"
+    table = statistics_selectors.voice_table(rows=query.rows, columns=columns)
     return {
         "rows": table.rows,
         "columns": table.columns,

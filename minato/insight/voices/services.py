@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,16 +62,17 @@ def check_body(body: str) -> str:
     return body
 
 
-def _next_reference(received: datetime) -> str:
-    year = timezone.localtime(received).year
-    prefix = f"V{year}-"
-    last = (
-        Voice.objects.select_for_update()
-        .filter(reference__startswith=prefix)
-        .aggregate(last=Max("reference"))["last"]
-    )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:06d}"
+def _with_reference(voice: Voice) -> Voice:
+    """Give a just-created voice its reference, V<year>-<row number>: unique without a lock
+    (the row's id is), where counting the year's voices would race."""
+    year = timezone.localtime(voice.received_at).year
+    voice.reference = f"V{year}-{voice.pk:06d}"
+    Voice.objects.filter(pk=voice.pk).update(reference=voice.reference)
+    return voice
+
+
+def _provisional_reference() -> str:
+    return f"new-{uuid.uuid4().hex[:14]}"
 
 
 def _default_department(category: str) -> Department | None:
@@ -119,7 +120,7 @@ def voice_submit(
     received_at = received_at or timezone.now()
     department = _default_department(category)
     voice = Voice.objects.create(
-        reference=_next_reference(received_at),
+        reference=_provisional_reference(),
         kind=kind,
         category=category,
         area=area,
@@ -137,6 +138,7 @@ def voice_submit(
         status=Voice.Status.ROUTED if department else Voice.Status.RECEIVED,
         received_at=received_at,
     )
+    _with_reference(voice)
     audit.record(
         action="insight.voice_received",
         obj=voice,
@@ -297,8 +299,8 @@ def voices_import(*, rows: list[dict[str, Any]], filename: str, imported_by: Any
     for row in rows:
         department = _default_department(row["category"])
         received_at = row["received_at"]
-        Voice.objects.create(
-            reference=_next_reference(received_at),
+        voice = Voice.objects.create(
+            reference=_provisional_reference(),
             kind=row["kind"],
             category=row["category"],
             area=row.get("area", ""),
@@ -313,5 +315,6 @@ def voices_import(*, rows: list[dict[str, Any]], filename: str, imported_by: Any
             received_at=received_at,
             import_batch=batch,
         )
+        _with_reference(voice)
     audit.record(action="insight.voices_imported", obj=batch, changes={"rows": [None, len(rows)]})
     return batch
