@@ -43,6 +43,19 @@ def client_ip(request: HttpRequest) -> str:
         return ""
 
 
+def limited_per_person(request: HttpRequest, group: str, rate: str) -> bool:
+    """Count one more of ``group`` for the signed-in person, else the network (``ip_key``);
+    True once ``rate`` is exceeded."""
+    user = request.user
+    return is_ratelimited(
+        request,
+        group=group,
+        key=(lambda _group, _request: f"u:{user.pk}") if user.is_authenticated else ip_key,
+        rate=rate,
+        increment=True,
+    )
+
+
 def ip_key(group: str, request: HttpRequest) -> str:
     """Rate-limit key: the client's IPv4 address, or the /64 network of an IPv6 address
     (or "unknown" when the server gives none). One IPv6 subscriber is given a /64 or more,

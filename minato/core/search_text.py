@@ -19,8 +19,9 @@ _SPACES = re.compile(r"\s+")
 _HIRAGANA = re.compile(r"[\u3041-\u3096]")
 
 
-def _tokenizer():  # type: ignore[no-untyped-def]
-    # Sudachi tokenizers are not safe to share between threads.
+def tokenizer():  # type: ignore[no-untyped-def]
+    """This thread's SudachiPy tokenizer (bundled small dictionary, split mode C). Sudachi
+    tokenizers are not safe to share between threads, and building one takes a while."""
     if not hasattr(_local, "tokenizer"):
         _local.tokenizer = Dictionary(dict="small").tokenizer(mode=SplitMode.C)
     return _local.tokenizer
@@ -41,7 +42,7 @@ def reading(text: str) -> str:
     if not text:
         return ""
     parts = [
-        morpheme.reading_form() or morpheme.surface() for morpheme in _tokenizer().tokenize(text)
+        morpheme.reading_form() or morpheme.surface() for morpheme in tokenizer().tokenize(text)
     ]
     return re.sub(r"[\s・、。,.()（）「」\-]", "", to_katakana("".join(parts)))
 

@@ -68,8 +68,9 @@ class TableOut(Schema):
     cells: list[list[int | None]] = Field(description="null where the count is suppressed")
     row_totals: list[int]
     column_totals: list[int]
-    total: int
+    total: int | None = Field(description="null when withheld")
     minimum_cell: int
+    withheld: bool = Field(description="Too few records in all for any table to be published")
 
 
 class VoiceIn(InputSchema):
@@ -146,8 +147,9 @@ def voices_table(request: HttpRequest, query: Query[TableQuery]) -> Any:
         "cells": table.published(),
         "row_totals": table.row_totals,
         "column_totals": table.column_totals,
-        "total": table.total,
+        "total": None if table.withheld else table.total,
         "minimum_cell": table.minimum,
+        "withheld": table.withheld,
     }
 
 

@@ -2,7 +2,7 @@
 
 A voice's text may carry the writer's or someone else's name, phone number, e-mail address,
 street address or a 12-digit number (マイナンバー). ``mask`` replaces each with a bracketed
-placeholder (〔氏名〕, 〔電話番号〕…). Structured data is found by patterns; names by SudachiPy's
+marker (〔氏名〕, 〔電話番号〕…). Structured data is found by patterns; names by SudachiPy's
 part of speech (名詞-固有名詞-人名) and by the honorifics and phrases that follow or precede a
 name (さん, 様, 氏, 「名前は…」), because the bundled dictionary does not know every name.
 
@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sudachipy import Dictionary, SplitMode
+from minato.core.search_text import tokenizer
 
 TESTSET_PATH = Path(__file__).resolve().parent / "data" / "pii_testset.jsonl"
 
-PLACEHOLDERS = {
+REPLACEMENTS = {
     "name": "〔氏名〕",
     "phone": "〔電話番号〕",
     "email": "〔メール〕",
@@ -55,17 +54,16 @@ _ADDRESS = re.compile(
 _POSTAL = re.compile(r"〒\s?[0-9]{3}-?[0-9]{4}")
 _HONORIFIC = re.compile(r"^(?:さん|様|さま|氏|くん|君|ちゃん|先生|議員|課長|係長|部長)")
 # Phrases after which a name follows: 「名前は」「氏名：」「担当の」「私、」.
-_NAME_LEADS = ("名前は", "名前:", "氏名:", "氏名は", "担当の", "担当者の", "私は", "私、")
+# The phrases before a name and the name after them; a word that is a role, not a name
+# (区役所, 担当…), is left alone.
+_NAME_AFTER_LEAD = re.compile(
+    r"(?:名前は|名前:|氏名:|氏名は|担当の|担当者の|私は|私、)[ 　]*"
+    r"(?!区役所|区民|担当|窓口|職員|住民|子ども|高齢)"
+    r"([一-龥々ァ-ヶー]{2,4}(?:[ 　][一-龥々ァ-ヶー]{1,4})?)"
+)
+# A foreign name in katakana with middle dots (グエン・ヴァン・アン).
+_DOTTED_KATAKANA = re.compile(r"[ァ-ヶー]+(?:・[ァ-ヶー]+)+")
 _NAME_CHARS = re.compile(r"^[一-龥々ァ-ヶーぁ-ん]{1,6}$")
-
-_local = threading.local()
-
-
-def _tokenizer():  # type: ignore[no-untyped-def]
-    # Sudachi tokenizers are not safe to share between threads.
-    if not hasattr(_local, "tokenizer"):
-        _local.tokenizer = Dictionary(dict="small").tokenizer(mode=SplitMode.C)
-    return _local.tokenizer
 
 
 @dataclass(frozen=True)
@@ -98,11 +96,11 @@ def find(text: str) -> list[Span]:
 def _joined_foreign_names(text: str, names: list[Span]) -> list[Span]:
     # Foreign names are written in katakana with middle dots (グエン・ヴァン・アン): a name
     # found in one part covers the whole dotted run.
+    runs = list(_DOTTED_KATAKANA.finditer(text)) if names else []
     out = []
     for span in names:
         start, end = span.start, span.end
-        run = re.compile(r"[ァ-ヶー]+(?:・[ァ-ヶー]+)+")
-        for match in run.finditer(text):
+        for match in runs:
             if match.start() <= start < match.end() or match.start() < end <= match.end():
                 start, end = min(start, match.start()), max(end, match.end())
         out.append(Span(start, end, span.kind))
@@ -110,7 +108,7 @@ def _joined_foreign_names(text: str, names: list[Span]) -> list[Span]:
 
 
 def _names(text: str) -> Iterable[Span]:
-    morphemes = list(_tokenizer().tokenize(text)) if text else []
+    morphemes = list(tokenizer().tokenize(text)) if text else []
     index = 0
     while index < len(morphemes):
         morpheme = morphemes[index]
@@ -136,13 +134,8 @@ def _names(text: str) -> Iterable[Span]:
                 start = morphemes[index - 1].begin()
             yield Span(start, end, "name")
         index += 1
-    for lead in _NAME_LEADS:
-        for match in re.finditer(re.escape(lead), text):
-            rest = text[match.end() :].lstrip(" 　")
-            offset = len(text) - len(rest)
-            name = re.match(r"[一-龥々ァ-ヶー]{2,4}(?:[ 　][一-龥々ァ-ヶー]{1,4})?", rest)
-            if name and not re.match(r"(?:区役所|区民|担当|窓口|職員|住民|子ども|高齢)", rest):
-                yield Span(offset, offset + name.end(), "name")
+    for match in _NAME_AFTER_LEAD.finditer(text):
+        yield Span(match.start(1), match.end(1), "name")
 
 
 def _plausible_name(text: str, start: int, end: int) -> bool:
@@ -224,13 +217,13 @@ def _merge(spans: list[Span]) -> list[Span]:
 
 
 def mask(text: str) -> str:
-    """``text`` normalised, with every personal datum replaced by its placeholder."""
+    """``text`` normalised, with every personal datum replaced by its bracketed marker."""
     text = normalise(text)
     out: list[str] = []
     cursor = 0
     for span in find(text):
         out.append(text[cursor : span.start])
-        out.append(PLACEHOLDERS[span.kind])
+        out.append(REPLACEMENTS[span.kind])
         cursor = span.end
     out.append(text[cursor:])
     return "".join(out)

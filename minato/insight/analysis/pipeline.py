@@ -23,17 +23,15 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-from sudachipy import Dictionary, SplitMode
 
+from minato.core.search_text import tokenizer
 from minato.insight.analysis.embeddings import Encoder
 
-_local = threading.local()
 _CONTENT_POS = {"名詞", "動詞", "形容詞"}
 # Words every voice uses and that say nothing about its topic.
 STOPWORDS = frozenset(
@@ -128,19 +126,13 @@ STOPWORDS = frozenset(
 # The embeddings' share of the clustering features (the words' is the rest, so every row
 # keeps unit length); 0.35 clustered the demo's voices best of 0.2, 0.35 and 0.5.
 EMBEDDING_WEIGHT = 0.35
-_PLACEHOLDER = re.compile(r"〔[^〕]+〕")
-
-
-def _tokenizer():  # type: ignore[no-untyped-def]
-    if not hasattr(_local, "tokenizer"):
-        _local.tokenizer = Dictionary(dict="small").tokenizer(mode=SplitMode.C)
-    return _local.tokenizer
+_MASKED = re.compile(r"〔[^〕]+〕")
 
 
 def content_words(text: str) -> list[str]:
     """Nouns, verbs and adjectives in dictionary form, without stop words or numbers."""
     words = []
-    for morpheme in _tokenizer().tokenize(_PLACEHOLDER.sub(" ", text)):
+    for morpheme in tokenizer().tokenize(_MASKED.sub(" ", text)):
         pos = morpheme.part_of_speech()
         if pos[0] not in _CONTENT_POS or pos[1] in ("数詞", "非自立可能", "代名詞"):
             continue

@@ -17,14 +17,6 @@ def run(public_id: Any) -> AnalysisRun | None:
     return AnalysisRun.objects.filter(public_id=public_id).first()
 
 
-def latest_done() -> AnalysisRun | None:
-    return (
-        AnalysisRun.objects.filter(status=AnalysisRun.Status.DONE)
-        .order_by("-period_end", "-created_at")
-        .first()
-    )
-
-
 @dataclass(frozen=True)
 class TopicRow:
     topic: Topic

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import traceback
+import uuid
 from datetime import date
 from typing import Any
 
@@ -14,7 +15,6 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from minato.core import audit
-from minato.insight import masking
 from minato.insight.analysis import pipeline
 from minato.insight.analysis.embeddings import Encoder, default_encoder
 from minato.insight.models import AnalysisRun, Topic, TopicMember, Voice
@@ -120,7 +120,7 @@ def _execute(run: AnalysisRun, encoder: Encoder) -> AnalysisRun:
                         {"voice": str(voices[i][1]), "text": texts[i][:300]} for i in topic.quotes
                     ],
                     previous=before,
-                    lineage=before.lineage if before else _new_lineage(),
+                    lineage=before.lineage if before else uuid.uuid4(),
                     similarity=round(matched[1], 3) if matched else None,
                 )
             )
@@ -151,20 +151,3 @@ def _execute(run: AnalysisRun, encoder: Encoder) -> AnalysisRun:
             action="insight.analysis_done", obj=run, changes={"topics": [None, len(created)]}
         )
     return run
-
-
-def _new_lineage():  # type: ignore[no-untyped-def]
-    import uuid
-
-    return uuid.uuid4()
-
-
-def mask_all(*, batch_size: int = 1000) -> int:
-    """Mask again every voice (after the masking improved); returns how many changed."""
-    changed = 0
-    for voice in Voice.objects.only("pk", "body", "masked_body").iterator(chunk_size=batch_size):
-        masked = masking.mask(voice.body)
-        if masked != voice.masked_body:
-            Voice.objects.filter(pk=voice.pk).update(masked_body=masked)
-            changed += 1
-    return changed

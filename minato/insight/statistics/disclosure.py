@@ -36,6 +36,8 @@ class SafeTable:
     hidden: list[list[bool]]
     primary: list[list[bool]]
     minimum: int
+    # True when the records were too few for any table (the grand total under the minimum).
+    withheld: bool = False
 
     def cell(self, row: int, column: int) -> int | None:
         return None if self.hidden[row][column] else self.counts[row][column]
@@ -51,10 +53,6 @@ class SafeTable:
     @property
     def total(self) -> int:
         return sum(self.row_totals)
-
-    @property
-    def hidden_count(self) -> int:
-        return sum(sum(row) for row in self.hidden)
 
     def published(self) -> list[list[int | None]]:
         return [[self.cell(r, c) for c in range(len(self.columns))] for r in range(len(self.rows))]
@@ -141,11 +139,12 @@ def protect(
     matrix = np.array(counts, dtype=int).reshape(len(rows), len(columns))
     primary = (matrix > 0) & (matrix < minimum)
     hidden = primary.copy()
+    weak: tuple[int, int] | None = None
     for _round in range(matrix.size + 1):
         while lines := _lines_with_one(hidden):
             if not _hide_partner(matrix, hidden, lines[0]):
-                # Nothing left to hide in that line: hide the whole line's row total instead
-                # is not possible (totals are published), so hide a zero as the partner.
+                # No non-zero cell is left visible in that line (totals are always
+                # published), so a zero becomes the partner.
                 kind, number = lines[0]
                 zeros = [
                     (number, o) if kind == "row" else (o, number)
@@ -156,16 +155,14 @@ def protect(
                     break
                 hidden[zeros[0]] = True
         weak = _weakly_protected(matrix, hidden, primary, minimum)
-        if not weak:
+        if weak is None:
             break
         r, c = weak
         if not (
             _hide_partner(matrix, hidden, ("row", r)) | _hide_partner(matrix, hidden, ("column", c))
         ):
             break
-    else:
-        hidden[:] = matrix >= 0
-    if _weakly_protected(matrix, hidden, primary, minimum):
+    if weak is not None:  # could not be made safe: the totals only
         hidden[:] = True
     return SafeTable(rows, columns, matrix.tolist(), hidden.tolist(), primary.tolist(), minimum)
 
@@ -174,7 +171,8 @@ def merge_small(
     rows: list[str], columns: list[str], counts: list[list[int]], *, minimum: int, other: str
 ) -> tuple[list[str], list[str], list[list[int]]]:
     """Rows, then columns, whose total is under ``minimum`` merged into one ``other`` line
-    (which is itself merged with the smallest line if still under the minimum)."""
+    (which is itself merged with the smallest line if still under the minimum). A table
+    whose grand total is under the minimum has nothing safe to show: it comes back empty."""
 
     def merge_rows(labels: list[str], matrix: list[list[int]]) -> tuple[list[str], list[list[int]]]:
         keep = [
@@ -191,8 +189,8 @@ def merge_small(
                 keep.append((other, merged))
         return [label for label, _row in keep], [row for _label, row in keep]
 
-    if not counts:
-        return rows, columns, counts
+    if sum(sum(row) for row in counts) < minimum:
+        return [], [], []
     rows, counts = merge_rows(rows, counts)
     if not counts:
         return rows, columns, counts

@@ -62,10 +62,13 @@ def voice_table(
     counts = [[cells.get((r, c), 0) for c in column_values] for r in row_values]
     row_labels = [_labels(rows).get(value, value) for value in row_values]
     column_labels = [_labels(columns).get(value, value) for value in column_values]
+    had_records = bool(cells)
     row_labels, column_labels, counts = merge_small(
         row_labels, column_labels, counts, minimum=minimum_cell(), other=_("Others (small groups)")
     )
-    return protect(row_labels, column_labels, counts, minimum=minimum_cell())
+    table = protect(row_labels, column_labels, counts, minimum=minimum_cell())
+    table.withheld = had_records and not counts
+    return table
 
 
 def _as_label(value: object) -> str:

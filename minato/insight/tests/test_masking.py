@@ -8,7 +8,7 @@ from minato.insight import masking
 
 
 @pytest.mark.parametrize(
-    ("text", "hidden", "placeholder"),
+    ("text", "hidden", "marker"),
     [
         ("連絡は090-1234-5678まで", "090-1234-5678", "〔電話番号〕"),
         ("電話は０３－１２３４－５６７８です", "1234-5678", "〔電話番号〕"),
@@ -21,10 +21,10 @@ from minato.insight import masking
         ("グエン・ヴァン・アンと申します", "ヴァン", "〔氏名〕"),
     ],
 )
-def test_each_kind_is_masked(text: str, hidden: str, placeholder: str) -> None:
+def test_each_kind_is_masked(text: str, hidden: str, marker: str) -> None:
     masked = masking.mask(text)
     assert hidden not in masked
-    assert placeholder in masked
+    assert marker in masked
 
 
 def test_ordinary_text_is_left_alone() -> None:

@@ -100,3 +100,18 @@ def test_the_voice_table_from_records_is_protected() -> None:
         assert all(cell is None or cell == 0 or cell >= MINIMUM for cell in row)
     rows = statistics_selectors.table_rows(table, row_heading="town")
     assert rows[-1][-1] == "60"
+
+
+@pytest.mark.django_db
+def test_too_few_records_publish_no_table(client) -> None:  # type: ignore[no-untyped-def]
+    when = timezone.make_aware(datetime(2026, 10, 5, 12))
+    for index in range(3):
+        voice_submit(
+            body=f"意見{index}", kind="opinion", category="town", town="芝一丁目", received_at=when
+        )
+    table = statistics_selectors.voice_table(rows="town", columns="age_band")
+    assert table.withheld
+    body = client.get("/api/v1/insight/statistics/voices").json()
+    assert body["withheld"] is True
+    assert body["total"] is None
+    assert body["cells"] == []

@@ -209,7 +209,7 @@ def test_indicators_and_statistics_are_public(client: Client) -> None:
     csv_text = client.get("/insight/indicators.csv").content.decode("utf-8-sig")
     assert csv_text.startswith("indicator,name,unit")
     table = client.get("/api/v1/insight/statistics/voices?rows=month&columns=category").json()
-    assert table["total"] == 1
+    assert table["withheld"] is True  # one voice: too few for any table
     assert client.get("/api/v1/insight/statistics/voices?rows=town&columns=town").status_code == 200
     assert client.get("/insight/statistics/?rows=town&columns=age_band").status_code == 200
 

@@ -3,7 +3,6 @@ voices and their answers, and the public indicators and safe statistics."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.conf import settings
@@ -13,9 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
 
-from minato.core.middleware import ip_key
+from minato.core.middleware import limited_per_person
+from minato.core.spreadsheets import csv_download
 from minato.core.views import rate_limited
 from minato.insight.forms import StatisticsForm, VoiceForm
 from minato.insight.indicators import selectors as indicator_selectors
@@ -27,22 +26,11 @@ from minato.insight.voices import services as voice_services
 THANKS_SESSION_KEY = "insight:voice_reference"
 
 
-def _limited(request: HttpRequest) -> bool:
-    user = request.user
-    return is_ratelimited(
-        request,
-        group="insight:voice",
-        key=(lambda _group, _request: f"u:{user.pk}") if user.is_authenticated else ip_key,
-        rate=settings.INSIGHT_VOICE_RATE,
-        increment=True,
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def voice_new(request: HttpRequest) -> HttpResponse:
     form = VoiceForm(request.POST or None)
     if request.method == "POST":
-        if _limited(request):
+        if limited_per_person(request, "insight:voice", settings.INSIGHT_VOICE_RATE):
             return rate_limited(request)
         if form.is_valid():
             data = form.cleaned_data
@@ -110,25 +98,31 @@ def indicators_public(request: HttpRequest) -> HttpResponse:
 
 
 def indicators_csv(request: HttpRequest) -> HttpResponse:
-    return _csv(
+    return download(
         indicator_selectors.csv_rows(indicator_selectors.all_indicators()), "minato-indicators.csv"
     )
 
 
 def statistics_public(request: HttpRequest) -> HttpResponse:
+    return statistics_page(request, "insight/portal/statistics.html")
+
+
+def statistics_page(request: HttpRequest, template: str) -> HttpResponse:
+    """The safe table the form asks for (町丁目 × age band by default), as a page or, with
+    ``format=csv``, a file. The console and the public page show the same table."""
     form = StatisticsForm(request.GET or None)
     rows, columns = "town", "age_band"
     if form.is_valid():
         rows, columns = form.cleaned_data["rows"], form.cleaned_data["columns"]
     table = statistics_selectors.voice_table(rows=rows, columns=columns)
     if request.GET.get("format") == "csv":
-        return _csv(
+        return download(
             statistics_selectors.table_rows(table, row_heading=rows),
             f"minato-voices-{rows}-{columns}.csv",
         )
     return render(
         request,
-        "insight/portal/statistics.html",
+        template,
         {
             "form": form,
             "table": table,
@@ -139,9 +133,6 @@ def statistics_public(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _csv(rows: list[list[Any]], filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel opens UTF-8 CSV with a BOM correctly
-    csv.writer(response).writerows(rows)
-    return response
+def download(table: list[list[Any]], filename: str) -> HttpResponse:
+    """A table whose first row is its header, as a CSV file with formula-safe cells."""
+    return csv_download(table[0], table[1:], filename)

@@ -4,7 +4,6 @@ and the safe statistics."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -26,13 +25,11 @@ from minato.insight.forms import (
     PublishForm,
     ReplyForm,
     RouteForm,
-    StatisticsForm,
 )
 from minato.insight.indicators import selectors as indicator_selectors
 from minato.insight.indicators import services as indicator_services
 from minato.insight.models import Voice
-from minato.insight.statistics import selectors as statistics_selectors
-from minato.insight.views.portal import _csv
+from minato.insight.views.portal import download, statistics_page
 from minato.insight.voices import importer
 from minato.insight.voices import selectors as voice_selectors
 from minato.insight.voices import services as voice_services
@@ -232,7 +229,7 @@ def run_report(request: HttpRequest, public_id: Any) -> HttpResponse:
     found = analysis_selectors.run(public_id)
     if found is None or found.status != "done":
         raise Http404
-    return _csv(
+    return download(
         analysis_selectors.report_rows(found),
         f"voices-topics-{found.period_start}-{found.period_end}.csv",
     )
@@ -252,7 +249,6 @@ def topic(request: HttpRequest, public_id: Any, topic_id: Any) -> HttpResponse:
             "topic": chosen,
             "voices": analysis_selectors.topic_voices(chosen),
             "history": history,
-            "history_max": max((t.size for t in history), default=1),
         },
     )
 
@@ -268,11 +264,6 @@ def indicators(request: HttpRequest) -> HttpResponse:
             indicator_services.incident_record(recorded_by=request.user, **form.cleaned_data)
             messages.success(request, _("The incident was recorded."))
             return redirect("staff:insight:indicators")
-    if request.GET.get("format") == "csv":
-        return _csv(
-            indicator_selectors.csv_rows(indicator_selectors.all_indicators()),
-            "minato-indicators.csv",
-        )
     return render(
         request,
         "insight/staff/indicators.html",
@@ -285,25 +276,4 @@ def indicators(request: HttpRequest) -> HttpResponse:
 
 
 def statistics(request: HttpRequest) -> HttpResponse:
-    form = StatisticsForm(request.GET or None)
-    rows, columns = "town", "age_band"
-    if form.is_valid():
-        rows, columns = form.cleaned_data["rows"], form.cleaned_data["columns"]
-    table = statistics_selectors.voice_table(rows=rows, columns=columns)
-    if request.GET.get("format") == "csv":
-        return _csv(
-            statistics_selectors.table_rows(table, row_heading=rows),
-            f"minato-voices-{rows}-{columns}.csv",
-        )
-    return render(
-        request,
-        "insight/staff/statistics.html",
-        {
-            "form": form,
-            "table": table,
-            "published": list(zip(table.rows, table.published(), table.row_totals, strict=True)),
-            "rows": rows,
-            "columns": columns,
-            "json": json,
-        },
-    )
+    return statistics_page(request, "insight/staff/statistics.html")

@@ -21,13 +21,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from minato.core import uploads
 from minato.core.areas import Area
 from minato.core.forms import AccessibleForm
 from minato.core.maps import map_settings
-from minato.core.middleware import ip_key
+from minato.core.middleware import limited_per_person
 from minato.core.translated import localized
 from minato.reports import geo, selectors, services
 from minato.reports.models import Report, Service
@@ -41,18 +40,6 @@ from minato.reports.views.common import (
 PAGE_SIZE = 20
 # The map shows at most this many of the filtered reports (the list pages through them all).
 MAP_POINTS = 300
-
-
-def _limited(request: HttpRequest, group: str, rate: str) -> bool:
-    """Count one more of ``group`` for the signed-in person, else the network."""
-    user = request.user
-    return is_ratelimited(
-        request,
-        group=group,
-        key=(lambda _group, _request: f"u:{user.pk}") if user.is_authenticated else ip_key,
-        rate=rate,
-        increment=True,
-    )
 
 
 # --- The public map and list ------------------------------------------------------------
@@ -176,7 +163,7 @@ def photo(request: HttpRequest, reference: str, photo_id: Any) -> HttpResponseBa
 @require_POST
 def support(request: HttpRequest, reference: str) -> HttpResponse:
     report = _report_or_404(reference)
-    if _limited(request, "reports:support", settings.REPORT_SUPPORT_RATE):
+    if limited_per_person(request, "reports:support", settings.REPORT_SUPPORT_RATE):
         messages.error(
             request, _("You have done this many times in a short time. Try again later.")
         )
@@ -398,7 +385,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     nearby: list[tuple[Report, int]] = []
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, signed_in=signed_in)
-        if _limited(request, "reports:new", settings.REPORT_RATE):
+        if limited_per_person(request, "reports:new", settings.REPORT_RATE):
             form.add_error(None, _("You have sent many reports in a short time. Try again later."))
         elif form.is_valid():
             try:
@@ -473,7 +460,7 @@ class AreaFollowForm(AccessibleForm):
 def following(request: HttpRequest) -> HttpResponse:
     form = AreaFollowForm(request.POST or None)
     if request.method == "POST":
-        if _limited(request, "reports:support", settings.REPORT_SUPPORT_RATE):
+        if limited_per_person(request, "reports:support", settings.REPORT_SUPPORT_RATE):
             form.add_error(
                 None, _("You have done this many times in a short time. Try again later.")
             )
