@@ -461,6 +461,10 @@ NAVIGATOR_KIOSK_RATE = env("NAVIGATOR_KIOSK_RATE", "30/m")
 INSIGHT_VOICE_RATE = env("INSIGHT_VOICE_RATE", "5/h")
 # The smallest count a published statistics table shows; smaller cells are suppressed.
 INSIGHT_MINIMUM_CELL = envint("INSIGHT_MINIMUM_CELL", 5)
+# Optional topic summaries from an OpenAI-compatible endpoint; empty URL: off (the default).
+INSIGHT_SUMMARY_URL = env("INSIGHT_SUMMARY_URL", "")
+INSIGHT_SUMMARY_MODEL = env("INSIGHT_SUMMARY_MODEL", "")
+INSIGHT_SUMMARY_API_KEY = env("INSIGHT_SUMMARY_API_KEY", "")
 
 MUNICIPALITY_NAME = {"ja": "港区", "en": "Minato City", "ja-easy": "みなとく"}
 # Where residents can ask when the site does not answer them (the catalogue's search).

@@ -111,3 +111,44 @@ class StatisticsForm(AccessibleForm):
         if cleaned.get("rows") and cleaned.get("rows") == cleaned.get("columns"):
             raise forms.ValidationError(_("Choose two different dimensions."))
         return cleaned
+
+
+class SurveyForm(AccessibleForm):
+    title_ja = forms.CharField(label=_("Title (Japanese)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    definition = forms.CharField(
+        label=_("Questions (form definition, JSON)"),
+        help_text=_("The form builder's format: pages, questions and a declaration."),
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
+    )
+    indicators = forms.CharField(
+        label=_("Indicators measured (JSON)"),
+        help_text=_(
+            "Each choice question that measures an indicator, with the answers that count "
+            "as agreeing."
+        ),
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+    )
+
+    def clean_definition(self):  # type: ignore[no-untyped-def]
+        return _json(self.cleaned_data["definition"])
+
+    def clean_indicators(self):  # type: ignore[no-untyped-def]
+        return _json(self.cleaned_data["indicators"])
+
+
+def _json(text: str):  # type: ignore[no-untyped-def]
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise forms.ValidationError(
+            _("This is not valid JSON: %(error)s") % {"error": exc}
+        ) from None
+
+
+class SampleForm(AccessibleForm):
+    sample_size = forms.IntegerField(
+        label=_("Residents to invite, drawn at random"), min_value=1, max_value=10000, initial=500
+    )

@@ -255,3 +255,78 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Survey(models.Model):
+    """A resident survey (区民意識調査): a form of the form engine's format, sent to a random
+    sample of residents, whose choice questions measure the plan's survey indicators.
+
+    ``indicators`` maps a question (named as the indicator it measures) to the option values
+    that count as agreeing, e.g. ``{"information_reaches": ["agree", "rather_agree"]}``."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Not sent yet")
+        OPEN = "open", _("Taking answers")
+        CLOSED = "closed", _("Finished")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.JSONField()
+    definition = models.JSONField()
+    indicators = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return str(self.title.get("ja", self.public_id))
+
+
+class SurveyInvitation(models.Model):
+    """One sampled resident's invitation. It says whether they answered, never what: the
+    answers (``SurveyResponse``) carry no link to the person."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_invitations"
+    )
+    # SHA-256 of the link's token (the token itself is only in the message sent).
+    token_hash = models.CharField(max_length=64, unique=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["survey", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "person"], name="insight_invited_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.person_id}"
+
+
+class SurveyResponse(models.Model):
+    class Channel(models.TextChoices):
+        WEB = "web", _("Online")
+        PAPER = "paper", _("Paper (entered by staff)")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    answers = models.JSONField()
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["survey", "id"]
+
+    def __str__(self) -> str:
+        return str(self.public_id)

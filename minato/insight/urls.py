@@ -13,4 +13,8 @@ urlpatterns = [
     path("indicators/", portal.indicators_public, name="indicators"),
     path("indicators.csv", portal.indicators_csv, name="indicators_csv"),
     path("statistics/", portal.statistics_public, name="statistics"),
+    path("surveys/", portal.surveys_mine, name="surveys_mine"),
+    path("surveys/thanks/", portal.survey_thanks, name="survey_thanks"),
+    path("surveys/answer/<str:token>/", portal.survey_answer_by_link, name="survey_answer_link"),
+    path("surveys/<uuid:public_id>/", portal.survey_answer_mine, name="survey_answer"),
 ]

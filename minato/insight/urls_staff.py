@@ -14,4 +14,7 @@ urlpatterns = [
     path("topics/<uuid:public_id>/<uuid:topic_id>/", staff.topic, name="topic"),
     path("indicators/", staff.indicators, name="indicators"),
     path("statistics/", staff.statistics, name="statistics"),
+    path("surveys/", staff.surveys, name="surveys"),
+    path("surveys/<uuid:public_id>/", staff.survey, name="survey"),
+    path("surveys/<uuid:public_id>/paper/", staff.survey_paper, name="survey_paper"),
 ]

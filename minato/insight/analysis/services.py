@@ -3,10 +3,11 @@ once by ``manage.py insight_analyse``), and its topics matched to the previous r
 
 from __future__ import annotations
 
+import logging
 import time
 import traceback
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -15,9 +16,12 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from minato.core import audit
+from minato.insight.adapters import summaries
 from minato.insight.analysis import pipeline
 from minato.insight.analysis.embeddings import Encoder, default_encoder
 from minato.insight.models import AnalysisRun, Topic, TopicMember, Voice
+
+logger = logging.getLogger(__name__)
 
 MIN_VOICES = 10
 MAX_VOICES = 20000
@@ -73,7 +77,7 @@ def run_execute(*, run_id: int, encoder: Encoder | None = None) -> AnalysisRun:
         run.status = AnalysisRun.Status.RUNNING
         run.save(update_fields=["status", "updated_at"])
     try:
-        return _execute(run, encoder or default_encoder())
+        run = _execute(run, encoder or default_encoder())
     except Exception:
         AnalysisRun.objects.filter(pk=run.pk).update(
             status=AnalysisRun.Status.FAILED,
@@ -81,6 +85,10 @@ def run_execute(*, run_id: int, encoder: Encoder | None = None) -> AnalysisRun:
             updated_at=timezone.now(),
         )
         raise
+    summariser = summaries.configured()
+    if summariser is not None:
+        topics_summarise(run=run, summariser=summariser)
+    return run
 
 
 def _execute(run: AnalysisRun, encoder: Encoder) -> AnalysisRun:
@@ -151,3 +159,38 @@ def _execute(run: AnalysisRun, encoder: Encoder) -> AnalysisRun:
             action="insight.analysis_done", obj=run, changes={"topics": [None, len(created)]}
         )
     return run
+
+
+def topics_summarise(*, run: AnalysisRun, summariser: summaries.Summariser) -> int:
+    """Ask the summary endpoint for each topic's summary (masked label, words and quotes
+    only). A topic whose request fails keeps no summary; the run stays done."""
+    written = 0
+    for topic in run.topics.all():
+        try:
+            text = summariser.summarise(
+                label=topic.label,
+                keywords=[word for word, _weight in topic.keywords],
+                quotes=[quote["text"] for quote in topic.quotes],
+            )
+        except summaries.SummaryError as exc:
+            logger.warning("topic summary failed: %s", exc)
+            continue
+        Topic.objects.filter(pk=topic.pk).update(summary=text, updated_at=timezone.now())
+        written += 1
+    return written
+
+
+STRANDED_AFTER = timedelta(hours=1)
+
+
+def runs_fail_stranded() -> int:
+    """Runs left ``running`` or ``queued`` for over an hour (the worker died or never got the
+    task) become ``failed``: one stuck run would otherwise refuse every new request."""
+    return AnalysisRun.objects.filter(
+        status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING],
+        updated_at__lt=timezone.now() - STRANDED_AFTER,
+    ).update(
+        status=AnalysisRun.Status.FAILED,
+        error="The worker did not finish this analysis within an hour.",
+        updated_at=timezone.now(),
+    )

@@ -4,7 +4,10 @@ month), and the open datasets of the indicators and the safe statistics. Idempot
 
 from __future__ import annotations
 
+import json
+import random
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,12 +17,15 @@ from minato.accounts.models import Department
 from minato.insight import masking
 from minato.insight.analysis import services as analysis_services
 from minato.insight.demo.voices import generate
-from minato.insight.models import AnalysisRun, Voice, VoiceReply
+from minato.insight.models import AnalysisRun, Survey, SurveyResponse, Voice, VoiceReply
+from minato.insight.surveys import services as survey_services
 from minato.insight.voices.services import body_hash
 from minato.opendata import selectors as opendata_selectors
 from minato.opendata import services as opendata_services
 
 # The ward's answers to each theme's published voices (written for the demo).
+HERE = Path(__file__).resolve().parent
+
 ANSWERS = {
     "nursery": "令和9年4月に向けて認可保育園を3園開設する予定です。入園選考の点数表は区のホームページに掲載しています。",
     "bicycles": "駅周辺の放置自転車の撤去を週2回から週3回に増やしました。駐輪場の増設も検討しています。",
@@ -78,7 +84,60 @@ def load() -> str:
     )
     runs = _analyses()
     datasets = _datasets()
-    return f"{len(created)} voices, {runs} analyses, {datasets} datasets"
+    surveyed = _survey()
+    return f"{len(created)} voices, {runs} analyses, {datasets} datasets, {surveyed}"
+
+
+# Shares of each answer in the demo's paper returns (agree, somewhat, somewhat not, not,
+# unsure), near the figures the plan reports for FY2023.
+PAPER_ANSWERS = {
+    "satisfaction_digital": [
+        "satisfied",
+        "rather_satisfied",
+        "rather_dissatisfied",
+        "dissatisfied",
+        "unsure",
+    ],
+    "information_reaches": ["agree", "rather_agree", "rather_disagree", "disagree", "unsure"],
+    "efficient_administration": ["agree", "rather_agree", "rather_disagree", "disagree", "unsure"],
+}
+PAPER_WEIGHTS = {
+    "satisfaction_digital": [12, 30, 32, 14, 12],
+    "information_reaches": [28, 44, 17, 7, 4],
+    "efficient_administration": [11, 33, 31, 13, 12],
+}
+
+
+def _survey() -> str:
+    """The FY2026 resident survey: 420 questionnaires returned on paper (generated), and an
+    invitation to every demo resident with a confirmed address, who can answer online."""
+    if Survey.objects.exists():
+        return "survey present"
+    template = json.loads((HERE / "survey.json").read_text(encoding="utf-8"))
+    survey = survey_services.survey_create(
+        title=template["title"],
+        definition=template["definition"],
+        indicators=template["indicators"],
+        created_by=None,
+    )
+    invited = survey_services.survey_send(
+        survey=survey, sample_size=survey_services.MAX_SAMPLE, seed=2026
+    )
+    rng = random.Random(2026)  # noqa: S311 (demo answers)
+    SurveyResponse.objects.bulk_create(
+        [
+            SurveyResponse(
+                survey=survey,
+                channel=SurveyResponse.Channel.PAPER,
+                answers={
+                    key: rng.choices(values, weights=PAPER_WEIGHTS[key])[0]
+                    for key, values in PAPER_ANSWERS.items()
+                },
+            )
+            for _ in range(420)
+        ]
+    )
+    return f"a survey with 420 paper answers and {invited} residents invited"
 
 
 def _analyses() -> int:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minato.core.models import AuditEvent
 from minato.insight.models import Incident, Voice
+from minato.insight.surveys import selectors as survey_selectors
 from minato.notifications.models import LineAccount
 from minato.opendata import selectors as opendata_selectors
 from minato.payments.models import Payment
@@ -257,8 +258,12 @@ SURVEY_INDICATORS = [
 
 
 def survey_indicators() -> list[Indicator]:
-    return [
-        Indicator(
+    """The survey indicators from the newest survey that measured them, with the 95 %
+    interval; the plan's published figure, labelled as such, until a survey has."""
+    measured = survey_selectors.latest_estimates()
+    out = []
+    for key, name, last, target in SURVEY_INDICATORS:
+        indicator = Indicator(
             key=key,
             name=name,
             unit="%",
@@ -269,8 +274,22 @@ def survey_indicators() -> list[Indicator]:
             value=last,
             value_note=_("Figure published in the plan, not measured by this platform yet"),
         )
-        for key, name, last, target in SURVEY_INDICATORS
-    ]
+        if key in measured:
+            survey, estimate = measured[key]
+            low, high = estimate.interval or (0.0, 0.0)
+            indicator.value = round(100 * (estimate.share or 0), 1)
+            indicator.source = _("The platform's survey: %(title)s.") % {
+                "title": survey.title.get("ja", "")
+            }
+            indicator.value_note = _(
+                "%(answers)s answers; 95%% confidence interval %(low)s–%(high)s%%"
+            ) % {
+                "answers": estimate.answered,
+                "low": f"{100 * low:.1f}",
+                "high": f"{100 * high:.1f}",
+            }
+        out.append(indicator)
+    return out
 
 
 def _fiscal_year_start(today: date | None = None) -> date:

@@ -15,13 +15,17 @@ from django.views.decorators.http import require_http_methods
 
 from minato.core.middleware import limited_per_person
 from minato.core.spreadsheets import csv_download
+from minato.core.translated import localized
 from minato.core.views import rate_limited
 from minato.insight.forms import StatisticsForm, VoiceForm
 from minato.insight.indicators import selectors as indicator_selectors
 from minato.insight.models import Voice
 from minato.insight.statistics import selectors as statistics_selectors
+from minato.insight.surveys import selectors as survey_selectors
+from minato.insight.surveys import services as survey_services
 from minato.insight.voices import selectors as voice_selectors
 from minato.insight.voices import services as voice_services
+from minato.procedures.forms import selectors as form_selectors
 
 THANKS_SESSION_KEY = "insight:voice_reference"
 
@@ -136,3 +140,74 @@ def statistics_page(request: HttpRequest, template: str) -> HttpResponse:
 def download(table: list[list[Any]], filename: str) -> HttpResponse:
     """A table whose first row is its header, as a CSV file with formula-safe cells."""
     return csv_download(table[0], table[1:], filename)
+
+
+# --- Surveys ---------------------------------------------------------------------------------
+
+SURVEY_DONE_SESSION_KEY = "insight:survey_done"
+
+
+@require_http_methods(["GET", "POST"])
+def survey_answer_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the invitation: no sign-in needed, the token is the key."""
+    invitation = survey_services.invitation_by_token(token)
+    if invitation is None:
+        raise Http404
+    return _survey_answer(request, invitation)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_answer_mine(request: HttpRequest, public_id: Any) -> HttpResponse:
+    invitation = survey_selectors.invitation_of(request.user, public_id)
+    if invitation is None:
+        raise Http404
+    return _survey_answer(request, invitation)
+
+
+def _survey_answer(request: HttpRequest, invitation: Any) -> HttpResponse:
+    survey = invitation.survey
+    definition = form_selectors.definition_checked(survey.definition)
+    language = get_language() or "ja"
+    answered = invitation.answered_at is not None or survey.status != "open"
+    forms = form_selectors.page_forms(
+        definition, data=request.POST if request.method == "POST" else None, language=language
+    )
+    problem = ""
+    if request.method == "POST" and not answered:
+        answers = form_selectors.answers_of(forms)
+        if answers is not None:
+            try:
+                survey_services.survey_answer(invitation=invitation, answers=answers)
+            except survey_services.SurveyError as exc:
+                problem = str(exc)
+            else:
+                request.session[SURVEY_DONE_SESSION_KEY] = str(survey.public_id)
+                return redirect("insight:survey_thanks")
+    return render(
+        request,
+        "insight/portal/survey_answer.html",
+        {
+            "survey": survey,
+            "forms": forms,
+            "declaration": localized(definition.declaration.model_dump(by_alias=True)),
+            "answered": answered,
+            "problem": problem,
+            "has_errors": any(form.errors for form in forms) or bool(problem),
+        },
+    )
+
+
+def survey_thanks(request: HttpRequest) -> HttpResponse:
+    if not request.session.get(SURVEY_DONE_SESSION_KEY):
+        return redirect("insight:indicators")
+    return render(request, "insight/portal/survey_thanks.html")
+
+
+@login_required
+def surveys_mine(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "insight/portal/surveys_mine.html",
+        {"invitations": survey_selectors.open_invitations(request.user)},
+    )

@@ -4,6 +4,8 @@ and the safe statistics."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -25,14 +27,19 @@ from minato.insight.forms import (
     PublishForm,
     ReplyForm,
     RouteForm,
+    SampleForm,
+    SurveyForm,
 )
 from minato.insight.indicators import selectors as indicator_selectors
 from minato.insight.indicators import services as indicator_services
 from minato.insight.models import Voice
+from minato.insight.surveys import selectors as survey_selectors
+from minato.insight.surveys import services as survey_services
 from minato.insight.views.portal import download, statistics_page
 from minato.insight.voices import importer
 from minato.insight.voices import selectors as voice_selectors
 from minato.insight.voices import services as voice_services
+from minato.procedures.forms import selectors as form_selectors
 
 # Colours of the map's topics (the Digital Agency palette's distinguishable hues), repeated.
 PALETTE = [
@@ -277,3 +284,116 @@ def indicators(request: HttpRequest) -> HttpResponse:
 
 def statistics(request: HttpRequest) -> HttpResponse:
     return statistics_page(request, "insight/staff/statistics.html")
+
+
+# --- Surveys ---------------------------------------------------------------------------------
+
+SURVEY_TEMPLATE = Path(__file__).resolve().parent.parent / "demo" / "survey.json"
+
+
+def _can_run_surveys(user: Any) -> bool:
+    # Surveys reach residents at random: a department admin's decision, not a clerk's.
+    return permissions.has_role(user, "department_admin")
+
+
+@require_http_methods(["GET", "POST"])
+def surveys(request: HttpRequest) -> HttpResponse:
+    can_create = _can_run_surveys(request.user)
+    template = json.loads(SURVEY_TEMPLATE.read_text(encoding="utf-8"))
+    form = SurveyForm(
+        request.POST or None,
+        initial={
+            "title_ja": template["title"]["ja"],
+            "title_en": template["title"]["en"],
+            "definition": json.dumps(template["definition"], ensure_ascii=False, indent=1),
+            "indicators": json.dumps(template["indicators"], ensure_ascii=False),
+        },
+    )
+    if request.method == "POST":
+        if not can_create:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                created = survey_services.survey_create(
+                    title={"ja": data["title_ja"], "en": data["title_en"]},
+                    definition=data["definition"],
+                    indicators=data["indicators"],
+                    created_by=request.user,
+                )
+            except survey_services.SurveyError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("staff:insight:survey", created.public_id)
+    return render(
+        request,
+        "insight/staff/surveys.html",
+        {"surveys": survey_selectors.surveys(), "form": form, "can_create": can_create},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def survey(request: HttpRequest, public_id: Any) -> HttpResponse:
+    found = survey_selectors.survey(public_id)
+    if found is None:
+        raise Http404
+    form = SampleForm(request.POST or None)
+    if request.method == "POST":
+        if not _can_run_surveys(request.user):
+            raise PermissionDenied
+        try:
+            if request.POST.get("action") == "close":
+                survey_services.survey_close(survey=found)
+                messages.success(request, _("The survey is closed."))
+                return redirect("staff:insight:survey", found.public_id)
+            if form.is_valid():
+                sent = survey_services.survey_send(
+                    survey=found, sample_size=form.cleaned_data["sample_size"]
+                )
+                messages.success(request, _("%(count)s residents were invited.") % {"count": sent})
+                return redirect("staff:insight:survey", found.public_id)
+        except survey_services.SurveyError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "insight/staff/survey.html",
+        {
+            "survey": found,
+            "form": form,
+            "estimates": survey_selectors.estimates(found),
+            "can_run": _can_run_surveys(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def survey_paper(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Type in a questionnaire returned on paper."""
+    found = survey_selectors.survey(public_id)
+    if found is None:
+        raise Http404
+    definition = form_selectors.definition_checked(found.definition)
+    forms = form_selectors.page_forms(
+        definition, data=request.POST if request.method == "POST" else None, language="ja"
+    )
+    problem = ""
+    if request.method == "POST":
+        answers = form_selectors.answers_of(forms)
+        if answers is not None:
+            try:
+                survey_services.survey_paper_answer(survey=found, answers=answers)
+            except survey_services.SurveyError as exc:
+                problem = str(exc)
+            else:
+                messages.success(request, _("The paper answers were recorded."))
+                return redirect("staff:insight:survey_paper", found.public_id)
+    return render(
+        request,
+        "insight/staff/survey_paper.html",
+        {
+            "survey": found,
+            "forms": forms,
+            "problem": problem,
+            "has_errors": any(form.errors for form in forms) or bool(problem),
+        },
+    )

@@ -1,4 +1,5 @@
-"""Reads for forms: a procedure's current published version, and what the builder lists."""
+"""Reads for forms: a procedure's current published version, what the builder lists, and
+the form engine for modules whose forms are not procedures (surveys)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.db.models import Exists, Max, OuterRef, QuerySet
 
 from minato.accounts import permissions
 from minato.accounts.models import Department, Role
+from minato.procedures.forms.answers import PageForm
+from minato.procedures.forms.schema import FormDefinition, check_definition
 from minato.procedures.models import FormVersion, HandoffEndpoint, Procedure
 
 
@@ -64,3 +67,36 @@ def buildable_departments(user: Any) -> QuerySet[Department]:
 
 def published_versions(procedure: Procedure) -> QuerySet[FormVersion]:
     return procedure.form_versions.order_by("-version")
+
+
+# --- The form engine for other modules -------------------------------------------------------
+# Surveys (insight) are forms that are not procedures: they reuse the definition format, its
+# checks and the page forms, through these three functions, and keep their answers themselves.
+
+
+def definition_checked(data: Any) -> FormDefinition:
+    """A form definition checked as for publishing; ``DefinitionError`` lists the problems."""
+    return check_definition(data)
+
+
+def page_forms(definition: FormDefinition, *, data: Any = None, language: str) -> list[PageForm]:
+    """One form per page of ``definition``, all shown together (a form without routes, as a
+    survey is), bound to ``data`` when given; each page sees the earlier pages' answers."""
+    forms: list[PageForm] = []
+    answers: dict[str, Any] = {}
+    for page in definition.pages:
+        form = PageForm(data, page=page, language=language, answers=answers)
+        if data is not None and form.is_valid():
+            answers.update({k: v for k, v in form.answers().items() if v is not None})
+        forms.append(form)
+    return forms
+
+
+def answers_of(forms: list[PageForm]) -> dict[str, Any] | None:
+    """The answers of bound ``page_forms``, or None while any page has errors."""
+    if not all(form.is_valid() for form in forms):
+        return None
+    answers: dict[str, Any] = {}
+    for form in forms:
+        answers.update({k: v for k, v in form.answers().items() if v is not None})
+    return answers
