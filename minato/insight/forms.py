@@ -14,7 +14,7 @@ class VoiceForm(AccessibleForm):
     kind = forms.ChoiceField(
         label=_("What kind of voice is it?"), choices=Voice.Kind.choices, widget=forms.RadioSelect
     )
-    category = forms.ChoiceField(label=_("Subject"), choices=Voice.Category.choices)
+    category = forms.ChoiceField(label=_("Topic area"), choices=Voice.Category.choices)
     body = forms.CharField(
         label=_("Your opinion"),
         help_text=_(
@@ -92,7 +92,7 @@ DIMENSION_LABELS = {
     "age_band": _("Age band"),
     "month": _("Month"),
     "area": _("Area"),
-    "category": _("Subject"),
+    "category": _("Topic area"),
 }
 
 

@@ -44,7 +44,7 @@ class Voice(models.Model):
         COUNTER = "counter", _("At a counter")
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", _("Received, not yet sent to a department")
         ROUTED = "routed", _("With a department")
         ANSWERED = "answered", _("Answered")
         CLOSED = "closed", _("Closed")

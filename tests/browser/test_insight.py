@@ -68,7 +68,52 @@ def test_staff_publish_a_voice_and_read_the_topic_map(axe_page: AxePage, sam: Us
     assert Voice.objects.get(reference="B-0000").is_published
     page = axe_page.visit(f"/en/staff/insight/topics/{run.public_id}/")
     assert page.locator("svg circle").count() > 100
-    axe_page.follow(page.locator("table a").first)
+    axe_page.follow(page.locator("ol.card-grid a").first)
     assert "Distinctive words" in page.content()
     axe_page.visit("/en/staff/insight/indicators/")
     axe_page.visit("/en/staff/insight/statistics/")
+
+
+def test_an_invited_resident_answers_the_survey_once(axe_page: AxePage, alice: User) -> None:
+    import json
+    import re
+    from pathlib import Path
+
+    from minato.insight.models import SurveyResponse
+    from minato.insight.surveys import services as survey_services
+    from minato.notifications.models import Notification
+
+    template = json.loads(
+        (Path(__file__).resolve().parents[2] / "minato/insight/demo/survey.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    survey = survey_services.survey_create(
+        title=template["title"],
+        definition=template["definition"],
+        indicators=template["indicators"],
+        created_by=None,
+    )
+    survey_services.survey_send(survey=survey, sample_size=1, seed=1)
+    body = Notification.objects.get(recipient=alice, template_key="insight/survey_invited").body
+    link = re.search(r"/insight/surveys/answer/[\w-]+/", body).group(0)
+    page = axe_page.visit(link)
+    axe_page.follow(page.locator("main form button[type=submit]"))
+    assert page.locator(".error-summary").is_visible()
+    axe_page.check()
+    for question, value in (
+        ("satisfaction_digital", "rather_satisfied"),
+        ("information_reaches", "agree"),
+        ("efficient_administration", "unsure"),
+    ):
+        page.locator(
+            f"input[name={question}][value={value}], select[name={question}]"
+        ).first.evaluate(
+            "(e, v) => { if (e.tagName === 'SELECT') { e.value = v; } else { e.checked = true; } }",
+            value,
+        )
+    axe_page.follow(page.locator("main form button[type=submit]"))
+    assert "/insight/surveys/thanks/" in page.url
+    assert SurveyResponse.objects.count() == 1
+    axe_page.visit(link)
+    assert page.locator(".notice").is_visible()

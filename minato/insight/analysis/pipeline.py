@@ -13,8 +13,9 @@ Steps, each timed:
 3. **label**: each topic's distinctive words by class-based TF-IDF (a word's share in the topic
    against its spread over topics), the three first as the label, and the voices nearest
    the topic's centre as representative quotes.
-4. **map**: topics placed by multidimensional scaling of their centres' distances, and each
-   voice around its topic by the first two principal components within it.
+4. **map**: topics placed by the first two principal components of their centres (spread by
+   rank, so one far topic does not squeeze the rest), and each voice around its topic by the
+   first two principal components within it.
 5. **match**: topics matched to the previous run's (Hungarian assignment on the cosine of their
    keyword weights), so a topic keeps its lineage month to month.
 """
@@ -266,15 +267,19 @@ def keywords_by_topic(
 
 
 def _layout(centroids: np.ndarray) -> np.ndarray:
-    """Topic positions: the first two principal components of the centres (classical
-    scaling), scaled into [-1, 1]."""
+    """Topic positions in [-1, 1]: the first two principal components of the centres
+    (classical scaling), spread by rank."""
     if len(centroids) < 3:
         return np.array([[-0.5, 0.0], [0.5, 0.0]])[: len(centroids)]
     centred = centroids - centroids.mean(axis=0)
     _u, _s, vt = np.linalg.svd(centred, full_matrices=False)
     positions = centred @ vt[:2].T
     span = float(np.abs(positions).max()) or 1.0
-    return positions / span
+    linear = positions / span
+    # Half linear, half by rank on each axis: one far topic would otherwise squeeze the
+    # others into the middle of the map. The order along each axis is kept.
+    ranks = positions.argsort(axis=0).argsort(axis=0) / (len(positions) - 1) * 2 - 1
+    return 0.5 * linear + 0.5 * ranks
 
 
 def analyse(

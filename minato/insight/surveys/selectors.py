@@ -5,7 +5,7 @@ per indicator with a 95 % confidence interval (Wilson's score interval, which st
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -20,6 +20,18 @@ class Estimate:
     indicator: str
     agreeing: int
     answered: int  # answers to the question other than "unsure" or none
+    question: dict[str, str] = field(default_factory=dict)  # the question's translated label
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.share is None else round(100 * self.share, 1)
+
+    @property
+    def interval_percent(self) -> tuple[float, float] | None:
+        interval = self.interval
+        return (
+            None if interval is None else (round(100 * interval[0], 1), round(100 * interval[1], 1))
+        )
 
     @property
     def share(self) -> float | None:
@@ -76,8 +88,18 @@ def estimates(survey: Survey) -> list[Estimate]:
                 continue
             answered[indicator] += 1
             agreeing[indicator] += value in agreeing_values
+    labels = {
+        question["id"]: question.get("label", {})
+        for page in survey.definition.get("pages", [])
+        for question in page.get("questions", [])
+    }
     return [
-        Estimate(indicator=key, agreeing=agreeing[key], answered=answered[key])
+        Estimate(
+            indicator=key,
+            agreeing=agreeing[key],
+            answered=answered[key],
+            question=labels.get(key, {}),
+        )
         for key in survey.indicators
     ]
 

@@ -220,7 +220,7 @@ def run(request: HttpRequest, public_id: Any) -> HttpResponse:
                 (
                     300 + row.topic.x * 270,
                     300 - row.topic.y * 270,
-                    8 + 22 * (row.share**0.5),
+                    12 + 40 * (row.share**0.5),
                     PALETTE[index % len(PALETTE)],
                     index + 1,
                     row,
