@@ -2,8 +2,8 @@
 figures as the public page and its CSV), safe statistics tables, and sending a voice (a
 signed-in resident; ``Idempotency-Key``)."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: ninja evaluates the query parameters'
+# annotations where this module's names (Query, Category) are not in scope.
 from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
@@ -27,6 +27,9 @@ from minato.insight.voices import services as voice_services
 router = Router(tags=["insight"])
 
 Dimension = Literal["town", "age_band", "month", "area", "category"]
+Category = Literal[
+    "children", "welfare", "environment", "town", "safety", "services", "culture", "other"
+]
 
 
 class PublishedVoiceOut(Schema):
@@ -75,12 +78,14 @@ class TableOut(Schema):
 
 class VoiceIn(InputSchema):
     kind: Literal["opinion", "request", "complaint", "thanks"]
-    category: Literal[
-        "children", "welfare", "environment", "town", "safety", "services", "culture", "other"
-    ]
+    category: Category
     text: str = Field(min_length=1, max_length=voice_services.MAX_BODY)
     area: Literal["", "shiba", "azabu", "akasaka", "takanawa", "shibaura_konan"] = ""
     wants_reply: bool = False
+
+
+class VoicesQuery(Schema):
+    category: Category | None = None
 
 
 class VoiceReceivedOut(Schema):
@@ -95,10 +100,8 @@ class VoiceReceivedOut(Schema):
     summary="Published voices with the ward's answers",
 )
 @paginate(LimitOffset)
-def voices_published(request: HttpRequest, category: str = "") -> Any:
-    if category and category not in Voice.Category.values:
-        raise HttpError(400, "Unknown category")
-    return voice_selectors.published_voices(category=category)
+def voices_published(request: HttpRequest, filters: Query[VoicesQuery]) -> Any:
+    return voice_selectors.published_voices(category=filters.category or "")
 
 
 @router.get(
