@@ -461,6 +461,8 @@ NAVIGATOR_KIOSK_RATE = env("NAVIGATOR_KIOSK_RATE", "30/m")
 INSIGHT_VOICE_RATE = env("INSIGHT_VOICE_RATE", "5/h")
 # The smallest count a published statistics table shows; smaller cells are suppressed.
 INSIGHT_MINIMUM_CELL = envint("INSIGHT_MINIMUM_CELL", 5)
+# How long the indicators' figures are reused before they are computed again.
+INSIGHT_INDICATORS_SECONDS = envint("INSIGHT_INDICATORS_SECONDS", 60)
 # Optional topic summaries from an OpenAI-compatible endpoint; empty URL: off (the default).
 INSIGHT_SUMMARY_URL = env("INSIGHT_SUMMARY_URL", "")
 INSIGHT_SUMMARY_MODEL = env("INSIGHT_SUMMARY_MODEL", "")

@@ -125,7 +125,7 @@ def indicators(request: HttpRequest) -> list[dict[str, Any]]:
                 for month, value in indicator.series
             ],
         }
-        for indicator in indicator_selectors.all_indicators()
+        for indicator in indicator_selectors.current()
     ]
 
 

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from minato.core.models import AuditEvent
@@ -314,6 +317,36 @@ def all_indicators() -> list[Indicator]:
         line_reach(),
         voices_received(),
     ]
+
+
+def cache_key(language: str) -> str:
+    return f"insight:indicators:{language}"
+
+
+def current(language: str | None = None) -> list[Indicator]:
+    """``all_indicators()`` as of at most ``INSIGHT_INDICATORS_SECONDS`` ago (60): the public
+    page, its CSV and the API are read far more often than the figures change, and one
+    computation takes a dozen queries."""
+    language = language or get_language() or settings.LANGUAGE_CODE
+    found = cache.get(cache_key(language))
+    if found is None:
+        found = [
+            replace(
+                indicator,
+                name=str(indicator.name),
+                source=str(indicator.source),
+                target_note=str(indicator.target_note),
+                value_note=str(indicator.value_note),
+            )
+            for indicator in all_indicators()
+        ]
+        cache.set(cache_key(language), found, settings.INSIGHT_INDICATORS_SECONDS)
+    return found
+
+
+def forget() -> None:
+    """Drop the cached figures (after a change staff expect to see at once)."""
+    cache.delete_many([cache_key(code) for code, _name in settings.LANGUAGES])
 
 
 def csv_rows(indicators: list[Indicator]) -> list[list[Any]]:

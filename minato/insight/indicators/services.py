@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from minato.core import audit
+from minato.insight.indicators import selectors as indicator_selectors
 from minato.insight.models import Incident
 
 
@@ -20,4 +21,5 @@ def incident_record(*, occurred_on: date, severity: str, title: str, recorded_by
     audit.record(
         action="insight.incident_recorded", obj=incident, changes={"severity": [None, severity]}
     )
+    transaction.on_commit(indicator_selectors.forget)
     return incident

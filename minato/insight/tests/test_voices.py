@@ -54,6 +54,7 @@ def test_an_anonymous_resident_sends_a_voice_from_the_portal(client: Client) -> 
         ("   ", "Write your opinion"),
         ("あ" * 2001, "at most"),
         ("http://a http://b http://c spam", "spam"),
+        ("あ" * 25, "spam"),
     ],
 )
 def test_bad_voices_change_nothing(client: Client, body: str, message: str) -> None:
@@ -230,3 +231,65 @@ def test_the_console_pages_render(staff_client: Any, sam: Any) -> None:
         {"occurred_on": "2026-11-01", "severity": "serious", "title": "誤送信"},
     )
     assert response.status_code == 302
+
+
+def test_sending_is_rate_limited(client: Client, settings: Any) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.INSIGHT_VOICE_RATE = "2/m"
+    for index in range(2):
+        response = client.post(
+            "/insight/voices/new/", {"kind": "opinion", "category": "other", "body": f"意見{index}"}
+        )
+        assert response.status_code == 302
+    refused = client.post(
+        "/insight/voices/new/", {"kind": "opinion", "category": "other", "body": "三つ目"}
+    )
+    assert refused.status_code == 429
+    assert Voice.objects.count() == 2
+
+
+def test_an_excel_file_imports(staff_client: Any, sam: Any) -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["received_on", "body", "kind", "category"])
+    sheet.append(["2026-10-03", "図書館の開館時間を延ばしてください", "request", "culture"])
+    content = io.BytesIO()
+    book.save(content)
+    upload = SimpleUploadedFile("calls.xlsx", content.getvalue())
+    assert (
+        staff_client(sam).post("/staff/insight/voices/import/", {"file": upload}).status_code == 302
+    )
+    assert Voice.objects.get().category == "culture"
+
+
+def test_indicators_are_reused_for_a_while_but_an_incident_shows_at_once(
+    settings: Any, sam: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from datetime import date
+
+    from django.core.cache import cache
+
+    from minato.insight.indicators import selectors as indicator_selectors
+    from minato.insight.indicators import services as indicator_services
+
+    def figures() -> dict[str, Any]:
+        return {indicator.key: indicator for indicator in indicator_selectors.current("ja")}
+
+    cache.clear()
+    settings.INSIGHT_INDICATORS_SECONDS = 60
+    before = figures()
+    _voice()
+    # A new voice waits for the next computation...
+    assert figures()["voices_received"].series == before["voices_received"].series
+    # ...a recorded incident does not (the cache is dropped once it is committed).
+    with django_capture_on_commit_callbacks(execute=True):
+        indicator_services.incident_record(
+            occurred_on=date.today(), severity="serious", title="誤送信", recorded_by=sam
+        )
+    assert figures()["serious_incidents"].value == 1.0

@@ -97,13 +97,13 @@ def indicators_public(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "insight/portal/indicators.html",
-        {"indicators": indicator_selectors.all_indicators()},
+        {"indicators": indicator_selectors.current()},
     )
 
 
 def indicators_csv(request: HttpRequest) -> HttpResponse:
     return download(
-        indicator_selectors.csv_rows(indicator_selectors.all_indicators()), "minato-indicators.csv"
+        indicator_selectors.csv_rows(indicator_selectors.current()), "minato-indicators.csv"
     )
 
 

@@ -275,7 +275,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
         request,
         "insight/staff/indicators.html",
         {
-            "indicators": indicator_selectors.all_indicators(),
+            "indicators": indicator_selectors.current(),
             "form": form,
             "can_record": can_record,
         },
