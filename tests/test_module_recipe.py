@@ -67,6 +67,8 @@ MODEL_EXCEPTIONS = {
     "core.AuditChainHead": "one row (id 1) that only remembers the chain's tip; `updated_at` "
     "is when it last moved, and when it was created means nothing",
     "accounts.User": "Django's user model: `date_joined` is when it was created",
+    "insight.SurveyResponse": "an anonymous survey answer keeps no time: when it arrived "
+    "would link it to the resident whose invitation was used at that moment",
 }
 
 # URL parameters that carry a database id instead of a public_id, slug or reference, and why.

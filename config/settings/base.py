@@ -461,6 +461,12 @@ NAVIGATOR_KIOSK_RATE = env("NAVIGATOR_KIOSK_RATE", "30/m")
 INSIGHT_VOICE_RATE = env("INSIGHT_VOICE_RATE", "5/h")
 # The smallest count a published statistics table shows; smaller cells are suppressed.
 INSIGHT_MINIMUM_CELL = envint("INSIGHT_MINIMUM_CELL", 5)
+# The departments whose staff analyse every department's voices (広聴: 区長室).
+INSIGHT_ANALYST_DEPARTMENTS = envlist("INSIGHT_ANALYST_DEPARTMENTS", ["kikaku-keiei.kucho-shitsu"])
+# How long a published statistics table is kept (it changes only when a month ends).
+INSIGHT_STATISTICS_SECONDS = envint("INSIGHT_STATISTICS_SECONDS", 3600)
+# A survey indicator is published from this many answers (fewer say too much about the few).
+INSIGHT_SURVEY_MINIMUM_ANSWERS = envint("INSIGHT_SURVEY_MINIMUM_ANSWERS", 30)
 # How long the indicators' figures are reused before they are computed again.
 INSIGHT_INDICATORS_SECONDS = envint("INSIGHT_INDICATORS_SECONDS", 60)
 # Optional topic summaries from an OpenAI-compatible endpoint; empty URL: off (the default).

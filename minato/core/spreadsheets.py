@@ -32,12 +32,13 @@ def cell(value: Any) -> str:
 
 def csv_download(header: list[str], rows: Iterable[Iterable[Any]], filename: str) -> HttpResponse:
     """A CSV file for Excel, as a download no shared cache keeps: UTF-8 with a byte-order mark
-    (so Excel reads Japanese), CRLF line ends, and every cell through ``cell``."""
+    (so Excel reads Japanese), CRLF line ends, and every cell, the header's too, through
+    ``cell`` (a header can come from data: a statistics table's column labels)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     response.write("\ufeff")
     writer = csv.writer(response, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([cell(value) for value in header])
     writer.writerows([cell(value) for value in row] for row in rows)
     return response

@@ -8,7 +8,9 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -18,6 +20,7 @@ from minato.accounts.api_auth import AUTH, require_confirmed_resident
 from minato.core.api.idempotency import idempotency_key_header, idempotent
 from minato.core.api.pagination import LimitOffset
 from minato.core.api.schemas import InputSchema, responses
+from minato.core.middleware import limited_per_person
 from minato.insight.indicators import selectors as indicator_selectors
 from minato.insight.models import Voice
 from minato.insight.statistics import selectors as statistics_selectors
@@ -45,7 +48,7 @@ class PublishedVoiceOut(Schema):
 
     @staticmethod
     def resolve_received_on(voice: Voice) -> date:
-        return voice.received_at.date()
+        return timezone.localdate(voice.received_at)
 
 
 class PointOut(Schema):
@@ -143,7 +146,7 @@ def voices_table(request: HttpRequest, query: Query[TableQuery]) -> Any:
     columns: str = query.columns
     if columns == query.rows:  # a table needs two dimensions: take the next one
         columns = "month" if query.rows != "month" else "category"
-    table = statistics_selectors.voice_table(rows=query.rows, columns=columns)
+    table = statistics_selectors.published_table(rows=query.rows, columns=columns)
     return {
         "rows": table.rows,
         "columns": table.columns,
@@ -168,6 +171,9 @@ def voice_send(
     person = require_confirmed_resident(
         request, "Voices are sent here by a signed-in resident; the portal takes anonymous ones"
     )
+
+    if limited_per_person(request, "insight:voice", settings.INSIGHT_VOICE_RATE):
+        raise HttpError(429, "Too many voices from this account; try again later")
 
     def run() -> tuple[int, Any]:
         try:

@@ -45,7 +45,7 @@ class RouteForm(AccessibleForm):
         super().__init__(*args, **kwargs)
         field = self.fields["department"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(d.code, d.full_name_ja) for d in departments]
+        field.choices = [("", "—"), *((d.code, d.full_name_ja) for d in departments)]
 
 
 class ReplyForm(AccessibleForm):

@@ -43,12 +43,15 @@ _NUMBER = re.compile(r"(?<![0-9])(?:[0-9]{4}[ \-][0-9]{4}[ \-][0-9]{4}|[0-9]{7,}
 _KANJI_NUMERAL = "一二三四五六七八九十〇"
 # Street addresses: an optional prefecture/ward/town, then a block number written with
 # 丁目/番/号 or as 1-2-3. A town name alone (芝公園, 六本木) is not personal and stays.
+# A number starts only where a run of digits starts, and is taken whole (possessive): a long
+# run of numerals is then scanned once, not once per position (which took 0.2 s for 2,000).
+_NUMERAL_RUN = rf"(?<![0-9{_KANJI_NUMERAL}])[0-9{_KANJI_NUMERAL}]++"
 _ADDRESS = re.compile(
     r"(?:〒?[0-9]{3}-[0-9]{4}\s*)?"
     r"(?:東京都)?(?:[一-龥]{1,3}区)?"
     r"[一-龥ヶノ]{1,8}?"
-    rf"(?:[0-9{_KANJI_NUMERAL}]+丁目)?"
-    rf"[0-9{_KANJI_NUMERAL}]+(?:番地?|-)[0-9{_KANJI_NUMERAL}]+(?:号|-[0-9]+)?"
+    rf"(?:{_NUMERAL_RUN}丁目)?"
+    rf"{_NUMERAL_RUN}(?:番地?|-)[0-9{_KANJI_NUMERAL}]++(?:号|-[0-9]++)?"
     r"(?:[ 　]?[A-Za-zァ-ヶー一-龥]{1,12}[0-9]{2,4}号?室?)?"
 )
 _POSTAL = re.compile(r"〒\s?[0-9]{3}-?[0-9]{4}")

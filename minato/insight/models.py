@@ -299,7 +299,9 @@ class SurveyInvitation(models.Model):
     )
     # SHA-256 of the link's token (the token itself is only in the message sent).
     token_hash = models.CharField(max_length=64, unique=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
+    # Set with a queryset update, which leaves ``updated_at`` at the sending: no time is
+    # kept that could be matched to an answer.
+    answered = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -314,6 +316,9 @@ class SurveyInvitation(models.Model):
 
 
 class SurveyResponse(models.Model):
+    """One set of answers, with nothing that leads to the person: no link to the invitation,
+    and no time (see the module recipe's exceptions)."""
+
     class Channel(models.TextChoices):
         WEB = "web", _("Online")
         PAPER = "paper", _("Paper (entered by staff)")
@@ -322,11 +327,9 @@ class SurveyResponse(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     answers = models.JSONField()
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["survey", "id"]
+        ordering = ["survey", "public_id"]
 
     def __str__(self) -> str:
         return str(self.public_id)

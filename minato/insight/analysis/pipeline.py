@@ -220,15 +220,16 @@ def features(
     )
 
 
-def choose_k(matrix: np.ndarray, *, seed: int = 0) -> int:
+def choose_k(matrix: np.ndarray, *, seed: int = 0, most: int | None = None) -> int:
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
     n = len(matrix)
-    if n < 6:
+    most = n if most is None else most
+    if n < 6 or most < 2:
         return 1
-    low = 4 if n >= 40 else 2
-    high = max(low, min(30, int(math.sqrt(n / 2)) + 8))
+    low = min(4 if n >= 40 else 2, most)
+    high = max(low, min(30, int(math.sqrt(n / 2)) + 8, most))
     rng = np.random.default_rng(seed)
     sample = matrix if n <= 2000 else matrix[rng.choice(n, 2000, replace=False)]
     best, best_score = low, -1.0
@@ -305,13 +306,19 @@ def analyse(
     timings["embed"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
+    # No more topics than distinct voices (identical texts are one point): k-means would
+    # leave clusters empty, and an empty cluster's centre is NaN.
+    distinct = len(np.unique(matrix.round(6), axis=0))
     if k is None:
-        k = choose_k(matrix, seed=seed)
-    k = max(1, min(k, len(texts)))
+        k = choose_k(matrix, seed=seed, most=distinct)
+    k = max(1, min(k, distinct))
     if k == 1:
         labels = np.zeros(len(texts), dtype=int)
     else:
         labels = KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(matrix)
+        # Numbered 0..k-1 without gaps, should a cluster still come out empty.
+        _values, labels = np.unique(labels, return_inverse=True)
+        k = int(labels.max()) + 1
     timings["cluster"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

@@ -1,5 +1,6 @@
-"""Running an analysis: a run is asked for (a period), done in the background worker (or at
-once by ``manage.py insight_analyse``), and its topics matched to the previous run's."""
+"""Running an analysis: a run is asked for (a period), done in the background worker, and
+its topics matched to the previous run's. Optional summaries and the clean-up of stranded runs
+are here too."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from minato.accounts.models import Department
 from minato.insight import masking
 from minato.insight.analysis import services as analysis_services
-from minato.insight.demo.voices import generate
+from minato.insight.demo.voices import finished_months, generate
 from minato.insight.models import AnalysisRun, Survey, SurveyResponse, Voice, VoiceReply
 from minato.insight.surveys import services as survey_services
 from minato.insight.voices.services import body_hash
@@ -142,9 +142,9 @@ def _survey() -> str:
 
 def _analyses() -> int:
     done = 0
-    for month in (9, 10, 11):
-        start = date(2026, month, 1)
-        end = date(2026, month + 1, 1) - timedelta(days=1)
+    for year, month in finished_months(3):
+        start = date(year, month, 1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         if AnalysisRun.objects.filter(period_start=start, period_end=end).exists():
             continue
         run = AnalysisRun.objects.create(period_start=start, period_end=end)

@@ -2,8 +2,9 @@
 
 Each theme is something Minato's residents write about, with the department that answers it
 and sentences in several wordings; ``generate`` combines them with openings, closings, areas
-and a few personal details (which masking removes) into voices spread over six months, with
-the mix changing by season (熱中症 in summer, 防災 in September, 年末のごみ in November).
+and a few personal details (which masking removes) into voices spread over the six months
+before this one, with the mix changing by season (熱中症 in summer, 防災 in September,
+年末のごみ in November).
 ``theme`` on each generated voice is the truth the analysis tests measure clustering against.
 """
 
@@ -12,6 +13,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date
+
+from django.utils import timezone
 
 THEMES: dict[str, dict] = {
     "nursery": {
@@ -271,7 +274,19 @@ TOWNS = [
 AGE_BANDS = ["0-19", "20-29", "30-39", "40-49", "50-64", "65+"]
 AGE_WEIGHTS = [1, 6, 12, 12, 9, 8]
 CHANNELS = ["web"] * 10 + ["phone"] * 4 + ["paper"] * 2 + ["email"] * 2 + ["counter"]
-MONTHS = [(2026, m) for m in range(6, 12)]
+
+
+def finished_months(count: int, today: date | None = None) -> list[tuple[int, int]]:
+    """The ``count`` months before this one, oldest first, as (year, month)."""
+    today = today or timezone.localdate()
+    year, month = today.year, today.month
+    months = []
+    for _index in range(count):
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+        months.append((year, month))
+    return list(reversed(months))
 
 
 @dataclass(frozen=True)
@@ -289,13 +304,16 @@ class DemoVoice:
     hour: int
 
 
-def generate(count: int = 480, *, seed: int = 2026) -> list[DemoVoice]:
+def generate(
+    count: int = 480, *, seed: int = 2026, months: list[tuple[int, int]] | None = None
+) -> list[DemoVoice]:
     """``count`` voices, deterministic for a seed."""
     rng = random.Random(seed)  # noqa: S311 (demo text, not security)
     voices = []
     names = list(THEMES)
-    per_month = count // len(MONTHS)
-    for year, month in MONTHS:
+    months = months or finished_months(6)
+    per_month = count // len(months)
+    for year, month in months:
         weights = [THEMES[name]["months"].get(month, 1.0) for name in names]
         for _index in range(per_month):
             name = rng.choices(names, weights=weights)[0]

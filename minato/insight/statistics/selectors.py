@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from minato.insight.models import Voice
@@ -34,15 +36,28 @@ def _labels(dimension: str) -> dict[str, str]:
     return {}
 
 
-def voice_table(
-    *, rows: str = "town", columns: str = "age_band", month: date | None = None
-) -> SafeTable:
-    """Voices counted by two of ``DIMENSIONS`` (optionally in one month), protected."""
+MONTHS = 12
+
+
+def window(today: date | None = None) -> tuple[date, date]:
+    """The twelve months that have ended: [first day, first day of this month)."""
+    today = today or timezone.localdate()
+    until = today.replace(day=1)
+    since = until.replace(year=until.year - 1)
+    return since, until
+
+
+def voice_table(*, rows: str = "town", columns: str = "age_band") -> SafeTable:
+    """Voices of the last twelve finished months counted by two of ``DIMENSIONS``, protected.
+
+    Only finished months: a table that changed with every voice would let anyone who looks
+    before and after one arrives see its place in every dimension."""
     if rows not in DIMENSIONS or columns not in DIMENSIONS or rows == columns:
         raise ValueError("unknown or repeated dimension")
-    voices = Voice.objects.order_by()
-    if month is not None:
-        voices = voices.filter(received_at__year=month.year, received_at__month=month.month)
+    since, until = window()
+    voices = Voice.objects.order_by().filter(
+        received_at__date__gte=since, received_at__date__lt=until
+    )
     fields = {}
     for dimension in (rows, columns):
         fields[dimension] = (
@@ -62,12 +77,22 @@ def voice_table(
     counts = [[cells.get((r, c), 0) for c in column_values] for r in row_values]
     row_labels = [_labels(rows).get(value, value) for value in row_values]
     column_labels = [_labels(columns).get(value, value) for value in column_values]
-    had_records = bool(cells)
     row_labels, column_labels, counts = merge_small(
         row_labels, column_labels, counts, minimum=minimum_cell(), other=_("Others (small groups)")
     )
     table = protect(row_labels, column_labels, counts, minimum=minimum_cell())
-    table.withheld = had_records and not counts
+    table.withheld = not counts
+    return table
+
+
+def published_table(*, rows: str, columns: str) -> SafeTable:
+    """``voice_table``, kept until the month ends or for an hour: it changes only when a
+    month ends, and protecting a large table takes many linear programs."""
+    key = f"insight:statistics:{rows}:{columns}:{window()[1]}:{get_language()}"
+    table = cache.get(key)
+    if table is None:
+        table = voice_table(rows=rows, columns=columns)
+        cache.set(key, table, settings.INSIGHT_STATISTICS_SECONDS)
     return table
 
 

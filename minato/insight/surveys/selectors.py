@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from minato.insight.models import Survey, SurveyInvitation, SurveyResponse
@@ -55,9 +56,7 @@ def wilson(successes: int, n: int, z: float = Z_95) -> tuple[float, float] | Non
 def surveys() -> QuerySet[Survey]:
     return Survey.objects.annotate(
         invited=Count("invitations", distinct=True),
-        answered_online=Count(
-            "invitations", filter=Q(invitations__answered_at__isnull=False), distinct=True
-        ),
+        answered_online=Count("invitations", filter=Q(invitations__answered=True), distinct=True),
         answers=Count("responses", distinct=True),
     )
 
@@ -68,7 +67,7 @@ def survey(public_id: Any) -> Survey | None:
 
 def open_invitations(person: Any) -> QuerySet[SurveyInvitation]:
     return SurveyInvitation.objects.filter(
-        person=person, answered_at__isnull=True, survey__status=Survey.Status.OPEN
+        person=person, answered=False, survey__status=Survey.Status.OPEN
     ).select_related("survey")
 
 
@@ -105,13 +104,14 @@ def estimates(survey: Survey) -> list[Estimate]:
 
 
 def latest_estimates() -> dict[str, tuple[Survey, Estimate]]:
-    """For each indicator, the estimate of the newest survey (open or closed) that has
-    answers to it."""
+    """For each indicator, the estimate of the newest survey (open or closed) with at least
+    ``INSIGHT_SURVEY_MINIMUM_ANSWERS`` (30) answers to it: fewer say too much about the few
+    who answered (one answer is 0 % or 100 %) and too little about the ward."""
+    minimum = settings.INSIGHT_SURVEY_MINIMUM_ANSWERS
     found: dict[str, tuple[Survey, Estimate]] = {}
-    for candidate in Survey.objects.exclude(status=Survey.Status.DRAFT).order_by(
-        "-opened_at", "-id"
-    ):
+    published = Survey.objects.exclude(status=Survey.Status.DRAFT).order_by("-opened_at", "-id")
+    for candidate in published:
         for estimate in estimates(candidate):
-            if estimate.answered and estimate.indicator not in found:
+            if estimate.answered >= minimum and estimate.indicator not in found:
                 found[estimate.indicator] = (candidate, estimate)
     return found

@@ -32,6 +32,34 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Question types a survey page can take: all shown at once, answered in one go.
+SURVEY_QUESTION_TYPES = {"text", "textarea", "number", "date", "choice", "multichoice", "yesno"}
+
+
+def check_shape(definition: Any) -> list[str]:
+    """Problems that make a form unfit for a survey: every page is shown at once, so no
+    conditions, routes or exits, and nothing but plain answers (no files, names, groups or
+    fees)."""
+    problems = []
+    if definition.exits or any(page.routes for page in definition.pages):
+        problems.append(
+            _("A survey has no routes or exit pages: all its questions are shown at once.")
+        )
+    for question in definition.questions():
+        if question.show_if is not None:
+            problems.append(
+                _("%(id)s: a survey question cannot depend on another answer.")
+                % {"id": question.id}
+            )
+        if question.type not in SURVEY_QUESTION_TYPES:
+            problems.append(
+                _("%(id)s: a survey cannot ask this kind of question.") % {"id": question.id}
+            )
+        if any(option.fee_yen is not None for option in question.options):
+            problems.append(_("%(id)s: a survey has no fees.") % {"id": question.id})
+    return problems
+
+
 def check_indicators(definition: Any, indicators: Any) -> list[str]:
     """Problems with the indicator map: each key a choice question, each value its options."""
     if not isinstance(indicators, dict):
@@ -60,7 +88,7 @@ def survey_create(
         raise SurveyError("; ".join(getattr(exc, "problems", [str(exc)]))) from None
     if not (title or {}).get("ja"):
         raise SurveyError(_("Give the survey a Japanese title."))
-    problems = check_indicators(checked, indicators)
+    problems = check_shape(checked) + check_indicators(checked, indicators)
     if problems:
         raise SurveyError("; ".join(problems))
     survey = Survey.objects.create(
@@ -103,7 +131,13 @@ def survey_send(*, survey: Survey, sample_size: int, seed: int | None = None) ->
                 "recipient": people[person_id],
                 "context": {
                     "title": survey.title.get("ja", ""),
-                    "url": url_in_language(f"/insight/surveys/answer/{token}/", "ja"),
+                    "title_en": survey.title.get("en") or survey.title.get("ja", ""),
+                    "urls": {
+                        code.replace("-", "_"): url_in_language(
+                            f"/insight/surveys/answer/{token}/", code
+                        )
+                        for code in ("ja", "en", "ja-easy")
+                    },
                 },
                 "reference": str(survey.public_id),
                 "dedupe_key": f"insight-survey-{survey.pk}-{person_id}",
@@ -130,18 +164,27 @@ def invitation_by_token(token: str) -> SurveyInvitation | None:
 @transaction.atomic
 def survey_answer(*, invitation: SurveyInvitation, answers: dict[str, Any]) -> SurveyResponse:
     """Record an invited resident's answers, once: a second answer is refused."""
-    invitation = (
-        SurveyInvitation.objects.select_for_update().select_related("survey").get(pk=invitation.pk)
-    )
-    if invitation.survey.status != Survey.Status.OPEN:
+    survey = Survey.objects.get(pk=invitation.survey_id)
+    if survey.status != Survey.Status.OPEN:
         raise SurveyError(_("This survey is closed. Thank you for your interest."))
-    if invitation.answered_at is not None:
+    # One statement marks the invitation used, so two answers at once cannot both pass; and
+    # it leaves the invitation's updated_at alone (no time to match to the answer).
+    if not SurveyInvitation.objects.filter(pk=invitation.pk, answered=False).update(answered=True):
         raise SurveyError(_("You have answered this survey already. Thank you."))
-    invitation.answered_at = timezone.now()
-    invitation.save(update_fields=["answered_at", "updated_at"])
-    response = SurveyResponse.objects.create(survey=invitation.survey, answers=answers)
-    # The event names the survey, not the person or the answers.
-    audit.record(action="insight.survey_answered", obj=invitation.survey)
+    response = SurveyResponse.objects.create(survey=survey, answers=answers)
+    # The event names the survey only: no actor, address or request that leads to the person.
+    audit.record_many(
+        [
+            {
+                "action": "insight.survey_answered",
+                "obj": survey,
+                "actor_id": None,
+                "actor_label": "resident (anonymous survey)",
+                "request_id": "",
+                "ip": "",
+            }
+        ]
+    )
     return response
 
 

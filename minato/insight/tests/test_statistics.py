@@ -4,7 +4,7 @@ them (the linear-programming attack of ``disclosure.bounds``)."""
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import datetime, time
 
 import pytest
 from django.utils import timezone
@@ -83,7 +83,8 @@ def test_no_suppressed_cell_can_be_narrowed(counts: list[list[int]]) -> None:
 def test_the_voice_table_from_records_is_protected() -> None:
     rng = random.Random(3)
     towns = ["芝一丁目", "芝二丁目", "港南二丁目", "白金一丁目"]
-    when = timezone.make_aware(datetime(2026, 10, 5, 12))
+    # Inside the published window: the twelve months that have ended.
+    when = timezone.make_aware(datetime.combine(statistics_selectors.window()[0], time(12)))
     for index in range(60):
         voice_submit(
             body=f"意見その{index}です。",
@@ -104,7 +105,8 @@ def test_the_voice_table_from_records_is_protected() -> None:
 
 @pytest.mark.django_db
 def test_too_few_records_publish_no_table(client) -> None:  # type: ignore[no-untyped-def]
-    when = timezone.make_aware(datetime(2026, 10, 5, 12))
+    # Inside the published window: the twelve months that have ended.
+    when = timezone.make_aware(datetime.combine(statistics_selectors.window()[0], time(12)))
     for index in range(3):
         voice_submit(
             body=f"意見{index}", kind="opinion", category="town", town="芝一丁目", received_at=when

@@ -157,6 +157,66 @@ def test_only_department_admins_run_surveys(staff_client: Any, charlie: Any, sam
     assert response.status_code == 200
     assert Survey.objects.count() == 1
     assert admin.get(f"/staff/insight/surveys/{survey.public_id}/").status_code == 200
-    paper = admin.post(f"/staff/insight/surveys/{survey.public_id}/paper/", ANSWERS)
+    paper_url = f"/staff/insight/surveys/{survey.public_id}/paper/"
+    once = re.search(r'name="once" value="(\w+)"', admin.get(paper_url).content.decode()).group(1)
+    paper = admin.post(paper_url, {**ANSWERS, "once": once})
     assert paper.status_code == 200  # a draft survey takes no answers yet
     assert not SurveyResponse.objects.exists()
+
+
+def test_a_form_that_needs_pages_in_turn_is_refused_as_a_survey() -> None:
+    definition = json.loads(json.dumps(TEMPLATE["definition"]))
+    definition["pages"][0]["questions"][3]["show_if"] = {
+        "question": "information_reaches",
+        "equals": "disagree",
+    }
+    with pytest.raises(survey_services.SurveyError, match="depend"):
+        survey_services.survey_create(
+            title={"ja": "x"},
+            definition=definition,
+            indicators=TEMPLATE["indicators"],
+            created_by=None,
+        )
+
+
+def test_a_few_answers_publish_nothing(alice: Any) -> None:
+    survey = _survey()
+    survey_services.survey_send(survey=survey, sample_size=1, seed=1)
+    for _index in range(5):
+        survey_services.survey_paper_answer(survey=survey, answers=ANSWERS)
+    indicator = {i.key: i for i in indicator_selectors.survey_indicators()}["information_reaches"]
+    assert indicator.value == 70.0  # the plan's figure, not 5 answers' 100 %
+
+
+def test_an_answer_keeps_nothing_that_leads_to_the_person(alice: Any, resident_client: Any) -> None:
+    from minato.core.models import AuditEvent
+
+    survey = _survey()
+    survey_services.survey_send(survey=survey, sample_size=1, seed=1)
+    invitation = SurveyInvitation.objects.get()
+    sent_at = invitation.updated_at
+    resident_client(alice).post(f"/insight/surveys/{survey.public_id}/", ANSWERS)
+    invitation.refresh_from_db()
+    assert invitation.answered
+    assert invitation.updated_at == sent_at  # no time of answering on the invitation
+    assert not hasattr(SurveyResponse.objects.get(), "created_at")
+    event = AuditEvent.objects.get(action="insight.survey_answered")
+    assert event.actor_id is None
+    assert not event.ip
+    assert not event.request_id
+
+
+def test_paper_answers_are_a_department_admins_and_recorded_once(
+    staff_client: Any, charlie: Any, sam: Any
+) -> None:
+    survey = _survey()
+    survey_services.survey_send(survey=survey, sample_size=1, seed=1)
+    url = f"/staff/insight/surveys/{survey.public_id}/paper/"
+    assert staff_client(charlie).get(url).status_code == 403
+    admin = staff_client(sam)
+    page = admin.get(url).content.decode()
+    once = re.search(r'name="once" value="(\w+)"', page).group(1)
+    first = admin.post(url, {**ANSWERS, "once": once})
+    again = admin.post(url, {**ANSWERS, "once": once})
+    assert first.status_code == again.status_code == 302
+    assert SurveyResponse.objects.count() == 1

@@ -293,3 +293,52 @@ def test_indicators_are_reused_for_a_while_but_an_incident_shows_at_once(
             occurred_on=date.today(), severity="serious", title="誤送信", recorded_by=sam
         )
     assert figures()["serious_incidents"].value == 1.0
+
+
+def test_topic_analysis_is_for_the_analysts(staff_client: Any, charlie: Any, sam: Any) -> None:
+    assert staff_client(charlie).get("/staff/insight/topics/").status_code == 403
+    assert staff_client(sam).get("/staff/insight/topics/").status_code == 200
+
+
+def test_two_anonymous_residents_may_send_the_same_words() -> None:
+    _voice(body="ありがとうございました。")
+    _voice(body="ありがとうございました。")
+    assert Voice.objects.count() == 2
+
+
+def test_a_double_pressed_answer_is_sent_once(sam: Any) -> None:
+    voice = _voice(wants_reply=True, contact_email="writer@example.jp")
+    voice_services.voice_reply(voice=voice, body="対応しました。", sent_by=sam)
+    voice_services.voice_reply(voice=voice, body="対応しました。", sent_by=sam)
+    assert voice.replies.count() == 1
+    assert Notification.objects.count() == 1
+
+
+def test_closing_forgets_the_address(sam: Any) -> None:
+    voice = _voice(wants_reply=True, contact_email="writer@example.jp")
+    voice_services.voice_close(voice=voice)
+    voice.refresh_from_db()
+    assert voice.contact_email == ""
+
+
+def test_statistics_leave_out_the_month_under_way_and_formulas(client: Client) -> None:
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from minato.insight.statistics import selectors as statistics_selectors
+
+    inside = timezone.make_aware(datetime.combine(statistics_selectors.window()[0], time(12)))
+    for index in range(12):
+        _voice(
+            body=f"意見{index}",
+            town="=HYPERLINK(1)" if index < 6 else "芝一丁目",
+            received_at=inside,
+        )
+    _voice(body="今月の意見")  # this month: not in any published table yet
+    table = client.get("/api/v1/insight/statistics/voices?rows=age_band&columns=town").json()
+    assert table["total"] == 12
+    csv_text = client.get(
+        "/insight/statistics/?rows=age_band&columns=town&format=csv"
+    ).content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in csv_text

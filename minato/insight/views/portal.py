@@ -3,6 +3,7 @@ voices and their answers, and the public indicators and safe statistics."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from minato.core.middleware import limited_per_person
 from minato.core.spreadsheets import csv_download
 from minato.core.translated import localized
 from minato.core.views import rate_limited
-from minato.insight.forms import StatisticsForm, VoiceForm
+from minato.insight.forms import DIMENSION_LABELS, StatisticsForm, VoiceForm
 from minato.insight.indicators import selectors as indicator_selectors
 from minato.insight.models import Voice
 from minato.insight.statistics import selectors as statistics_selectors
@@ -118,7 +119,7 @@ def statistics_page(request: HttpRequest, template: str) -> HttpResponse:
     rows, columns = "town", "age_band"
     if form.is_valid():
         rows, columns = form.cleaned_data["rows"], form.cleaned_data["columns"]
-    table = statistics_selectors.voice_table(rows=rows, columns=columns)
+    table = statistics_selectors.published_table(rows=rows, columns=columns)
     if request.GET.get("format") == "csv":
         return download(
             statistics_selectors.table_rows(table, row_heading=rows),
@@ -133,6 +134,9 @@ def statistics_page(request: HttpRequest, template: str) -> HttpResponse:
             "published": list(zip(table.rows, table.published(), table.row_totals, strict=True)),
             "rows": rows,
             "columns": columns,
+            "row_label": DIMENSION_LABELS[rows],
+            "since": statistics_selectors.window()[0],
+            "through": statistics_selectors.window()[1] - timedelta(days=1),
         },
     )
 
@@ -167,9 +171,9 @@ def survey_answer_mine(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 def _survey_answer(request: HttpRequest, invitation: Any) -> HttpResponse:
     survey = invitation.survey
-    definition = form_selectors.definition_checked(survey.definition)
+    definition = form_selectors.definition_of(survey.definition)
     language = get_language() or "ja"
-    answered = invitation.answered_at is not None or survey.status != "open"
+    answered = invitation.answered or survey.status != "open"
     forms = form_selectors.page_forms(
         definition, data=request.POST if request.method == "POST" else None, language=language
     )

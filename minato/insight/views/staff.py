@@ -5,6 +5,7 @@ and the safe statistics."""
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,12 @@ PALETTE = [
 ]
 
 
+def _analysts_only(request: HttpRequest) -> None:
+    # Topics mix every department's voices: 広聴's and the system admins' to read.
+    if not voice_selectors.is_analyst(request.user):
+        raise PermissionDenied
+
+
 def voices(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     category = request.GET.get("category", "")
@@ -78,6 +85,7 @@ def voices(request: HttpRequest) -> HttpResponse:
             "statuses": Voice.Status.choices,
             "categories": Voice.Category.choices,
             "counts": voice_selectors.status_counts(request.user),
+            "is_analyst": voice_selectors.is_analyst(request.user),
         },
     )
 
@@ -92,7 +100,9 @@ def _voice_or_404(request: HttpRequest, public_id: Any) -> Voice:
 @require_http_methods(["GET", "POST"])
 def voice(request: HttpRequest, public_id: Any) -> HttpResponse:
     voice = _voice_or_404(request, public_id)
-    departments = Department.objects.filter(kind="department").order_by("code")
+    # Departments and their sections (課), in the organisation's order: a voice may go to
+    # either, and back to 区長室.
+    departments = Department.objects.select_related("parent").order_by("code")
     route_form = RouteForm(
         departments=departments,
         initial={"department": voice.department.code if voice.department else ""},
@@ -185,6 +195,7 @@ def voices_import(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def topics(request: HttpRequest) -> HttpResponse:
+    _analysts_only(request)
     form = AnalysisForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,6 +213,7 @@ def topics(request: HttpRequest) -> HttpResponse:
 
 
 def run(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _analysts_only(request)
     found = analysis_selectors.run(public_id)
     if found is None:
         raise Http404
@@ -233,6 +245,7 @@ def run(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def run_report(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _analysts_only(request)
     found = analysis_selectors.run(public_id)
     if found is None or found.status != "done":
         raise Http404
@@ -243,18 +256,26 @@ def run_report(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def topic(request: HttpRequest, public_id: Any, topic_id: Any) -> HttpResponse:
+    _analysts_only(request)
     found = analysis_selectors.run(public_id)
     chosen = analysis_selectors.topic(found, topic_id) if found else None
     if chosen is None:
         raise Http404
     history = analysis_selectors.topic_history(chosen.lineage)
+    members = analysis_selectors.topic_voices(chosen)
     return render(
         request,
         "insight/staff/topic.html",
         {
             "run": found,
             "topic": chosen,
-            "voices": analysis_selectors.topic_voices(chosen),
+            "voices": members,
+            # The voices this person may open; the others show their masked text only.
+            "openable": set(
+                voice_selectors.staff_voices(request.user)
+                .filter(pk__in=[voice.pk for voice in members])
+                .values_list("pk", flat=True)
+            ),
             "history": history,
         },
     )
@@ -288,6 +309,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 # --- Surveys ---------------------------------------------------------------------------------
 
+PAPER_KEYS_SESSION_KEY = "insight:paper_keys"
 SURVEY_TEMPLATE = Path(__file__).resolve().parent.parent / "demo" / "survey.json"
 
 
@@ -368,31 +390,45 @@ def survey(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def survey_paper(request: HttpRequest, public_id: Any) -> HttpResponse:
-    """Type in a questionnaire returned on paper."""
+    """Type in a questionnaire returned on paper. Each form carries a one-time key, so a
+    double press or a resent form records the questionnaire once."""
     found = survey_selectors.survey(public_id)
     if found is None:
         raise Http404
-    definition = form_selectors.definition_checked(found.definition)
+    if not _can_run_surveys(request.user):
+        raise PermissionDenied
+    definition = form_selectors.definition_of(found.definition)
     forms = form_selectors.page_forms(
         definition, data=request.POST if request.method == "POST" else None, language="ja"
     )
     problem = ""
+    keys = request.session.get(PAPER_KEYS_SESSION_KEY, [])
     if request.method == "POST":
+        key = request.POST.get("once", "")
         answers = form_selectors.answers_of(forms)
+        if key not in keys:
+            messages.info(request, _("These answers were recorded already."))
+            return redirect("staff:insight:survey_paper", found.public_id)
         if answers is not None:
             try:
                 survey_services.survey_paper_answer(survey=found, answers=answers)
             except survey_services.SurveyError as exc:
                 problem = str(exc)
             else:
+                keys.remove(key)
+                request.session[PAPER_KEYS_SESSION_KEY] = keys
                 messages.success(request, _("The paper answers were recorded."))
                 return redirect("staff:insight:survey_paper", found.public_id)
+    once = request.POST.get("once") if request.method == "POST" else uuid.uuid4().hex
+    if once not in keys:
+        request.session[PAPER_KEYS_SESSION_KEY] = [*keys[-19:], once]
     return render(
         request,
         "insight/staff/survey_paper.html",
         {
             "survey": found,
             "forms": forms,
+            "once": once,
             "problem": problem,
             "has_errors": any(form.errors for form in forms) or bool(problem),
         },

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -105,16 +106,21 @@ def _table(content: bytes, filename: str) -> list[list[str]]:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
         except Exception:  # openpyxl raises many kinds for a broken file
             raise ImportRefused([Problem(0, _("The Excel file could not be read."))]) from None
-        return [
-            [
-                ""
-                if cell is None
-                else (cell.date().isoformat() if isinstance(cell, datetime) else str(cell))
-                for cell in row
-            ]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-    return [row for row in csv.reader(io.StringIO(_decode(content)))]
+        # At most one row past the limit is read: a sheet of formatted blank rows (Excel
+        # keeps a million) is refused without being loaded whole.
+        rows = sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)
+        return [[_text(cell) for cell in row] for row in rows]
+    try:
+        return list(itertools.islice(csv.reader(io.StringIO(_decode(content))), MAX_ROWS + 2))
+    except csv.Error as exc:  # an unclosed quote running on, a field over the size limit
+        message = _("The CSV file could not be read: %(error)s.") % {"error": exc}
+        raise ImportRefused([Problem(0, message)]) from None
+
+
+def _text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    return cell.date().isoformat() if isinstance(cell, datetime) else str(cell)
 
 
 def read(content: bytes, filename: str) -> list[dict[str, Any]]:

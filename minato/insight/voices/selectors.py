@@ -5,10 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from minato.accounts import permissions
 from minato.insight.models import Voice
+
+
+def is_analyst(user: Any) -> bool:
+    """Who reads the voices of every department, masked, as topics: system admins and the
+    広聴 staff (``INSIGHT_ANALYST_DEPARTMENTS``, 区長室 by default). Others read the voices of
+    their departments only."""
+    if permissions.has_role(user, "system_admin"):
+        return True
+    profile = permissions.staff_profile_of(user)
+    return bool(
+        profile
+        and profile.department_id
+        and permissions.has_role(user, "clerk")
+        and profile.department.code in settings.INSIGHT_ANALYST_DEPARTMENTS
+    )
 
 
 def staff_voices(
@@ -22,7 +38,9 @@ def staff_voices(
     voices = Voice.objects.select_related("department")
     visible = permissions.visible_department_ids(user)
     if visible is not None:
-        voices = voices.filter(department_id__in=visible)
+        # Voices not yet sent to a department are 広聴's to route.
+        unrouted = Q(department__isnull=True) if is_analyst(user) else Q(pk__in=[])
+        voices = voices.filter(Q(department_id__in=visible) | unrouted)
     if status:
         voices = voices.filter(status=status)
     if category:

@@ -106,15 +106,17 @@ def voice_submit(
             _("Give an e-mail address for the answer, or sign in."), field="contact_email"
         )
     digest = body_hash(body)
-    same = Voice.objects.filter(
+    # A sender we can recognise who sends the same text within a day is sending it twice.
+    # Anonymous senders are not compared (two residents may well both write 「ありがとう」);
+    # the rate limit guards against floods.
+    same = Voice.objects.none()
+    recent = Voice.objects.filter(
         body_hash=digest, received_at__gte=timezone.now() - timedelta(days=1)
     )
-    if author is not None:
-        same = same.filter(author=author)
-    elif contact_email:
-        same = same.filter(contact_email__iexact=contact_email)
-    else:
-        same = same.filter(author=None, contact_email="")
+    if getattr(author, "is_authenticated", False):
+        same = recent.filter(author=author)
+    elif contact_email and wants_reply:
+        same = recent.filter(contact_email__iexact=contact_email)
     if same.exists():
         raise VoiceError(_("We have received this voice already. Thank you."), field=None)
     received_at = received_at or timezone.now()
@@ -191,11 +193,15 @@ def voice_reply(*, voice: Voice, body: str, sent_by: Any) -> VoiceReply:
         raise VoiceError(_("Write at most %(count)s characters.") % {"count": MAX_BODY * 2})
     if not (voice.author_id or voice.contact_email):
         raise VoiceError(_("This voice was sent without a way to answer it."))
+    last = voice.replies.order_by("-created_at").first()
+    if last and last.body == body and last.created_at > timezone.now() - timedelta(minutes=1):
+        return last  # the same answer sent twice (a double press): sent once
     reply = VoiceReply.objects.create(voice=voice, body=body, sent_by=sent_by)
     context = {
         "reference": voice.reference,
         "answer": body,
-        "url": url_in_language("/insight/voices/mine/", voice.language),
+        # "My voices" needs an account: a writer who sent anonymously gets no link.
+        "url": url_in_language("/insight/voices/mine/", voice.language) if voice.author_id else "",
     }
     if voice.author_id:
         notify(
@@ -237,7 +243,8 @@ def voice_publish(*, voice: Voice, published_body: str, public_answer: str) -> V
     if not answer:
         raise VoiceError(_("Write the ward's answer to publish with the voice."))
     voice.published_body = text
-    voice.public_answer = masking.mask(answer)
+    # The ward's answer is the ward's words (it may give the office's phone number).
+    voice.public_answer = answer
     voice.is_published = True
     voice.published_at = voice.published_at or timezone.now()
     voice.save(
@@ -279,7 +286,9 @@ def voice_close(*, voice: Voice) -> Voice:
     voice = Voice.objects.select_for_update().get(pk=voice.pk)
     before = voice.status
     voice.status = Voice.Status.CLOSED
-    voice.save(update_fields=["status", "updated_at"])
+    # The address was kept only to answer; a closed voice is not answered any more.
+    voice.contact_email = ""
+    voice.save(update_fields=["status", "contact_email", "updated_at"])
     audit.record(
         action="insight.voice_closed",
         obj=voice,

@@ -10,7 +10,7 @@ from django.db.models import Exists, Max, OuterRef, QuerySet
 from minato.accounts import permissions
 from minato.accounts.models import Department, Role
 from minato.procedures.forms.answers import PageForm
-from minato.procedures.forms.schema import FormDefinition, check_definition
+from minato.procedures.forms.schema import FormDefinition, check_definition, parse_definition
 from minato.procedures.models import FormVersion, HandoffEndpoint, Procedure
 
 
@@ -71,12 +71,18 @@ def published_versions(procedure: Procedure) -> QuerySet[FormVersion]:
 
 # --- The form engine for other modules -------------------------------------------------------
 # Surveys (insight) are forms that are not procedures: they reuse the definition format, its
-# checks and the page forms, through these three functions, and keep their answers themselves.
+# checks and the page forms, through these functions, and keep their answers themselves.
 
 
 def definition_checked(data: Any) -> FormDefinition:
     """A form definition checked as for publishing; ``DefinitionError`` lists the problems."""
     return check_definition(data)
+
+
+def definition_of(data: Any) -> FormDefinition:
+    """A stored definition, read as it is (checked when it was stored: a rule tightened
+    since must not break a form already in use)."""
+    return parse_definition(data)
 
 
 def page_forms(definition: FormDefinition, *, data: Any = None, language: str) -> list[PageForm]:
