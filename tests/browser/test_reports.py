@@ -6,6 +6,7 @@ photo, fix it with an after photo, and the reporter is told."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from minato.accounts.models import User
 from minato.notifications.models import Notification
@@ -31,7 +32,9 @@ def test_a_resident_reports_a_streetlight_and_staff_fix_it_with_an_after_photo(
     # The photo's EXIF position places the pin, and the open streetlight report next to it
     # is offered first.
     page.get_by_label("Photos (up to 3)").set_input_files(str(photo_path))
-    page.wait_for_function("document.querySelector('[name=latitude]').value !== ''")
+    # A locator's wait needs no eval (the page's CSP forbids it; a string predicate that is
+    # not true at once is polled with eval and fails on a slow machine).
+    expect(page.locator("[name=latitude]")).not_to_have_value("")
     assert page.locator("#report-map .leaflet-marker-icon").count() == 1
     page.locator("#nearby-notice").wait_for()
     assert nearby.reference in page.locator("#nearby").inner_html()
@@ -100,7 +103,9 @@ def test_a_large_phone_photo_is_made_smaller_before_it_is_sent(
     page = axe_page.visit("/en/reports/new/")
     page.get_by_label("What is the problem?").select_option("graffiti")
     page.get_by_label("Photos (up to 3)").set_input_files(str(big))
-    page.wait_for_function("document.querySelector('[name=latitude]').value !== ''")
+    # A locator's wait needs no eval (the page's CSP forbids it; a string predicate that is
+    # not true at once is polled with eval and fails on a slow machine).
+    expect(page.locator("[name=latitude]")).not_to_have_value("")
     # The page's CSP forbids eval, so poll with evaluate (run by the browser, not the page).
     for _ in range(100):
         shrunk = page.evaluate(
